@@ -1,0 +1,98 @@
+import type { DatabaseTarget } from './db/types.js'
+
+/**
+ * A project: one tool's migrations in one directory, migrating one database.
+ */
+export interface ProjectRef {
+  /** Unique across the repository; what `--project` matches. */
+  name: string
+  tool: string
+  /** Absolute directory of the project. */
+  dir: string
+  /** Tool-specific settings from mig.config (`url` for sql, `env`, …). */
+  options: Record<string, unknown>
+}
+
+export interface OpenContext {
+  /** Repository root (`--cwd`). */
+  root: string
+  /** `--env`: the tool's environment (knexfile environment, sequelize env, …). */
+  env: string | undefined
+  /** Non-fatal notices, shown to the user on stderr. */
+  warn(message: string): void
+}
+
+export type MigrationState = 'applied' | 'pending' | 'failed' | 'missing'
+
+export interface Migration {
+  /** As the tool's ledger names it. */
+  id: string
+  /** Human part, e.g. create_users. */
+  name: string
+  /** Absolute paths of its files; empty when `missing`. */
+  files: string[]
+  /** missing: in the ledger, no file on disk. */
+  state: MigrationState
+  appliedAt?: string
+  batch?: number
+  /** sha256 of its files with CRLF→LF; core fills it from `files` when absent. */
+  checksum?: string
+  /** Has a down. */
+  reversible: boolean
+  /** YYYYMMDDHHMMSS or epoch-ms parsed from the id, for ordering across projects; core fills it when absent. */
+  timestamp?: string
+}
+
+export interface RunOptions {
+  /** Called with each SQL statement the migration runs, in order. */
+  capture?(sql: string): void
+  /** 'auto': the adapter's normal transaction handling; 'none': no wrapping transaction. */
+  transaction: 'auto' | 'none'
+}
+
+/** An open connection to one project's database and files. */
+export interface Session {
+  /** Dialect and connection for core's lock, journal, backup and snapshot. */
+  readonly target: DatabaseTarget
+  /**
+   * Disk and ledger merged. Applied migrations come first in the order they
+   * would be reverted last-to-first (so the last applied entry is the next
+   * `down`), then pending ones in the order the tool applies them.
+   */
+  list(): Promise<Migration[]>
+  /** Apply exactly `m` and record it in the tool's ledger; on failure record nothing and throw (MigrationFailure when the statement is known). */
+  up(m: Migration, options: RunOptions): Promise<void>
+  /** Revert exactly `m` and remove it from the tool's ledger. */
+  down(m: Migration, options: RunOptions): Promise<void>
+  /** Write a new migration; returns the created files. */
+  create(name: string, template: string, vars: Record<string, unknown>): Promise<string[]>
+  close(): Promise<void>
+}
+
+/**
+ * An adapter teaches mig one migration tool. How to write one:
+ *
+ * 1. Pick `tool`, the name users write in mig.config (`"tool": "knex"`).
+ * 2. `detect(root)`: find this tool's projects under `root` by their marker
+ *    files, skipping node_modules, dist and .git. Return one ProjectRef each,
+ *    named after the directory; core resolves name collisions.
+ * 3. `open(project, ctx)`: load the tool's own config (honouring `ctx.env`),
+ *    load the user's ORM from the project lazily (`createRequire`), connect,
+ *    and return a Session. Throw MigError with a hint for bad config.
+ * 4. `list()`: read the tool's ledger and the files; never write.
+ * 5. `up`/`down`: run exactly one migration the way the tool does and write
+ *    the tool's ledger exactly as the tool writes it, in the same transaction
+ *    as the migration wherever the dialect allows.
+ * 6. Contribute it from an oclif plugin: a `mig:adapters` hook in the
+ *    plugin's package.json returning `[adapter]`.
+ * 7. Run `runConformance` from `mig/testing` against every dialect you
+ *    support, with the tool's own CLI as the oracle for the ledger.
+ *
+ * Core owns the rest: selection, ordering across projects, the lock, the
+ * journal and checksums, backups, output.
+ */
+export interface Adapter {
+  tool: string
+  detect(root: string): Promise<ProjectRef[]>
+  open(project: ProjectRef, ctx: OpenContext): Promise<Session>
+}

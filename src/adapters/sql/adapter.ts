@@ -1,0 +1,167 @@
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Adapter, Migration, OpenContext, ProjectRef, RunOptions, Session } from '../../adapter.js'
+import { beginSql, tableExists } from '../../db/catalog.js'
+import { connect } from '../../db/connect.js'
+import type { Db } from '../../db/types.js'
+import { parseDatabaseUrl } from '../../db/url.js'
+import { MigError, MigrationFailure, errorMessage } from '../../output/errors.js'
+import { resolveUrl } from './connection.js'
+import { detectSqlProjects } from './detect.js'
+import { type SqlMigrationFile, migrationsDir, readMigrationFiles } from './files.js'
+import { splitStatements, wantsNoTransaction } from './statements.js'
+
+export const LEDGER = 'mig_sql_migrations'
+
+const templatesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'templates', 'sql')
+
+export const sqlAdapter: Adapter = {
+  tool: 'sql',
+  detect: detectSqlProjects,
+  async open(project: ProjectRef, ctx: OpenContext): Promise<Session> {
+    const target = parseDatabaseUrl(resolveUrl(project, ctx.env), project.dir)
+    const dir = migrationsDir(project.dir)
+    const files = await readMigrationFiles(project.name, dir)
+    const db = await connect(target)
+    return new SqlSession(project, dir, files, db)
+  },
+}
+
+interface LedgerRow {
+  id: string
+  applied_at: string
+}
+
+class SqlSession implements Session {
+  private ledgerReady = false
+
+  constructor(
+    private readonly project: ProjectRef,
+    private readonly dir: string,
+    private files: SqlMigrationFile[],
+    private readonly db: Db,
+  ) {}
+
+  get target() {
+    return this.db.target
+  }
+
+  async list(): Promise<Migration[]> {
+    const rows = (await tableExists(this.db, LEDGER))
+      ? await this.db.query<LedgerRow>(`SELECT id, applied_at FROM ${LEDGER} ORDER BY id`)
+      : []
+    const applied = new Map(rows.map((r) => [r.id, r]))
+    const onDisk = new Set(this.files.map((f) => f.id))
+    const missing: Migration[] = rows
+      .filter((r) => !onDisk.has(r.id))
+      .map((r) => ({ id: r.id, name: r.id.replace(/^\d+_/, ''), files: [], state: 'missing', appliedAt: r.applied_at, reversible: false }))
+    const fromFiles: Migration[] = this.files.map((f) => {
+      const row = applied.get(f.id)
+      return {
+        id: f.id,
+        name: f.name,
+        files: f.down ? [f.up, f.down] : [f.up],
+        state: row ? 'applied' : 'pending',
+        ...(row ? { appliedAt: row.applied_at } : {}),
+        reversible: f.down !== undefined,
+      }
+    })
+    const version = (m: Migration) => BigInt(/^\d+/.exec(m.id)?.[0] ?? '0')
+    const appliedOnes = [...missing, ...fromFiles.filter((m) => m.state === 'applied')].sort((a, b) =>
+      version(a) < version(b) ? -1 : version(a) > version(b) ? 1 : 0,
+    )
+    return [...appliedOnes, ...fromFiles.filter((m) => m.state !== 'applied')]
+  }
+
+  async up(m: Migration, options: RunOptions): Promise<void> {
+    const file = this.file(m)
+    await this.ensureLedger()
+    await this.execute(file.up, options, async () => {
+      await this.db.run(`INSERT INTO ${LEDGER} (id, applied_at) VALUES (?, ?)`, [m.id, new Date().toISOString()])
+    })
+  }
+
+  async down(m: Migration, options: RunOptions): Promise<void> {
+    if (m.state === 'missing') {
+      throw new MigError('SQL_MISSING_FILE', `${this.project.name}: ${m.id} is applied but its files are gone`, `restore ${m.id}.up.sql and ${m.id}.down.sql in ${this.dir}`)
+    }
+    const file = this.file(m)
+    if (!file.down) {
+      throw new MigError('NO_DOWN', `${this.project.name}: ${m.id} has no down migration`, `write ${join(this.dir, `${m.id}.down.sql`)} to make it reversible`)
+    }
+    await this.ensureLedger()
+    await this.execute(file.down, options, async () => {
+      await this.db.run(`DELETE FROM ${LEDGER} WHERE id = ?`, [m.id])
+    })
+  }
+
+  async create(name: string, template: string, vars: Record<string, unknown>): Promise<string[]> {
+    const existing = (await readdir(this.dir)).map((f) => /^(\d+)_/.exec(f)?.[1]).filter((d): d is string => d !== undefined)
+    const timestamped = existing.some((d) => d.length === 14)
+    const width = existing[0]?.length ?? 3
+    const next = timestamped
+      ? new Date().toISOString().replace(/\D/g, '').slice(0, 14)
+      : String(existing.reduce((max, d) => (Number(d) > max ? Number(d) : max), 0) + 1).padStart(width, '0')
+    const id = `${next}_${name}`
+    const written: string[] = []
+    for (const direction of ['up', 'down'] as const) {
+      const source = join(this.project.dir, '.mig', 'templates', 'sql', `${template}.${direction}.sql`)
+      const path = existsSync(source) ? source : join(templatesDir, `${template}.${direction}.sql`)
+      if (!existsSync(path)) {
+        throw new MigError('TEMPLATE_UNKNOWN', `no sql template "${template}"`, `templates live in ${templatesDir}`)
+      }
+      const text = (await readFile(path, 'utf8')).replace(/\{\{\s*(\w+)\s*\}\}/g, (_m, key: string) => String(vars[key] ?? (key === 'name' ? name : '')))
+      const out = join(this.dir, `${id}.${direction}.sql`)
+      await mkdir(dirname(out), { recursive: true })
+      await writeFile(out, text, { flag: 'wx' })
+      written.push(out)
+    }
+    this.files = await readMigrationFiles(this.project.name, this.dir)
+    return written
+  }
+
+  async close(): Promise<void> {
+    await this.db.close()
+  }
+
+  private file(m: Migration): SqlMigrationFile {
+    const file = this.files.find((f) => f.id === m.id)
+    if (!file) throw new MigError('SQL_UNKNOWN_MIGRATION', `${this.project.name}: no migration ${m.id} in ${this.dir}`, 'run `mig status` to see the migrations mig knows')
+    return file
+  }
+
+  private async ensureLedger(): Promise<void> {
+    if (this.ledgerReady) return
+    await this.db.run(`CREATE TABLE IF NOT EXISTS ${LEDGER} (id VARCHAR(255) NOT NULL PRIMARY KEY, applied_at VARCHAR(32) NOT NULL)`)
+    this.ledgerReady = true
+  }
+
+  /**
+   * Run a script statement by statement, then `record`, in one transaction
+   * unless the file opts out. On MySQL DDL commits implicitly, so a failure
+   * after the first statement may leave part of it applied: say so.
+   */
+  private async execute(path: string, options: RunOptions, record: () => Promise<void>): Promise<void> {
+    const sql = await readFile(path, 'utf8')
+    const statements = splitStatements(sql, this.db.dialect)
+    const transactional = options.transaction === 'auto' && !wantsNoTransaction(sql)
+    if (transactional) await this.db.run(beginSql(this.db))
+    let index = 0
+    try {
+      for (; index < statements.length; index++) {
+        const statement = statements[index]!
+        options.capture?.(statement)
+        await this.db.run(statement)
+      }
+      await record()
+      if (transactional) await this.db.run('COMMIT')
+    } catch (error) {
+      if (transactional) await this.db.run('ROLLBACK').catch(() => {})
+      const statement = statements[index]
+      const partial = index > 0 && (!transactional || this.db.dialect === 'mysql')
+      throw new MigrationFailure(`${basename(path)}: ${errorMessage(error)}`, { ...(statement ? { statement } : {}), partial, cause: error })
+    }
+  }
+}

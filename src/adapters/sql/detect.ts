@@ -1,0 +1,14 @@
+import { basename, dirname } from 'node:path'
+import type { ProjectRef } from '../../adapter.js'
+import { findFiles } from '../../config/find-files.js'
+import { fileName } from './files.js'
+
+/** A folder of `NNN_name.up.sql` files is a project; a `migrations/` folder belongs to its parent. */
+export async function detectSqlProjects(root: string): Promise<ProjectRef[]> {
+  const files = (await findFiles(root, ['**/*.up.sql'])).filter((f) => fileName.test(basename(f)))
+  const dirs = new Set(files.map((f) => {
+    const dir = dirname(f)
+    return basename(dir) === 'migrations' ? dirname(dir) : dir
+  }))
+  return [...dirs].sort().map((dir) => ({ name: basename(dir), tool: 'sql', dir, options: {} }))
+}

@@ -1,0 +1,110 @@
+import { Command, Flags, type Interfaces } from '@oclif/core'
+import { createInterface } from 'node:readline/promises'
+import type { Adapter } from './adapter.js'
+import { sqlAdapter } from './adapters/sql/adapter.js'
+import { type Workspace, openWorkspace } from './core/workspace.js'
+import { ExitCode, MigError, errorMessage } from './output/errors.js'
+import { redact, redactValue } from './output/redact.js'
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof MigCommand)['baseFlags'] & T['flags']>
+
+/**
+ * Every mig command: the shared flags, one JSON envelope, and one path from
+ * errors to exit codes (MigError → its code; flag mistakes → 2; anything else
+ * → 1 with no stack trace unless --debug). All output is redacted.
+ */
+export abstract class MigCommand<T extends typeof Command> extends Command {
+  static override baseFlags = {
+    project: Flags.string({ char: 'p', multiple: true, description: 'act on this project only (repeatable)', helpGroup: 'GLOBAL' }),
+    env: Flags.string({ description: "the tool's environment (knexfile environment, sequelize env, url per env)", helpGroup: 'GLOBAL' }),
+    json: Flags.boolean({ description: 'print one JSON object instead of text', helpGroup: 'GLOBAL' }),
+    config: Flags.string({ description: 'path to mig.config.json/.js/.ts', helpGroup: 'GLOBAL' }),
+    cwd: Flags.string({ description: 'repository root (default: the current directory)', helpGroup: 'GLOBAL' }),
+    debug: Flags.boolean({ description: 'show stack traces for errors', helpGroup: 'GLOBAL' }),
+  }
+
+  protected flags!: BaseFlags<T>
+  protected args!: Interfaces.InferredArgs<T['args']>
+
+  public override async init(): Promise<void> {
+    await super.init()
+    const { args, flags } = await this.parse({
+      flags: this.ctor.flags,
+      baseFlags: (this.ctor as typeof MigCommand).baseFlags,
+      args: this.ctor.args,
+      strict: this.ctor.strict,
+    })
+    this.flags = flags as BaseFlags<T>
+    this.args = args as Interfaces.InferredArgs<T['args']>
+  }
+
+  /** The adapters: the built-in sql one plus every plugin's, through the `mig:adapters` hook. */
+  protected async adapters(): Promise<Map<string, Adapter>> {
+    const adapters = new Map<string, Adapter>([[sqlAdapter.tool, sqlAdapter]])
+    const result = await this.config.runHook('mig:adapters', {})
+    for (const { result: contributed } of result.successes) {
+      for (const adapter of [contributed].flat()) if (adapter?.tool) adapters.set(adapter.tool, adapter)
+    }
+    for (const { error, plugin } of result.failures) this.note(`plugin ${plugin.name} failed to provide its adapter: ${errorMessage(error)}`)
+    return adapters
+  }
+
+  protected async workspace(): Promise<Workspace> {
+    return openWorkspace({
+      cwd: this.flags.cwd,
+      config: this.flags.config,
+      env: this.flags.env,
+      projects: this.flags.project,
+      adapters: await this.adapters(),
+      warn: (m) => this.note(m),
+    })
+  }
+
+  /** A line on stdout (text mode only). */
+  protected out(line = ''): void {
+    if (!this.flags?.json) process.stdout.write(`${redact(line)}\n`)
+  }
+
+  /** A notice on stderr; kept out of stdout so --json stays parseable. */
+  protected note(line: string): void {
+    process.stderr.write(`${redact(line)}\n`)
+  }
+
+  protected printJson(value: unknown): void {
+    process.stdout.write(`${JSON.stringify(redactValue(value), null, 2)}\n`)
+  }
+
+  /** Ask yes/no on a terminal; refuse without one (CI must say --yes). */
+  protected async confirm(question: string, yesFlag: string): Promise<boolean> {
+    if (!process.stdin.isTTY) {
+      throw new MigError('CONFIRM_NEEDED', `${question.replace(/\?$/, '')}: needs confirmation`, `no terminal to ask on; pass ${yesFlag} to proceed`, { exit: ExitCode.usage })
+    }
+    const rl = createInterface({ input: process.stdin, output: process.stderr })
+    try {
+      return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim())
+    } finally {
+      rl.close()
+    }
+  }
+
+  protected override async catch(error: Error & { exitCode?: number; oclif?: { exit?: number }; parse?: unknown }): Promise<unknown> {
+    if (error?.oclif?.exit !== undefined && error.message?.startsWith('EEXIT')) throw error
+    const debug = this.flags?.debug ?? process.argv.includes('--debug')
+    let migError: MigError
+    if (error instanceof MigError) migError = error
+    else if (error?.parse !== undefined || error?.oclif?.exit === 2) {
+      migError = new MigError('USAGE', errorMessage(error).split('\n')[0] ?? 'invalid arguments', `see \`mig ${this.id ?? ''} --help\``, { exit: ExitCode.usage })
+    } else {
+      migError = new MigError('INTERNAL', errorMessage(error).split('\n')[0] ?? 'unexpected error', 'run again with --debug for the stack trace, and report it if it persists', { cause: error })
+    }
+    if (this.flags?.json || (!this.flags && process.argv.includes('--json'))) {
+      this.printJson({ error: { code: migError.code, message: migError.message, ...(migError.hint ? { hint: migError.hint } : {}), details: migError.details }, exitCode: migError.exit })
+    } else {
+      process.stderr.write(`${redact(`Error: ${migError.message}`)}\n`)
+      for (const line of migError.details) process.stderr.write(`  ${redact(line)}\n`)
+      if (migError.hint) process.stderr.write(`${redact(`Hint: ${migError.hint}`)}\n`)
+    }
+    if (debug) process.stderr.write(`${redact(String((migError.cause as Error | undefined)?.stack ?? error.stack ?? ''))}\n`)
+    return this.exit(migError.exit)
+  }
+}

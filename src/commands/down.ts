@@ -1,0 +1,40 @@
+import { Flags } from '@oclif/core'
+import { MigCommand } from '../command.js'
+import { type Selection, run } from '../core/lifecycle.js'
+import { usageError } from '../output/errors.js'
+import { progress, runJson, summary } from '../output/run-output.js'
+import { lockTimeoutFlag } from './up.js'
+
+export default class Down extends MigCommand<typeof Down> {
+  static override summary = 'Revert the last applied migration (newest first across projects)'
+  static override examples = ['<%= config.bin %> down', '<%= config.bin %> down --project billing --step 2', '<%= config.bin %> down --project billing --to 001_create_users', '<%= config.bin %> down --all --yes']
+  static override flags = {
+    step: Flags.integer({ description: 'revert the last N applied migrations', min: 1, exclusive: ['to', 'all'] }),
+    to: Flags.string({ description: 'revert every migration applied after this id (the id itself stays applied)', exclusive: ['step', 'all'] }),
+    all: Flags.boolean({ description: 'revert every applied migration (asks first unless --yes)', exclusive: ['step', 'to'] }),
+    yes: Flags.boolean({ char: 'y', description: 'do not ask for confirmation' }),
+    'lock-timeout': lockTimeoutFlag,
+  }
+
+  async run(): Promise<void> {
+    const { step, to, all } = this.flags
+    const selection: Selection = all ? { kind: 'all' } : step ? { kind: 'step', n: step } : to ? { kind: 'to', id: to } : { kind: 'one' }
+    const ws = await this.workspace()
+    if (!ws.projects.length) throw usageError('NO_PROJECTS', 'no projects found', 'run `mig init` in the repository root, or pass --cwd')
+    if (all && !this.flags.yes) {
+      const names = ws.projects.map((p) => p.name).join(', ')
+      if (!(await this.confirm(`Revert EVERY applied migration of ${names}?`, '--yes'))) {
+        this.out('Nothing reverted.')
+        return
+      }
+    }
+    const result = await run(ws, {
+      direction: 'down',
+      selection,
+      lockTimeoutMs: (this.flags['lock-timeout'] ?? ws.config.config.lock?.timeoutSeconds ?? 30) * 1000,
+      onEvent: progress((l) => this.out(l), (l) => this.note(l)),
+    })
+    if (this.flags.json) this.printJson(runJson(result))
+    else this.out(summary(result))
+  }
+}

@@ -1,0 +1,32 @@
+import { Flags } from '@oclif/core'
+import { MigCommand } from '../command.js'
+import { type LockReport, unlock } from '../core/unlock.js'
+
+export default class Unlock extends MigCommand<typeof Unlock> {
+  static override summary = "Show who holds each database's migration lock, and release a stale one"
+  static override description = 'Without flags it only shows. --release frees locks whose holder is gone; --force also ends a live holder\'s session.'
+  static override flags = {
+    release: Flags.boolean({ description: 'release locks whose holder is gone' }),
+    force: Flags.boolean({ description: 'also break locks held by a live run (terminates its session)', dependsOn: ['release'] }),
+  }
+
+  async run(): Promise<void> {
+    const ws = await this.workspace()
+    const reports = await unlock(ws, { release: this.flags.release, force: this.flags.force })
+    if (this.flags.json) {
+      this.printJson({ locks: reports, exitCode: 0 })
+      return
+    }
+    if (!reports.length) this.out('No projects with a database.')
+    for (const r of reports) this.out(line(r))
+  }
+}
+
+function line(r: LockReport): string {
+  const where = `${r.database} (${r.projects.join(', ')})`
+  if (!r.holder) return `free      ${where}`
+  const who = `${r.holder.who}${r.holder.since ? `, held since ${r.holder.since}` : ''}`
+  if (r.released) return `released  ${where}: was held by ${who}`
+  const advice = r.holder.stale ? ' — stale: `mig unlock --release` frees it' : ' — live: `mig unlock --release --force` ends that session'
+  return `${r.kind === 'mig' ? 'locked' : `${r.kind} lock`}    ${where}: held by ${who}${advice}`
+}

@@ -1,0 +1,118 @@
+import { hostname, userInfo } from 'node:os'
+import { serialPk, tableExists } from '../db/catalog.js'
+import type { Db } from '../db/types.js'
+import { redact } from '../output/redact.js'
+
+/**
+ * `mig_journal`, one per database: every action mig took, with the checksum
+ * of the migration's files. It adds history and drift detection to tools that
+ * keep none; it never decides what is applied (the tool's ledger does).
+ */
+export const JOURNAL = 'mig_journal'
+
+/** ok: done; rolled_back: failed and undone by its transaction; failed: failed partway, the database may hold part of it. */
+export type Outcome = 'ok' | 'rolled_back' | 'failed'
+
+export interface JournalEntry {
+  project: string
+  tool: string
+  migration: string
+  direction: 'up' | 'down'
+  checksum: string | null
+  actor: string
+  startedAt: string
+  durationMs: number
+  outcome: Outcome
+  error: string | null
+  backupId: string | null
+}
+
+interface Row {
+  project: string
+  tool: string
+  migration: string
+  direction: 'up' | 'down'
+  checksum: string | null
+  actor: string
+  started_at: string
+  duration_ms: number | string
+  outcome: Outcome
+  error: string | null
+  backup_id: string | null
+}
+
+export function actor(): string {
+  let user = process.env.USER ?? 'unknown'
+  try {
+    user = userInfo().username
+  } catch {
+    // no passwd entry (containers): keep $USER
+  }
+  return `${user}@${hostname()}`
+}
+
+export async function ensureJournal(db: Db): Promise<void> {
+  await db.run(`CREATE TABLE IF NOT EXISTS ${JOURNAL} (
+    id ${serialPk(db)},
+    project VARCHAR(255) NOT NULL,
+    tool VARCHAR(32) NOT NULL,
+    migration VARCHAR(512) NOT NULL,
+    direction VARCHAR(8) NOT NULL,
+    checksum VARCHAR(64),
+    actor VARCHAR(255) NOT NULL,
+    started_at VARCHAR(32) NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    outcome VARCHAR(16) NOT NULL,
+    error TEXT,
+    backup_id VARCHAR(128)
+  )`)
+}
+
+export async function recordJournal(db: Db, e: JournalEntry): Promise<void> {
+  await db.run(
+    `INSERT INTO ${JOURNAL} (project, tool, migration, direction, checksum, actor, started_at, duration_ms, outcome, error, backup_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [e.project, e.tool, e.migration, e.direction, e.checksum, e.actor, e.startedAt, Math.round(e.durationMs), e.outcome, e.error === null ? null : redact(e.error), e.backupId],
+  )
+}
+
+const fromRow = (r: Row): JournalEntry => ({
+  project: r.project,
+  tool: r.tool,
+  migration: r.migration,
+  direction: r.direction,
+  checksum: r.checksum,
+  actor: r.actor,
+  startedAt: r.started_at,
+  durationMs: Number(r.duration_ms),
+  outcome: r.outcome,
+  error: r.error,
+  backupId: r.backup_id,
+})
+
+/** Entries for the given projects, oldest first; empty when the journal does not exist (status never creates it). */
+export async function readJournal(db: Db, projects: readonly string[], limit?: number): Promise<JournalEntry[]> {
+  if (!projects.length || !(await tableExists(db, JOURNAL))) return []
+  const marks = projects.map(() => '?').join(', ')
+  const order = limit ? `ORDER BY id DESC LIMIT ${Math.floor(limit)}` : 'ORDER BY id'
+  const rows = await db.query<Row>(`SELECT project, tool, migration, direction, checksum, actor, started_at, duration_ms, outcome, error, backup_id FROM ${JOURNAL} WHERE project IN (${marks}) ${order}`, projects)
+  const entries = rows.map(fromRow)
+  return limit ? entries.reverse() : entries
+}
+
+/** The latest entry per migration of one project. */
+export function latestByMigration(entries: readonly JournalEntry[], project: string): Map<string, JournalEntry> {
+  const latest = new Map<string, JournalEntry>()
+  for (const e of entries) if (e.project === project) latest.set(e.migration, e)
+  return latest
+}
+
+/** The checksum recorded when the migration was last applied successfully. */
+export function appliedChecksums(entries: readonly JournalEntry[], project: string): Map<string, string | null> {
+  const sums = new Map<string, string | null>()
+  for (const e of entries) {
+    if (e.project !== project || e.outcome !== 'ok') continue
+    if (e.direction === 'up') sums.set(e.migration, e.checksum)
+    else sums.delete(e.migration)
+  }
+  return sums
+}

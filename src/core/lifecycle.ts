@@ -1,0 +1,203 @@
+import type { Migration, Session } from '../adapter.js'
+import type { Project } from '../config/projects.js'
+import type { Db } from '../db/types.js'
+import { MigError, MigrationFailure, errorMessage, usageError } from '../output/errors.js'
+import { redact } from '../output/redact.js'
+import { checksumFiles } from './checksum.js'
+import { type Outcome, actor, ensureJournal, readJournal, recordJournal } from './journal.js'
+import { type HeldLock, type LockHolder, acquireLock } from './lock/index.js'
+import { mergeQueues } from './ordering.js'
+import { type Workspace, closeAll, connectTargets, openSessions, requireAdapter } from './workspace.js'
+
+export type Direction = 'up' | 'down'
+
+/** Which migrations a run takes (DESIGN.md §5). `to` is inclusive for up, exclusive for down. */
+export type Selection =
+  | { kind: 'all' }
+  | { kind: 'one' }
+  | { kind: 'step'; n: number }
+  | { kind: 'to'; id: string }
+
+export interface Step {
+  project: Project
+  migration: Migration
+}
+
+export type RunEvent =
+  | { type: 'lock-wait'; database: string; holder: LockHolder | undefined }
+  | { type: 'lock-acquired'; database: string; waitedMs: number; holder: LockHolder | undefined }
+  | { type: 'start'; step: Step; direction: Direction }
+  | { type: 'done'; step: Step; direction: Direction; durationMs: number }
+  | { type: 'retry-failed'; step: Step }
+
+export interface RunOptions {
+  direction: Direction
+  selection: Selection
+  lockTimeoutMs: number
+  onEvent?(event: RunEvent): void
+}
+
+export interface Applied {
+  project: string
+  id: string
+  name: string
+  direction: Direction
+  durationMs: number
+}
+
+export interface RunResult {
+  direction: Direction
+  migrations: Applied[]
+  /** Time spent waiting for locks held by other runs, per database. */
+  waited: { database: string; ms: number; holder?: string }[]
+}
+
+/**
+ * Apply or revert migrations: open every selected project, take each
+ * database's lock (in a fixed order, so two runs never deadlock), list under
+ * the lock, pick the steps, run them one at a time, journal each.
+ */
+export async function run(ws: Workspace, options: RunOptions): Promise<RunResult> {
+  const projects = ws.projects
+  for (const p of projects) requireAdapter(p)
+  const sessions = await openSessions(ws, projects)
+  const locks: HeldLock[] = []
+  let dbs = new Map<string, Db>()
+  const result: RunResult = { direction: options.direction, migrations: [], waited: [] }
+  try {
+    dbs = await connectTargets(sessions.values())
+    for (const db of dbs.values()) {
+      const database = db.target.display
+      const lock = await acquireLock(db, options.lockTimeoutMs, (holder) => options.onEvent?.({ type: 'lock-wait', database, holder }))
+      locks.push(lock)
+      if (lock.waited) {
+        result.waited.push({ database, ms: lock.waited.ms, ...(lock.waited.holder ? { holder: lock.waited.holder.who } : {}) })
+        options.onEvent?.({ type: 'lock-acquired', database, waitedMs: lock.waited.ms, holder: lock.waited.holder })
+      }
+      await ensureJournal(db)
+    }
+    const lists = new Map<string, Migration[]>()
+    for (const p of projects) lists.set(p.name, await sessions.get(p.name)!.list())
+    const failed = await failedByJournal(projects, sessions, dbs)
+    const steps = plan(projects, lists, options)
+    if (options.direction === 'down') {
+      const irreversible = steps.find((s) => !s.migration.reversible)
+      if (irreversible) throw noDown(irreversible)
+    }
+    for (const step of steps) {
+      if (failed.has(`${step.project.name}\0${step.migration.id}`)) options.onEvent?.({ type: 'retry-failed', step })
+      const session = sessions.get(step.project.name)!
+      result.migrations.push(await runStep(step, session, dbs.get(session.target.key)!, options))
+    }
+    return result
+  } finally {
+    for (const lock of locks.reverse()) await lock.release().catch(() => {})
+    await closeAll(dbs.values())
+    await closeAll(sessions.values())
+  }
+}
+
+async function runStep(step: Step, session: Session, db: Db, options: RunOptions): Promise<Applied> {
+  const { project, migration: m } = step
+  const direction = options.direction
+  options.onEvent?.({ type: 'start', step, direction })
+  const checksum = m.files.length ? await checksumFiles(m.files) : null
+  const startedAt = new Date()
+  const entry = { project: project.name, tool: project.tool, migration: m.id, direction, checksum, actor: actor(), startedAt: startedAt.toISOString(), backupId: null }
+  try {
+    if (direction === 'up') await session.up(m, { transaction: 'auto' })
+    else await session.down(m, { transaction: 'auto' })
+  } catch (error) {
+    const failure = error instanceof MigrationFailure ? error : undefined
+    const outcome: Outcome = failure?.partial ? 'failed' : 'rolled_back'
+    const message = redact(errorMessage(error))
+    await recordJournal(db, { ...entry, durationMs: Date.now() - startedAt.getTime(), outcome, error: message }).catch(() => {})
+    if (error instanceof MigError) throw error
+    throw migrationFailed(step, direction, message, failure)
+  }
+  const durationMs = Date.now() - startedAt.getTime()
+  await recordJournal(db, { ...entry, durationMs, outcome: 'ok', error: null })
+  options.onEvent?.({ type: 'done', step, direction, durationMs })
+  return { project: project.name, id: m.id, name: m.name, direction, durationMs }
+}
+
+function migrationFailed(step: Step, direction: Direction, message: string, failure: MigrationFailure | undefined): MigError {
+  const statement = failure?.statement ? oneLine(failure.statement) : undefined
+  const where = `${step.project.name}: ${direction === 'up' ? 'applying' : 'reverting'} ${step.migration.id} failed: ${oneLine(message)}`
+  const hint = failure?.partial
+    ? `part of it may be applied (${direction === 'up' ? 'the database could not roll it back' : 'no transaction covered it'}); check the database, fix the migration, then run \`mig ${direction}\` again`
+    : `nothing of it was kept; fix the migration and run \`mig ${direction}\` again`
+  return new MigError('MIGRATION_FAILED', where, hint, { details: statement ? [`statement: ${statement}`] : [] })
+}
+
+const oneLine = (text: string): string => {
+  const flat = text.replace(/\s+/g, ' ').trim()
+  return flat.length > 200 ? `${flat.slice(0, 197)}...` : flat
+}
+
+/** Pending migrations whose last attempt failed partway: up retries them, status shows them failed. */
+async function failedByJournal(projects: Project[], sessions: Map<string, Session>, dbs: Map<string, Db>): Promise<Set<string>> {
+  const failed = new Set<string>()
+  for (const db of dbs.values()) {
+    const names = projects.filter((p) => sessions.get(p.name)!.target.key === db.target.key).map((p) => p.name)
+    const latest = new Map<string, Outcome>()
+    for (const e of await readJournal(db, names)) latest.set(`${e.project}\0${e.migration}`, e.direction === 'up' ? e.outcome : 'ok')
+    for (const [key, outcome] of latest) if (outcome === 'failed') failed.add(key)
+  }
+  return failed
+}
+
+export function plan(projects: Project[], lists: Map<string, Migration[]>, options: Pick<RunOptions, 'direction' | 'selection'>): Step[] {
+  const { direction, selection } = options
+  const byName = new Map(projects.map((p) => [p.name, p]))
+  const candidates = (p: Project): Migration[] => {
+    const list = lists.get(p.name) ?? []
+    return direction === 'up' ? list.filter((m) => m.state === 'pending' || m.state === 'failed') : list.filter((m) => m.state === 'applied' || m.state === 'missing').reverse()
+  }
+  if (selection.kind === 'to') return planTo(projects, lists, candidates, selection.id, direction)
+  const merged = mergeQueues(projects.map((p) => ({ project: p.name, items: candidates(p) })), direction).map(({ project, migration }) => ({
+    project: byName.get(project)!,
+    migration,
+  }))
+  switch (selection.kind) {
+    case 'all':
+      return merged
+    case 'one':
+      return merged.slice(0, 1)
+    case 'step':
+      return merged.slice(0, selection.n)
+  }
+}
+
+function planTo(projects: Project[], lists: Map<string, Migration[]>, candidates: (p: Project) => Migration[], id: string, direction: Direction): Step[] {
+  const owners = projects.filter((p) => (lists.get(p.name) ?? []).some((m) => m.id === id || stripExt(m.id) === id))
+  if (owners.length === 0) {
+    throw usageError('MIGRATION_UNKNOWN', `no migration "${id}" in ${projects.length === 1 ? `project ${projects[0]!.name}` : 'the selected projects'}`, 'run `mig status` to see migration ids')
+  }
+  if (owners.length > 1) {
+    throw usageError('MIGRATION_AMBIGUOUS', `migration "${id}" exists in several projects: ${owners.map((p) => p.name).join(', ')}`, 'pick one with --project')
+  }
+  const project = owners[0]!
+  const list = lists.get(project.name) ?? []
+  const target = list.find((m) => m.id === id || stripExt(m.id) === id)!
+  const queue = candidates(project)
+  if (direction === 'up') {
+    if (target.state === 'applied') return []
+    const index = queue.indexOf(target)
+    return queue.slice(0, index + 1).map((migration) => ({ project, migration }))
+  }
+  if (target.state !== 'applied') {
+    throw usageError('MIGRATION_NOT_APPLIED', `${project.name}: ${target.id} is not applied, so there is nothing to revert down to`, 'run `mig status` to see what is applied')
+  }
+  const index = queue.indexOf(target)
+  return queue.slice(0, index).map((migration) => ({ project, migration }))
+}
+
+const stripExt = (id: string): string => id.replace(/\.(js|cjs|mjs|ts)$/, '')
+
+function noDown(step: Step): MigError {
+  const { project, migration: m } = step
+  return m.state === 'missing'
+    ? new MigError('MIGRATION_FILES_MISSING', `${project.name}: ${m.id} is applied but its files are gone, so it cannot be reverted`, 'restore its files (e.g. from git); nothing was reverted')
+    : new MigError('NO_DOWN', `${project.name}: ${m.id} has no down migration, so it cannot be reverted`, 'write its down migration first; nothing was reverted')
+}

@@ -1,0 +1,50 @@
+import type { Db, Dialect } from '../../db/types.js'
+import { MigError } from '../../output/errors.js'
+import { mysqlLock } from './mysql.js'
+import { postgresLock } from './postgres.js'
+import { sqliteLock } from './sqlite.js'
+import type { LockDriver, LockHolder } from './types.js'
+
+export type { LockHolder } from './types.js'
+
+export const lockDrivers: Record<Dialect, LockDriver> = { postgres: postgresLock, mysql: mysqlLock, sqlite: sqliteLock }
+
+export interface HeldLock {
+  /** How long this run waited, and for whom, when it had to. */
+  waited?: { ms: number; holder: LockHolder | undefined }
+  release(): Promise<void>
+}
+
+export const describeHolder = (h: LockHolder | undefined): string =>
+  h ? `${h.who}${h.since ? ` since ${h.since}` : ''}${h.stale ? ' (stale)' : ''}` : 'another run'
+
+/**
+ * Take the database's migration lock, polling until `timeoutMs`. The first
+ * time it is busy, `onWait` hears who holds it.
+ */
+export async function acquireLock(db: Db, timeoutMs: number, onWait?: (holder: LockHolder | undefined) => void): Promise<HeldLock> {
+  const driver = lockDrivers[db.dialect]
+  const started = Date.now()
+  let holder: LockHolder | undefined
+  let waiting = false
+  for (;;) {
+    if (await driver.tryAcquire(db)) {
+      const release = () => driver.release(db)
+      return waiting ? { waited: { ms: Date.now() - started, holder }, release } : { release }
+    }
+    if (!waiting) {
+      waiting = true
+      holder = await driver.holder(db)
+      onWait?.(holder)
+    }
+    if (Date.now() - started >= timeoutMs) {
+      holder = (await driver.holder(db)) ?? holder
+      throw new MigError(
+        'LOCK_TIMEOUT',
+        `timed out after ${Math.round(timeoutMs / 1000)}s waiting for the migration lock on ${db.target.display}, held by ${describeHolder(holder)}`,
+        'wait for the other run to finish, raise lock.timeoutSeconds / --lock-timeout, or run `mig unlock` if that run is gone',
+      )
+    }
+    await new Promise((r) => setTimeout(r, 100 + Math.floor(Math.random() * 100)))
+  }
+}

@@ -1,0 +1,55 @@
+import { hostname } from 'node:os'
+import type { Db } from '../../db/types.js'
+import { tableExists } from '../../db/catalog.js'
+import type { LockDriver, LockHolder } from './types.js'
+
+/** SQLite has no session locks: a row with pid, host and start time, stale once that pid is gone. */
+const TABLE = 'mig_lock'
+
+interface Row {
+  pid: number
+  host: string
+  started_at: string
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+const isStale = (row: Row): boolean => row.host === hostname() && !alive(Number(row.pid))
+
+async function current(db: Db): Promise<Row | undefined> {
+  if (!(await tableExists(db, TABLE))) return undefined
+  return (await db.query<Row>(`SELECT pid, host, started_at FROM ${TABLE} WHERE id = 1`))[0]
+}
+
+export const sqliteLock: LockDriver = {
+  async tryAcquire(db) {
+    await db.run(`CREATE TABLE IF NOT EXISTS ${TABLE} (id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER NOT NULL, host TEXT NOT NULL, started_at TEXT NOT NULL)`)
+    const row = await current(db)
+    if (row && isStale(row)) await db.run(`DELETE FROM ${TABLE} WHERE id = 1 AND pid = ? AND host = ?`, [row.pid, row.host])
+    try {
+      await db.run(`INSERT INTO ${TABLE} (id, pid, host, started_at) VALUES (1, ?, ?, ?)`, [process.pid, hostname(), new Date().toISOString()])
+      return true
+    } catch (error) {
+      if (String((error as { code?: string }).code).startsWith('SQLITE_CONSTRAINT')) return false
+      throw error
+    }
+  },
+  async release(db) {
+    await db.run(`DELETE FROM ${TABLE} WHERE id = 1 AND pid = ? AND host = ?`, [process.pid, hostname()])
+  },
+  async holder(db): Promise<LockHolder | undefined> {
+    const row = await current(db)
+    if (!row) return undefined
+    return { who: `mig pid ${row.pid} on ${row.host}`, since: row.started_at, stale: isStale(row) }
+  },
+  async breakLock(db) {
+    await db.run(`DELETE FROM ${TABLE} WHERE id = 1`)
+  },
+}

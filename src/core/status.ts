@@ -1,0 +1,128 @@
+import type { Migration, MigrationState } from '../adapter.js'
+import { installCommand } from '../config/projects.js'
+import { connect } from '../db/connect.js'
+import type { Db } from '../db/types.js'
+import { MigError, errorMessage } from '../output/errors.js'
+import { redact } from '../output/redact.js'
+import { checksumFiles } from './checksum.js'
+import { type JournalEntry, appliedChecksums, latestByMigration, readJournal } from './journal.js'
+import { type LockHolder, lockDrivers } from './lock/index.js'
+import { parseTimestamp } from './ordering.js'
+import { type Workspace, closeAll, openSession } from './workspace.js'
+
+/** Status exit code bits (DESIGN.md §5). */
+export const StatusBit = { pending: 2, drift: 4, failed: 8, locked: 16 } as const
+
+export interface MigrationStatus {
+  id: string
+  name: string
+  state: MigrationState
+  appliedAt?: string
+  batch?: number
+  checksum?: string
+  drift: boolean
+  reversible: boolean
+  timestamp?: string
+  /** Why it failed (state failed). */
+  error?: string
+}
+
+export interface ProjectStatus {
+  name: string
+  tool: string
+  dir: string
+  database?: { dialect: string; url: string }
+  summary?: { applied: number; pending: number; failed: number; drift: number; missing: number }
+  migrations?: MigrationStatus[]
+  lock?: { holder: string; since?: string; stale: boolean }
+  plugin?: { installed: false; install: string }
+  error?: { code: string; message: string; hint?: string }
+}
+
+export interface StatusResult {
+  projects: ProjectStatus[]
+  exitCode: number
+}
+
+export async function status(ws: Workspace): Promise<StatusResult> {
+  const projects = await Promise.all(ws.projects.map((project) => projectStatus(ws, project)))
+  let exitCode = 0
+  for (const p of projects) {
+    if (p.error) exitCode |= 1
+    if (p.summary?.pending) exitCode |= StatusBit.pending
+    if (p.summary && (p.summary.drift || p.summary.missing)) exitCode |= StatusBit.drift
+    if (p.summary?.failed) exitCode |= StatusBit.failed
+    if (p.lock && !p.lock.stale) exitCode |= StatusBit.locked
+  }
+  return { projects, exitCode }
+}
+
+async function projectStatus(ws: Workspace, project: Workspace['projects'][number]): Promise<ProjectStatus> {
+  const base: ProjectStatus = { name: project.name, tool: project.tool, dir: project.relDir }
+  if (!project.adapter) {
+    const install = installCommand(project.tool)
+    return install ? { ...base, plugin: { installed: false, install } } : { ...base, error: { code: 'PLUGIN_MISSING', message: `no adapter for tool "${project.tool}"` } }
+  }
+  let session
+  let db: Db | undefined
+  try {
+    session = await openSession(ws, project)
+    base.database = { dialect: session.target.dialect, url: session.target.display }
+    const migrations = await session.list()
+    db = await connect(session.target)
+    const journal = await readJournal(db, [project.name])
+    const holder = await lockDrivers[db.dialect].holder(db)
+    const rows = await describe(migrations, journal, project.name)
+    return { ...base, summary: summarize(rows), migrations: rows, ...(holder ? { lock: lockInfo(holder) } : {}) }
+  } catch (error) {
+    const e = error instanceof MigError ? error : undefined
+    return { ...base, error: { code: e?.code ?? 'STATUS_FAILED', message: redact(errorMessage(error)), ...(e?.hint ? { hint: e.hint } : {}) } }
+  } finally {
+    await closeAll([...(session ? [session] : []), ...(db ? [db] : [])])
+  }
+}
+
+const lockInfo = (h: LockHolder) => ({ holder: h.who, ...(h.since ? { since: h.since } : {}), stale: h.stale })
+
+async function describe(migrations: Migration[], journal: JournalEntry[], project: string): Promise<MigrationStatus[]> {
+  const sums = appliedChecksums(journal, project)
+  const latest = latestByMigration(journal, project)
+  return Promise.all(
+    migrations.map(async (m) => {
+      const checksum = m.checksum ?? (m.files.length ? await checksumFiles(m.files) : undefined)
+      const recorded = sums.get(m.id)
+      const last = latest.get(m.id)
+      let state = m.state
+      let error: string | undefined
+      if (state === 'pending' && last?.direction === 'up' && last.outcome === 'failed') {
+        state = 'failed'
+        error = last.error ?? undefined
+      }
+      const drift = m.state === 'missing' || (m.state === 'applied' && !!recorded && !!checksum && recorded !== checksum)
+      const timestamp = m.timestamp ?? parseTimestamp(m.id)
+      return {
+        id: m.id,
+        name: m.name,
+        state,
+        ...(m.appliedAt ? { appliedAt: m.appliedAt } : {}),
+        ...(m.batch !== undefined ? { batch: m.batch } : {}),
+        ...(checksum ? { checksum } : {}),
+        drift,
+        reversible: m.reversible,
+        ...(timestamp ? { timestamp } : {}),
+        ...(error ? { error } : {}),
+      }
+    }),
+  )
+}
+
+function summarize(rows: MigrationStatus[]) {
+  const count = (pred: (m: MigrationStatus) => boolean) => rows.filter(pred).length
+  return {
+    applied: count((m) => m.state === 'applied'),
+    pending: count((m) => m.state === 'pending'),
+    failed: count((m) => m.state === 'failed'),
+    drift: count((m) => m.drift && m.state === 'applied'),
+    missing: count((m) => m.state === 'missing'),
+  }
+}

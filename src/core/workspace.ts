@@ -1,0 +1,100 @@
+import { existsSync, statSync } from 'node:fs'
+import { resolve } from 'node:path'
+import type { Adapter, Session } from '../adapter.js'
+import { type LoadedConfig, loadConfig } from '../config/load.js'
+import { type Project, installCommand, pluginTools, resolveProjects } from '../config/projects.js'
+import { connect } from '../db/connect.js'
+import type { Db } from '../db/types.js'
+import { MigError, usageError } from '../output/errors.js'
+
+export interface WorkspaceOptions {
+  /** `--cwd`: the repository root. */
+  cwd?: string
+  /** `--config`. */
+  config?: string
+  /** `--env`. */
+  env?: string
+  /** `--project`, repeatable; empty means every project. */
+  projects?: string[]
+  /** Every adapter available: the built-in sql one plus plugins'. */
+  adapters: ReadonlyMap<string, Adapter>
+  warn(message: string): void
+}
+
+export interface Workspace {
+  root: string
+  config: LoadedConfig
+  /** Projects were detected: there is no config listing them. */
+  detected: boolean
+  /** The selected projects, in project order. */
+  projects: Project[]
+  env: string | undefined
+  adapters: ReadonlyMap<string, Adapter>
+  warn(message: string): void
+}
+
+export async function openWorkspace(options: WorkspaceOptions): Promise<Workspace> {
+  const root = resolve(options.cwd ?? process.cwd())
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
+    throw usageError('CWD_MISSING', `--cwd ${root} is not a directory`, 'pass the repository root')
+  }
+  const tools = new Set([...options.adapters.keys(), ...Object.keys(pluginTools)])
+  const config = await loadConfig(root, options.config, tools)
+  const { projects, detected } = await resolveProjects(config, root, options.adapters)
+  const wanted = options.projects ?? []
+  const unknown = wanted.filter((name) => !projects.some((p) => p.name === name))
+  if (unknown.length) {
+    const known = projects.map((p) => p.name).join(', ') || 'none found'
+    throw usageError('PROJECT_UNKNOWN', `unknown project ${unknown.map((n) => `"${n}"`).join(', ')}`, `known projects: ${known}`)
+  }
+  return {
+    root,
+    config,
+    detected,
+    projects: wanted.length ? projects.filter((p) => wanted.includes(p.name)) : projects,
+    env: options.env,
+    adapters: options.adapters,
+    warn: options.warn,
+  }
+}
+
+export function requireAdapter(project: Project): Adapter {
+  if (project.adapter) return project.adapter
+  const install = installCommand(project.tool)
+  throw new MigError('PLUGIN_MISSING', `${project.name}: no adapter for tool "${project.tool}"`, install ? `install its plugin: ${install}` : 'check the tool name in mig.config.json')
+}
+
+export function openSession(ws: Workspace, project: Project): Promise<Session> {
+  const env = ws.env ?? (typeof project.options.env === 'string' ? project.options.env : undefined)
+  return requireAdapter(project).open(project, { root: ws.root, env, warn: ws.warn })
+}
+
+/** Sessions for several projects, closed together. If one fails to open, the ones already open are closed. */
+export async function openSessions(ws: Workspace, projects: readonly Project[]): Promise<Map<string, Session>> {
+  const sessions = new Map<string, Session>()
+  try {
+    for (const project of projects) sessions.set(project.name, await openSession(ws, project))
+  } catch (error) {
+    await closeAll(sessions.values())
+    throw error
+  }
+  return sessions
+}
+
+export async function closeAll(items: Iterable<{ close(): Promise<void> }>): Promise<void> {
+  await Promise.all([...items].map((s) => s.close().catch(() => {})))
+}
+
+/** One core connection per distinct database (lock and journal), keyed by target key. */
+export async function connectTargets(sessions: Iterable<Session>): Promise<Map<string, Db>> {
+  const dbs = new Map<string, Db>()
+  try {
+    for (const s of [...sessions].sort((a, b) => a.target.key.localeCompare(b.target.key))) {
+      if (!dbs.has(s.target.key)) dbs.set(s.target.key, await connect(s.target))
+    }
+  } catch (error) {
+    await closeAll(dbs.values())
+    throw error
+  }
+  return dbs
+}

@@ -1,0 +1,27 @@
+import mysql from 'mysql2/promise'
+import { connectionError } from './connection-errors.js'
+import type { Db, DatabaseTarget } from './types.js'
+
+export async function connectMysql(target: DatabaseTarget): Promise<Db> {
+  let connection: mysql.Connection
+  try {
+    connection = await mysql.createConnection({ uri: target.url, connectTimeout: 10_000, dateStrings: true, supportBigNumbers: true })
+  } catch (error) {
+    throw connectionError(target, error)
+  }
+  connection.on('error', () => {})
+  return {
+    dialect: 'mysql',
+    target,
+    async query<T>(sql: string, params: readonly unknown[] = []) {
+      const [rows] = await connection.query(sql, params as mysql.QueryValues)
+      return (Array.isArray(rows) ? rows : []) as T[]
+    },
+    async run(sql: string, params: readonly unknown[] = []) {
+      await connection.query(sql, params as mysql.QueryValues)
+    },
+    async close() {
+      await connection.end().catch(() => {})
+    },
+  }
+}

@@ -1,0 +1,39 @@
+import pg from 'pg'
+import { applicationName } from './connect.js'
+import { connectionError } from './connection-errors.js'
+import type { Db, DatabaseTarget } from './types.js'
+
+const numbered = (sql: string): string => {
+  let n = 0
+  return sql.replace(/\?/g, () => `$${++n}`)
+}
+
+export async function connectPostgres(target: DatabaseTarget): Promise<Db> {
+  const client = new pg.Client({
+    connectionString: target.url,
+    application_name: applicationName(),
+    connectionTimeoutMillis: 10_000,
+  })
+  // A dropped connection after connect must not crash the process; the next query reports it.
+  client.on('error', () => {})
+  try {
+    await client.connect()
+  } catch (error) {
+    await client.end().catch(() => {})
+    throw connectionError(target, error)
+  }
+  return {
+    dialect: 'postgres',
+    target,
+    async query<T>(sql: string, params: readonly unknown[] = []) {
+      const result = await client.query(params.length ? numbered(sql) : sql, params as unknown[])
+      return result.rows as T[]
+    },
+    async run(sql: string, params: readonly unknown[] = []) {
+      await client.query(params.length ? numbered(sql) : sql, params as unknown[])
+    },
+    async close() {
+      await client.end().catch(() => {})
+    },
+  }
+}

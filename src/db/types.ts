@@ -1,0 +1,25 @@
+export const dialects = ['postgres', 'mysql', 'sqlite'] as const
+export type Dialect = (typeof dialects)[number]
+
+/** Where a project's migrations live. `url` may hold a password: never print it, print `display`. */
+export interface DatabaseTarget {
+  dialect: Dialect
+  url: string
+  /** The URL with its password masked, for output. */
+  display: string
+  /** Identity of the database: projects with equal keys share one lock and one journal. */
+  key: string
+  /** SQLite: absolute path of the database file. */
+  file?: string
+  /** Server databases: the database name. */
+  database?: string
+}
+
+/** What core needs of a connection. Placeholders are `?` on every dialect. */
+export interface Db {
+  readonly dialect: Dialect
+  readonly target: DatabaseTarget
+  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>
+  run(sql: string, params?: readonly unknown[]): Promise<void>
+  close(): Promise<void>
+}

@@ -1,0 +1,62 @@
+import { isAbsolute, resolve } from 'node:path'
+import { MigError } from '../output/errors.js'
+import { redactUrl, registerSecret } from '../output/redact.js'
+import type { DatabaseTarget, Dialect } from './types.js'
+
+const schemes: Record<string, Dialect> = {
+  postgres: 'postgres',
+  postgresql: 'postgres',
+  mysql: 'mysql',
+  mariadb: 'mysql',
+  sqlite: 'sqlite',
+  file: 'sqlite',
+}
+
+const defaultPorts: Record<Dialect, number> = { postgres: 5432, mysql: 3306, sqlite: 0 }
+
+/**
+ * Parse a connection URL (`sqlite:PATH`, `file:PATH`, `postgres://`,
+ * `mysql://`, `mariadb://`). Relative SQLite paths resolve against `baseDir`,
+ * the project's directory. The password is registered for redaction.
+ */
+export function parseDatabaseUrl(url: string, baseDir: string): DatabaseTarget {
+  const trimmed = url.trim()
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(trimmed)?.[1]?.toLowerCase()
+  const dialect = scheme ? schemes[scheme] : undefined
+  if (!dialect) {
+    throw new MigError(
+      'DB_URL_SCHEME',
+      `unsupported database URL "${redactUrl(trimmed)}"`,
+      'use sqlite:PATH, file:PATH, postgres://user:pass@host:5432/db or mysql://user:pass@host:3306/db',
+    )
+  }
+  if (dialect === 'sqlite') {
+    let path = trimmed.slice(trimmed.indexOf(':') + 1).replace(/^\/\/(?=\/)/, '')
+    path = path.replace(/\?.*$/, '')
+    if (path === '' || path === ':memory:') {
+      throw new MigError('DB_URL_SQLITE', `SQLite URL "${trimmed}" names no file`, 'give a file path, e.g. sqlite:./dev.db')
+    }
+    const file = isAbsolute(path) ? path : resolve(baseDir, path)
+    return { dialect, url: trimmed, display: trimmed, key: `sqlite:${file}`, file }
+  }
+  let parsed: URL
+  try {
+    parsed = new URL(trimmed)
+  } catch {
+    throw new MigError('DB_URL_INVALID', `malformed database URL "${redactUrl(trimmed)}"`, 'check the URL: scheme://user:password@host:port/database')
+  }
+  registerSecret(parsed.password)
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''))
+  if (!database) {
+    throw new MigError('DB_URL_NO_DATABASE', `database URL "${redactUrl(trimmed)}" names no database`, 'add the database name after the host, e.g. …@127.0.0.1:5432/app')
+  }
+  const host = parsed.hostname || 'localhost'
+  const port = parsed.port ? Number(parsed.port) : defaultPorts[dialect]
+  return {
+    dialect,
+    url: trimmed,
+    display: redactUrl(trimmed),
+    key: `${dialect}://${host}:${port}/${database}`,
+    database,
+  }
+}

@@ -1,0 +1,46 @@
+/** Exit codes shared by every command (DESIGN.md §5). */
+export const ExitCode = { ok: 0, error: 1, usage: 2 } as const
+
+/**
+ * The one error type commands turn into output: a stable code, a one-line
+ * message saying what happened and where, and a hint saying how to fix it.
+ */
+export class MigError extends Error {
+  readonly code: string
+  readonly hint: string | undefined
+  readonly exit: number
+  /** Further lines, e.g. every problem found in a config file. */
+  readonly details: string[]
+
+  constructor(code: string, message: string, hint?: string, options: { exit?: number; cause?: unknown; details?: string[] } = {}) {
+    super(message, { cause: options.cause })
+    this.name = 'MigError'
+    this.code = code
+    this.hint = hint
+    this.exit = options.exit ?? ExitCode.error
+    this.details = options.details ?? []
+  }
+}
+
+export const usageError = (code: string, message: string, hint?: string): MigError =>
+  new MigError(code, message, hint, { exit: ExitCode.usage })
+
+/**
+ * Thrown by an adapter when a migration fails. `statement` is the SQL that
+ * broke, when known; `partial` says some of it may have been applied (no
+ * transaction could cover it, e.g. DDL on MySQL), so the database needs a look.
+ */
+export class MigrationFailure extends Error {
+  readonly statement: string | undefined
+  readonly partial: boolean
+
+  constructor(message: string, options: { statement?: string; partial?: boolean; cause?: unknown } = {}) {
+    super(message, { cause: options.cause })
+    this.name = 'MigrationFailure'
+    this.statement = options.statement
+    this.partial = options.partial ?? false
+  }
+}
+
+export const errorMessage = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error)

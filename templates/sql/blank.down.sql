@@ -1,0 +1,1 @@
+-- {{name}}: undo what the up file does

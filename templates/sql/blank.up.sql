@@ -1,0 +1,1 @@
+-- {{name}}: describe the change
