@@ -1,0 +1,2 @@
+export { type ConformanceOptions, runConformance } from './conformance.js'
+export { type TestDatabase, availableDialects, createTestDatabase, listTables, serverUrls } from './databases.js'

@@ -1,0 +1,65 @@
+import { type SpawnOptions, spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+export const bin = join(repoRoot, 'bin', 'run.js')
+
+export interface Result {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+/** Run the built CLI as a user would: a subprocess, its output and exit code. */
+export function mig(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[] }): Promise<Result> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), bin, ...args], migSpawnOptions(options))
+    let stdout = ''
+    let stderr = ''
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()))
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
+    child.on('error', reject)
+    child.on('close', (code) => resolvePromise({ code: code ?? -1, stdout, stderr }))
+  })
+}
+
+export function migSpawnOptions(options: { cwd: string; env?: NodeJS.ProcessEnv }): SpawnOptions {
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '', ...options.env }
+  delete env.DATABASE_URL
+  return { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] }
+}
+
+export const tempDir = (prefix = 'mig-test-'): string => mkdtempSync(join(tmpdir(), prefix))
+
+export interface SqlMigration {
+  id: string
+  up: string
+  down?: string
+}
+
+/** A plain-SQL project: `<root>/<name>/migrations/*.sql` and a `.env` with its URL. */
+export function writeSqlProject(root: string, name: string, url: string, migrations: SqlMigration[]): string {
+  const dir = join(root, name)
+  mkdirSync(join(dir, 'migrations'), { recursive: true })
+  writeFileSync(join(dir, '.env'), `DATABASE_URL=${url}\n`)
+  for (const m of migrations) {
+    writeFileSync(join(dir, 'migrations', `${m.id}.up.sql`), m.up)
+    if (m.down !== undefined) writeFileSync(join(dir, 'migrations', `${m.id}.down.sql`), m.down)
+  }
+  return dir
+}
+
+/** `n` migrations creating tables t1..tn, each with a down. */
+export const tableMigrations = (n: number, prefix = ''): SqlMigration[] =>
+  Array.from({ length: n }, (_, i) => {
+    const v = String(i + 1).padStart(3, '0')
+    return { id: `${v}_${prefix}t${i + 1}`, up: `CREATE TABLE ${prefix}t${i + 1} (id INTEGER PRIMARY KEY);\n`, down: `DROP TABLE ${prefix}t${i + 1};\n` }
+  })
+
+export const json = <T = Record<string, unknown>>(r: Result): T => JSON.parse(r.stdout) as T
+
+/** No stack trace: no "    at fn (file:line)" frames anywhere. */
+export const hasStack = (text: string): boolean => /^\s+at .+[:(]/m.test(text)
