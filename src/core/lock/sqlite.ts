@@ -30,9 +30,12 @@ async function current(db: Db): Promise<Row | undefined> {
 
 export const sqliteLock: LockDriver = {
   async tryAcquire(db) {
-    await db.run(`CREATE TABLE IF NOT EXISTS ${TABLE} (id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER NOT NULL, host TEXT NOT NULL, started_at TEXT NOT NULL)`)
+    // Read first: a read needs no write lock, so a waiter sees the holder even
+    // while the holder's migration transaction keeps the file's write lock.
     const row = await current(db)
-    if (row && isStale(row)) await db.run(`DELETE FROM ${TABLE} WHERE id = 1 AND pid = ? AND host = ?`, [row.pid, row.host])
+    if (row && !isStale(row)) return false
+    if (!row) await db.run(`CREATE TABLE IF NOT EXISTS ${TABLE} (id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER NOT NULL, host TEXT NOT NULL, started_at TEXT NOT NULL)`)
+    else await db.run(`DELETE FROM ${TABLE} WHERE id = 1 AND pid = ? AND host = ?`, [row.pid, row.host])
     try {
       await db.run(`INSERT INTO ${TABLE} (id, pid, host, started_at) VALUES (1, ?, ?, ?)`, [process.pid, hostname(), new Date().toISOString()])
       return true
