@@ -93,7 +93,8 @@ export abstract class MigCommand<T extends typeof Command> extends Command {
     let migError: MigError
     if (error instanceof MigError) migError = error
     else if (error?.parse !== undefined || error?.oclif?.exit === 2) {
-      migError = new MigError('USAGE', errorMessage(error).split('\n')[0] ?? 'invalid arguments', `see \`mig ${this.id ?? ''} --help\``, { exit: ExitCode.usage })
+      const lines = errorMessage(error).split('\n').map((l) => l.trim()).filter((l) => l && !/^The following errors occurred:$|^See more help with/.test(l))
+      migError = new MigError('USAGE', lines[0] ?? 'invalid arguments', `see \`mig ${this.id ?? ''} --help\``, { exit: ExitCode.usage, details: lines.slice(1) })
     } else {
       migError = new MigError('INTERNAL', errorMessage(error).split('\n')[0] ?? 'unexpected error', 'run again with --debug for the stack trace, and report it if it persists', { cause: error })
     }

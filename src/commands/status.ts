@@ -34,8 +34,12 @@ export default class Status extends MigCommand<typeof Status> {
       }
       if (p.lock) lines.push(`  LOCKED    by ${p.lock.holder}${p.lock.since ? ` since ${p.lock.since}` : ''}${p.lock.stale ? ' — stale, `mig unlock --release` frees it' : ''}`)
       if (p.plugin) lines.push(`  install the plugin to see it: ${p.plugin.install}`)
-      if (p.error) lines.push(`  error: ${p.error.message}${p.error.hint ? `\n  hint: ${p.error.hint}` : ''}`)
       if (lines.length) this.out(`\n${p.name} (${p.dir})\n${lines.join('\n')}`)
+    }
+    for (const p of projects) {
+      if (!p.error) continue
+      this.note(`Error: ${p.name}: ${p.error.message}`)
+      if (p.error.hint) this.note(`Hint: ${p.error.hint}`)
     }
   }
 }
