@@ -77,7 +77,7 @@ function jsonErrorWhere(message: string, text: string): string {
 
 /** Every problem at once, each with its key path and a hint. */
 function validate(raw: unknown, file: string, tools: ReadonlySet<string>): MigConfig {
-  const result = configSchema.safeParse(raw ?? {})
+  const result = configSchema.safeParse(raw ?? {}, { reportInput: true })
   const problems = [...(result.success ? [] : result.error.issues.flatMap(describeIssue)), ...checkProjects(raw, dirname(file), tools)]
   if (problems.length || !result.success) throw configProblems(file, problems)
   return result.data
@@ -124,6 +124,8 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
       return issue.keys.map((k) => `${at === '(root)' ? k : `${at}.${k}`}: unknown key (remove it, or check its spelling)`)
     case 'invalid_type':
       return [`${at}: expected ${issue.expected}${issue.input === undefined ? ', but it is missing' : `, got ${Array.isArray(issue.input) ? 'array' : typeof issue.input}`}`]
+    case 'too_small':
+      return [`${at}: must be ${issue.inclusive ? 'at least' : 'more than'} ${String(issue.minimum)}`]
     case 'invalid_value':
       return [`${at}: must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`]
     default:
