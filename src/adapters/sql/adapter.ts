@@ -1,5 +1,5 @@
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Adapter, Migration, OpenContext, ProjectRef, RunOptions, Session } from '../../adapter.js'
@@ -144,7 +144,7 @@ class SqlSession implements Session {
    * after the first statement may leave part of it applied: say so.
    */
   private async execute(path: string, options: RunOptions, record: () => Promise<void>): Promise<void> {
-    const sql = await readFile(path, 'utf8')
+    const sql = readFileSync(path, 'utf8')
     const statements = splitStatements(sql, this.db.dialect)
     const transactional = options.transaction === 'auto' && !wantsNoTransaction(sql)
     if (transactional) await this.db.run(beginSql(this.db))
