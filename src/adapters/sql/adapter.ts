@@ -1,5 +1,5 @@
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Adapter, Migration, OpenContext, ProjectRef, RunOptions, Session } from '../../adapter.js'
@@ -110,7 +110,8 @@ class SqlSession implements Session {
       const source = join(this.project.dir, '.mig', 'templates', 'sql', `${template}.${direction}.sql`)
       const path = existsSync(source) ? source : join(templatesDir, `${template}.${direction}.sql`)
       if (!existsSync(path)) {
-        throw new MigError('TEMPLATE_UNKNOWN', `no sql template "${template}"`, `templates live in ${templatesDir}`)
+        const known = [...new Set(readdirSync(templatesDir).map((f) => f.replace(/\.(up|down)\.sql$/, '')))].sort()
+        throw new MigError('TEMPLATE_UNKNOWN', `no sql template "${template}"`, `use one of: ${known.join(', ')} (or add ${template}.up.sql/.down.sql in .mig/templates/sql/)`)
       }
       const text = (await readFile(path, 'utf8')).replace(/\{\{\s*(\w+)\s*\}\}/g, (_m, key: string) => String(vars[key] ?? (key === 'name' ? name : '')))
       const out = join(this.dir, `${id}.${direction}.sql`)

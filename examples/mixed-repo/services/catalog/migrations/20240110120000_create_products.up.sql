@@ -1,0 +1,6 @@
+CREATE TABLE products (
+  id INTEGER PRIMARY KEY,
+  sku TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  price_cents INTEGER NOT NULL
+);

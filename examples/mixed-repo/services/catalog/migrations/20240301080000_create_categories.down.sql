@@ -1,0 +1,2 @@
+ALTER TABLE products DROP COLUMN category_id;
+DROP TABLE categories;

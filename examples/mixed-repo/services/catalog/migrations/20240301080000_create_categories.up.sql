@@ -1,0 +1,2 @@
+CREATE TABLE categories (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+ALTER TABLE products ADD COLUMN category_id INTEGER REFERENCES categories (id);
