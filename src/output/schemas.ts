@@ -1,0 +1,89 @@
+import { z } from 'zod'
+
+/**
+ * The frozen shapes of every `--json` result (DESIGN.md §5). Tests parse real
+ * output with these strict schemas, so a field added, renamed or dropped
+ * fails until the contract is changed here on purpose.
+ */
+const exitCode = z.int().min(0)
+const error = z.strictObject({ code: z.string(), message: z.string(), hint: z.string().optional() })
+
+export const migrationStatusSchema = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  state: z.enum(['applied', 'pending', 'failed', 'missing']),
+  appliedAt: z.string().optional(),
+  batch: z.int().optional(),
+  checksum: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  drift: z.boolean(),
+  reversible: z.boolean(),
+  timestamp: z.string().regex(/^\d{17}$/).optional(),
+  error: z.string().optional(),
+})
+
+export const statusSchema = z.strictObject({
+  projects: z.array(
+    z.strictObject({
+      name: z.string(),
+      tool: z.string(),
+      dir: z.string(),
+      database: z.strictObject({ dialect: z.enum(['postgres', 'mysql', 'sqlite']), url: z.string() }).optional(),
+      summary: z.strictObject({ applied: z.int(), pending: z.int(), failed: z.int(), drift: z.int(), missing: z.int() }).optional(),
+      migrations: z.array(migrationStatusSchema).optional(),
+      lock: z.strictObject({ holder: z.string(), since: z.string().optional(), stale: z.boolean() }).optional(),
+      plugin: z.strictObject({ installed: z.literal(false), install: z.string() }).optional(),
+      error: error.optional(),
+    }),
+  ),
+  exitCode,
+})
+
+export const runSchema = z.strictObject({
+  direction: z.enum(['up', 'down']),
+  migrations: z.array(z.strictObject({ project: z.string(), id: z.string(), name: z.string(), direction: z.enum(['up', 'down']), durationMs: z.number() })),
+  waited: z.array(z.strictObject({ database: z.string(), ms: z.number(), holder: z.string().optional() })),
+  exitCode,
+})
+
+export const logSchema = z.strictObject({
+  entries: z.array(
+    z.strictObject({
+      project: z.string(),
+      tool: z.string(),
+      migration: z.string(),
+      direction: z.enum(['up', 'down']),
+      checksum: z.string().nullable(),
+      actor: z.string(),
+      startedAt: z.string(),
+      durationMs: z.number(),
+      outcome: z.enum(['ok', 'rolled_back', 'failed']),
+      error: z.string().nullable(),
+      backupId: z.string().nullable(),
+      database: z.string(),
+    }),
+  ),
+  exitCode,
+})
+
+export const unlockSchema = z.strictObject({
+  locks: z.array(
+    z.strictObject({
+      database: z.string(),
+      projects: z.array(z.string()),
+      kind: z.literal('mig'),
+      holder: z.strictObject({ who: z.string(), since: z.string().optional(), stale: z.boolean() }).optional(),
+      released: z.boolean(),
+    }),
+  ),
+  exitCode,
+})
+
+export const initSchema = z.strictObject({
+  file: z.string(),
+  projects: z.array(z.strictObject({ name: z.string(), tool: z.string(), dir: z.string() })),
+  exitCode,
+})
+
+export const makeSchema = z.strictObject({ project: z.string(), files: z.array(z.string()), exitCode })
+
+export const errorSchema = z.strictObject({ error: error.extend({ details: z.array(z.string()) }), exitCode })
