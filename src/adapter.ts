@@ -1,4 +1,5 @@
 import type { DatabaseTarget } from './db/types.js'
+import type { MigError, MigrationFailure } from './output/errors.js'
 
 /**
  * A project: one tool's migrations in one directory, migrating one database.
@@ -20,6 +21,22 @@ export interface OpenContext {
   env: string | undefined
   /** Non-fatal notices, shown to the user on stderr. */
   warn(message: string): void
+  /**
+   * Core's error classes. A plugin throws these (rather than its own copies)
+   * so core gives them its exit codes and hints: MigError for bad config or
+   * input, MigrationFailure when a migration itself fails.
+   */
+  errors: { MigError: typeof MigError; MigrationFailure: typeof MigrationFailure }
+}
+
+/** A lock the tool itself keeps (knex_migrations_lock), shown and released by `mig unlock`. */
+export interface ToolLock {
+  /** e.g. "knex_migrations_lock". */
+  name: string
+  held: boolean
+  /** What is known of when it was taken. */
+  since?: string
+  release(): Promise<void>
 }
 
 export type MigrationState = 'applied' | 'pending' | 'failed' | 'missing'
@@ -66,6 +83,8 @@ export interface Session {
   down(m: Migration, options: RunOptions): Promise<void>
   /** Write a new migration; returns the created files. */
   create(name: string, template: string, vars: Record<string, unknown>): Promise<string[]>
+  /** The tool's own migration lock, when it keeps one. */
+  toolLock?(): Promise<ToolLock | undefined>
   close(): Promise<void>
 }
 

@@ -1,6 +1,6 @@
 import type { Adapter } from './adapter.js'
 
-export type { Adapter, Migration, MigrationState, OpenContext, ProjectRef, RunOptions, Session } from './adapter.js'
+export type { Adapter, Migration, MigrationState, OpenContext, ProjectRef, RunOptions, Session, ToolLock } from './adapter.js'
 export type { DatabaseTarget, Db, Dialect } from './db/types.js'
 export { connect } from './db/connect.js'
 export { parseDatabaseUrl } from './db/url.js'

@@ -1,5 +1,5 @@
 import { type SpawnOptions, spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -63,3 +63,34 @@ export const json = <T = Record<string, unknown>>(r: Result): T => JSON.parse(r.
 
 /** No stack trace: no "    at fn (file:line)" frames anywhere. */
 export const hasStack = (text: string): boolean => /^\s+at .+[:(]/m.test(text)
+
+const linked = new Map<string, Promise<NodeJS.ProcessEnv>>()
+
+/**
+ * A fresh oclif data dir (XDG_*) with the given workspace plugins linked, as
+ * `mig plugins link plugins/<name>` would: the env to pass to `mig()`. Once
+ * per test file and plugin set.
+ */
+export function withPlugins(...names: string[]): Promise<NodeJS.ProcessEnv> {
+  const key = names.sort().join(',')
+  let env = linked.get(key)
+  if (!env) {
+    env = (async () => {
+      const home = tempDir('mig-oclif-')
+      const vars = { XDG_DATA_HOME: join(home, 'data'), XDG_CACHE_HOME: join(home, 'cache'), XDG_CONFIG_HOME: join(home, 'config') }
+      for (const name of names) {
+        const r = await mig(['plugins', 'link', join(repoRoot, 'plugins', name)], { cwd: home, env: vars })
+        if (r.code !== 0) throw new Error(`linking ${name} failed: ${r.stderr}`)
+      }
+      return vars
+    })()
+    linked.set(key, env)
+  }
+  return env
+}
+
+/** Make the repository's node_modules (knex, typeorm, drivers, …) resolvable from a test project, as the user's own install would be. */
+export function linkNodeModules(dir: string): void {
+  mkdirSync(dir, { recursive: true })
+  if (!existsSync(join(dir, 'node_modules'))) symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'))
+}

@@ -9,16 +9,17 @@ export default class Down extends MigCommand<typeof Down> {
   static override summary = 'Revert the last applied migration (newest first across projects)'
   static override examples = ['<%= config.bin %> down', '<%= config.bin %> down --project billing --step 2', '<%= config.bin %> down --project billing --to 001_create_users', '<%= config.bin %> down --all --yes']
   static override flags = {
-    step: Flags.integer({ description: 'revert the last N applied migrations', min: 1, exclusive: ['to', 'all'] }),
-    to: Flags.string({ description: 'revert every migration applied after this id (the id itself stays applied)', exclusive: ['step', 'all'] }),
-    all: Flags.boolean({ description: 'revert every applied migration (asks first unless --yes)', exclusive: ['step', 'to'] }),
+    step: Flags.integer({ description: 'revert the last N applied migrations', min: 1, exclusive: ['to', 'all', 'batch'] }),
+    to: Flags.string({ description: 'revert every migration applied after this id (the id itself stays applied)', exclusive: ['step', 'all', 'batch'] }),
+    batch: Flags.boolean({ description: "revert the project's whole last batch (knex)", exclusive: ['step', 'to', 'all'] }),
+    all: Flags.boolean({ description: 'revert every applied migration (asks first unless --yes)', exclusive: ['step', 'to', 'batch'] }),
     yes: Flags.boolean({ char: 'y', description: 'do not ask for confirmation' }),
     'lock-timeout': lockTimeoutFlag,
   }
 
   async run(): Promise<void> {
-    const { step, to, all } = this.flags
-    const selection: Selection = all ? { kind: 'all' } : step ? { kind: 'step', n: step } : to ? { kind: 'to', id: to } : { kind: 'one' }
+    const { step, to, all, batch } = this.flags
+    const selection: Selection = all ? { kind: 'all' } : batch ? { kind: 'batch' } : step ? { kind: 'step', n: step } : to ? { kind: 'to', id: to } : { kind: 'one' }
     const ws = await this.workspace()
     if (!ws.projects.length) throw usageError('NO_PROJECTS', 'no projects found', 'run `mig init` in the repository root, or pass --cwd')
     if (all && !this.flags.yes) {

@@ -4,9 +4,9 @@ import { type LockReport, unlock } from '../core/unlock.js'
 
 export default class Unlock extends MigCommand<typeof Unlock> {
   static override summary = "Show who holds each database's migration lock, and release a stale one"
-  static override description = 'Without flags it only shows. --release frees locks whose holder is gone; --force also ends a live holder\'s session.'
+  static override description = "Without flags it only shows. --release frees mig locks whose holder is gone, and tools' own locks (knex_migrations_lock) while no mig run holds that database; --force also ends a live holder's session."
   static override flags = {
-    release: Flags.boolean({ description: 'release locks whose holder is gone' }),
+    release: Flags.boolean({ description: 'release stale locks' }),
     force: Flags.boolean({ description: 'also break locks held by a live run (terminates its session)', dependsOn: ['release'] }),
   }
 
@@ -23,10 +23,13 @@ export default class Unlock extends MigCommand<typeof Unlock> {
 }
 
 function line(r: LockReport): string {
-  const where = `${r.database} (${r.projects.join(', ')})`
+  const where = `${r.database} (${r.projects.join(', ')})${r.kind === 'mig' ? '' : ` ${r.kind}`}`
   if (!r.holder) return `free      ${where}`
   const who = `${r.holder.who}${r.holder.since ? `, held since ${r.holder.since}` : ''}`
   if (r.released) return `released  ${where}: was held by ${who}`
+  if (r.kind !== 'mig') {
+    return `locked    ${where}: set${r.holder.since ? `; ${r.holder.since}` : ''} — if no ${r.kind.split('_')[0]} run is active, \`mig unlock --release\` frees it`
+  }
   const advice = r.holder.stale ? ' — stale: `mig unlock --release` frees it' : ' — live: `mig unlock --release --force` ends that session'
-  return `${r.kind === 'mig' ? 'locked' : `${r.kind} lock`}    ${where}: held by ${who}${advice}`
+  return `locked    ${where}: held by ${who}${advice}`
 }

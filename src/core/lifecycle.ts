@@ -17,6 +17,8 @@ export type Selection =
   | { kind: 'one' }
   | { kind: 'step'; n: number }
   | { kind: 'to'; id: string }
+  /** down only: the project's last batch (knex). */
+  | { kind: 'batch' }
 
 export interface Step {
   project: Project
@@ -155,6 +157,7 @@ export function plan(projects: Project[], lists: Map<string, Migration[]>, optio
     return direction === 'up' ? list.filter((m) => m.state === 'pending' || m.state === 'failed') : list.filter((m) => m.state === 'applied' || m.state === 'missing').reverse()
   }
   if (selection.kind === 'to') return planTo(projects, lists, candidates, selection.id, direction)
+  if (selection.kind === 'batch') return planBatch(projects, candidates)
   const merged = mergeQueues(projects.map((p) => ({ project: p.name, items: candidates(p) })), direction).map(({ project, migration }) => ({
     project: byName.get(project)!,
     migration,
@@ -191,6 +194,22 @@ function planTo(projects: Project[], lists: Map<string, Migration[]>, candidates
   }
   const index = queue.indexOf(target)
   return queue.slice(0, index).map((migration) => ({ project, migration }))
+}
+
+/** The last batch of the one selected project that records batches, newest first. */
+function planBatch(projects: Project[], candidates: (p: Project) => Migration[]): Step[] {
+  const batched = projects.filter((p) => candidates(p).some((m) => m.batch !== undefined))
+  if (batched.length !== 1) {
+    throw usageError(
+      'BATCH_PROJECT',
+      batched.length ? `--batch needs one project, and ${batched.map((p) => p.name).join(', ')} all have batches` : 'nothing to revert by batch: no selected project has applied migrations in batches',
+      batched.length ? 'pick one with --project' : '--batch works with tools that record batches (knex); use --step or --to otherwise',
+    )
+  }
+  const project = batched[0]!
+  const applied = candidates(project)
+  const last = Math.max(...applied.map((m) => m.batch ?? -Infinity))
+  return applied.filter((m) => m.batch === last).map((migration) => ({ project, migration }))
 }
 
 const stripExt = (id: string): string => id.replace(/\.(js|cjs|mjs|ts)$/, '')

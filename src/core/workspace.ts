@@ -5,7 +5,8 @@ import { type LoadedConfig, loadConfig } from '../config/load.js'
 import { type Project, installCommand, pluginTools, resolveProjects } from '../config/projects.js'
 import { connect } from '../db/connect.js'
 import type { Db } from '../db/types.js'
-import { MigError, usageError } from '../output/errors.js'
+import { MigError, MigrationFailure, usageError } from '../output/errors.js'
+import { registerUrlSecret } from '../output/redact.js'
 
 export interface WorkspaceOptions {
   /** `--cwd`: the repository root. */
@@ -64,9 +65,11 @@ export function requireAdapter(project: Project): Adapter {
   throw new MigError('PLUGIN_MISSING', `${project.name}: no adapter for tool "${project.tool}"`, install ? `install its plugin: ${install}` : 'check the tool name in mig.config.json')
 }
 
-export function openSession(ws: Workspace, project: Project): Promise<Session> {
+export async function openSession(ws: Workspace, project: Project): Promise<Session> {
   const env = ws.env ?? (typeof project.options.env === 'string' ? project.options.env : undefined)
-  return requireAdapter(project).open(project, { root: ws.root, env, warn: ws.warn })
+  const session = await requireAdapter(project).open(project, { root: ws.root, env, warn: ws.warn, errors: { MigError, MigrationFailure } })
+  registerUrlSecret(session.target.url)
+  return session
 }
 
 /** Sessions for several projects, closed together. If one fails to open, the ones already open are closed. */

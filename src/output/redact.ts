@@ -19,6 +19,15 @@ export function registerSecret(secret: string | undefined | null): void {
   secrets.add(encodeURIComponent(secret))
 }
 
+/** Register the password of a connection URL a plugin built, whatever its scheme. */
+export function registerUrlSecret(url: string): void {
+  try {
+    registerSecret(decodeURIComponent(new URL(url).password))
+  } catch {
+    // not a URL with a password (sqlite:PATH): nothing to hide
+  }
+}
+
 /** Replace the password part of a connection URL with `***`. */
 export function redactUrl(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*:)([^@/?#]*)@/i, (_m, head: string) => `${head}${MASK}@`)

@@ -70,7 +70,7 @@ export const unlockSchema = z.strictObject({
     z.strictObject({
       database: z.string(),
       projects: z.array(z.string()),
-      kind: z.literal('mig'),
+      kind: z.string(),
       holder: z.strictObject({ who: z.string(), since: z.string().optional(), stale: z.boolean() }).optional(),
       released: z.boolean(),
     }),

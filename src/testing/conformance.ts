@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Adapter, OpenContext, ProjectRef, Session } from '../adapter.js'
 import type { Dialect } from '../db/types.js'
+import { MigError, MigrationFailure } from '../output/errors.js'
 import { type TestDatabase, createTestDatabase, listTables } from './databases.js'
 
 /**
@@ -23,7 +24,7 @@ export interface ConformanceOptions {
   timeoutMs?: number
 }
 
-const ctx: OpenContext = { root: process.cwd(), env: undefined, warn: () => {} }
+const ctx: OpenContext = { root: process.cwd(), env: undefined, warn: () => {}, errors: { MigError, MigrationFailure } }
 
 /**
  * The one suite every adapter runs on every dialect it supports:

@@ -1,0 +1,245 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { dirname, extname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Adapter, DatabaseTarget, Migration, OpenContext, ProjectRef, RunOptions, Session, ToolLock } from 'mig'
+import { detectKnexProjects } from './detect.js'
+import { type KnexInstance, type LoadedKnexfile, loadKnexfile, requireKnex, targetOf } from './knexfile.js'
+import { type MigrationFile, directoriesOf, listMigrationFiles } from './source.js'
+
+const templatesDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'templates')
+
+export const knexAdapter: Adapter = {
+  tool: 'knex',
+  detect: detectKnexProjects,
+  async open(project: ProjectRef, ctx: OpenContext): Promise<Session> {
+    const loaded = await loadKnexfile(project, ctx)
+    const { target, connection } = await targetOf(project, loaded, ctx)
+    const { knex } = requireKnex(project, ctx)
+    const instance = knex({ ...loaded.config, connection, pool: { min: 0, max: 1 }, ...(target.dialect === 'sqlite' ? { useNullAsDefault: loaded.config.useNullAsDefault ?? true } : {}) })
+    return new KnexSession(project, ctx, loaded, target, instance)
+  },
+}
+
+interface Row {
+  id: number
+  name: string
+  batch: number
+  migration_time: unknown
+}
+
+interface MigrationModule {
+  up?: (knex: KnexInstance) => unknown
+  down?: (knex: KnexInstance) => unknown
+  config?: { transaction?: boolean }
+}
+
+class KnexSession implements Session {
+  private batch: number | undefined
+  private readonly table: string
+  private readonly lockTable: string
+  private readonly schema: string | undefined
+  private readonly base: string
+
+  constructor(
+    private readonly project: ProjectRef,
+    private readonly ctx: OpenContext,
+    private readonly loaded: LoadedKnexfile,
+    readonly target: DatabaseTarget,
+    private readonly knex: KnexInstance,
+  ) {
+    this.table = loaded.config.migrations?.tableName ?? 'knex_migrations'
+    this.lockTable = `${this.table}_lock`
+    this.schema = loaded.config.migrations?.schemaName
+    this.base = dirname(loaded.file)
+  }
+
+  private from(trx: KnexInstance, table: string) {
+    return this.schema ? trx.withSchema(this.schema).table(table) : trx(table)
+  }
+
+  private hasTable(table: string): PromiseLike<boolean> {
+    return this.schema ? this.knex.schema.withSchema(this.schema).hasTable(table) : this.knex.schema.hasTable(table)
+  }
+
+  private async rows(): Promise<Row[]> {
+    if (!(await this.hasTable(this.table))) return []
+    return (await this.from(this.knex, this.table).select('id', 'name', 'batch', 'migration_time').orderBy('id')) as unknown as Row[]
+  }
+
+  async list(): Promise<Migration[]> {
+    const [files, rows] = await Promise.all([listMigrationFiles(this.loaded.config, this.base), this.rows()])
+    const byName = new Map(files.map((f) => [f.name, f]))
+    const applied = new Set(rows.map((r) => r.name))
+    const done: Migration[] = rows.map((r) => {
+      const file = byName.get(r.name)
+      return {
+        id: r.name,
+        name: humanName(r.name),
+        files: file ? [file.path] : [],
+        state: file ? 'applied' : 'missing',
+        appliedAt: new Date(r.migration_time as string).toISOString(),
+        batch: Number(r.batch),
+        reversible: !!file,
+      }
+    })
+    const pending: Migration[] = files.filter((f) => !applied.has(f.name)).map((f) => ({ id: f.name, name: humanName(f.name), files: [f.path], state: 'pending', reversible: true }))
+    return [...done, ...pending]
+  }
+
+  async up(m: Migration, options: RunOptions): Promise<void> {
+    await this.ensureTables()
+    if (this.batch === undefined) {
+      const [row] = await this.from(this.knex, this.table).max('batch', { as: 'batch' })
+      this.batch = Number(row?.batch ?? 0) + 1
+    }
+    const batch = this.batch
+    await this.step(m, 'up', options, (trx) => this.from(trx, this.table).insert({ name: m.id, batch, migration_time: new Date() }))
+  }
+
+  async down(m: Migration, options: RunOptions): Promise<void> {
+    await this.ensureTables()
+    await this.step(m, 'down', options, (trx) => this.from(trx, this.table).where({ name: m.id }).del())
+  }
+
+  /**
+   * One migration the way knex's migrator runs a batch of one: take
+   * knex_migrations_lock, run the module, write knex_migrations, free the
+   * lock; all in one transaction unless the file (config.transaction = false)
+   * or the knexfile (disableTransactions) says otherwise.
+   */
+  private async step(m: Migration, direction: 'up' | 'down', options: RunOptions, record: (trx: KnexInstance) => PromiseLike<unknown>): Promise<void> {
+    const { MigrationFailure } = this.ctx.errors
+    const module = await this.load(m)
+    const fn = module[direction]
+    if (typeof fn !== 'function') {
+      throw new this.ctx.errors.MigError('KNEX_NO_FUNCTION', `${this.project.name}: ${m.id} exports no ${direction} function`, `export async function ${direction}(knex) { … } from ${m.files[0] ?? m.id}`)
+    }
+    const perFile = module.config?.transaction
+    const transactional = options.transaction === 'auto' && (typeof perFile === 'boolean' ? perFile : !this.loaded.config.migrations?.disableTransactions)
+    let last: string | undefined
+    let capturing = false
+    // Only the migration's own statements: not knex's lock and ledger queries, nor transaction control.
+    const listener = (q: { sql: string }) => {
+      if (!capturing || /^\s*(begin|commit|rollback|savepoint|release savepoint)\b/i.test(q.sql)) return
+      last = q.sql
+      options.capture?.(q.sql)
+    }
+    const runMigration = async (knex: KnexInstance) => {
+      capturing = true
+      try {
+        await fn(knex)
+      } finally {
+        capturing = false
+      }
+    }
+    this.knex.on('query', listener)
+    try {
+      if (transactional) {
+        await this.knex.transaction(async (trx) => {
+          await this.lock(trx)
+          await runMigration(trx)
+          await record(trx)
+          await this.from(trx, this.lockTable).update({ is_locked: 0 })
+        })
+      } else {
+        await this.knex.transaction((trx) => this.lock(trx))
+        try {
+          await runMigration(this.knex)
+          await record(this.knex)
+        } finally {
+          await this.from(this.knex, this.lockTable).update({ is_locked: 0 })
+        }
+      }
+    } catch (error) {
+      if (error instanceof this.ctx.errors.MigError) throw error
+      throw new MigrationFailure((error as Error).message ?? String(error), { ...(last ? { statement: last } : {}), partial: !transactional || this.target.dialect === 'mysql', cause: error })
+    } finally {
+      this.knex.off('query', listener)
+    }
+  }
+
+  private async lock(trx: KnexInstance): Promise<void> {
+    const updated = await this.from(trx, this.lockTable).where('is_locked', '=', 0).update({ is_locked: 1 })
+    if (updated !== 1) {
+      throw new this.ctx.errors.MigError(
+        'KNEX_LOCKED',
+        `${this.project.name}: knex's migration lock (${this.lockTable}) is held`,
+        'a `knex migrate` run is active, or one crashed: `mig unlock` shows it, `mig unlock --release` frees it',
+      )
+    }
+  }
+
+  /** knex's own table-creator, from the user's knex, so the tables are exactly knex's. */
+  private async ensureTables(): Promise<void> {
+    const require = (await import('node:module')).createRequire(join(this.project.dir, 'package.json'))
+    const { ensureTable } = require('knex/lib/migrations/migrate/table-creator') as { ensureTable(t: string, s: string | undefined, k: KnexInstance): Promise<void> }
+    await ensureTable(this.table, this.schema, this.knex)
+  }
+
+  private async load(m: Migration): Promise<MigrationModule> {
+    const path = m.files[0]
+    if (!path) throw new this.ctx.errors.MigError('KNEX_MISSING_FILE', `${this.project.name}: ${m.id} is in ${this.table} but its file is gone`, `restore it in ${directoriesOf(this.loaded.config, this.base).join(' or ')}`)
+    const { createJiti } = await import('jiti')
+    return (await createJiti(path, { interopDefault: true }).import(path)) as MigrationModule
+  }
+
+  async toolLock(): Promise<ToolLock | undefined> {
+    if (!(await this.hasTable(this.lockTable))) return undefined
+    const rows = (await this.from(this.knex, this.lockTable).select('is_locked')) as unknown as { is_locked: number }[]
+    const held = rows.some((r) => Number(r.is_locked) === 1)
+    const last = (await this.rows()).at(-1)
+    return {
+      name: this.lockTable,
+      held,
+      ...(held && last ? { since: `the last knex migration ran at ${new Date(last.migration_time as string).toISOString()}, ${ago(new Date(last.migration_time as string))} ago` } : {}),
+      release: async () => {
+        await this.from(this.knex, this.lockTable).update({ is_locked: 0 })
+      },
+    }
+  }
+
+  async create(name: string, template: string, vars: Record<string, unknown>): Promise<string[]> {
+    const dir = directoriesOf(this.loaded.config, this.base)[0]!
+    const ext = this.extension(dir)
+    const flavour = ext === 'ts' ? 'ts' : ext === 'mjs' || (ext === 'js' && this.isEsm()) ? 'esm' : 'cjs'
+    const source = [join(this.project.dir, '.mig', 'templates', 'knex', `${template}.${flavour}.txt`), join(templatesDir, `${template}.${flavour}.txt`)].find((f) => existsSync(f))
+    if (!source) {
+      const known = [...new Set(readdirSync(templatesDir).map((f) => f.split('.')[0]))].sort()
+      throw new this.ctx.errors.MigError('TEMPLATE_UNKNOWN', `no knex template "${template}"`, `use one of: ${known.join(', ')}`)
+    }
+    const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14)
+    const file = join(dir, `${stamp}_${name}.${ext}`)
+    const text = readFileSync(source, 'utf8').replace(/\{\{\s*(\w+)\s*\}\}/g, (_m, key: string) => String(vars[key] ?? ''))
+    await mkdir(dir, { recursive: true })
+    await writeFile(file, text, { flag: 'wx' })
+    return [file]
+  }
+
+  /** Follow the project: the extension most of its migrations use, else the knexfile's `migrations.extension`, else the knexfile's own. */
+  private extension(dir: string): string {
+    const existing = existsSync(dir) ? readdirSync(dir).map((f) => extname(f).slice(1)).filter((e) => ['js', 'ts', 'cjs', 'mjs'].includes(e)) : []
+    if (existing.length) {
+      const counts = new Map<string, number>()
+      for (const e of existing) counts.set(e, (counts.get(e) ?? 0) + 1)
+      return [...counts].sort((a, b) => b[1] - a[1])[0]![0]
+    }
+    return this.loaded.config.migrations?.extension ?? (extname(this.loaded.file).slice(1) === 'ts' ? 'ts' : 'js')
+  }
+
+  private isEsm(): boolean {
+    const pkg = join(this.project.dir, 'package.json')
+    return existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { type?: string }).type === 'module'
+  }
+
+  async close(): Promise<void> {
+    await this.knex.destroy()
+  }
+}
+
+const humanName = (file: string): string => file.replace(/\.[^.]+$/, '').replace(/^\d+[_-]/, '')
+
+function ago(date: Date): string {
+  const s = Math.max(0, Math.round((Date.now() - date.getTime()) / 1000))
+  return s < 120 ? `${s}s` : s < 7200 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`
+}

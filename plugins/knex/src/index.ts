@@ -1,0 +1,1 @@
+export { knexAdapter } from './adapter.js'

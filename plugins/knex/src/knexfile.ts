@@ -1,0 +1,158 @@
+import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, isAbsolute, join, resolve } from 'node:path'
+import type { DatabaseTarget, OpenContext, ProjectRef } from 'mig'
+import { knexfileNames } from './detect.js'
+
+/** The knexfile options the plugin reads (README.md has the table). */
+export interface KnexConfig {
+  client?: string | unknown
+  connection?: unknown
+  useNullAsDefault?: boolean
+  migrations?: {
+    directory?: string | string[]
+    tableName?: string
+    schemaName?: string
+    loadExtensions?: string[]
+    disableTransactions?: boolean
+    sortDirsSeparately?: boolean
+    extension?: string
+    stub?: string
+  }
+  [key: string]: unknown
+}
+
+export interface LoadedKnexfile {
+  file: string
+  config: KnexConfig
+  environment: string | undefined
+}
+
+export function findKnexfile(project: ProjectRef): string | undefined {
+  const configured = project.options.knexfile
+  if (typeof configured === 'string') return resolve(project.dir, configured)
+  return knexfileNames.map((n) => join(project.dir, n)).find((f) => existsSync(f))
+}
+
+/**
+ * Load the knexfile in-process as the knex CLI does (default export, a
+ * function is called, `config[env] || config`), with jiti so TS and ESM
+ * knexfiles work without the user registering anything.
+ */
+export async function loadKnexfile(project: ProjectRef, ctx: OpenContext): Promise<LoadedKnexfile> {
+  const { MigError } = ctx.errors
+  const file = findKnexfile(project)
+  if (!file || !existsSync(file)) {
+    throw new MigError('KNEXFILE_MISSING', `${project.name}: no knexfile in ${project.dir}`, 'add knexfile.js/.ts there, or set projects[].options.knexfile in mig.config.json')
+  }
+  let loaded: unknown
+  try {
+    const { createJiti } = await import('jiti')
+    loaded = await createJiti(file, { interopDefault: true, moduleCache: false }).import(file, { default: true })
+    if (typeof loaded === 'function') loaded = await (loaded as () => unknown)()
+  } catch (error) {
+    throw new MigError('KNEXFILE_LOAD', `${project.name}: ${file} failed to load: ${String((error as Error).message ?? error).split('\n')[0]}`, `run \`npx knex migrate:list\` in ${project.dir} to see the full error`, { cause: error })
+  }
+  const all = (loaded ?? {}) as Record<string, KnexConfig>
+  const environment = ctx.env ?? process.env.NODE_ENV ?? 'development'
+  const picked = all[environment]
+  const config = (picked ?? all) as KnexConfig
+  if (!config.client && !picked) {
+    const envs = Object.keys(all).filter((k) => all[k] && typeof all[k] === 'object')
+    throw new MigError('KNEX_ENV', `${project.name}: the knexfile has no environment "${environment}"`, envs.length ? `pass --env with one of: ${envs.join(', ')}` : 'export a knex config (with client and connection) from the knexfile')
+  }
+  return { file, config, environment: picked ? environment : undefined }
+}
+
+/** The user's own knex, from the project: never a copy of ours. */
+export function requireKnex(project: ProjectRef, ctx: OpenContext): { knex: (config: unknown) => KnexInstance; dir: string } {
+  const require = createRequire(join(project.dir, 'package.json'))
+  let path: string
+  try {
+    path = require.resolve('knex')
+  } catch {
+    throw new ctx.errors.MigError('KNEX_MISSING', `${project.name}: knex is not installed in ${project.dir}`, `run \`npm install knex\` in ${project.dir}`)
+  }
+  const mod = require(path) as { knex?: unknown; default?: unknown }
+  const knex = (typeof mod === 'function' ? mod : (mod.knex ?? mod.default)) as (config: unknown) => KnexInstance
+  return { knex, dir: path.slice(0, path.lastIndexOf('node_modules') + 'node_modules'.length) }
+}
+
+// The slice of knex's API the adapter uses: typed here so the plugin does not need knex's types at build time.
+export interface KnexQueryBuilder extends PromiseLike<unknown> {
+  where(column: string, op: string, value: unknown): KnexQueryBuilder
+  where(values: Record<string, unknown>): KnexQueryBuilder
+  update(values: Record<string, unknown>): PromiseLike<number>
+  insert(values: Record<string, unknown>): PromiseLike<unknown>
+  del(): PromiseLike<number>
+  select(...columns: string[]): KnexQueryBuilder
+  max(column: string, options?: { as: string }): PromiseLike<Record<string, unknown>[]>
+  orderBy(column: string): PromiseLike<Record<string, unknown>[]>
+  transacting(trx: unknown): KnexQueryBuilder
+}
+
+export interface KnexInstance {
+  (table: string): KnexQueryBuilder
+  schema: { hasTable(name: string): PromiseLike<boolean>; withSchema(name: string): { hasTable(name: string): PromiseLike<boolean> } }
+  transaction<T>(fn: (trx: KnexInstance) => Promise<T>): Promise<T>
+  withSchema(name: string): { table(name: string): KnexQueryBuilder }
+  on(event: 'query', fn: (q: { sql: string; bindings?: unknown[] }) => void): void
+  off(event: 'query', fn: (q: { sql: string; bindings?: unknown[] }) => void): void
+  destroy(): Promise<void>
+  client: { config: { client: unknown } }
+}
+
+const dialects: Record<string, DatabaseTarget['dialect']> = {
+  pg: 'postgres',
+  postgres: 'postgres',
+  postgresql: 'postgres',
+  pgnative: 'postgres',
+  mysql: 'mysql',
+  mysql2: 'mysql',
+  sqlite3: 'sqlite',
+  sqlite: 'sqlite',
+  'better-sqlite3': 'sqlite',
+}
+
+/**
+ * The database for core's lock and journal, from the knexfile's client and
+ * connection. SQLite filenames resolve against the knexfile's folder, as the
+ * knex CLI (which changes into that folder) resolves them.
+ */
+export async function targetOf(project: ProjectRef, loaded: LoadedKnexfile, ctx: OpenContext): Promise<{ target: DatabaseTarget; connection: unknown }> {
+  const { MigError } = ctx.errors
+  const client = typeof loaded.config.client === 'string' ? loaded.config.client : undefined
+  const dialect = client ? dialects[client] : undefined
+  if (!dialect) {
+    throw new MigError('KNEX_CLIENT', `${project.name}: knex client "${String(client ?? loaded.config.client)}" is not supported by mig`, 'mig supports pg, mysql, mysql2, sqlite3 and better-sqlite3')
+  }
+  let connection = loaded.config.connection
+  if (typeof connection === 'function') connection = await (connection as () => unknown)()
+  const base = dirname(loaded.file)
+  if (dialect === 'sqlite') {
+    const filename = typeof connection === 'string' ? connection : (connection as { filename?: string } | undefined)?.filename
+    if (!filename || filename === ':memory:') {
+      throw new MigError('KNEX_SQLITE_FILE', `${project.name}: the knexfile's SQLite connection names no file`, 'set connection.filename to a file path')
+    }
+    const file = isAbsolute(filename) ? filename : resolve(base, filename)
+    return {
+      target: { dialect, url: `sqlite:${file}`, display: `sqlite:${filename}`, key: `sqlite:${file}`, file },
+      connection: typeof connection === 'string' ? { filename: file } : { ...(connection as object), filename: file },
+    }
+  }
+  const url = typeof connection === 'string' ? connection : (connection as { connectionString?: string } | undefined)?.connectionString ?? urlFromObject(dialect, (connection ?? {}) as Record<string, unknown>)
+  const parsed = new URL(url)
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''))
+  const display = parsed.password ? url.replace(`:${parsed.password}@`, ':***@') : url
+  const port = parsed.port || (dialect === 'postgres' ? '5432' : '3306')
+  return { target: { dialect, url, display, key: `${dialect}://${parsed.hostname}:${port}/${database}`, database }, connection }
+}
+
+function urlFromObject(dialect: 'postgres' | 'mysql', c: Record<string, unknown>): string {
+  const user = encodeURIComponent(String(c.user ?? ''))
+  const password = c.password ? `:${encodeURIComponent(String(c.password))}` : ''
+  const auth = user || password ? `${user}${password}@` : ''
+  const host = String(c.host ?? 'localhost')
+  const port = c.port ? `:${String(c.port)}` : ''
+  return `${dialect}://${auth}${host}${port}/${encodeURIComponent(String(c.database ?? ''))}`
+}

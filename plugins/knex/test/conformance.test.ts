@@ -1,0 +1,21 @@
+import { runConformance, availableDialects } from '../../../src/testing/index.js'
+import { knexAdapter } from '../src/adapter.js'
+import { createTable, knexMigrateList, writeKnexProject } from './helpers.js'
+
+runConformance({
+  adapter: knexAdapter,
+  dialects: await availableDialects(),
+  async writeProject(dir, database, { failing }) {
+    writeKnexProject(dir, database.dialect, database.url, {
+      migrationsList: [
+        createTable('20240101000000_one.js', 'conf_one'),
+        createTable('20240102000000_two.js', 'conf_two'),
+        ...(failing ? [{ name: '20240103000000_fail.js', up: "await knex.schema.createTable('conf_fail', (t) => { t.integer('id') }); await knex.raw('SELECT * FROM no_such_table')", down: '' }] : []),
+      ],
+    })
+    return { name: 'conf', tool: 'knex', dir, options: {} }
+  },
+  async nativeApplied(project) {
+    return (await knexMigrateList(project.dir)).completed
+  },
+})

@@ -1,0 +1,163 @@
+import { readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Db } from '../../../src/db/types.js'
+import { type TestDatabase, availableDialects, createTestDatabase, listTables } from '../../../src/testing/index.js'
+import { json, mig, tempDir, withPlugins } from '../../../test/helpers.js'
+import { createTable, knexCli, knexMigrateList, writeKnexProject, writeMigration } from './helpers.js'
+
+const names = ['20240101000000_a.js', '20240102000000_b.js', '20240103000000_c.js', '20240104000000_d.js', '20240105000000_e.js']
+const cleanup: (() => Promise<void> | void)[] = []
+afterAll(async () => {
+  for (const c of cleanup) await c()
+})
+
+describe.each(await availableDialects())('knex on %s: mig and `knex migrate:list` agree', (dialect) => {
+  let database: TestDatabase
+  let db: Db
+  let root: string
+  let dir: string
+  let env: NodeJS.ProcessEnv
+
+  beforeAll(async () => {
+    env = await withPlugins('knex')
+    database = await createTestDatabase(dialect)
+    db = await database.db()
+    root = tempDir()
+    cleanup.push(() => database.drop(), () => rmSync(root, { recursive: true, force: true }))
+    dir = writeKnexProject(join(root, 'jobs'), dialect, database.url, { migrationsList: names.map((n, i) => createTable(n, `t_${i}`)) })
+  })
+
+  const run = (...args: string[]) => mig(args, { cwd: root, env })
+  const agree = async (applied: number) => {
+    const native = await knexMigrateList(dir)
+    expect(native.completed).toEqual(names.slice(0, applied))
+    expect(native.pending).toEqual(names.slice(applied))
+    const status = json<{ projects: { migrations: { id: string; state: string }[] }[] }>(await run('status', '--json'))
+    expect(status.projects[0]!.migrations.filter((m) => m.state === 'applied').map((m) => m.id)).toEqual(native.completed)
+    expect(status.projects[0]!.migrations.filter((m) => m.state === 'pending').map((m) => m.id)).toEqual(native.pending)
+  }
+  const batches = async () => (await db.query<{ name: string; batch: number }>('SELECT name, batch FROM knex_migrations ORDER BY id')).map((r) => [r.name, Number(r.batch)])
+
+  it('up --one', async () => {
+    expect((await run('up', '--one')).code).toBe(0)
+    await agree(1)
+  })
+  it('up (one batch for the whole run, as knex migrate:latest numbers it)', async () => {
+    expect((await run('up', '--step', '2')).code).toBe(0)
+    await agree(3)
+    expect(await batches()).toEqual([[names[0], 1], [names[1], 2], [names[2], 2]])
+  })
+  it('down --batch reverts the whole last batch', async () => {
+    const r = await run('down', '--batch', '--json')
+    expect(r.code, r.stderr).toBe(0)
+    expect(json<{ migrations: { id: string }[] }>(r).migrations.map((m) => m.id)).toEqual([names[2], names[1]])
+    await agree(1)
+  })
+  it('up, then down', async () => {
+    expect((await run('up')).code).toBe(0)
+    await agree(5)
+    expect((await run('down')).code).toBe(0)
+    await agree(4)
+  })
+  it('down --to', async () => {
+    expect((await run('down', '--to', names[1]!)).code).toBe(0)
+    await agree(2)
+    expect((await listTables(db)).filter((t) => t.startsWith('t_'))).toEqual(['t_0', 't_1'])
+  })
+  it('knex rollback undoes exactly the batch mig wrote', async () => {
+    expect((await run('up')).code).toBe(0)
+    await knexCli(dir, ['migrate:rollback'])
+    await agree(2)
+  })
+})
+
+describe.each(await availableDialects())('a knex project migrated earlier by knex on %s', (dialect) => {
+  it('shows correctly, and mig continues where knex stopped with batches numbered as knex would', async () => {
+    const env = await withPlugins('knex')
+    const database = await createTestDatabase(dialect)
+    const root = tempDir()
+    cleanup.push(() => database.drop(), () => rmSync(root, { recursive: true, force: true }))
+    const dir = writeKnexProject(join(root, 'jobs'), dialect, database.url, { migrationsList: names.slice(0, 2).map((n, i) => createTable(n, `t_${i}`)) })
+    await knexCli(dir, ['migrate:latest'])
+    for (const [i, n] of names.slice(2).entries()) writeMigration(join(dir, 'migrations'), createTable(n, `t_${i + 2}`))
+    const status = json<{ projects: { migrations: { id: string; state: string; batch?: number }[] }[] }>(await mig(['status', '--json'], { cwd: root, env }))
+    expect(status.projects[0]!.migrations.map((m) => [m.id, m.state, m.batch])).toEqual([
+      [names[0], 'applied', 1],
+      [names[1], 'applied', 1],
+      [names[2], 'pending', undefined],
+      [names[3], 'pending', undefined],
+      [names[4], 'pending', undefined],
+    ])
+    expect((await mig(['up'], { cwd: root, env })).code).toBe(0)
+    const db = await database.db()
+    expect((await db.query<{ batch: number }>('SELECT batch FROM knex_migrations ORDER BY id')).map((r) => Number(r.batch))).toEqual([1, 1, 2, 2, 2])
+    expect((await knexMigrateList(dir)).pending).toEqual([])
+    await knexCli(dir, ['migrate:rollback'])
+    expect((await knexMigrateList(dir)).completed).toEqual(names.slice(0, 2))
+  })
+})
+
+describe('knexfile and migration variants', () => {
+  it('a TypeScript knexfile with TypeScript migrations in two directories', async () => {
+    const env = await withPlugins('knex')
+    const root = tempDir()
+    cleanup.push(() => rmSync(root, { recursive: true, force: true }))
+    const dir = writeKnexProject(join(root, 'ts'), 'sqlite', '', { ts: true, migrations: { directory: ['./migrations', './more'], extension: 'ts' } })
+    writeMigration(join(dir, 'migrations'), createTable('20240101000000_a.ts', 'a'), true)
+    writeMigration(join(dir, 'more'), createTable('20240102000000_b.ts', 'b'), true)
+    writeMigration(join(dir, 'migrations'), createTable('20240103000000_c.ts', 'c'), true)
+    const r = await mig(['up', '--json'], { cwd: root, env })
+    expect(r.code, r.stderr).toBe(0)
+    expect(json<{ migrations: { id: string }[] }>(r).migrations.map((m) => m.id)).toEqual(['20240101000000_a.ts', '20240102000000_b.ts', '20240103000000_c.ts'])
+    expect(await knexMigrateList(dir)).toEqual({ completed: ['20240101000000_a.ts', '20240102000000_b.ts', '20240103000000_c.ts'], pending: [] })
+    const made = await mig(['make', 'add_phone', '--json'], { cwd: root, env })
+    expect(made.code, made.stderr).toBe(0)
+    const file = json<{ files: string[] }>(made).files[0]!
+    expect(file).toMatch(/migrations\/\d{14}_add_phone\.ts$/)
+    expect(readFileSync(file, 'utf8')).toContain("import type { Knex } from 'knex'")
+    expect((await knexMigrateList(dir)).pending).toEqual([file.split('/').pop()])
+  })
+
+  it('custom tableName and a failing migration leaves knex_migrations and the lock untouched', async () => {
+    const env = await withPlugins('knex')
+    const root = tempDir()
+    cleanup.push(() => rmSync(root, { recursive: true, force: true }))
+    const dir = writeKnexProject(join(root, 'jobs'), 'sqlite', '', {
+      migrations: { tableName: 'schema_history' },
+      migrationsList: [createTable('20240101000000_a.js', 'a'), { name: '20240102000000_bad.js', up: "await knex.schema.createTable('half', (t) => { t.integer('id') }); await knex.raw('SELECT * FROM nowhere')", down: '' }],
+    })
+    const r = await mig(['up'], { cwd: root, env })
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/jobs: applying 20240102000000_bad\.js failed: .*nowhere/)
+    expect(r.stderr).toMatch(/statement: SELECT \* FROM nowhere/)
+    expect(await knexMigrateList(dir)).toEqual({ completed: ['20240101000000_a.js'], pending: ['20240102000000_bad.js'] })
+    const Database = (await import('better-sqlite3')).default
+    const sqlite = new Database(join(dir, 'dev.db'))
+    expect(sqlite.prepare('SELECT is_locked FROM schema_history_lock').all()).toEqual([{ is_locked: 0 }])
+    expect(sqlite.prepare("SELECT name FROM sqlite_master WHERE name = 'half'").all()).toEqual([])
+    sqlite.close()
+  })
+})
+
+describe.runIf((await availableDialects()).includes('postgres'))('config.transaction = false on PostgreSQL', () => {
+  it('runs CREATE INDEX CONCURRENTLY (knex issue 5359)', async () => {
+    const env = await withPlugins('knex')
+    const database = await createTestDatabase('postgres')
+    const root = tempDir()
+    cleanup.push(() => database.drop(), () => rmSync(root, { recursive: true, force: true }))
+    const dir = writeKnexProject(join(root, 'jobs'), 'postgres', database.url, {
+      migrationsList: [
+        createTable('20240101000000_a.js', 'a'),
+        { name: '20240102000000_index.js', up: "await knex.raw('CREATE INDEX CONCURRENTLY a_name ON a (name)')", down: "await knex.raw('DROP INDEX CONCURRENTLY a_name')", transaction: false },
+      ],
+    })
+    const r = await mig(['up'], { cwd: root, env })
+    expect(r.code, r.stderr).toBe(0)
+    const db = await database.db()
+    expect(await db.query("SELECT indexname FROM pg_indexes WHERE indexname = 'a_name'")).toHaveLength(1)
+    expect((await knexMigrateList(dir)).pending).toEqual([])
+    expect((await mig(['down'], { cwd: root, env })).code).toBe(0)
+    expect(await db.query("SELECT indexname FROM pg_indexes WHERE indexname = 'a_name'")).toHaveLength(0)
+  })
+})
