@@ -1,4 +1,4 @@
-import type { DatabaseTarget } from './db/types.js'
+import type { DatabaseTarget, Db } from './db/types.js'
 import type { MigError, MigrationFailure } from './output/errors.js'
 
 /**
@@ -21,6 +21,12 @@ export interface OpenContext {
   env: string | undefined
   /** Non-fatal notices, shown to the user on stderr. */
   warn(message: string): void
+  /**
+   * A connection through core's own drivers (SQLite connections are shared
+   * with core's). Reading a ledger with it lets `list()` answer without
+   * loading the ORM, so `mig status` stays fast.
+   */
+  connect(target: DatabaseTarget): Promise<Db>
   /**
    * Core's error classes. A plugin throws these (rather than its own copies)
    * so core gives them its exit codes and hints: MigError for bad config or

@@ -1,4 +1,6 @@
-import { Command, Flags, type Interfaces } from '@oclif/core'
+import { Command } from '@oclif/core/command'
+import * as Flags from '@oclif/core/flags'
+import type { Interfaces } from '@oclif/core'
 import { createInterface } from 'node:readline/promises'
 import type { Adapter } from './adapter.js'
 import { sqlAdapter } from './adapters/sql/adapter.js'

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import { MigCommand } from '../command.js'
 import { type Selection, run } from '../core/lifecycle.js'
 import { usageError } from '../output/errors.js'

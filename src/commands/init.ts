@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
-import { Flags } from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import { MigCommand } from '../command.js'
 import { configFiles } from '../config/load.js'
 import { detectProjects, installCommand } from '../config/projects.js'

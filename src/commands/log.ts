@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import { MigCommand } from '../command.js'
 import { journalLog } from '../core/log.js'
 import { ms, table } from '../output/table.js'

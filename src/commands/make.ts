@@ -1,4 +1,5 @@
-import { Args, Flags } from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 import { relative } from 'node:path'
 import { MigCommand } from '../command.js'
 import { openSession } from '../core/workspace.js'

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { basename, dirname, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import type { z } from 'zod'
+import * as v from 'valibot'
 import { MigError, errorMessage } from '../output/errors.js'
 import { type MigConfig, configSchema } from './schema.js'
 
@@ -77,10 +77,10 @@ function jsonErrorWhere(message: string, text: string): string {
 
 /** Every problem at once, each with its key path and a hint. */
 function validate(raw: unknown, file: string, tools: ReadonlySet<string>): MigConfig {
-  const result = configSchema.safeParse(raw ?? {}, { reportInput: true })
-  const problems = [...(result.success ? [] : result.error.issues.flatMap(describeIssue)), ...checkProjects(raw, dirname(file), tools)]
+  const result = v.safeParse(configSchema, raw ?? {}, { abortEarly: false })
+  const problems = [...(result.issues ?? []).map(describeIssue), ...checkProjects(raw, dirname(file), tools)]
   if (problems.length || !result.success) throw configProblems(file, problems)
-  return result.data
+  return result.output
 }
 
 /** What the schema cannot know: installed tools, directories on disk, unique names. */
@@ -117,18 +117,12 @@ export function configProblems(file: string, problems: string[]): MigError {
 export const keyPath = (path: readonly PropertyKey[]): string =>
   path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '') || '(root)'
 
-function describeIssue(issue: z.core.$ZodIssue): string[] {
-  const at = keyPath(issue.path)
-  switch (issue.code) {
-    case 'unrecognized_keys':
-      return issue.keys.map((k) => `${at === '(root)' ? k : `${at}.${k}`}: unknown key (remove it, or check its spelling)`)
-    case 'invalid_type':
-      return [`${at}: expected ${issue.expected}${issue.input === undefined ? ', but it is missing' : `, got ${Array.isArray(issue.input) ? 'array' : typeof issue.input}`}`]
-    case 'too_small':
-      return [`${at}: must be ${issue.inclusive ? 'at least' : 'more than'} ${String(issue.minimum)}`]
-    case 'invalid_value':
-      return [`${at}: must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`]
-    default:
-      return [`${at}: ${issue.message}`]
-  }
+function describeIssue(issue: v.BaseIssue<unknown>): string {
+  const at = keyPath((issue.path ?? []).map((p) => p.key as PropertyKey))
+  const expected = (issue.expected ?? '').toLowerCase()
+  if (issue.type === 'strict_object' && issue.expected === 'never') return `${at}: unknown key (remove it, or check its spelling)`
+  if (issue.received === 'undefined') return `${at}: required, but it is missing`
+  if (issue.type === 'picklist') return `${at}: must be one of ${expected.replace(/^\(|\)$/g, '').split(' | ').join(', ')}`
+  if (issue.kind === 'validation') return `${at}: ${issue.message.replace(/^Invalid \w+: /, '')}`
+  return `${at}: expected ${expected}, got ${issue.received}`
 }

@@ -1,31 +1,33 @@
-import { z } from 'zod'
+import * as v from 'valibot'
 
-const projectName = z.string().regex(/^[A-Za-z0-9][\w.-]*$/, 'letters, digits, ".", "_" and "-" only, starting with a letter or digit')
+// valibot rather than zod: the config is read on every command, and valibot
+// loads in ~5 ms where zod takes ~35 ms of a 150 ms `mig status`.
+const nonEmpty = v.pipe(v.string(), v.minLength(1))
 
-export const projectSchema = z.strictObject({
-  name: projectName,
-  tool: z.string().min(1),
-  dir: z.string().min(1),
+export const projectSchema = v.strictObject({
+  name: v.pipe(v.string(), v.regex(/^[A-Za-z0-9][\w.-]*$/, 'letters, digits, ".", "_" and "-" only, starting with a letter or digit')),
+  tool: nonEmpty,
+  dir: nonEmpty,
   /** sql: the database URL, or one per environment (`--env`). `${VAR}` expands from the environment. */
-  url: z.union([z.string().min(1), z.record(z.string(), z.string().min(1))]).optional(),
+  url: v.optional(v.union([nonEmpty, v.record(v.string(), nonEmpty)])),
   /** Default environment for this project's tool config. */
-  env: z.string().min(1).optional(),
+  env: v.optional(nonEmpty),
   /** Tool-specific settings a plugin documents. */
-  options: z.record(z.string(), z.unknown()).optional(),
+  options: v.optional(v.record(v.string(), v.unknown())),
 })
 
-export const configSchema = z.strictObject({
-  $schema: z.string().optional(),
-  projects: z.array(projectSchema).optional(),
-  backup: z
-    .strictObject({
-      dir: z.string().min(1).optional(),
-      before: z.array(z.enum(['up', 'down'])).optional(),
-      keep: z.int().positive().optional(),
-    })
-    .optional(),
-  lock: z.strictObject({ timeoutSeconds: z.number().positive().optional() }).optional(),
+export const configSchema = v.strictObject({
+  $schema: v.optional(v.string()),
+  projects: v.optional(v.array(projectSchema)),
+  backup: v.optional(
+    v.strictObject({
+      dir: v.optional(nonEmpty),
+      before: v.optional(v.array(v.picklist(['up', 'down']))),
+      keep: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+    }),
+  ),
+  lock: v.optional(v.strictObject({ timeoutSeconds: v.optional(v.pipe(v.number(), v.gtValue(0))) })),
 })
 
-export type ProjectConfig = z.infer<typeof projectSchema>
-export type MigConfig = z.infer<typeof configSchema>
+export type ProjectConfig = v.InferOutput<typeof projectSchema>
+export type MigConfig = v.InferOutput<typeof configSchema>

@@ -67,7 +67,7 @@ export function requireAdapter(project: Project): Adapter {
 
 export async function openSession(ws: Workspace, project: Project): Promise<Session> {
   const env = ws.env ?? (typeof project.options.env === 'string' ? project.options.env : undefined)
-  const session = await requireAdapter(project).open(project, { root: ws.root, env, warn: ws.warn, errors: { MigError, MigrationFailure } })
+  const session = await requireAdapter(project).open(project, { root: ws.root, env, warn: ws.warn, connect, errors: { MigError, MigrationFailure } })
   registerUrlSecret(session.target.url)
   return session
 }

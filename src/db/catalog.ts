@@ -1,16 +1,22 @@
 import type { Db } from './types.js'
 
-/** Does `table` exist in the connection's current database/schema search path? */
-export async function tableExists(db: Db, table: string): Promise<boolean> {
+type Query = Pick<Db, 'dialect' | 'query'>
+
+/** Does `table` exist in `schema`, else in the connection's current database/schema search path? */
+export async function tableExistsIn(db: Query, table: string, schema?: string): Promise<boolean> {
   switch (db.dialect) {
     case 'postgres':
-      return (await db.query<{ t: string | null }>('SELECT to_regclass(?)::text AS t', [table]))[0]?.t != null
+      return schema
+        ? (await db.query('SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?', [schema, table])).length > 0
+        : (await db.query<{ t: string | null }>('SELECT to_regclass(?)::text AS t', [table]))[0]?.t != null
     case 'mysql':
-      return (await db.query('SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?', [table])).length > 0
+      return (await db.query('SELECT 1 FROM information_schema.tables WHERE table_schema = COALESCE(?, DATABASE()) AND table_name = ?', [schema ?? null, table])).length > 0
     case 'sqlite':
       return (await db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [table])).length > 0
   }
 }
+
+export const tableExists = (db: Db, table: string): Promise<boolean> => db.tableExists(table)
 
 export const beginSql = (db: Db): string => (db.dialect === 'mysql' ? 'START TRANSACTION' : db.dialect === 'sqlite' ? 'BEGIN IMMEDIATE' : 'BEGIN')
 

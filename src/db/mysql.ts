@@ -1,5 +1,6 @@
 import mysql from 'mysql2/promise'
 import { connectionError } from './connection-errors.js'
+import { tableExistsIn } from './catalog.js'
 import type { Db, DatabaseTarget } from './types.js'
 
 export async function connectMysql(target: DatabaseTarget): Promise<Db> {
@@ -10,7 +11,7 @@ export async function connectMysql(target: DatabaseTarget): Promise<Db> {
     throw connectionError(target, error)
   }
   connection.on('error', () => {})
-  return {
+  const self: Db = {
     dialect: 'mysql',
     target,
     async query<T>(sql: string, params: readonly unknown[] = []) {
@@ -20,8 +21,12 @@ export async function connectMysql(target: DatabaseTarget): Promise<Db> {
     async run(sql: string, params: readonly unknown[] = []) {
       await connection.query(sql, params as mysql.QueryValues)
     },
+    tableExists(table: string, schema?: string) {
+      return tableExistsIn(self, table, schema)
+    },
     async close() {
       await connection.end().catch(() => {})
     },
   }
+  return self
 }

@@ -1,6 +1,7 @@
 import pg from 'pg'
 import { applicationName } from './connect.js'
 import { connectionError } from './connection-errors.js'
+import { tableExistsIn } from './catalog.js'
 import type { Db, DatabaseTarget } from './types.js'
 
 const numbered = (sql: string): string => {
@@ -22,7 +23,7 @@ export async function connectPostgres(target: DatabaseTarget): Promise<Db> {
     await client.end().catch(() => {})
     throw connectionError(target, error)
   }
-  return {
+  const self: Db = {
     dialect: 'postgres',
     target,
     async query<T>(sql: string, params: readonly unknown[] = []) {
@@ -32,8 +33,12 @@ export async function connectPostgres(target: DatabaseTarget): Promise<Db> {
     async run(sql: string, params: readonly unknown[] = []) {
       await client.query(params.length ? numbered(sql) : sql, params as unknown[])
     },
+    tableExists(table: string, schema?: string) {
+      return tableExistsIn(self, table, schema)
+    },
     async close() {
       await client.end().catch(() => {})
     },
   }
+  return self
 }

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3'
 import { connectionError } from './connection-errors.js'
+import { tableExistsIn } from './catalog.js'
 import type { Db, DatabaseTarget } from './types.js'
 
 interface Shared {
@@ -41,7 +42,7 @@ export async function connectSqlite(target: DatabaseTarget): Promise<Db> {
     }
     return statement
   }
-  return {
+  const self: Db = {
     dialect: 'sqlite',
     target,
     async query<T>(sql: string, params: readonly unknown[] = []) {
@@ -54,6 +55,9 @@ export async function connectSqlite(target: DatabaseTarget): Promise<Db> {
       if (params.length) prepare(sql).run(...params)
       else db.exec(sql)
     },
+    tableExists(table: string, schema?: string) {
+      return tableExistsIn(self, table, schema)
+    },
     async close() {
       if (closed) return
       closed = true
@@ -63,4 +67,5 @@ export async function connectSqlite(target: DatabaseTarget): Promise<Db> {
       }
     },
   }
+  return self
 }

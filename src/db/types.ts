@@ -21,5 +21,7 @@ export interface Db {
   readonly target: DatabaseTarget
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>
   run(sql: string, params?: readonly unknown[]): Promise<void>
+  /** Does the table exist (in `schema`, else the connection's current schema)? */
+  tableExists(table: string, schema?: string): Promise<boolean>
   close(): Promise<void>
 }

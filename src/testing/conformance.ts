@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Adapter, OpenContext, ProjectRef, Session } from '../adapter.js'
+import { connect } from '../db/connect.js'
 import type { Dialect } from '../db/types.js'
 import { MigError, MigrationFailure } from '../output/errors.js'
 import { type TestDatabase, createTestDatabase, listTables } from './databases.js'
@@ -24,7 +25,7 @@ export interface ConformanceOptions {
   timeoutMs?: number
 }
 
-const ctx: OpenContext = { root: process.cwd(), env: undefined, warn: () => {}, errors: { MigError, MigrationFailure } }
+const ctx: OpenContext = { root: process.cwd(), env: undefined, warn: () => {}, connect, errors: { MigError, MigrationFailure } }
 
 /**
  * The one suite every adapter runs on every dialect it supports:

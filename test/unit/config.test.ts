@@ -44,10 +44,10 @@ describe('config validation', () => {
         expect.stringMatching(/^projects\[0\]\.tool: unknown tool "flyway"/),
         expect.stringMatching(/^projects\[1\]\.name: "app" is already used by projects\[0\]/),
         expect.stringMatching(/^projects\[1\]\.dir: directory "missing" does not exist/),
-        'projects[2].name: expected string, but it is missing',
+        'projects[2].name: required, but it is missing',
         expect.stringMatching(/^backup\.keep: /),
         expect.stringMatching(/^backup\.before\[0\]: must be one of "up", "down"/),
-        'lock: expected object, got string',
+        'lock: expected object, got "soon"',
         'nope: unknown key (remove it, or check its spelling)',
       ]),
     )

@@ -2,10 +2,10 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Adapter, DatabaseTarget, Migration, OpenContext, ProjectRef, RunOptions, Session, ToolLock } from 'mig'
+import type { Adapter, DatabaseTarget, Db, Migration, OpenContext, ProjectRef, RunOptions, Session, ToolLock } from 'mig'
 import { detectKnexProjects } from './detect.js'
-import { type KnexInstance, type LoadedKnexfile, loadKnexfile, requireKnex, targetOf } from './knexfile.js'
-import { type MigrationFile, directoriesOf, listMigrationFiles } from './source.js'
+import { type KnexInstance, type LoadedKnexfile, importFile, loadKnexfile, requireKnex, targetOf } from './knexfile.js'
+import { directoriesOf, listMigrationFiles } from './source.js'
 
 const templatesDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'templates')
 
@@ -15,9 +15,7 @@ export const knexAdapter: Adapter = {
   async open(project: ProjectRef, ctx: OpenContext): Promise<Session> {
     const loaded = await loadKnexfile(project, ctx)
     const { target, connection } = await targetOf(project, loaded, ctx)
-    const { knex } = requireKnex(project, ctx)
-    const instance = knex({ ...loaded.config, connection, pool: { min: 0, max: 1 }, ...(target.dialect === 'sqlite' ? { useNullAsDefault: loaded.config.useNullAsDefault ?? true } : {}) })
-    return new KnexSession(project, ctx, loaded, target, instance)
+    return new KnexSession(project, ctx, loaded, target, connection, await ctx.connect(target))
   },
 }
 
@@ -34,8 +32,13 @@ interface MigrationModule {
   config?: { transaction?: boolean }
 }
 
+/**
+ * Reads (list, the lock) go through core's connection, so `mig status` never
+ * loads knex; up and down load the project's knex on first use.
+ */
 class KnexSession implements Session {
   private batch: number | undefined
+  private instance: KnexInstance | undefined
   private readonly table: string
   private readonly lockTable: string
   private readonly schema: string | undefined
@@ -46,7 +49,8 @@ class KnexSession implements Session {
     private readonly ctx: OpenContext,
     private readonly loaded: LoadedKnexfile,
     readonly target: DatabaseTarget,
-    private readonly knex: KnexInstance,
+    private readonly connection: unknown,
+    private readonly db: Db,
   ) {
     this.table = loaded.config.migrations?.tableName ?? 'knex_migrations'
     this.lockTable = `${this.table}_lock`
@@ -54,17 +58,28 @@ class KnexSession implements Session {
     this.base = dirname(loaded.file)
   }
 
+  private get knex(): KnexInstance {
+    if (!this.instance) {
+      const { knex } = requireKnex(this.project, this.ctx)
+      const sqlite = this.target.dialect === 'sqlite' ? { useNullAsDefault: this.loaded.config.useNullAsDefault ?? true } : {}
+      this.instance = knex({ ...this.loaded.config, connection: this.connection, pool: { min: 0, max: 1 }, ...sqlite })
+    }
+    return this.instance
+  }
+
   private from(trx: KnexInstance, table: string) {
     return this.schema ? trx.withSchema(this.schema).table(table) : trx(table)
   }
 
-  private hasTable(table: string): PromiseLike<boolean> {
-    return this.schema ? this.knex.schema.withSchema(this.schema).hasTable(table) : this.knex.schema.hasTable(table)
+  /** A table name for core's connection, schema-qualified and quoted for the dialect. */
+  private qualified(table: string): string {
+    const q = (name: string) => (this.target.dialect === 'mysql' ? `\`${name}\`` : `"${name}"`)
+    return this.schema ? `${q(this.schema)}.${q(table)}` : q(table)
   }
 
   private async rows(): Promise<Row[]> {
-    if (!(await this.hasTable(this.table))) return []
-    return (await this.from(this.knex, this.table).select('id', 'name', 'batch', 'migration_time').orderBy('id')) as unknown as Row[]
+    if (!(await this.db.tableExists(this.table, this.schema))) return []
+    return this.db.query<Row>(`SELECT id, name, batch, migration_time FROM ${this.qualified(this.table)} ORDER BY id`)
   }
 
   async list(): Promise<Migration[]> {
@@ -78,7 +93,7 @@ class KnexSession implements Session {
         name: humanName(r.name),
         files: file ? [file.path] : [],
         state: file ? 'applied' : 'missing',
-        appliedAt: new Date(r.migration_time as string).toISOString(),
+        appliedAt: timeOf(r.migration_time).toISOString(),
         batch: Number(r.batch),
         reversible: !!file,
       }
@@ -180,21 +195,20 @@ class KnexSession implements Session {
   private async load(m: Migration): Promise<MigrationModule> {
     const path = m.files[0]
     if (!path) throw new this.ctx.errors.MigError('KNEX_MISSING_FILE', `${this.project.name}: ${m.id} is in ${this.table} but its file is gone`, `restore it in ${directoriesOf(this.loaded.config, this.base).join(' or ')}`)
-    const { createJiti } = await import('jiti')
-    return (await createJiti(path, { interopDefault: true }).import(path)) as MigrationModule
+    return (await importFile(path)) as MigrationModule
   }
 
   async toolLock(): Promise<ToolLock | undefined> {
-    if (!(await this.hasTable(this.lockTable))) return undefined
-    const rows = (await this.from(this.knex, this.lockTable).select('is_locked')) as unknown as { is_locked: number }[]
+    if (!(await this.db.tableExists(this.lockTable, this.schema))) return undefined
+    const rows = await this.db.query<{ is_locked: number }>(`SELECT is_locked FROM ${this.qualified(this.lockTable)}`)
     const held = rows.some((r) => Number(r.is_locked) === 1)
     const last = (await this.rows()).at(-1)
     return {
       name: this.lockTable,
       held,
-      ...(held && last ? { since: `the last knex migration ran at ${new Date(last.migration_time as string).toISOString()}, ${ago(new Date(last.migration_time as string))} ago` } : {}),
+      ...(held && last ? { since: `the last knex migration ran at ${timeOf(last.migration_time).toISOString()}, ${ago(timeOf(last.migration_time))} ago` } : {}),
       release: async () => {
-        await this.from(this.knex, this.lockTable).update({ is_locked: 0 })
+        await this.db.run(`UPDATE ${this.qualified(this.lockTable)} SET is_locked = 0`)
       },
     }
   }
@@ -233,9 +247,13 @@ class KnexSession implements Session {
   }
 
   async close(): Promise<void> {
-    await this.knex.destroy()
+    await this.instance?.destroy()
+    await this.db.close()
   }
 }
+
+/** knex_migrations.migration_time as each driver returns it: a Date (pg), a local 'YYYY-MM-DD HH:MM:SS' (mysql), epoch ms (better-sqlite3). */
+const timeOf = (value: unknown): Date => (value instanceof Date ? value : new Date(typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : (value as string | number)))
 
 const humanName = (file: string): string => file.replace(/\.[^.]+$/, '').replace(/^\d+[_-]/, '')
 

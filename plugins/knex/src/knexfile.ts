@@ -47,8 +47,7 @@ export async function loadKnexfile(project: ProjectRef, ctx: OpenContext): Promi
   }
   let loaded: unknown
   try {
-    const { createJiti } = await import('jiti')
-    loaded = await createJiti(file, { interopDefault: true, moduleCache: false }).import(file, { default: true })
+    loaded = await importFile(file)
     if (typeof loaded === 'function') loaded = await (loaded as () => unknown)()
   } catch (error) {
     throw new MigError('KNEXFILE_LOAD', `${project.name}: ${file} failed to load: ${String((error as Error).message ?? error).split('\n')[0]}`, `run \`npx knex migrate:list\` in ${project.dir} to see the full error`, { cause: error })
@@ -62,6 +61,23 @@ export async function loadKnexfile(project: ProjectRef, ctx: OpenContext): Promi
     throw new MigError('KNEX_ENV', `${project.name}: the knexfile has no environment "${environment}"`, envs.length ? `pass --env with one of: ${envs.join(', ')}` : 'export a knex config (with client and connection) from the knexfile')
   }
   return { file, config, environment: picked ? environment : undefined }
+}
+
+/**
+ * A CommonJS file through Node's own require (fast); TypeScript, ESM and
+ * anything require refuses through jiti.
+ */
+export async function importFile(file: string): Promise<unknown> {
+  if (/\.c?js$/.test(file)) {
+    try {
+      const mod = createRequire(file)(file) as { default?: unknown; __esModule?: boolean }
+      return mod && mod.__esModule && 'default' in mod ? mod.default : mod
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ERR_REQUIRE_ESM') throw error
+    }
+  }
+  const { createJiti } = await import('jiti')
+  return createJiti(file, { interopDefault: true, moduleCache: false }).import(file, { default: true })
 }
 
 /** The user's own knex, from the project: never a copy of ours. */

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { stripVTControlCharacters } from 'node:util'
 import type { Dialect } from '../../../src/db/types.js'
 import { linkNodeModules, repoRoot } from '../../../test/helpers.js'
 
@@ -76,6 +77,6 @@ export function knexCli(dir: string, args: string[]): Promise<string> {
     child.stdout.on('data', (d: Buffer) => (out += d.toString()))
     child.stderr.on('data', (d: Buffer) => (out += d.toString()))
     child.on('error', reject)
-    child.on('close', (code) => (code === 0 ? resolve(out.replace(/\x1b\[[0-9;]*m/g, '')) : reject(new Error(`knex ${args.join(' ')} exited ${code}: ${out}`))))
+    child.on('close', (code) => (code === 0 ? resolve(stripVTControlCharacters(out)) : reject(new Error(`knex ${args.join(' ')} exited ${code}: ${out}`))))
   })
 }

@@ -1,9 +1,10 @@
+import { execFileSync } from 'node:child_process'
 import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db } from '../../../src/db/types.js'
 import { type TestDatabase, availableDialects, createTestDatabase, listTables } from '../../../src/testing/index.js'
-import { json, mig, tempDir, withPlugins } from '../../../test/helpers.js'
+import { json, mig, repoRoot, tempDir, withPlugins, writeSqlProject } from '../../../test/helpers.js'
 import { createTable, knexCli, knexMigrateList, writeKnexProject, writeMigration } from './helpers.js'
 
 const names = ['20240101000000_a.js', '20240102000000_b.js', '20240103000000_c.js', '20240104000000_d.js', '20240105000000_e.js']
@@ -160,4 +161,48 @@ describe.runIf((await availableDialects()).includes('postgres'))('config.transac
     expect((await mig(['down'], { cwd: root, env })).code).toBe(0)
     expect(await db.query("SELECT indexname FROM pg_indexes WHERE indexname = 'a_name'")).toHaveLength(0)
   })
+})
+
+describe('knex loads only where there are knex projects', () => {
+  it('`mig --help` and `mig status` never load knex, even with the plugin installed and a knex project present; `mig up` does', async () => {
+    const env = await withPlugins('knex')
+    const root = tempDir()
+    cleanup.push(() => rmSync(root, { recursive: true, force: true }))
+    writeSqlProject(root, 'app', 'sqlite:./a.db', [{ id: '001_a', up: 'CREATE TABLE a (x int);' }])
+    const trace = (name: string) => join(root, `${name}.trace`)
+    const traced = (args: string[], name: string) =>
+      mig(args, { cwd: root, env: { ...env, MIG_TRACE_FILE: trace(name) }, nodeArgs: ['--import', join(repoRoot, 'test/fixtures/trace-loads.mjs')] })
+    expect((await traced(['--help'], 'help')).code).toBe(0)
+    expect((await traced(['status'], 'status')).code).toBe(2)
+    const loadedStatus = readFileSync(trace('status'), 'utf8')
+    expect(loadedStatus).toMatch(/plugins\/knex\/dist\/hooks\/adapters\.js/)
+    for (const name of ['help', 'status']) expect(readFileSync(trace(name), 'utf8')).not.toMatch(/node_modules\/knex\//)
+    writeKnexProject(join(root, 'jobs'), 'sqlite', '', { migrationsList: [createTable('20240101000000_a.js', 'a')] })
+    const status = await traced(['status', '--json'], 'with-knex')
+    expect(json<{ projects: { tool: string; summary: { pending: number } }[] }>(status).projects.find((p) => p.tool === 'knex')!.summary.pending).toBe(1)
+    expect(readFileSync(trace('with-knex'), 'utf8')).not.toMatch(/node_modules\/knex\//)
+    expect((await traced(['up', '--project', 'jobs'], 'up')).code).toBe(0)
+    expect(readFileSync(trace('up'), 'utf8')).toMatch(/node_modules\/knex\//)
+  })
+})
+
+describe('installing the plugin', () => {
+  it('`mig plugins install file:<packed tgz>` makes it available in a fresh oclif data dir', async () => {
+    const home = tempDir('mig-oclif-')
+    cleanup.push(() => rmSync(home, { recursive: true, force: true }))
+    const env = { XDG_DATA_HOME: join(home, 'data'), XDG_CACHE_HOME: join(home, 'cache'), XDG_CONFIG_HOME: join(home, 'config') }
+    const packed = execFileSync('npm', ['pack', '--pack-destination', home, '--silent'], { cwd: join(repoRoot, 'plugins/knex'), encoding: 'utf8' }).trim().split('\n').pop()!
+    const root = tempDir()
+    cleanup.push(() => rmSync(root, { recursive: true, force: true }))
+    writeKnexProject(join(root, 'jobs'), 'sqlite', '', { migrationsList: [createTable('20240101000000_a.js', 'a')] })
+    const before = await mig(['status'], { cwd: root, env })
+    expect(before.stdout).toContain('mig plugins install @mig/plugin-knex')
+    const install = await mig(['plugins', 'install', `file:${join(home, packed)}`], { cwd: home, env })
+    expect(install.code, install.stderr).toBe(0)
+    expect(install.stderr).not.toMatch(/may not work as expected/)
+    expect((await mig(['plugins'], { cwd: home, env })).stdout).toContain('@mig/plugin-knex')
+    const after = await mig(['up'], { cwd: root, env })
+    expect(after.code, after.stderr).toBe(0)
+    expect((await knexMigrateList(join(root, 'jobs'))).completed).toEqual(['20240101000000_a.js'])
+  }, 120_000)
 })

@@ -11,7 +11,6 @@ import { MigError, MigrationFailure, errorMessage } from '../../output/errors.js
 import { resolveUrl } from './connection.js'
 import { detectSqlProjects } from './detect.js'
 import { type SqlMigrationFile, migrationsDir, readMigrationFiles } from './files.js'
-import { splitStatements, wantsNoTransaction } from './statements.js'
 
 export const LEDGER = 'mig_sql_migrations'
 
@@ -146,6 +145,8 @@ class SqlSession implements Session {
    */
   private async execute(path: string, options: RunOptions, record: () => Promise<void>): Promise<void> {
     const sql = readFileSync(path, 'utf8')
+    // Loaded on first use: the splitter is not needed to list or show status.
+    const { splitStatements, wantsNoTransaction } = await import('./statements.js')
     const statements = splitStatements(sql, this.db.dialect)
     const transactional = options.transaction === 'auto' && !wantsNoTransaction(sql)
     if (transactional) await this.db.run(beginSql(this.db))

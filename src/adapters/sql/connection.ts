@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { parse } from 'dotenv'
+import { parseEnv } from 'node:util'
 import type { ProjectRef } from '../../adapter.js'
 import { MigError } from '../../output/errors.js'
 
@@ -24,7 +24,7 @@ export function resolveUrl(project: ProjectRef, env: string | undefined): string
     return expand(url, project)
   }
   const dotenv = join(project.dir, '.env')
-  const fromFile = existsSync(dotenv) ? parse(readFileSync(dotenv)).DATABASE_URL : undefined
+  const fromFile = existsSync(dotenv) ? parseEnv(readFileSync(dotenv, 'utf8')).DATABASE_URL : undefined
   const url = fromFile ?? process.env.DATABASE_URL
   if (!url) {
     throw new MigError('SQL_NO_URL', `${project.name}: no database URL`, `set "url" for the project in mig.config.json, or DATABASE_URL in ${dotenv} or the environment`)
