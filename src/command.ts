@@ -25,6 +25,9 @@ export abstract class MigCommand<T extends typeof Command> extends Command {
     debug: Flags.boolean({ description: 'show stack traces for errors', helpGroup: 'GLOBAL' }),
   }
 
+  /** For commands that take a database's lock. */
+  static lockTimeoutFlag = Flags.integer({ description: "seconds to wait for another run's lock (default: lock.timeoutSeconds, or 30)", min: 0 })
+
   protected flags!: BaseFlags<T>
   protected args!: Interfaces.InferredArgs<T['args']>
 
@@ -60,6 +63,18 @@ export abstract class MigCommand<T extends typeof Command> extends Command {
       adapters: await this.adapters(),
       warn: (m) => this.note(m),
     })
+  }
+
+  protected lockTimeoutMs(ws: Workspace): number {
+    const flag = (this.flags as { 'lock-timeout'?: number })['lock-timeout']
+    return (flag ?? ws.config.config.lock?.timeoutSeconds ?? 30) * 1000
+  }
+
+  /** The workspace, refusing an empty one: nothing to act on is a usage error. */
+  protected async projectsWorkspace(): Promise<Workspace> {
+    const ws = await this.workspace()
+    if (!ws.projects.length) throw new MigError('NO_PROJECTS', 'no projects found', 'run `mig init` in the repository root, or pass --cwd', { exit: ExitCode.usage })
+    return ws
   }
 
   /** A line on stdout (text mode only). */

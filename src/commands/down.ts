@@ -1,9 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 import { MigCommand } from '../command.js'
 import { type Selection, run } from '../core/lifecycle.js'
-import { usageError } from '../output/errors.js'
 import { progress, runJson, summary } from '../output/run-output.js'
-import { lockTimeoutFlag } from './up.js'
 
 export default class Down extends MigCommand<typeof Down> {
   static override summary = 'Revert the last applied migration (newest first across projects)'
@@ -14,14 +12,14 @@ export default class Down extends MigCommand<typeof Down> {
     batch: Flags.boolean({ description: "revert the project's whole last batch (knex)", exclusive: ['step', 'to', 'all'] }),
     all: Flags.boolean({ description: 'revert every applied migration (asks first unless --yes)', exclusive: ['step', 'to', 'batch'] }),
     yes: Flags.boolean({ char: 'y', description: 'do not ask for confirmation' }),
-    'lock-timeout': lockTimeoutFlag,
+    backup: Flags.boolean({ description: 'back up each database first (also: backup.before in mig.config)', allowNo: true }),
+    'lock-timeout': MigCommand.lockTimeoutFlag,
   }
 
   async run(): Promise<void> {
     const { step, to, all, batch } = this.flags
     const selection: Selection = all ? { kind: 'all' } : batch ? { kind: 'batch' } : step ? { kind: 'step', n: step } : to ? { kind: 'to', id: to } : { kind: 'one' }
-    const ws = await this.workspace()
-    if (!ws.projects.length) throw usageError('NO_PROJECTS', 'no projects found', 'run `mig init` in the repository root, or pass --cwd')
+    const ws = await this.projectsWorkspace()
     if (all && !this.flags.yes) {
       const names = ws.projects.map((p) => p.name).join(', ')
       if (!(await this.confirm(`Revert EVERY applied migration of ${names}?`, '--yes'))) {
@@ -32,7 +30,8 @@ export default class Down extends MigCommand<typeof Down> {
     const result = await run(ws, {
       direction: 'down',
       selection,
-      lockTimeoutMs: (this.flags['lock-timeout'] ?? ws.config.config.lock?.timeoutSeconds ?? 30) * 1000,
+      lockTimeoutMs: this.lockTimeoutMs(ws),
+      backup: this.flags.backup ?? ws.config.config.backup?.before?.includes('down') ?? false,
       onEvent: progress((l) => this.out(l), (l) => this.note(l)),
     })
     if (this.flags.json) this.printJson(runJson(result))

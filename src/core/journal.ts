@@ -13,11 +13,14 @@ export const JOURNAL = 'mig_journal'
 /** ok: done; rolled_back: failed and undone by its transaction; failed: failed partway, the database may hold part of it. */
 export type Outcome = 'ok' | 'rolled_back' | 'failed'
 
+/** up/down: a migration; backup/restore: the whole database (migration is "-"). */
+export type JournalDirection = 'up' | 'down' | 'backup' | 'restore'
+
 export interface JournalEntry {
   project: string
   tool: string
   migration: string
-  direction: 'up' | 'down'
+  direction: JournalDirection
   checksum: string | null
   actor: string
   startedAt: string
@@ -31,7 +34,7 @@ interface Row {
   project: string
   tool: string
   migration: string
-  direction: 'up' | 'down'
+  direction: JournalDirection
   checksum: string | null
   actor: string
   started_at: string
@@ -99,11 +102,24 @@ export async function readJournal(db: Db, projects: readonly string[], limit?: n
   return limit ? entries.reverse() : entries
 }
 
-/** The latest entry per migration of one project. */
+/** The latest migration entry per migration of one project. */
 export function latestByMigration(entries: readonly JournalEntry[], project: string): Map<string, JournalEntry> {
   const latest = new Map<string, JournalEntry>()
-  for (const e of entries) if (e.project === project) latest.set(e.migration, e)
+  for (const e of entries) if (e.project === project && (e.direction === 'up' || e.direction === 'down')) latest.set(e.migration, e)
   return latest
+}
+
+/** Every entry of the database, oldest first, to carry the history across a restore. */
+export async function readAllJournal(db: Db): Promise<JournalEntry[]> {
+  if (!(await tableExists(db, JOURNAL))) return []
+  return (await db.query<Row>(`SELECT project, tool, migration, direction, checksum, actor, started_at, duration_ms, outcome, error, backup_id FROM ${JOURNAL} ORDER BY id`)).map(fromRow)
+}
+
+/** Put back the history a restore rewound: the journal is history, not state. */
+export async function replaceJournal(db: Db, entries: readonly JournalEntry[]): Promise<void> {
+  await ensureJournal(db)
+  await db.run(`DELETE FROM ${JOURNAL}`)
+  for (const e of entries) await recordJournal(db, e)
 }
 
 /** The checksum recorded when the migration was last applied successfully. */
@@ -112,7 +128,7 @@ export function appliedChecksums(entries: readonly JournalEntry[], project: stri
   for (const e of entries) {
     if (e.project !== project || e.outcome !== 'ok') continue
     if (e.direction === 'up') sums.set(e.migration, e.checksum)
-    else sums.delete(e.migration)
+    else if (e.direction === 'down') sums.delete(e.migration)
   }
   return sums
 }

@@ -7,6 +7,7 @@ import { checksumFiles } from './checksum.js'
 import { type Outcome, actor, ensureJournal, readJournal, recordJournal } from './journal.js'
 import { type HeldLock, type LockHolder, acquireLock } from './lock/index.js'
 import { mergeQueues } from './ordering.js'
+import { backupHeld, byDatabase } from './backup.js'
 import { type Workspace, closeAll, connectTargets, openSessions, requireAdapter } from './workspace.js'
 
 export type Direction = 'up' | 'down'
@@ -31,11 +32,14 @@ export type RunEvent =
   | { type: 'start'; step: Step; direction: Direction }
   | { type: 'done'; step: Step; direction: Direction; durationMs: number }
   | { type: 'retry-failed'; step: Step }
+  | { type: 'backup'; database: string; id: string }
 
 export interface RunOptions {
   direction: Direction
   selection: Selection
   lockTimeoutMs: number
+  /** Back up each database the run will change, after taking its lock and before the first migration. */
+  backup?: boolean
   onEvent?(event: RunEvent): void
 }
 
@@ -50,6 +54,8 @@ export interface Applied {
 export interface RunResult {
   direction: Direction
   migrations: Applied[]
+  /** Backups taken before the run (--backup, backup.before). */
+  backups: { database: string; id: string }[]
   /** Time spent waiting for locks held by other runs, per database. */
   waited: { database: string; ms: number; holder?: string }[]
 }
@@ -65,7 +71,7 @@ export async function run(ws: Workspace, options: RunOptions): Promise<RunResult
   const sessions = await openSessions(ws, projects)
   const locks: HeldLock[] = []
   let dbs = new Map<string, Db>()
-  const result: RunResult = { direction: options.direction, migrations: [], waited: [] }
+  const result: RunResult = { direction: options.direction, migrations: [], backups: [], waited: [] }
   try {
     dbs = await connectTargets(sessions.values())
     for (const db of dbs.values()) {
@@ -86,10 +92,20 @@ export async function run(ws: Workspace, options: RunOptions): Promise<RunResult
       const irreversible = steps.find((s) => !s.migration.reversible)
       if (irreversible) throw noDown(irreversible)
     }
+    const backupIds = new Map<string, string>()
+    if (options.backup && steps.length) {
+      const touched = new Set(steps.map((s) => sessions.get(s.project.name)!.target.key))
+      for (const group of byDatabase(projects, sessions).filter((g) => touched.has(g.target.key))) {
+        const manifest = await backupHeld(ws, group, dbs.get(group.target.key)!)
+        backupIds.set(group.target.key, manifest.id)
+        result.backups.push({ database: group.target.display, id: manifest.id })
+        options.onEvent?.({ type: 'backup', database: group.target.display, id: manifest.id })
+      }
+    }
     for (const step of steps) {
       if (failed.has(`${step.project.name}\0${step.migration.id}`)) options.onEvent?.({ type: 'retry-failed', step })
       const session = sessions.get(step.project.name)!
-      result.migrations.push(await runStep(step, session, dbs.get(session.target.key)!, options))
+      result.migrations.push(await runStep(step, session, dbs.get(session.target.key)!, options, backupIds.get(session.target.key) ?? null))
     }
     return result
   } finally {
@@ -99,13 +115,13 @@ export async function run(ws: Workspace, options: RunOptions): Promise<RunResult
   }
 }
 
-async function runStep(step: Step, session: Session, db: Db, options: RunOptions): Promise<Applied> {
+async function runStep(step: Step, session: Session, db: Db, options: RunOptions, backupId: string | null): Promise<Applied> {
   const { project, migration: m } = step
   const direction = options.direction
   options.onEvent?.({ type: 'start', step, direction })
   const checksum = m.files.length ? await checksumFiles(m.files) : null
   const startedAt = new Date()
-  const entry = { project: project.name, tool: project.tool, migration: m.id, direction, checksum, actor: actor(), startedAt: startedAt.toISOString(), backupId: null }
+  const entry = { project: project.name, tool: project.tool, migration: m.id, direction, checksum, actor: actor(), startedAt: startedAt.toISOString(), backupId }
   try {
     if (direction === 'up') await session.up(m, { transaction: 'auto' })
     else await session.down(m, { transaction: 'auto' })

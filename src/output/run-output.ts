@@ -18,6 +18,9 @@ export function progress(out: (line: string) => void, note: (line: string) => vo
       case 'done':
         out(`${event.direction === 'up' ? '↑' : '↓'} ${event.step.project.name}  ${event.step.migration.id}  ${ms(event.durationMs)}`)
         break
+      case 'backup':
+        note(`backed up ${event.database} as ${event.id}`)
+        break
       case 'start':
         break
     }

@@ -41,6 +41,7 @@ export const statusSchema = z.strictObject({
 export const runSchema = z.strictObject({
   direction: z.enum(['up', 'down']),
   migrations: z.array(z.strictObject({ project: z.string(), id: z.string(), name: z.string(), direction: z.enum(['up', 'down']), durationMs: z.number() })),
+  backups: z.array(z.strictObject({ database: z.string(), id: z.string() })),
   waited: z.array(z.strictObject({ database: z.string(), ms: z.number(), holder: z.string().optional() })),
   exitCode,
 })
@@ -51,7 +52,7 @@ export const logSchema = z.strictObject({
       project: z.string(),
       tool: z.string(),
       migration: z.string(),
-      direction: z.enum(['up', 'down']),
+      direction: z.enum(['up', 'down', 'backup', 'restore']),
       checksum: z.string().nullable(),
       actor: z.string(),
       startedAt: z.string(),
@@ -87,3 +88,28 @@ export const initSchema = z.strictObject({
 export const makeSchema = z.strictObject({ project: z.string(), files: z.array(z.string()), exitCode })
 
 export const errorSchema = z.strictObject({ error: error.extend({ details: z.array(z.string()) }), exitCode })
+
+export const manifestSchema = z.strictObject({
+  id: z.string(),
+  projects: z.array(z.string()),
+  tools: z.array(z.string()),
+  dialect: z.enum(['postgres', 'mysql', 'sqlite']),
+  database: z.string(),
+  databaseKey: z.string(),
+  createdAt: z.string(),
+  file: z.string(),
+  size: z.int(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  migrations: z.record(z.string(), z.array(z.string())),
+  dumpTool: z.string(),
+  serverVersion: z.string(),
+})
+
+export const backupsSchema = z.strictObject({ backups: z.array(manifestSchema), exitCode })
+
+export const restoreSchema = z.strictObject({
+  restored: z.string().nullable(),
+  database: z.string().nullable(),
+  projects: z.array(z.strictObject({ name: z.string(), backup: z.array(z.string()), now: z.array(z.string()) })),
+  exitCode,
+})

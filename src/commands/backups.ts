@@ -1,0 +1,29 @@
+import { relative } from 'node:path'
+import { MigCommand } from '../command.js'
+import { backupRoot, listBackups } from '../backup/index.js'
+import { table } from '../output/table.js'
+
+export default class Backups extends MigCommand<typeof Backups> {
+  static override summary = 'List the backups (newest last)'
+
+  async run(): Promise<void> {
+    const ws = await this.workspace()
+    const root = backupRoot(ws.config.dir, ws.config.config.backup?.dir)
+    const names = new Set(ws.projects.map((p) => p.name))
+    const all = (await listBackups(root)).filter((m) => !this.flags.project?.length || m.projects.some((p) => names.has(p)))
+    if (this.flags.json) {
+      this.printJson({ backups: all.map(({ dir: _dir, ...m }) => m), exitCode: 0 })
+      return
+    }
+    if (!all.length) {
+      this.out(`No backups in ${relative(process.cwd(), root) || root}. Take one with \`mig backup\`.`)
+      return
+    }
+    this.out(
+      table(
+        ['id', 'created', 'projects', 'database', 'size', 'migrations'],
+        all.map((m) => [m.id, m.createdAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), m.projects.join(','), m.database, `${(m.size / 1024).toFixed(1)} KiB`, Object.values(m.migrations).flat().length]),
+      ),
+    )
+  }
+}

@@ -1,0 +1,131 @@
+import type { Session } from '../adapter.js'
+import { type Manifest, applyRetention, backupDatabase, backupDrivers, backupRoot, findBackup, verifyBackup } from '../backup/index.js'
+import type { Project } from '../config/projects.js'
+import { connect } from '../db/connect.js'
+import type { Db } from '../db/types.js'
+import { MigError, errorMessage } from '../output/errors.js'
+import { actor, ensureJournal, readAllJournal, recordJournal, replaceJournal } from './journal.js'
+import { type HeldLock, type LockHolder, acquireLock } from './lock/index.js'
+import { type Workspace, closeAll, openSessions } from './workspace.js'
+
+export interface BackupOptions {
+  lockTimeoutMs: number
+  onLockWait?(database: string, holder: LockHolder | undefined): void
+}
+
+/** The selected projects' sessions, grouped by database. */
+export function byDatabase(projects: readonly Project[], sessions: Map<string, Session>) {
+  const groups = new Map<string, { target: Session['target']; projects: Project[]; sessions: Session[] }>()
+  for (const project of projects) {
+    const session = sessions.get(project.name)!
+    const group = groups.get(session.target.key) ?? { target: session.target, projects: [], sessions: [] }
+    group.projects.push(project)
+    group.sessions.push(session)
+    groups.set(session.target.key, group)
+  }
+  return [...groups.values()]
+}
+
+/**
+ * Back up one database whose lock the caller holds: dump, manifest, a journal
+ * entry for each project on it, then retention.
+ */
+export async function backupHeld(ws: Workspace, group: ReturnType<typeof byDatabase>[number], db: Db): Promise<Manifest> {
+  const root = backupRoot(ws.config.dir, ws.config.config.backup?.dir)
+  const started = Date.now()
+  const manifest = await backupDatabase(group, db, root)
+  await ensureJournal(db)
+  for (const project of group.projects) {
+    await recordJournal(db, { project: project.name, tool: project.tool, migration: '-', direction: 'backup', checksum: manifest.sha256, actor: actor(), startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, outcome: 'ok', error: null, backupId: manifest.id })
+  }
+  await applyRetention(root, manifest.databaseKey, ws.config.config.backup?.keep)
+  return manifest
+}
+
+/** `mig backup`: one backup per distinct database of the selected projects, each under its lock. */
+export async function backup(ws: Workspace, options: BackupOptions): Promise<Manifest[]> {
+  const sessions = await openSessions(ws, ws.projects)
+  const manifests: Manifest[] = []
+  try {
+    for (const group of byDatabase(ws.projects, sessions)) {
+      const db = await connect(group.target)
+      let lock: HeldLock | undefined
+      try {
+        lock = await acquireLock(db, options.lockTimeoutMs, (h) => options.onLockWait?.(group.target.display, h))
+        manifests.push(await backupHeld(ws, group, db))
+      } finally {
+        await lock?.release().catch(() => {})
+        await closeAll([db])
+      }
+    }
+  } finally {
+    await closeAll(sessions.values())
+  }
+  return manifests
+}
+
+export interface RestorePlan {
+  manifest: Manifest
+  database: string
+  /** Per project: applied ids in the backup, and now. */
+  projects: { name: string; backup: string[]; now: string[] }[]
+}
+
+/**
+ * `mig restore ID`: check the dump against its manifest before anything
+ * else, show what will be replaced and ask (`confirm`), then replace the
+ * whole database under its lock. The journal keeps its full history across
+ * the restore, plus a restore entry.
+ */
+export async function restore(ws: Workspace, id: string, options: BackupOptions & { confirm(plan: RestorePlan): Promise<boolean> }): Promise<RestorePlan | undefined> {
+  const root = backupRoot(ws.config.dir, ws.config.config.backup?.dir)
+  const manifest = await findBackup(root, id)
+  const file = await verifyBackup(manifest)
+  const projects = manifest.projects.map((name) => {
+    const project = ws.projects.find((p) => p.name === name)
+    if (!project) throw new MigError('RESTORE_PROJECT', `backup ${id} is of project "${name}", which is not in this repository's projects`, 'run restore from the repository the backup was taken in, or restore the dump by hand')
+    return project
+  })
+  const sessions = await openSessions(ws, projects)
+  let plan: RestorePlan
+  let target: Session['target']
+  try {
+    target = sessions.get(projects[0]!.name)!.target
+    if (target.key !== manifest.databaseKey) {
+      throw new MigError('RESTORE_TARGET', `backup ${id} is of ${manifest.database}, but ${projects[0]!.name} now points at ${target.display}`, 'check --env and the project\'s connection; mig restores only into the database the backup came from')
+    }
+    plan = { manifest, database: target.display, projects: [] }
+    for (const p of projects) {
+      const now = (await sessions.get(p.name)!.list()).filter((m) => m.state === 'applied' || m.state === 'missing').map((m) => m.id)
+      plan.projects.push({ name: p.name, backup: manifest.migrations[p.name] ?? [], now })
+    }
+  } finally {
+    await closeAll(sessions.values())
+  }
+  if (!(await options.confirm(plan))) return undefined
+
+  let db = await connect(target)
+  let lock: HeldLock | undefined
+  const started = Date.now()
+  try {
+    lock = await acquireLock(db, options.lockTimeoutMs, (h) => options.onLockWait?.(target.display, h))
+    const history = await readAllJournal(db)
+    if (target.dialect === 'sqlite') {
+      // The file is replaced: no connection of ours may hold it open.
+      await db.close()
+      await backupDrivers.sqlite.restore(target, file, db)
+      db = await connect(target)
+    } else {
+      await backupDrivers[target.dialect].restore(target, file, db)
+    }
+    const entries = projects.map((p) => ({ project: p.name, tool: p.tool, migration: '-', direction: 'restore' as const, checksum: manifest.sha256, actor: actor(), startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, outcome: 'ok' as const, error: null, backupId: manifest.id }))
+    await replaceJournal(db, [...history, ...entries])
+    return plan
+  } catch (error) {
+    if (error instanceof MigError) throw error
+    throw new MigError('RESTORE_FAILED', `restoring ${id} into ${target.display} failed: ${errorMessage(error)}`, 'the database may be partly restored; run the restore again, or restore the dump by hand', { cause: error })
+  } finally {
+    await lock?.release().catch(() => {})
+    await closeAll([db])
+  }
+}
