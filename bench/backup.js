@@ -15,7 +15,7 @@ const server = process.env.MIG_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:543
 const name = `mig_bench_backup`
 const url = new URL(server)
 url.pathname = `/${name}`
-const psql = (db, sql) => execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', url.hostname, '-p', url.port || '5432', '-U', url.username || 'postgres', '-d', db, '-c', sql], { encoding: 'utf8' })
+const psql = (db, sql) => execFileSync('psql', ['-X', '-q', '-t', '-A', '-v', 'ON_ERROR_STOP=1', '-h', url.hostname, '-p', url.port || '5432', '-U', url.username || 'postgres', '-d', db, '-c', sql], { encoding: 'utf8' })
 
 rmSync(work, { recursive: true, force: true })
 mkdirSync(join(work, 'app', 'migrations'), { recursive: true })

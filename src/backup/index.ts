@@ -78,14 +78,17 @@ export async function backupDatabase(group: BackupGroup, db: Db, root: string): 
   for (const [i, session] of group.sessions.entries()) {
     migrations[group.projects[i]!.name] = (await session.list()).filter((m) => m.state === 'applied' || m.state === 'missing').map((m) => m.id)
   }
-  const [dumpTool, version] = await Promise.all([driver.tool(), serverVersion(db)])
+  // The versions are read while the dump runs: they cost a process start each.
+  const versions = Promise.all([driver.tool(), serverVersion(db)])
   let result: { sha256: string; size: number }
   try {
     result = await driver.dump(group.target, partial)
   } catch (error) {
+    await versions.catch(() => {})
     await rm(partial, { force: true })
     throw error
   }
+  const [dumpTool, version] = await versions
   await rename(partial, join(dir, file))
   const manifest: Manifest = {
     id,

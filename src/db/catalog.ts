@@ -8,7 +8,7 @@ export async function tableExistsIn(db: Query, table: string, schema?: string): 
     case 'postgres':
       return schema
         ? (await db.query('SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?', [schema, table])).length > 0
-        : (await db.query<{ t: string | null }>('SELECT to_regclass(?)::text AS t', [table]))[0]?.t != null
+        : (await db.query<{ t: string | null }>('SELECT to_regclass(quote_ident(?))::text AS t', [table]))[0]?.t != null
     case 'mysql':
       return (await db.query('SELECT 1 FROM information_schema.tables WHERE table_schema = COALESCE(?, DATABASE()) AND table_name = ?', [schema ?? null, table])).length > 0
     case 'sqlite':

@@ -1,0 +1,213 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Adapter, DatabaseTarget, Db, Migration, OpenContext, ProjectRef, RunOptions, Session } from 'mig'
+import { type ProjectConfig, type SequelizeClass, type SequelizeInstance, readProjectConfig, requireSequelize, targetOf } from './config.js'
+import { detectSequelizeProjects } from './detect.js'
+
+const templatesDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'templates')
+
+/** sequelize-cli's migration file pattern. */
+const migrationFile = /^(?!.*\.d\.ts$).*\.(cjs|js|cts|ts)$/
+
+export const sequelizeAdapter: Adapter = {
+  tool: 'sequelize',
+  detect: detectSequelizeProjects,
+  async open(project: ProjectRef, ctx: OpenContext): Promise<Session> {
+    const config = readProjectConfig(project, ctx)
+    if (config.env.migrationStorage === 'none') {
+      throw new ctx.errors.MigError('SEQUELIZE_STORAGE_NONE', `${project.name}: migrationStorage is "none", so nothing records what is applied`, 'use the default "sequelize" storage (SequelizeMeta) or "json"')
+    }
+    const target = targetOf(project, config, ctx)
+    return new SequelizeSession(project, ctx, config, target, await ctx.connect(target))
+  },
+}
+
+interface MigrationModule {
+  up?: (queryInterface: unknown, Sequelize: unknown) => unknown
+  down?: (queryInterface: unknown, Sequelize: unknown) => unknown
+}
+
+/**
+ * Reads go through core's connection (SequelizeMeta, or the JSON storage
+ * file), so `mig status` never loads sequelize; up and down load the
+ * project's sequelize and drive umzug with its SequelizeStorage, as
+ * sequelize-cli does.
+ */
+class SequelizeSession implements Session {
+  private sequelize: { Sequelize: SequelizeClass; instance: SequelizeInstance } | undefined
+  private log: ((sql: string) => void) | undefined
+  private readonly table: string
+  private readonly schema: string | undefined
+
+  constructor(
+    private readonly project: ProjectRef,
+    private readonly ctx: OpenContext,
+    private readonly config: ProjectConfig,
+    readonly target: DatabaseTarget,
+    private readonly db: Db,
+  ) {
+    this.table = config.env.migrationStorageTableName ?? 'SequelizeMeta'
+    this.schema = config.env.migrationStorageTableSchema
+  }
+
+  private get jsonStorage(): string | undefined {
+    if (this.config.env.migrationStorage !== 'json') return undefined
+    return this.config.env.migrationStoragePath ?? join(this.project.dir, 'sequelize-meta.json')
+  }
+
+  private files(): string[] {
+    if (!existsSync(this.config.migrationsDir)) return []
+    return readdirSync(this.config.migrationsDir).filter((f) => migrationFile.test(f)).sort()
+  }
+
+  private async executed(): Promise<string[]> {
+    const json = this.jsonStorage
+    if (json) return existsSync(json) ? (JSON.parse(readFileSync(json, 'utf8')) as string[]) : []
+    if (!(await this.db.tableExists(this.table, this.schema))) return []
+    const q = (n: string) => (this.target.dialect === 'mysql' ? `\`${n}\`` : `"${n}"`)
+    const rows = await this.db.query<{ name: string }>(`SELECT name FROM ${this.schema ? `${q(this.schema)}.` : ''}${q(this.table)}`)
+    return rows.map((r) => r.name).sort()
+  }
+
+  async list(): Promise<Migration[]> {
+    const files = this.files()
+    const executed = await this.executed()
+    const onDisk = new Set(files)
+    const done = new Set(executed)
+    const human = (id: string) => id.replace(/\.[^.]+$/, '').replace(/^\d+-/, '')
+    const applied: Migration[] = executed.map((id) => ({
+      id,
+      name: human(id),
+      files: onDisk.has(id) ? [join(this.config.migrationsDir, id)] : [],
+      state: onDisk.has(id) ? 'applied' : 'missing',
+      reversible: onDisk.has(id),
+    }))
+    const pending: Migration[] = files.filter((f) => !done.has(f)).map((id) => ({ id, name: human(id), files: [join(this.config.migrationsDir, id)], state: 'pending', reversible: true }))
+    return [...applied, ...pending]
+  }
+
+  private instance(): { Sequelize: SequelizeClass; instance: SequelizeInstance } {
+    if (!this.sequelize) {
+      const Sequelize = requireSequelize(this.project, this.ctx)
+      const { url: _url, use_env_variable: _var, ...rest } = this.config.env
+      const options = {
+        ...rest,
+        ...(this.target.dialect === 'sqlite' ? { storage: this.target.file } : {}),
+        logging: (sql: string) => this.log?.(sql.replace(/^Executing \([^)]*\): /, '')),
+      }
+      const instance = this.config.url && this.target.dialect !== 'sqlite' ? new Sequelize(this.config.url, options) : new Sequelize(options)
+      this.sequelize = { Sequelize, instance }
+    }
+    return this.sequelize
+  }
+
+  private async umzug() {
+    const { Umzug, SequelizeStorage, JSONStorage } = await import('umzug')
+    const { Sequelize, instance } = this.instance()
+    const json = this.jsonStorage
+    const storage = json
+      ? new JSONStorage({ path: json })
+      : new SequelizeStorage({ sequelize: instance as never, tableName: this.table, ...(this.schema ? { schema: this.schema } : {}), timestamps: this.config.env.migrationTimestamps ?? false })
+    const load = async (path: string): Promise<MigrationModule> => {
+      if (/\.c?js$/.test(path)) return createRequire(path)(path) as MigrationModule
+      const { createJiti } = await import('jiti')
+      return (await createJiti(path, { interopDefault: true }).import(path, { default: true })) as MigrationModule
+    }
+    const migrations = this.files().map((name) => {
+      const path = join(this.config.migrationsDir, name)
+      const call = (direction: 'up' | 'down') => async ({ context }: { context: unknown }) => {
+        const fn = (await load(path))[direction]
+        if (typeof fn !== 'function') throw new this.ctx.errors.MigError('SEQUELIZE_NO_FUNCTION', `${this.project.name}: ${name} exports no ${direction} function`, `export async ${direction}(queryInterface, Sequelize) { … } from ${path}`)
+        await fn(context, Sequelize)
+      }
+      return { name, path, up: call('up'), down: call('down') }
+    })
+    return new Umzug({ migrations, context: instance.getQueryInterface() as object, storage, logger: undefined })
+  }
+
+  /**
+   * With `options.transaction` (mig.config) and a dialect whose DDL is
+   * transactional, the migration and its SequelizeMeta row share one
+   * transaction: a CLS namespace over AsyncLocalStorage hands it to every
+   * query the migration makes. Off by default, as sequelize-cli.
+   */
+  private async step(m: Migration, direction: 'up' | 'down', options: RunOptions): Promise<void> {
+    const umzug = await this.umzug()
+    const wantsTransaction = this.project.options.transaction === true && options.transaction === 'auto'
+    if (wantsTransaction && this.target.dialect === 'mysql') this.ctx.warn(`${this.project.name}: MySQL/MariaDB cannot roll back DDL; running ${m.id} without a transaction`)
+    const transactional = wantsTransaction && this.target.dialect !== 'mysql'
+    let last: string | undefined
+    this.log = (sql) => {
+      if (sql.includes(this.table)) return
+      if (/^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK|SAVEPOINT)/i.test(sql)) return
+      last = sql
+      options.capture?.(sql)
+    }
+    const run = () => (direction === 'up' ? umzug.up({ migrations: [m.id] }) : umzug.down({ migrations: [m.id] }))
+    try {
+      if (transactional) {
+        const { Sequelize, instance } = this.instance()
+        enableCls(Sequelize)
+        await instance.transaction(() => run())
+      } else {
+        await run()
+      }
+    } catch (error) {
+      if (error instanceof this.ctx.errors.MigError) throw error
+      const cause = (error as { cause?: Error }).cause ?? error
+      throw new this.ctx.errors.MigrationFailure((cause as Error).message ?? String(cause), { ...(last ? { statement: last } : {}), partial: !transactional, cause: error })
+    } finally {
+      this.log = undefined
+    }
+  }
+
+  up(m: Migration, options: RunOptions): Promise<void> {
+    return this.step(m, 'up', options)
+  }
+
+  down(m: Migration, options: RunOptions): Promise<void> {
+    if (m.state === 'missing') {
+      throw new this.ctx.errors.MigError('SEQUELIZE_MISSING_FILE', `${this.project.name}: ${m.id} is in ${this.table} but its file is gone`, `restore it in ${this.config.migrationsDir}`)
+    }
+    return this.step(m, 'down', options)
+  }
+
+  /** `YYYYMMDDHHMMSS-name.js`, as `sequelize-cli migration:generate` names it. */
+  async create(name: string, template: string, vars: Record<string, unknown>): Promise<string[]> {
+    const source = [join(this.project.dir, '.mig', 'templates', 'sequelize', `${template}.js.txt`), join(templatesDir, `${template}.js.txt`)].find((f) => existsSync(f))
+    if (!source) {
+      const known = [...new Set(readdirSync(templatesDir).map((f) => f.split('.')[0]))].sort()
+      throw new this.ctx.errors.MigError('TEMPLATE_UNKNOWN', `no sequelize template "${template}"`, `use one of: ${known.join(', ')}`)
+    }
+    const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14)
+    const file = join(this.config.migrationsDir, `${stamp}-${name}.js`)
+    const text = readFileSync(source, 'utf8').replace(/\{\{\s*(\w+)\s*\}\}/g, (_m, key: string) => String(vars[key] ?? ''))
+    await mkdir(this.config.migrationsDir, { recursive: true })
+    await writeFile(file, text, { flag: 'wx' })
+    return [file]
+  }
+
+  async close(): Promise<void> {
+    await this.sequelize?.instance.close()
+    await this.db.close()
+  }
+}
+
+/** Sequelize 6's CLS contract (get, set, run, bind) over Node's AsyncLocalStorage, instead of the cls-hooked package. */
+function enableCls(Sequelize: SequelizeClass): void {
+  if (Sequelize._cls) return
+  const storage = new AsyncLocalStorage<Map<string, unknown>>()
+  Sequelize.useCLS({
+    get: (key: string) => storage.getStore()?.get(key),
+    set: (key: string, value: unknown) => storage.getStore()?.set(key, value),
+    run: (fn: (context: Map<string, unknown>) => unknown) => {
+      const context = new Map(storage.getStore())
+      return storage.run(context, () => fn(context))
+    },
+    bind: <F>(fn: F) => fn,
+  })
+}

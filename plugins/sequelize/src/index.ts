@@ -1,0 +1,1 @@
+export { sequelizeAdapter } from './adapter.js'

@@ -1,0 +1,123 @@
+import { execFileSync } from 'node:child_process'
+import { rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Db } from '../../../src/db/types.js'
+import { type TestDatabase, availableDialects, createTestDatabase, listTables } from '../../../src/testing/index.js'
+import { json, mig, repoRoot, tempDir, withPlugins } from '../../../test/helpers.js'
+import { createTable, migrateStatus, sequelizeCli, writeMigration, writeSequelizeProject } from './helpers.js'
+
+const names = ['20240101000000-a.js', '20240102000000-b.js', '20240103000000-c.js', '20240104000000-d.js']
+const cleanup: (() => Promise<void> | void)[] = []
+afterAll(async () => {
+  for (const c of cleanup) await c()
+})
+
+describe.each(await availableDialects())('sequelize on %s: mig and `sequelize-cli db:migrate:status` agree', (dialect) => {
+  let database: TestDatabase
+  let db: Db
+  let root: string
+  let dir: string
+  let env: NodeJS.ProcessEnv
+
+  beforeAll(async () => {
+    env = await withPlugins('sequelize')
+    database = await createTestDatabase(dialect)
+    db = await database.db()
+    root = tempDir()
+    cleanup.push(() => database.drop(), () => rmSync(root, { recursive: true, force: true }))
+    dir = writeSequelizeProject(join(root, 'legacy'), dialect, database.url, { migrations: names.map((n, i) => createTable(n, `t_${i}`)) })
+  })
+
+  const run = (...args: string[]) => mig(args, { cwd: root, env })
+  const agree = async (applied: number) => {
+    expect(await migrateStatus(dir)).toEqual({ up: names.slice(0, applied), down: names.slice(applied) })
+    const status = json<{ projects: { migrations: { id: string; state: string }[] }[] }>(await run('status', '--json'))
+    expect(status.projects[0]!.migrations.filter((m) => m.state === 'applied').map((m) => m.id)).toEqual(names.slice(0, applied))
+    expect((await listTables(db)).filter((t) => t.startsWith('t_'))).toEqual(Array.from({ length: applied }, (_, i) => `t_${i}`))
+  }
+
+  it('up --one', async () => {
+    const r = await run('up', '--one')
+    expect(r.code, r.stderr).toBe(0)
+    await agree(1)
+  })
+  it('up', async () => {
+    expect((await run('up')).code).toBe(0)
+    await agree(4)
+  })
+  it('down', async () => {
+    expect((await run('down')).code).toBe(0)
+    await agree(3)
+  })
+  it('down --to', async () => {
+    expect((await run('down', '--to', names[0]!)).code).toBe(0)
+    await agree(1)
+  })
+  it('down --all --yes', async () => {
+    expect((await run('up')).code).toBe(0)
+    expect((await run('down', '--all', '--yes')).code).toBe(0)
+    await agree(0)
+  })
+  it('continues a project migrated by sequelize-cli, and sequelize-cli continues after mig', async () => {
+    await sequelizeCli(dir, ['db:migrate', '--to', names[1]!])
+    await agree(2)
+    expect((await run('up', '--one')).code).toBe(0)
+    await agree(3)
+    await sequelizeCli(dir, ['db:migrate'])
+    await agree(4)
+    await sequelizeCli(dir, ['db:migrate:undo'])
+    await agree(3)
+    expect((await run('down')).code).toBe(0)
+    await agree(2)
+  })
+})
+
+describe('sequelize project variants', () => {
+  it('.sequelizerc paths and a custom migrationStorageTableName', async () => {
+    const env = await withPlugins('sequelize')
+    const root = tempDir()
+    cleanup.push(() => rmSync(root, { recursive: true, force: true }))
+    const dir = writeSequelizeProject(join(root, 'api'), 'sqlite', '', { rc: true, env: { migrationStorageTableName: 'schema_migrations' }, migrations: names.slice(0, 2).map((n, i) => createTable(n, `t_${i}`)) })
+    const r = await mig(['up', '--json'], { cwd: root, env })
+    expect(r.code, r.stderr).toBe(0)
+    expect(json<{ migrations: { id: string }[] }>(r).migrations.map((m) => m.id)).toEqual(names.slice(0, 2))
+    expect((await migrateStatus(dir)).up).toEqual(names.slice(0, 2))
+    const Database = (await import('better-sqlite3')).default
+    const sqlite = new Database(join(dir, 'dev.sqlite'))
+    expect(sqlite.prepare('SELECT name FROM schema_migrations ORDER BY name').all()).toEqual(names.slice(0, 2).map((name) => ({ name })))
+    expect(sqlite.prepare("SELECT name FROM sqlite_master WHERE name = 'SequelizeMeta'").all()).toEqual([])
+    sqlite.close()
+    const made = await mig(['make', 'add_phone', '--json'], { cwd: root, env })
+    expect(made.code, made.stderr).toBe(0)
+    const file = json<{ files: string[] }>(made).files[0]!
+    expect(file).toMatch(/db\/migrate\/\d{14}-add_phone\.js$/)
+    expect((await migrateStatus(dir)).down).toEqual([file.split('/').pop()])
+  })
+
+  it('a failing migration names the statement and records nothing', async () => {
+    const env = await withPlugins('sequelize')
+    const root = tempDir()
+    cleanup.push(() => rmSync(root, { recursive: true, force: true }))
+    const dir = writeSequelizeProject(join(root, 'api'), 'sqlite', '', { migrations: [createTable(names[0]!, 'a')] })
+    writeMigration(join(dir, 'migrations'), { name: names[1]!, up: "await queryInterface.sequelize.query('SELECT * FROM nowhere')", down: '' })
+    const r = await mig(['up'], { cwd: root, env })
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/api: applying 20240102000000-b\.js failed: .*no such table: nowhere/)
+    expect(r.stderr).toMatch(/statement: SELECT \* FROM nowhere/)
+    expect(await migrateStatus(dir)).toEqual({ up: [names[0]], down: [names[1]] })
+  })
+
+  it('mig status never loads sequelize', async () => {
+    const env = await withPlugins('sequelize')
+    const root = tempDir()
+    cleanup.push(() => rmSync(root, { recursive: true, force: true }))
+    writeSequelizeProject(join(root, 'api'), 'sqlite', '', { migrations: [createTable(names[0]!, 'a')] })
+    const trace = join(root, 'trace.txt')
+    const r = await mig(['status'], { cwd: root, env: { ...env, MIG_TRACE_FILE: trace }, nodeArgs: ['--import', join(repoRoot, 'test/fixtures/trace-loads.mjs')] })
+    expect(r.code).toBe(2)
+    const loaded = execFileSync('cat', [trace], { encoding: 'utf8' })
+    expect(loaded).toMatch(/plugins\/sequelize\/dist/)
+    expect(loaded).not.toMatch(/node_modules\/(sequelize|umzug)\//)
+  })
+})
