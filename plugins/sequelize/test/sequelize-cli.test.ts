@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { rmSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db } from '../../../src/db/types.js'
@@ -93,6 +93,23 @@ describe('sequelize project variants', () => {
     const file = json<{ files: string[] }>(made).files[0]!
     expect(file).toMatch(/db\/migrate\/\d{14}-add_phone\.js$/)
     expect((await migrateStatus(dir)).down).toEqual([file.split('/').pop()])
+  })
+
+  it('.cjs and .ts migrations run in file-name order', async () => {
+    const env = await withPlugins('sequelize')
+    const root = tempDir()
+    cleanup.push(() => rmSync(root, { recursive: true, force: true }))
+    const dir = writeSequelizeProject(join(root, 'api'), 'sqlite', '', { migrations: [createTable('20240101000000-a.cjs', 'a')] })
+    writeFileSync(
+      join(dir, 'migrations', '20240102000000-b.ts'),
+      "import type { QueryInterface } from 'sequelize'\nexport async function up(queryInterface: QueryInterface, Sequelize: { INTEGER: unknown }): Promise<void> { await queryInterface.createTable('b', { id: { type: Sequelize.INTEGER as never, primaryKey: true } }) }\nexport async function down(queryInterface: QueryInterface): Promise<void> { await queryInterface.dropTable('b') }\n",
+    )
+    writeFileSync(join(dir, 'migrations', '20240102000000-b.d.ts'), 'export {}\n')
+    const r = await mig(['up', '--json'], { cwd: root, env })
+    expect(r.code, r.stderr).toBe(0)
+    expect(json<{ migrations: { id: string }[] }>(r).migrations.map((m) => m.id)).toEqual(['20240101000000-a.cjs', '20240102000000-b.ts'])
+    expect((await mig(['down'], { cwd: root, env })).code).toBe(0)
+    expect(json<{ projects: { summary: { applied: number; pending: number } }[] }>(await mig(['status', '--json'], { cwd: root, env })).projects[0]!.summary).toMatchObject({ applied: 1, pending: 1 })
   })
 
   it('a failing migration names the statement and records nothing', async () => {
