@@ -1,0 +1,279 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { dirname, isAbsolute, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Adapter, DatabaseTarget, Migration, OpenContext, ProjectRef, RunOptions, Session } from 'mig'
+import { dataSourceFromScripts, detectTypeormProjects } from './detect.js'
+import { projectLoader, resolveDataSourceFile } from './loader.js'
+
+const templatesDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'templates')
+
+// The slice of TypeORM the adapter uses, typed here so the plugin builds without typeorm.
+interface QueryRunner {
+  startTransaction(): Promise<void>
+  commitTransaction(): Promise<void>
+  rollbackTransaction(): Promise<void>
+  release(): Promise<void>
+  isTransactionActive: boolean
+}
+interface TypeormMigration {
+  id?: number
+  timestamp: number
+  name: string
+  instance?: { up(qr: QueryRunner): Promise<unknown>; down(qr: QueryRunner): Promise<unknown>; transaction?: boolean }
+}
+interface MigrationExecutor {
+  transaction: 'all' | 'none' | 'each'
+  getExecutedMigrations(): Promise<TypeormMigration[]>
+  getPendingMigrations(): Promise<TypeormMigration[]>
+  executeMigration(m: TypeormMigration): Promise<TypeormMigration>
+  deleteMigration(m: TypeormMigration): Promise<void>
+}
+interface DataSource {
+  options: Record<string, unknown> & { type: string; database?: unknown; migrations?: unknown[]; entities?: unknown[]; migrationsTableName?: string }
+  isInitialized: boolean
+  initialize(): Promise<DataSource>
+  destroy(): Promise<void>
+  setOptions(options: Record<string, unknown>): DataSource
+  createQueryRunner(): QueryRunner
+}
+
+const isDataSource = (v: unknown): v is DataSource => !!v && typeof v === 'object' && typeof (v as DataSource).initialize === 'function' && typeof (v as DataSource).options === 'object'
+
+export const typeormAdapter: Adapter = {
+  tool: 'typeorm',
+  detect: detectTypeormProjects,
+  async open(project: ProjectRef, ctx: OpenContext): Promise<Session> {
+    const file = resolveDataSourceFile(project, ctx, dataSourceFromScripts(project.dir))
+    const load = await projectLoader(project, ctx)
+    let mod: Record<string, unknown>
+    try {
+      mod = await load(file)
+    } catch (error) {
+      if (error instanceof ctx.errors.MigError) throw error
+      throw new ctx.errors.MigError('TYPEORM_DATASOURCE_LOAD', `${project.name}: ${file} failed to load: ${String((error as Error).message ?? error).split('\n')[0]}`, 'check that it runs with `typeorm -d`', { cause: error })
+    }
+    const dataSource = [mod.default, ...Object.values(mod)].find(isDataSource)
+    if (!dataSource) {
+      throw new ctx.errors.MigError('TYPEORM_NO_DATASOURCE', `${project.name}: ${file} exports no DataSource`, 'export the DataSource instance (as `typeorm -d` expects), e.g. `export const AppDataSource = new DataSource({ … })`')
+    }
+    const globs = ((dataSource.options.migrations ?? []) as unknown[]).filter((e): e is string => typeof e === 'string')
+    await supplyClasses(project, dataSource, load)
+    const target = targetOf(project, dataSource, ctx)
+    return new TypeormSession(project, ctx, dataSource, target, globs)
+  },
+}
+
+/**
+ * Load the migration and entity globs ourselves, with decorator metadata,
+ * and hand TypeORM the classes: its own loader would `require` TypeScript
+ * files, which fails without ts-node.
+ */
+async function supplyClasses(project: ProjectRef, ds: DataSource, load: (file: string) => Promise<Record<string, unknown>>): Promise<void> {
+  const { glob } = await import('tinyglobby')
+  const classes = async (entries: unknown[] | undefined) => {
+    if (!entries?.some((e) => typeof e === 'string')) return entries
+    const out: unknown[] = []
+    for (const entry of entries) {
+      if (typeof entry !== 'string') {
+        out.push(entry)
+        continue
+      }
+      const pattern = isAbsolute(entry) ? entry : resolve(project.dir, entry)
+      for (const file of (await glob([pattern], { absolute: true })).sort()) {
+        if (file.endsWith('.d.ts')) continue
+        out.push(...Object.values(await load(file)).filter((v) => typeof v === 'function'))
+      }
+    }
+    return out
+  }
+  const [migrations, entities] = await Promise.all([classes(ds.options.migrations), classes(ds.options.entities)])
+  ds.setOptions({ ...(migrations ? { migrations } : {}), ...(entities ? { entities } : {}) })
+}
+
+const dialects: Record<string, DatabaseTarget['dialect']> = { postgres: 'postgres', mysql: 'mysql', mariadb: 'mysql', 'better-sqlite3': 'sqlite', sqlite: 'sqlite' }
+
+function targetOf(project: ProjectRef, ds: DataSource, ctx: OpenContext): DatabaseTarget {
+  const o = ds.options as Record<string, string | number | undefined>
+  const dialect = dialects[String(o.type)]
+  if (!dialect) throw new ctx.errors.MigError('TYPEORM_TYPE', `${project.name}: DataSource type "${String(o.type)}" is not supported by mig`, 'mig supports postgres, mysql, mariadb, better-sqlite3 and sqlite')
+  if (dialect === 'sqlite') {
+    const database = String(o.database ?? '')
+    if (!database || database === ':memory:') throw new ctx.errors.MigError('TYPEORM_SQLITE_FILE', `${project.name}: the DataSource's SQLite database names no file`, 'set database to a file path')
+    // TypeORM resolves the file against the working directory, where `typeorm -d` runs: the project folder.
+    const file = isAbsolute(database) ? database : resolve(project.dir, database)
+    return { dialect, url: `sqlite:${file}`, display: `sqlite:${database}`, key: `sqlite:${file}`, file }
+  }
+  const url =
+    typeof o.url === 'string'
+      ? o.url
+      : `${dialect}://${o.username ? `${encodeURIComponent(String(o.username))}${o.password ? `:${encodeURIComponent(String(o.password))}` : ''}@` : ''}${o.host ?? 'localhost'}${o.port ? `:${o.port}` : ''}/${encodeURIComponent(String(o.database ?? ''))}`
+  const parsed = new URL(url)
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''))
+  return {
+    dialect,
+    url,
+    display: parsed.password ? url.replace(`:${parsed.password}@`, ':***@') : url,
+    key: `${dialect}://${parsed.hostname}:${parsed.port || (dialect === 'postgres' ? '5432' : '3306')}/${database}`,
+    database,
+  }
+}
+
+class TypeormSession implements Session {
+  private capture: ((sql: string) => void) | undefined
+
+  constructor(
+    private readonly project: ProjectRef,
+    private readonly ctx: OpenContext,
+    private readonly ds: DataSource,
+    readonly target: DatabaseTarget,
+    /** The DataSource's migration globs, as written (the options now hold the loaded classes). */
+    private readonly globs: string[],
+  ) {
+    // SQL capture and the failing statement: a logger that hears every query.
+    ds.setOptions({
+      logging: ['query', 'error'],
+      logger: {
+        logQuery: (query: string) => this.capture?.(query),
+        logQueryError: () => {},
+        logQuerySlow: () => {},
+        logSchemaBuild: () => {},
+        logMigration: () => {},
+        log: () => {},
+      },
+      ...(target.dialect === 'sqlite' ? { database: target.file } : {}),
+    })
+  }
+
+  private async executor(queryRunner?: QueryRunner): Promise<MigrationExecutor> {
+    if (!this.ds.isInitialized) {
+      try {
+        await this.ds.initialize()
+      } catch (error) {
+        throw new this.ctx.errors.MigError('TYPEORM_CONNECT', `${this.project.name}: the DataSource could not connect to ${this.target.display}: ${(error as Error).message}`, 'check its connection options (host, port, credentials, database)', { cause: error })
+      }
+    }
+    const { MigrationExecutor } = createRequire(join(this.project.dir, 'package.json'))('typeorm') as { MigrationExecutor: new (ds: DataSource, qr?: QueryRunner) => MigrationExecutor }
+    const executor = new MigrationExecutor(this.ds, queryRunner)
+    executor.transaction = 'none'
+    return executor
+  }
+
+  async list(): Promise<Migration[]> {
+    const executor = await this.executor()
+    const [executed, pending] = await Promise.all([executor.getExecutedMigrations(), executor.getPendingMigrations()])
+    const files = this.migrationFiles()
+    const known = new Set(pending.map((m) => m.name))
+    const all = new Map((this.ds.options.migrations as { name: string }[]).map((c) => [c.name, c]))
+    // Executed come back newest first (by id); mig lists applied oldest first.
+    const applied: Migration[] = [...executed].reverse().map((m) => ({
+      id: m.name,
+      name: human(m.name),
+      files: files.get(m.name) ? [files.get(m.name)!] : [],
+      state: all.has(m.name) ? 'applied' : 'missing',
+      reversible: all.has(m.name),
+      timestamp: stamp(m.timestamp),
+    }))
+    const pendingList: Migration[] = pending.filter((m) => known.has(m.name)).map((m) => ({
+      id: m.name,
+      name: human(m.name),
+      files: files.get(m.name) ? [files.get(m.name)!] : [],
+      state: 'pending',
+      reversible: true,
+      timestamp: stamp(m.timestamp),
+    }))
+    return [...applied, ...pendingList]
+  }
+
+  /** Class name → file, for checksums: the file whose text declares the class. */
+  private migrationFiles(): Map<string, string> {
+    const map = new Map<string, string>()
+    const dirs = new Set<string>()
+    for (const dir of this.migrationDirs()) dirs.add(dir)
+    for (const dir of dirs) {
+      if (!existsSync(dir)) continue
+      for (const f of readdirSync(dir)) {
+        const m = /^(\d{13})-(.+)\.(ts|js|cjs|mjs)$/.exec(f)
+        if (m) map.set(`${m[2]}${m[1]}`, join(dir, f))
+      }
+    }
+    return map
+  }
+
+  /** `options.migrationsDir` in mig.config, else the folder part of each migrations glob. */
+  private migrationDirs(): string[] {
+    const configured = this.project.options.migrationsDir
+    if (typeof configured === 'string') return [resolve(this.project.dir, configured)]
+    return this.globs.map((g) => resolve(this.project.dir, g.split(/[*{?[]/)[0]!.replace(/\/[^/]*$/, '') || '.'))
+  }
+
+  private async step(m: Migration, direction: 'up' | 'down', options: RunOptions): Promise<void> {
+    const queryRunner = this.ds.createQueryRunner()
+    const executor = await this.executor(queryRunner)
+    const source = direction === 'up' ? await executor.getPendingMigrations() : await executor.getExecutedMigrations()
+    const migration = source.find((x) => x.name === m.id)
+    const instance = (this.ds.options.migrations as { name: string; prototype: object }[]).find((c) => c.name === m.id)
+    if (!migration || !instance) {
+      await queryRunner.release()
+      throw new this.ctx.errors.MigError('TYPEORM_UNKNOWN_MIGRATION', `${this.project.name}: TypeORM does not know ${m.id} as ${direction === 'up' ? 'pending' : 'executed'}`, 'run `mig status` to see what TypeORM reports')
+    }
+    migration.instance ??= new (instance as unknown as new () => NonNullable<TypeormMigration['instance']>)()
+    const transactional = options.transaction === 'auto' && migration.instance.transaction !== false
+    let last: string | undefined
+    this.capture = (sql) => {
+      if (/^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT)/i.test(sql.trim())) return
+      last = sql
+      options.capture?.(sql)
+    }
+    try {
+      if (transactional) await queryRunner.startTransaction()
+      if (direction === 'up') await executor.executeMigration(migration)
+      else {
+        await migration.instance.down(queryRunner)
+        await executor.deleteMigration(migration)
+      }
+      if (transactional) await queryRunner.commitTransaction()
+    } catch (error) {
+      if (queryRunner.isTransactionActive) await queryRunner.rollbackTransaction().catch(() => {})
+      if (error instanceof this.ctx.errors.MigError) throw error
+      throw new this.ctx.errors.MigrationFailure((error as Error).message ?? String(error), { ...(last ? { statement: last } : {}), partial: !transactional || this.target.dialect === 'mysql', cause: error })
+    } finally {
+      this.capture = undefined
+      await queryRunner.release()
+    }
+  }
+
+  up(m: Migration, options: RunOptions): Promise<void> {
+    return this.step(m, 'up', options)
+  }
+
+  down(m: Migration, options: RunOptions): Promise<void> {
+    if (m.state === 'missing') throw new this.ctx.errors.MigError('TYPEORM_MISSING_CLASS', `${this.project.name}: ${m.id} is in the migrations table but no migration class has that name`, 'restore its file in the migrations folder')
+    return this.step(m, 'down', options)
+  }
+
+  /** `<epoch-ms>-Name.ts` with class `Name<epoch-ms>`, as `typeorm migration:create` writes it, in the folder of the first migrations glob. */
+  async create(name: string, template: string, vars: Record<string, unknown>): Promise<string[]> {
+    const source = [join(this.project.dir, '.mig', 'templates', 'typeorm', `${template}.ts.txt`), join(templatesDir, `${template}.ts.txt`)].find((f) => existsSync(f))
+    if (!source) {
+      const known = [...new Set(readdirSync(templatesDir).map((f) => f.split('.')[0]))].sort()
+      throw new this.ctx.errors.MigError('TEMPLATE_UNKNOWN', `no typeorm template "${template}"`, `use one of: ${known.join(', ')}`)
+    }
+    const dir = this.migrationDirs()[0] ?? join(this.project.dir, 'src', 'migrations')
+    const pascal = name.split(/[-_\s]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('')
+    const epoch = Date.now()
+    const file = join(dir, `${epoch}-${pascal}.ts`)
+    const text = readFileSync(source, 'utf8').replace(/\{\{\s*(\w+)\s*\}\}/g, (_m, key: string) => String(key === 'className' ? `${pascal}${epoch}` : (vars[key] ?? '')))
+    await mkdir(dir, { recursive: true })
+    await writeFile(file, text, { flag: 'wx' })
+    return [file]
+  }
+
+  async close(): Promise<void> {
+    if (this.ds.isInitialized) await this.ds.destroy()
+  }
+}
+
+const human = (className: string): string => className.replace(/\d{13}$/, '')
+const stamp = (epochMs: number): string => new Date(Number(epochMs)).toISOString().replace(/\D/g, '').slice(0, 17)

@@ -1,0 +1,1 @@
+export { typeormAdapter } from './adapter.js'

@@ -1,0 +1,61 @@
+import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { isAbsolute, join, resolve } from 'node:path'
+import type { OpenContext, ProjectRef } from 'mig'
+
+interface TypeScript {
+  transpileModule(source: string, options: { fileName?: string; compilerOptions: Record<string, unknown> }): { outputText: string }
+  ModuleKind: { CommonJS: number }
+  ScriptTarget: { ES2022: number }
+}
+
+/**
+ * A loader for the project's TypeScript (data source, entities, migrations)
+ * that keeps decorator metadata: jiti with the user's own TypeScript as its
+ * transform (`emitDecoratorMetadata`), because jiti's default transform and
+ * tsx drop the `design:type` metadata TypeORM reads from `@Column() email: string`.
+ */
+export async function projectLoader(project: ProjectRef, ctx: OpenContext): Promise<(file: string) => Promise<Record<string, unknown>>> {
+  const require = createRequire(join(project.dir, 'package.json'))
+  let ts: TypeScript | undefined
+  try {
+    ts = require('typescript') as TypeScript
+  } catch {
+    ts = undefined
+  }
+  const { createJiti } = await import('jiti')
+  const jiti = createJiti(join(project.dir, 'package.json'), {
+    interopDefault: false,
+    moduleCache: true,
+    ...(ts
+      ? {
+          transform: (opts: { source: string; filename?: string }) => ({
+            code: ts.transpileModule(opts.source, {
+              ...(opts.filename ? { fileName: opts.filename } : {}),
+              compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, experimentalDecorators: true, emitDecoratorMetadata: true, esModuleInterop: true, allowJs: true, sourceMap: false },
+            }).outputText,
+          }),
+        }
+      : {}),
+  })
+  return async (file: string) => {
+    if (!ts && /\.[cm]?ts$/.test(file)) {
+      throw new ctx.errors.MigError('TYPEORM_TYPESCRIPT', `${project.name}: ${file} is TypeScript, and typescript is not installed in the project`, `run \`npm install -D typescript\` in ${project.dir} (mig uses it to keep decorator metadata)`)
+    }
+    return (await jiti.import(file)) as Record<string, unknown>
+  }
+}
+
+export function resolveDataSourceFile(project: ProjectRef, ctx: OpenContext, fromScripts: string | undefined): string {
+  const configured = typeof project.options.dataSource === 'string' ? project.options.dataSource : undefined
+  const candidates = [
+    configured && (isAbsolute(configured) ? configured : resolve(project.dir, configured)),
+    fromScripts,
+    ...['data-source.ts', 'data-source.js', 'src/data-source.ts', 'src/data-source.js', 'ormconfig.ts', 'ormconfig.js'].map((f) => join(project.dir, f)),
+  ].filter((f): f is string => !!f)
+  const file = candidates.find((f) => existsSync(f))
+  if (!file) {
+    throw new ctx.errors.MigError('TYPEORM_DATASOURCE', `${project.name}: no DataSource file found in ${project.dir}`, 'set projects[].options.dataSource in mig.config.json to the file `typeorm -d` takes')
+  }
+  return file
+}
