@@ -62,6 +62,10 @@ export interface Migration {
   checksum?: string
   /** Has a down. */
   reversible: boolean
+  /** When not reversible: how to make it so (shown when a down is refused). */
+  irreversibleHint?: string
+  /** The tool itself sees the applied migration's files changed (its ledger keeps a checksum, as Prisma's does). */
+  drift?: boolean
   /** YYYYMMDDHHMMSS or epoch-ms parsed from the id, for ordering across projects; core fills it when absent. */
   timestamp?: string
 }

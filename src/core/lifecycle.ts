@@ -170,7 +170,7 @@ export function plan(projects: Project[], lists: Map<string, Migration[]>, optio
   const byName = new Map(projects.map((p) => [p.name, p]))
   const candidates = (p: Project): Migration[] => {
     const list = lists.get(p.name) ?? []
-    return direction === 'up' ? list.filter((m) => m.state === 'pending' || m.state === 'failed') : list.filter((m) => m.state === 'applied' || m.state === 'missing').reverse()
+    return direction === 'up' ? list.filter((m) => m.state === 'pending') : list.filter((m) => m.state === 'applied' || m.state === 'missing' || m.state === 'failed').reverse()
   }
   if (selection.kind === 'to') return planTo(projects, lists, candidates, selection.id, direction)
   if (selection.kind === 'batch') return planBatch(projects, candidates)
@@ -234,5 +234,5 @@ function noDown(step: Step): MigError {
   const { project, migration: m } = step
   return m.state === 'missing'
     ? new MigError('MIGRATION_FILES_MISSING', `${project.name}: ${m.id} is applied but its files are gone, so it cannot be reverted`, 'restore its files (e.g. from git); nothing was reverted')
-    : new MigError('NO_DOWN', `${project.name}: ${m.id} has no down migration, so it cannot be reverted`, 'write its down migration first; nothing was reverted')
+    : new MigError('NO_DOWN', `${project.name}: ${m.id} has no down migration, so it cannot be reverted`, `${m.irreversibleHint ?? 'write its down migration first'}; nothing was reverted`)
 }

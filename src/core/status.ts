@@ -98,7 +98,7 @@ async function describe(migrations: Migration[], journal: JournalEntry[], projec
         state = 'failed'
         error = last.error ?? undefined
       }
-      const drift = m.state === 'missing' || (m.state === 'applied' && !!recorded && !!checksum && recorded !== checksum)
+      const drift = m.state === 'missing' || (m.state === 'applied' && (m.drift === true || (!!recorded && !!checksum && recorded !== checksum)))
       const timestamp = m.timestamp ?? parseTimestamp(m.id)
       return {
         id: m.id,

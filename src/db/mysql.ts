@@ -21,6 +21,16 @@ export async function connectMysql(target: DatabaseTarget): Promise<Db> {
     async run(sql: string, params: readonly unknown[] = []) {
       await connection.query(sql, params as mysql.QueryValues)
     },
+    async runScript(sql: string) {
+      const { splitStatements } = await import('../adapters/sql/statements.js')
+      for (const statement of splitStatements(sql, 'mysql')) {
+        try {
+          await connection.query(statement)
+        } catch (error) {
+          throw Object.assign(error as Error, { statement })
+        }
+      }
+    },
     tableExists(table: string, schema?: string) {
       return tableExistsIn(self, table, schema)
     },

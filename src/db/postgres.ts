@@ -33,6 +33,9 @@ export async function connectPostgres(target: DatabaseTarget): Promise<Db> {
     async run(sql: string, params: readonly unknown[] = []) {
       await client.query(params.length ? numbered(sql) : sql, params as unknown[])
     },
+    async runScript(sql: string) {
+      await client.query(sql)
+    },
     tableExists(table: string, schema?: string) {
       return tableExistsIn(self, table, schema)
     },

@@ -55,6 +55,9 @@ export async function connectSqlite(target: DatabaseTarget): Promise<Db> {
       if (params.length) prepare(sql).run(...params)
       else db.exec(sql)
     },
+    async runScript(sql: string) {
+      db.exec(sql)
+    },
     tableExists(table: string, schema?: string) {
       return tableExistsIn(self, table, schema)
     },

@@ -21,6 +21,13 @@ export interface Db {
   readonly target: DatabaseTarget
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>
   run(sql: string, params?: readonly unknown[]): Promise<void>
+  /**
+   * A whole multi-statement script as the dialect's own client runs it:
+   * PostgreSQL as one simple query (atomic by itself), SQLite as one batch
+   * (no wrapping transaction), MySQL statement by statement. A failure
+   * carries the failing statement as `error.statement` where known.
+   */
+  runScript(sql: string): Promise<void>
   /** Does the table exist (in `schema`, else the connection's current schema)? */
   tableExists(table: string, schema?: string): Promise<boolean>
   close(): Promise<void>

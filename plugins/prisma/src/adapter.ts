@@ -1,0 +1,256 @@
+import { createHash, randomUUID } from 'node:crypto'
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { dirname, join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Adapter, DatabaseTarget, Db, Migration, OpenContext, ProjectRef, RunOptions, Session } from 'mig'
+import { type PrismaProject, readPrismaProject, targetOf } from './config.js'
+import { detectPrismaProjects } from './detect.js'
+
+const templatesDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'templates')
+
+/** The advisory lock `prisma migrate deploy` takes on PostgreSQL: holding it makes a concurrent deploy wait. */
+const PRISMA_LOCK = 72707369
+
+/** `_prisma_migrations` exactly as Prisma creates it, per connector. */
+const ddl: Record<DatabaseTarget['dialect'], (table: string) => string> = {
+  postgres: (t) => `CREATE TABLE ${t} (
+    "id"                    VARCHAR(36) PRIMARY KEY NOT NULL,
+    "checksum"              VARCHAR(64) NOT NULL,
+    "finished_at"           TIMESTAMPTZ,
+    "migration_name"        VARCHAR(255) NOT NULL,
+    "logs"                  TEXT,
+    "rolled_back_at"        TIMESTAMPTZ,
+    "started_at"            TIMESTAMPTZ NOT NULL DEFAULT now(),
+    "applied_steps_count"   INTEGER NOT NULL DEFAULT 0
+)`,
+  sqlite: (t) => `CREATE TABLE ${t} (
+    "id"                    TEXT PRIMARY KEY NOT NULL,
+    "checksum"              TEXT NOT NULL,
+    "finished_at"           DATETIME,
+    "migration_name"        TEXT NOT NULL,
+    "logs"                  TEXT,
+    "rolled_back_at"        DATETIME,
+    "started_at"            DATETIME NOT NULL DEFAULT current_timestamp,
+    "applied_steps_count"   INTEGER UNSIGNED NOT NULL DEFAULT 0
+)`,
+  mysql: (t) => `CREATE TABLE ${t} (
+    id                      VARCHAR(36) PRIMARY KEY NOT NULL,
+    checksum                VARCHAR(64) NOT NULL,
+    finished_at             DATETIME(3),
+    migration_name          VARCHAR(255) NOT NULL,
+    logs                    TEXT,
+    rolled_back_at          DATETIME(3),
+    started_at              DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    applied_steps_count     INTEGER UNSIGNED NOT NULL DEFAULT 0
+) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+}
+
+interface Row {
+  id: string
+  checksum: string
+  finished_at: unknown
+  migration_name: string
+  logs: string | null
+  rolled_back_at: unknown
+  started_at: unknown
+}
+
+export const prismaAdapter: Adapter = {
+  tool: 'prisma',
+  detect: detectPrismaProjects,
+  async open(project: ProjectRef, ctx: OpenContext): Promise<Session> {
+    const prisma = await readPrismaProject(project, ctx)
+    const target = targetOf(project, prisma, ctx)
+    const db = await ctx.connect(target)
+    if (prisma.pgSchema && prisma.pgSchema !== 'public') await db.run(`SET search_path TO "${prisma.pgSchema.replace(/"/g, '""')}"`)
+    return new PrismaSession(project, ctx, prisma, target, db)
+  },
+}
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex')
+
+/** Prisma accepts a checksum of the script as written, or with its line endings converted either way. */
+const checksumMatches = (script: string, checksum: string): boolean =>
+  [script, script.replace(/\r\n/g, '\n'), script.replace(/\r?\n/g, '\r\n')].some((s) => sha256(s) === checksum)
+
+/** Prisma's timestamps as the drivers return them: Date (pg), 'YYYY-MM-DD HH:MM:SS.mmm' UTC (mysql), epoch ms or ISO text (sqlite). */
+function timeOf(value: unknown): string | undefined {
+  if (value === null || value === undefined) return undefined
+  if (value instanceof Date) return value.toISOString()
+  if (typeof value === 'number' || typeof value === 'bigint' || /^\d+$/.test(String(value))) return new Date(Number(value)).toISOString()
+  const text = String(value)
+  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`).toISOString()
+}
+
+/**
+ * Prisma's migration protocol, implemented directly: the stock CLI needs a
+ * native engine this machine cannot download, and `_prisma_migrations` is all
+ * `prisma migrate status` and `deploy` read.
+ */
+class PrismaSession implements Session {
+  private readonly table: string
+
+  constructor(
+    private readonly project: ProjectRef,
+    private readonly ctx: OpenContext,
+    private readonly prisma: PrismaProject,
+    readonly target: DatabaseTarget,
+    private readonly db: Db,
+  ) {
+    this.table = target.dialect === 'mysql' ? '`_prisma_migrations`' : '"_prisma_migrations"'
+  }
+
+  /** Migration folders (`<timestamp>_<name>/migration.sql`), in Prisma's order: by name. */
+  private folders(): string[] {
+    const dir = this.prisma.migrationsDir
+    if (!existsSync(dir)) return []
+    return readdirSync(dir)
+      .filter((f) => statSync(join(dir, f)).isDirectory() && existsSync(join(dir, f, 'migration.sql')))
+      .sort()
+  }
+
+  private async rows(): Promise<Row[]> {
+    if (!(await this.db.tableExists('_prisma_migrations', this.prisma.pgSchema))) return []
+    return this.db.query<Row>(`SELECT id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at FROM ${this.table} ORDER BY started_at, migration_name`)
+  }
+
+  /** The row that counts for each migration: the latest attempt not rolled back. */
+  private async current(): Promise<Map<string, Row>> {
+    const byName = new Map<string, Row>()
+    for (const row of await this.rows()) if (row.rolled_back_at === null || row.rolled_back_at === undefined) byName.set(row.migration_name, row)
+    return byName
+  }
+
+  async list(): Promise<Migration[]> {
+    const folders = this.folders()
+    const rows = await this.current()
+    const dir = this.prisma.migrationsDir
+    const entry = (name: string, state: Migration['state'], row?: Row): Migration => {
+      const files = folders.includes(name) ? [join(dir, name, 'migration.sql'), ...(existsSync(join(dir, name, 'down.sql')) ? [join(dir, name, 'down.sql')] : [])] : []
+      const hasDown = files.length === 2
+      const appliedAt = row && timeOf(row.finished_at ?? row.started_at)
+      const edited = state === 'applied' && row && files[0] ? !checksumMatches(readFileSync(files[0], 'utf8'), row.checksum) : false
+      return {
+        id: name,
+        name: name.replace(/^\d+_/, ''),
+        files,
+        state,
+        ...(appliedAt ? { appliedAt } : {}),
+        reversible: hasDown || state === 'failed',
+        ...(hasDown || state === 'failed' ? {} : { irreversibleHint: this.downHint(name) }),
+        ...(edited ? { drift: true } : {}),
+      }
+    }
+    const applied: Migration[] = []
+    const failed: Migration[] = []
+    for (const [name, row] of [...rows].sort((a, b) => a[0].localeCompare(b[0]))) {
+      const finished = row.finished_at !== null && row.finished_at !== undefined
+      if (!finished) failed.push(entry(name, 'failed', row))
+      else applied.push(entry(name, folders.includes(name) ? 'applied' : 'missing', row))
+    }
+    const pending = folders.filter((f) => !rows.has(f)).map((f) => entry(f, 'pending'))
+    return [...applied, ...failed, ...pending]
+  }
+
+  private downHint(name: string): string {
+    const rel = (p: string) => relative(this.project.dir, p) || '.'
+    return `write ${rel(join(this.prisma.migrationsDir, name, 'down.sql'))}, e.g. with \`npx prisma migrate diff --from-config-datasource --to-schema <schema.prisma as it was before ${name}> --script -o ${rel(join(this.prisma.migrationsDir, name, 'down.sql'))}\``
+  }
+
+  private now(): unknown {
+    // Prisma writes SQLite timestamps as integer milliseconds, MySQL's DATETIME(3) in UTC.
+    if (this.target.dialect === 'sqlite') return Date.now()
+    if (this.target.dialect === 'mysql') return new Date().toISOString().replace('T', ' ').replace('Z', '')
+    return new Date()
+  }
+
+  private async withPrismaLock<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.target.dialect !== 'postgres') return fn()
+    await this.db.run(`SELECT pg_advisory_lock(${PRISMA_LOCK})`)
+    try {
+      return await fn()
+    } finally {
+      await this.db.run(`SELECT pg_advisory_unlock(${PRISMA_LOCK})`)
+    }
+  }
+
+  /** Run a script; a failure becomes a MigrationFailure naming the statement where known. */
+  private async script(sql: string, options: RunOptions): Promise<void> {
+    options.capture?.(sql)
+    try {
+      await this.db.runScript(sql)
+    } catch (error) {
+      const statement = (error as { statement?: string }).statement
+      throw new this.ctx.errors.MigrationFailure((error as Error).message ?? String(error), { ...(statement ? { statement } : {}), partial: this.target.dialect !== 'postgres', cause: error })
+    }
+  }
+
+  /**
+   * Prisma's row lifecycle: insert the row (uuid, checksum, started_at), run
+   * the whole script, then set finished_at and applied_steps_count; on failure
+   * write the error to logs and leave finished_at empty, as Prisma does.
+   */
+  async up(m: Migration, options: RunOptions): Promise<void> {
+    await this.withPrismaLock(async () => {
+      const blocking = [...(await this.current()).values()].find((r) => r.finished_at === null || r.finished_at === undefined)
+      if (blocking) {
+        throw new this.ctx.errors.MigError(
+          'PRISMA_FAILED_MIGRATION',
+          `${this.project.name}: migration ${blocking.migration_name} (started ${timeOf(blocking.started_at)}) failed; Prisma applies no new migrations until it is resolved (P3009)`,
+          `\`mig down --project ${this.project.name}\` runs its down.sql (if any) and marks it rolled back; or fix the database by hand and run \`npx prisma migrate resolve --applied ${blocking.migration_name}\``,
+        )
+      }
+      if (!(await this.db.tableExists('_prisma_migrations', this.prisma.pgSchema))) await this.db.run(ddl[this.target.dialect](this.table))
+      const file = join(this.prisma.migrationsDir, m.id, 'migration.sql')
+      const sql = readFileSync(file, 'utf8')
+      const id = randomUUID()
+      await this.db.run(`INSERT INTO ${this.table} (id, checksum, started_at, migration_name, applied_steps_count) VALUES (?, ?, ?, ?, 0)`, [id, sha256(sql), this.now(), m.id])
+      try {
+        await this.script(sql, options)
+      } catch (error) {
+        await this.db.run(`UPDATE ${this.table} SET logs = ? WHERE id = ?`, [(error as Error).message, id]).catch(() => {})
+        throw error
+      }
+      await this.db.run(`UPDATE ${this.table} SET finished_at = ?, applied_steps_count = 1 WHERE id = ?`, [this.now(), id])
+    })
+  }
+
+  /** Run down.sql (a failed migration may have none), then mark the row rolled back: Prisma then sees the migration pending again. */
+  async down(m: Migration, options: RunOptions): Promise<void> {
+    await this.withPrismaLock(async () => {
+      const row = (await this.current()).get(m.id)
+      if (!row) throw new this.ctx.errors.MigError('PRISMA_NOT_APPLIED', `${this.project.name}: ${m.id} has no row in _prisma_migrations`, 'run `mig status` to see what is applied')
+      const downFile = join(this.prisma.migrationsDir, m.id, 'down.sql')
+      if (existsSync(downFile)) await this.script(readFileSync(downFile, 'utf8'), options)
+      else if (m.state !== 'failed') throw new this.ctx.errors.MigError('NO_DOWN', `${this.project.name}: ${m.id} has no down.sql`, this.downHint(m.id))
+      await this.db.run(`UPDATE ${this.table} SET rolled_back_at = ? WHERE id = ?`, [this.now(), row.id])
+    })
+  }
+
+  /** `YYYYMMDDHHMMSS_name/migration.sql` and `down.sql`, as `prisma migrate dev --create-only` names the folder. */
+  async create(name: string, template: string, vars: Record<string, unknown>): Promise<string[]> {
+    const sources = ['migration', 'down'].map((kind) => [join(this.project.dir, '.mig', 'templates', 'prisma', `${template}.${kind}.sql`), join(templatesDir, `${template}.${kind}.sql`)].find((f) => existsSync(f)))
+    if (sources.some((s) => !s)) {
+      const known = [...new Set(readdirSync(templatesDir).map((f) => f.split('.')[0]))].sort()
+      throw new this.ctx.errors.MigError('TEMPLATE_UNKNOWN', `no prisma template "${template}"`, `use one of: ${known.join(', ')}`)
+    }
+    const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14)
+    const dir = join(this.prisma.migrationsDir, `${stamp}_${name}`)
+    await mkdir(dir, { recursive: true })
+    const written: string[] = []
+    for (const [i, kind] of ['migration', 'down'].entries()) {
+      const text = readFileSync(sources[i]!, 'utf8').replace(/\{\{\s*(\w+)\s*\}\}/g, (_m, key: string) => String(vars[key] ?? ''))
+      const file = join(dir, `${kind}.sql`)
+      await writeFile(file, text, { flag: 'wx' })
+      written.push(file)
+    }
+    const lock = join(this.prisma.migrationsDir, 'migration_lock.toml')
+    if (!existsSync(lock)) await writeFile(lock, `# Please do not edit this file manually\n# It should be added in your version-control system (e.g., Git)\nprovider = "${this.prisma.provider}"\n`)
+    return written
+  }
+
+  async close(): Promise<void> {
+    await this.db.close()
+  }
+}

@@ -1,0 +1,145 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, isAbsolute, join, resolve } from 'node:path'
+import { parseEnv } from 'node:util'
+import type { DatabaseTarget, OpenContext, ProjectRef } from 'mig'
+
+export interface PrismaProject {
+  schemaFile: string
+  migrationsDir: string
+  /** postgresql | mysql | sqlite, from migration_lock.toml or the schema. */
+  provider: string
+  url: string
+  /** Folder relative SQLite `file:` URLs resolve against. */
+  urlBase: string
+  /** PostgreSQL `?schema=` (Prisma's own URL parameter). */
+  pgSchema: string | undefined
+}
+
+const configNames = ['prisma.config.ts', 'prisma.config.mts', 'prisma.config.js', 'prisma.config.mjs', 'prisma.config.cjs']
+
+interface PrismaConfig {
+  schema?: string
+  migrations?: { path?: string }
+  datasource?: { url?: string }
+}
+
+/**
+ * Run `fn` with the project's `.env` laid over process.env, then put
+ * process.env back. The project's own `.env` wins over the environment (as
+ * for plain-SQL projects), so in a repository of several projects one
+ * exported DATABASE_URL cannot point them all at one database, and one
+ * project's `.env` never leaks into the next.
+ */
+async function withDotenv<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  const file = join(dir, '.env')
+  const values = existsSync(file) ? parseEnv(readFileSync(file, 'utf8')) : {}
+  const saved = Object.fromEntries(Object.keys(values).map((k) => [k, process.env[k]]))
+  Object.assign(process.env, values)
+  try {
+    return await fn()
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      // process.env turns undefined into the string "undefined": remove those keys instead.
+      if (v === undefined) Reflect.deleteProperty(process.env, k)
+      else process.env[k] = v
+    }
+  }
+}
+
+/**
+ * Prisma 7's `prisma.config.ts` evaluated with jiti (its `prisma/config`
+ * import from the project's own prisma, or a stand-in when the project has
+ * none), else Prisma ≤ 6's datasource block in `prisma/schema.prisma`.
+ */
+export function readPrismaProject(project: ProjectRef, ctx: OpenContext): Promise<PrismaProject> {
+  return withDotenv(project.dir, () => read(project, ctx))
+}
+
+async function read(project: ProjectRef, ctx: OpenContext): Promise<PrismaProject> {
+  const { MigError } = ctx.errors
+  const configFile = configNames.map((n) => join(project.dir, n)).find((f) => existsSync(f))
+  let config: PrismaConfig = {}
+  if (configFile) {
+    const { createJiti } = await import('jiti')
+    let hasPrisma = true
+    try {
+      createRequire(configFile).resolve('prisma/config')
+    } catch {
+      hasPrisma = false
+    }
+    const standIn = {
+      defineConfig: (c: unknown) => c,
+      env: (name: string) => {
+        const value = process.env[name]
+        if (value === undefined) throw new MigError('PRISMA_ENV', `${project.name}: prisma.config uses env("${name}"), which is not set`, `set ${name} in the environment or in ${join(project.dir, '.env')}`)
+        return value
+      },
+    }
+    try {
+      const jiti = createJiti(configFile, { interopDefault: true, moduleCache: false, ...(hasPrisma ? {} : { virtualModules: { 'prisma/config': standIn, '@prisma/config': standIn } }) })
+      config = ((await jiti.import(configFile, { default: true })) ?? {}) as PrismaConfig
+    } catch (error) {
+      if (error instanceof MigError) throw error
+      const message = String((error as Error).message ?? error).split('\n')[0] ?? ''
+      throw new MigError('PRISMA_CONFIG', `${project.name}: ${configFile} failed to load: ${message}`, /environment variable/i.test(message) ? `set the variable in the environment or in ${join(project.dir, '.env')}` : 'check that `prisma` can load it')
+    }
+  }
+  const base = configFile ? dirname(configFile) : project.dir
+  const schemaOption = typeof project.options.schema === 'string' ? project.options.schema : config.schema
+  const schemaFile = schemaOption ? resolve(base, schemaOption) : join(project.dir, 'prisma', 'schema.prisma')
+  const schema = existsSync(schemaFile) ? readFileSync(schemaFile, 'utf8') : ''
+  const block = /datasource\s+\w+\s*\{([^}]*)\}/.exec(schema)?.[1] ?? ''
+  const schemaProvider = /provider\s*=\s*"([^"]+)"/.exec(block)?.[1]
+  const migrationsDir = config.migrations?.path ? resolve(base, config.migrations.path) : join(dirname(schemaFile), 'migrations')
+  const lockFile = join(migrationsDir, 'migration_lock.toml')
+  const lockProvider = existsSync(lockFile) ? /provider\s*=\s*"([^"]+)"/.exec(readFileSync(lockFile, 'utf8'))?.[1] : undefined
+  if (lockProvider && schemaProvider && normalize(lockProvider) !== normalize(schemaProvider)) {
+    throw new MigError(
+      'PRISMA_PROVIDER_MISMATCH',
+      `${project.name}: the datasource provider "${schemaProvider}" in ${schemaFile} does not match "${lockProvider}" in migration_lock.toml (Prisma's P3019)`,
+      'the migrations were written for another database: start a new migration history for this provider, or fix the provider',
+    )
+  }
+  const provider = normalize(lockProvider ?? schemaProvider ?? '')
+  if (!provider) throw new MigError('PRISMA_PROVIDER', `${project.name}: no datasource provider in ${schemaFile} or migration_lock.toml`, 'add `provider = "postgresql"` (or mysql, sqlite) to the datasource block')
+  let url = config.datasource?.url
+  let urlBase = base
+  if (!url) {
+    const literal = /url\s*=\s*"([^"]+)"/.exec(block)?.[1]
+    const fromEnv = /url\s*=\s*env\(\s*"([^"]+)"\s*\)/.exec(block)?.[1]
+    url = literal ?? (fromEnv ? process.env[fromEnv] : undefined)
+    urlBase = dirname(schemaFile)
+    if (!url) {
+      throw new MigError('PRISMA_URL', `${project.name}: no database URL${fromEnv ? ` (${fromEnv} is not set)` : ''}`, fromEnv ? `set ${fromEnv} in the environment or in ${join(project.dir, '.env')}` : 'set datasource.url in prisma.config.ts, or url in the schema\'s datasource block')
+    }
+  }
+  const pgSchema = /^postgres/.test(url) ? (new URL(url).searchParams.get('schema') ?? undefined) : undefined
+  return { schemaFile, migrationsDir, provider, url, urlBase, pgSchema }
+}
+
+const normalize = (p: string): string => (p === 'postgres' ? 'postgresql' : p)
+
+/** Prisma-only URL parameters the database drivers do not know. */
+const prismaParams = ['schema', 'connection_limit', 'pool_timeout', 'pgbouncer', 'socket_timeout', 'statement_cache_size', 'connect_timeout']
+
+export function targetOf(project: ProjectRef, p: PrismaProject, ctx: OpenContext): DatabaseTarget {
+  if (p.provider === 'sqlite') {
+    const path = p.url.replace(/^file:/, '').replace(/\?.*$/, '')
+    const file = isAbsolute(path) ? path : resolve(p.urlBase, path)
+    return { dialect: 'sqlite', url: `sqlite:${file}`, display: `file:${path}`, key: `sqlite:${file}`, file }
+  }
+  const dialect = p.provider === 'postgresql' ? 'postgres' : p.provider === 'mysql' ? 'mysql' : undefined
+  if (!dialect) throw new ctx.errors.MigError('PRISMA_PROVIDER', `${project.name}: provider "${p.provider}" is not supported by mig`, 'mig supports postgresql, mysql and sqlite')
+  const parsed = new URL(p.url)
+  for (const key of prismaParams) parsed.searchParams.delete(key)
+  const url = parsed.toString()
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''))
+  return {
+    dialect,
+    url,
+    display: parsed.password ? url.replace(`:${parsed.password}@`, ':***@') : url,
+    key: `${dialect}://${parsed.hostname}:${parsed.port || (dialect === 'postgres' ? '5432' : '3306')}/${database}${p.pgSchema && p.pgSchema !== 'public' ? `?schema=${p.pgSchema}` : ''}`,
+    database,
+  }
+}

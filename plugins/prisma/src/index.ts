@@ -1,0 +1,1 @@
+export { prismaAdapter } from './adapter.js'

@@ -1,0 +1,1 @@
+-- {{name}}: undo migration.sql

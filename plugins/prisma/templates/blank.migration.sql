@@ -1,0 +1,1 @@
+-- {{name}}: the change, in SQL for this project's database
