@@ -5,7 +5,8 @@ import { stripVTControlCharacters } from 'node:util'
 import type { Dialect } from '../../../src/db/types.js'
 import { linkNodeModules, repoRoot } from '../../../test/helpers.js'
 
-export const shim = resolve(repoRoot, '..', 'shared', 'tools', 'prisma-engine-shim', 'schema-engine-shim.mjs')
+/** The engine shim from shared/ beside the checkout (MIG_PRISMA_SHIM overrides). */
+export const shim = process.env.MIG_PRISMA_SHIM ?? resolve(repoRoot, '..', 'shared', 'tools', 'prisma-engine-shim', 'schema-engine-shim.mjs')
 const provider: Record<Dialect, string> = { postgres: 'postgresql', mysql: 'mysql', sqlite: 'sqlite' }
 
 export interface PrismaMigration {

@@ -51,6 +51,7 @@ export function writeTypeormProject(dir: string, dialect: Dialect, url: string, 
 export async function migrationShow(dir: string): Promise<{ executed: string[]; pending: string[] }> {
   const out = await typeormCli(dir, ['migration:show', '-d', 'src/data-source.ts'])
   const lines = out.split('\n').map((l) => l.trim())
+  if (!lines.some((l) => /^\[[X ]\]/.test(l)) && !/No migrations/i.test(out)) throw new Error(`typeorm migration:show printed no migration list: ${out}`)
   return {
     executed: lines.filter((l) => l.startsWith('[X]')).map((l) => l.replace(/^\[X\]\s+\d+\s+/, '')),
     pending: lines.filter((l) => l.startsWith('[ ]')).map((l) => l.replace(/^\[ \]\s+/, '')),
