@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { stripVTControlCharacters } from 'node:util'
 import type { Dialect } from '../../../src/db/types.js'
 import { linkNodeModules, repoRoot } from '../../../test/helpers.js'
 
@@ -66,6 +67,6 @@ export function typeormCli(dir: string, args: string[]): Promise<string> {
     child.stdout.on('data', (d: Buffer) => (out += d.toString()))
     child.stderr.on('data', (d: Buffer) => (out += d.toString()))
     child.on('error', reject)
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`typeorm ${args.join(' ')} exited ${code}: ${out}`))))
+    child.on('close', (code) => (code === 0 ? resolve(stripVTControlCharacters(out)) : reject(new Error(`typeorm ${args.join(' ')} exited ${code}: ${out}`))))
   })
 }
