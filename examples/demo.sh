@@ -7,7 +7,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here/mixed-repo"
 export XDG_DATA_HOME="$here/.mig-demo/data" XDG_CACHE_HOME="$here/.mig-demo/cache" XDG_CONFIG_HOME="$here/.mig-demo/config"
 rm -f services/*/*.db services/*/*.sqlite
-for plugin in knex sequelize typeorm; do
+for plugin in knex sequelize typeorm prisma; do
   node ../../bin/run.js plugins link "../../plugins/$plugin" >/dev/null 2>&1 || { echo "linking the $plugin plugin failed (run npm run build first)"; exit 1; }
 done
 mig() { echo; echo "\$ mig $*"; node ../../bin/run.js "$@"; echo "(exit code $?)"; }

@@ -23,7 +23,7 @@ export default class Log extends MigCommand<typeof Log> {
     }
     this.out(
       table(
-        ['when', 'project', 'migration', 'dir', 'outcome', 'took', 'who', 'backup'],
+        ['when', 'project', 'migration', 'action', 'outcome', 'took', 'who', 'backup'],
         entries.map((e) => [e.startedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), e.project, e.migration, e.direction, e.outcome === 'ok' ? 'ok' : `${e.outcome}: ${(e.error ?? '').slice(0, 60)}`, ms(e.durationMs), e.actor, e.backupId ?? '-']),
       ),
     )

@@ -1,5 +1,4 @@
 import { existsSync, readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { parseEnv } from 'node:util'
 import type { DatabaseTarget, OpenContext, ProjectRef } from 'mig'
@@ -49,8 +48,8 @@ async function withDotenv<T>(dir: string, fn: () => Promise<T>): Promise<T> {
 
 /**
  * Prisma 7's `prisma.config.ts` evaluated with jiti (its `prisma/config`
- * import from the project's own prisma, or a stand-in when the project has
- * none), else Prisma ≤ 6's datasource block in `prisma/schema.prisma`.
+ * import answered by a stand-in for defineConfig and env), else Prisma ≤ 6's
+ * datasource block in `prisma/schema.prisma`.
  */
 export function readPrismaProject(project: ProjectRef, ctx: OpenContext): Promise<PrismaProject> {
   return withDotenv(project.dir, () => read(project, ctx))
@@ -62,12 +61,7 @@ async function read(project: ProjectRef, ctx: OpenContext): Promise<PrismaProjec
   let config: PrismaConfig = {}
   if (configFile) {
     const { createJiti } = await import('jiti')
-    let hasPrisma = true
-    try {
-      createRequire(configFile).resolve('prisma/config')
-    } catch {
-      hasPrisma = false
-    }
+    // `prisma/config` stands in for itself: a config file uses only defineConfig and env, and the real module takes ~200 ms to load.
     const standIn = {
       defineConfig: (c: unknown) => c,
       env: (name: string) => {
@@ -77,7 +71,7 @@ async function read(project: ProjectRef, ctx: OpenContext): Promise<PrismaProjec
       },
     }
     try {
-      const jiti = createJiti(configFile, { interopDefault: true, moduleCache: false, ...(hasPrisma ? {} : { virtualModules: { 'prisma/config': standIn, '@prisma/config': standIn } }) })
+      const jiti = createJiti(configFile, { interopDefault: true, moduleCache: false, virtualModules: { 'prisma/config': standIn, '@prisma/config': standIn } })
       config = ((await jiti.import(configFile, { default: true })) ?? {}) as PrismaConfig
     } catch (error) {
       if (error instanceof MigError) throw error

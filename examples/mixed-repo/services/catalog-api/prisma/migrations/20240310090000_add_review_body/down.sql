@@ -1,0 +1,1 @@
+ALTER TABLE "Review" DROP COLUMN "body";
