@@ -1,8 +1,12 @@
 import { type SpawnOptions, spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { stripVTControlCharacters } from 'node:util'
+import { afterAll, beforeAll } from 'vitest'
+import type { Db, Dialect } from '../src/db/types.js'
+import { type TestDatabase, createTestDatabase } from '../src/testing/databases.js'
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 export const bin = join(repoRoot, 'bin', 'run.js')
@@ -93,4 +97,58 @@ export function withPlugins(...names: string[]): Promise<NodeJS.ProcessEnv> {
 export function linkNodeModules(dir: string): void {
   mkdirSync(dir, { recursive: true })
   if (!existsSync(join(dir, 'node_modules'))) symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'))
+}
+
+/** Run a Node CLI script (a tool's own CLI, the oracle) in `cwd`: its exit code and its output, colours stripped. */
+export function runNodeCli(script: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<{ code: number; out: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [script, ...args], { cwd: options.cwd, env: { ...process.env, NODE_OPTIONS: '', ...options.env } })
+    let out = ''
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()))
+    child.on('error', reject)
+    child.on('close', (code) => resolvePromise({ code: code ?? -1, out: stripVTControlCharacters(out) }))
+  })
+}
+
+/** As runNodeCli, rejecting on a non-zero exit. */
+export async function nodeCli(script: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<string> {
+  const { code, out } = await runNodeCli(script, args, options)
+  if (code !== 0) throw new Error(`${script} ${args.join(' ')} exited ${code}: ${out}`)
+  return out
+}
+
+export interface PluginProject {
+  database: TestDatabase
+  /** A connection to check the database directly. */
+  db: Db
+  /** The repository root mig runs in. */
+  root: string
+  /** The project folder. */
+  dir: string
+  /** mig in the repository, with the plugin linked. */
+  run(...args: string[]): Promise<Result>
+}
+
+/**
+ * One project of a plugin's tool on a fresh database of `dialect`, made
+ * before the suite's tests and dropped after them: the fixture every
+ * plugin's native-CLI agreement suite starts from.
+ */
+export function pluginProject(plugin: string, dialect: Dialect, write: (root: string, database: TestDatabase) => string): PluginProject {
+  const project = {} as PluginProject
+  let env: NodeJS.ProcessEnv = {}
+  beforeAll(async () => {
+    env = await withPlugins(plugin)
+    project.database = await createTestDatabase(dialect)
+    project.db = await project.database.db()
+    project.root = tempDir()
+    project.dir = write(project.root, project.database)
+  })
+  afterAll(async () => {
+    await project.database?.drop()
+    if (project.root) rmSync(project.root, { recursive: true, force: true })
+  })
+  project.run = (...args: string[]) => mig(args, { cwd: project.root, env })
+  return project
 }

@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { stripVTControlCharacters } from 'node:util'
 import type { Dialect } from '../../../src/db/types.js'
-import { linkNodeModules, repoRoot } from '../../../test/helpers.js'
+import { linkNodeModules, nodeCli, repoRoot } from '../../../test/helpers.js'
 
 export const knexClient: Record<Dialect, string> = { postgres: 'pg', mysql: 'mysql2', sqlite: 'better-sqlite3' }
 
@@ -67,16 +65,4 @@ export async function knexMigrateList(dir: string): Promise<KnexList> {
   return { completed: section(/Completed Migration/), pending: section(/Pending Migration/) }
 }
 
-export function knexCli(dir: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'node_modules/knex/bin/cli.js'), ...args], {
-      cwd: dir,
-      env: { ...process.env, NODE_OPTIONS: '', FORCE_COLOR: '0', NO_COLOR: '1' },
-    })
-    let out = ''
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => (code === 0 ? resolve(stripVTControlCharacters(out)) : reject(new Error(`knex ${args.join(' ')} exited ${code}: ${out}`))))
-  })
-}
+export const knexCli = (dir: string, args: string[]): Promise<string> => nodeCli(join(repoRoot, 'node_modules/knex/bin/cli.js'), args, { cwd: dir })

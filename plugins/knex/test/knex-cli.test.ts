@@ -1,10 +1,9 @@
 import { execFileSync } from 'node:child_process'
 import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Db } from '../../../src/db/types.js'
-import { type TestDatabase, availableDialects, createTestDatabase, listTables } from '../../../src/testing/index.js'
-import { json, mig, repoRoot, tempDir, withPlugins, writeSqlProject } from '../../../test/helpers.js'
+import { afterAll, describe, expect, it } from 'vitest'
+import { availableDialects, createTestDatabase, listTables } from '../../../src/testing/index.js'
+import { json, mig, pluginProject, repoRoot, tempDir, withPlugins, writeSqlProject } from '../../../test/helpers.js'
 import { createTable, knexCli, knexMigrateList, writeKnexProject, writeMigration } from './helpers.js'
 
 const names = ['20240101000000_a.js', '20240102000000_b.js', '20240103000000_c.js', '20240104000000_d.js', '20240105000000_e.js']
@@ -14,31 +13,19 @@ afterAll(async () => {
 })
 
 describe.each(await availableDialects())('knex on %s: mig and `knex migrate:list` agree', (dialect) => {
-  let database: TestDatabase
-  let db: Db
-  let root: string
-  let dir: string
-  let env: NodeJS.ProcessEnv
-
-  beforeAll(async () => {
-    env = await withPlugins('knex')
-    database = await createTestDatabase(dialect)
-    db = await database.db()
-    root = tempDir()
-    cleanup.push(() => database.drop(), () => rmSync(root, { recursive: true, force: true }))
-    dir = writeKnexProject(join(root, 'jobs'), dialect, database.url, { migrationsList: names.map((n, i) => createTable(n, `t_${i}`)) })
-  })
-
-  const run = (...args: string[]) => mig(args, { cwd: root, env })
+  const p = pluginProject('knex', dialect, (root, database) =>
+    writeKnexProject(join(root, 'jobs'), dialect, database.url, { migrationsList: names.map((n, i) => createTable(n, `t_${i}`)) }),
+  )
+  const run = (...args: string[]) => p.run(...args)
   const agree = async (applied: number) => {
-    const native = await knexMigrateList(dir)
+    const native = await knexMigrateList(p.dir)
     expect(native.completed).toEqual(names.slice(0, applied))
     expect(native.pending).toEqual(names.slice(applied))
     const status = json<{ projects: { migrations: { id: string; state: string }[] }[] }>(await run('status', '--json'))
     expect(status.projects[0]!.migrations.filter((m) => m.state === 'applied').map((m) => m.id)).toEqual(native.completed)
     expect(status.projects[0]!.migrations.filter((m) => m.state === 'pending').map((m) => m.id)).toEqual(native.pending)
   }
-  const batches = async () => (await db.query<{ name: string; batch: number }>('SELECT name, batch FROM knex_migrations ORDER BY id')).map((r) => [r.name, Number(r.batch)])
+  const batches = async () => (await p.db.query<{ name: string; batch: number }>('SELECT name, batch FROM knex_migrations ORDER BY id')).map((r) => [r.name, Number(r.batch)])
 
   it('up --one', async () => {
     expect((await run('up', '--one')).code).toBe(0)
@@ -64,11 +51,11 @@ describe.each(await availableDialects())('knex on %s: mig and `knex migrate:list
   it('down --to', async () => {
     expect((await run('down', '--to', names[1]!)).code).toBe(0)
     await agree(2)
-    expect((await listTables(db)).filter((t) => t.startsWith('t_'))).toEqual(['t_0', 't_1'])
+    expect((await listTables(p.db)).filter((t) => t.startsWith('t_'))).toEqual(['t_0', 't_1'])
   })
   it('knex rollback undoes exactly the batch mig wrote', async () => {
     expect((await run('up')).code).toBe(0)
-    await knexCli(dir, ['migrate:rollback'])
+    await knexCli(p.dir, ['migrate:rollback'])
     await agree(2)
   })
 })

@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { stripVTControlCharacters } from 'node:util'
 import type { Dialect } from '../../../src/db/types.js'
-import { linkNodeModules, repoRoot } from '../../../test/helpers.js'
+import { linkNodeModules, repoRoot, runNodeCli } from '../../../test/helpers.js'
 
 /** The engine shim from shared/ beside the checkout (MIG_PRISMA_SHIM overrides). */
 export const shim = process.env.MIG_PRISMA_SHIM ?? resolve(repoRoot, '..', 'shared', 'tools', 'prisma-engine-shim', 'schema-engine-shim.mjs')
@@ -49,19 +47,11 @@ export function writePrismaProject(dir: string, dialect: Dialect, url: string, m
   return dir
 }
 
-export function prismaCli(dir: string, args: string[], url: string): Promise<{ code: number; out: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'node_modules/prisma/build/index.js'), ...args], {
-      cwd: dir,
-      env: { ...process.env, NODE_OPTIONS: '', PRISMA_SCHEMA_ENGINE_BINARY: shim, PRISMA_SHIM_RESOLVE_FROM: repoRoot, DATABASE_URL: url, PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' },
-    })
-    let out = ''
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => resolvePromise({ code: code ?? -1, out: stripVTControlCharacters(out) }))
+export const prismaCli = (dir: string, args: string[], url: string): Promise<{ code: number; out: string }> =>
+  runNodeCli(join(repoRoot, 'node_modules/prisma/build/index.js'), args, {
+    cwd: dir,
+    env: { PRISMA_SCHEMA_ENGINE_BINARY: shim, PRISMA_SHIM_RESOLVE_FROM: repoRoot, DATABASE_URL: url, PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' },
   })
-}
 
 /** The real `prisma migrate status` (through the engine shim), parsed into applied and pending folder names. */
 export async function migrateStatus(dir: string, url: string): Promise<{ applied: string[]; pending: string[]; failed: string[]; out: string }> {

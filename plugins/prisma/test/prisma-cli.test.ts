@@ -1,9 +1,8 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Db } from '../../../src/db/types.js'
-import { type TestDatabase, availableDialects, createTestDatabase, listTables } from '../../../src/testing/index.js'
-import { json, mig, tempDir, withPlugins } from '../../../test/helpers.js'
+import { afterAll, describe, expect, it } from 'vitest'
+import { availableDialects, createTestDatabase, listTables } from '../../../src/testing/index.js'
+import { json, mig, pluginProject, tempDir, withPlugins } from '../../../test/helpers.js'
 import { createTable, migrateStatus, prismaCli, prismaUrl, writeMigration, writePrismaProject } from './helpers.js'
 
 const names = ['20240101000000_a', '20240102000000_b', '20240103000000_c', '20240104000000_d', '20240105000000_e']
@@ -15,30 +14,15 @@ afterAll(async () => {
 const oracleDialects = (await availableDialects()).filter((d) => d !== 'mysql')
 
 describe.each(oracleDialects)('prisma on %s: mig and `prisma migrate status` agree', (dialect) => {
-  let database: TestDatabase
-  let db: Db
-  let root: string
-  let dir: string
-  let env: NodeJS.ProcessEnv
-  let url: string
-
-  beforeAll(async () => {
-    env = await withPlugins('prisma')
-    database = await createTestDatabase(dialect)
-    db = await database.db()
-    url = prismaUrl(dialect, database.url)
-    root = tempDir()
-    cleanup.push(() => database.drop(), () => rmSync(root, { recursive: true, force: true }))
-    dir = writePrismaProject(join(root, 'api'), dialect, database.url, names.map((n, i) => createTable(n, `t_${i}`)))
-  })
-
-  const run = (...args: string[]) => mig(args, { cwd: root, env })
+  const p = pluginProject('prisma', dialect, (root, database) => writePrismaProject(join(root, 'api'), dialect, database.url, names.map((n, i) => createTable(n, `t_${i}`))))
+  const run = (...args: string[]) => p.run(...args)
+  const url = () => prismaUrl(dialect, p.database.url)
   const agree = async (applied: number) => {
-    const native = await migrateStatus(dir, url)
+    const native = await migrateStatus(p.dir, url())
     expect({ applied: native.applied, pending: native.pending }).toEqual({ applied: names.slice(0, applied), pending: names.slice(applied) })
     const status = json<{ projects: { migrations: { id: string; state: string }[] }[] }>(await run('status', '--json'))
     expect(status.projects[0]!.migrations.filter((m) => m.state === 'applied').map((m) => m.id)).toEqual(native.applied)
-    expect((await listTables(db)).filter((t) => t.startsWith('t_'))).toEqual(Array.from({ length: applied }, (_, i) => `t_${i}`))
+    expect((await listTables(p.db)).filter((t) => t.startsWith('t_'))).toEqual(Array.from({ length: applied }, (_, i) => `t_${i}`))
   }
 
   it('up --one', async () => {
@@ -61,7 +45,7 @@ describe.each(oracleDialects)('prisma on %s: mig and `prisma migrate status` agr
   it('down --step 2, then `prisma migrate deploy` applies exactly what mig left pending', async () => {
     expect((await run('down', '--step', '2')).code).toBe(0)
     await agree(3)
-    const deploy = await prismaCli(dir, ['migrate', 'deploy'], url)
+    const deploy = await prismaCli(p.dir, ['migrate', 'deploy'], url())
     expect(deploy.code, deploy.out).toBe(0)
     expect(deploy.out).toMatch(/20240104000000_d[\s\S]*20240105000000_e/)
     expect(deploy.out).not.toMatch(/20240101000000_a\n/)

@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { stripVTControlCharacters } from 'node:util'
 import type { Dialect } from '../../../src/db/types.js'
-import { linkNodeModules, repoRoot } from '../../../test/helpers.js'
+import { linkNodeModules, nodeCli, repoRoot } from '../../../test/helpers.js'
 
 export interface SequelizeMigration {
   name: string
@@ -58,13 +56,4 @@ export async function migrateStatus(dir: string): Promise<SequelizeStatus> {
   return { up: pick('up'), down: pick('down') }
 }
 
-export function sequelizeCli(dir: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'node_modules/sequelize-cli/lib/sequelize'), ...args], { cwd: dir, env: { ...process.env, NODE_OPTIONS: '' } })
-    let out = ''
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => (code === 0 ? resolve(stripVTControlCharacters(out)) : reject(new Error(`sequelize-cli ${args.join(' ')} exited ${code}: ${out}`))))
-  })
-}
+export const sequelizeCli = (dir: string, args: string[]): Promise<string> => nodeCli(join(repoRoot, 'node_modules/sequelize-cli/lib/sequelize'), args, { cwd: dir })

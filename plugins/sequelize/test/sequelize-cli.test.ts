@@ -1,10 +1,9 @@
 import { execFileSync } from 'node:child_process'
 import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Db } from '../../../src/db/types.js'
-import { type TestDatabase, availableDialects, createTestDatabase, listTables } from '../../../src/testing/index.js'
-import { json, mig, repoRoot, tempDir, withPlugins } from '../../../test/helpers.js'
+import { afterAll, describe, expect, it } from 'vitest'
+import { availableDialects, listTables } from '../../../src/testing/index.js'
+import { json, mig, pluginProject, repoRoot, tempDir, withPlugins } from '../../../test/helpers.js'
 import { createTable, migrateStatus, sequelizeCli, writeMigration, writeSequelizeProject } from './helpers.js'
 
 const names = ['20240101000000-a.js', '20240102000000-b.js', '20240103000000-c.js', '20240104000000-d.js']
@@ -14,27 +13,15 @@ afterAll(async () => {
 })
 
 describe.each(await availableDialects())('sequelize on %s: mig and `sequelize-cli db:migrate:status` agree', (dialect) => {
-  let database: TestDatabase
-  let db: Db
-  let root: string
-  let dir: string
-  let env: NodeJS.ProcessEnv
-
-  beforeAll(async () => {
-    env = await withPlugins('sequelize')
-    database = await createTestDatabase(dialect)
-    db = await database.db()
-    root = tempDir()
-    cleanup.push(() => database.drop(), () => rmSync(root, { recursive: true, force: true }))
-    dir = writeSequelizeProject(join(root, 'legacy'), dialect, database.url, { migrations: names.map((n, i) => createTable(n, `t_${i}`)) })
-  })
-
-  const run = (...args: string[]) => mig(args, { cwd: root, env })
+  const p = pluginProject('sequelize', dialect, (root, database) =>
+    writeSequelizeProject(join(root, 'legacy'), dialect, database.url, { migrations: names.map((n, i) => createTable(n, `t_${i}`)) }),
+  )
+  const run = (...args: string[]) => p.run(...args)
   const agree = async (applied: number) => {
-    expect(await migrateStatus(dir)).toEqual({ up: names.slice(0, applied), down: names.slice(applied) })
+    expect(await migrateStatus(p.dir)).toEqual({ up: names.slice(0, applied), down: names.slice(applied) })
     const status = json<{ projects: { migrations: { id: string; state: string }[] }[] }>(await run('status', '--json'))
     expect(status.projects[0]!.migrations.filter((m) => m.state === 'applied').map((m) => m.id)).toEqual(names.slice(0, applied))
-    expect((await listTables(db)).filter((t) => t.startsWith('t_'))).toEqual(Array.from({ length: applied }, (_, i) => `t_${i}`))
+    expect((await listTables(p.db)).filter((t) => t.startsWith('t_'))).toEqual(Array.from({ length: applied }, (_, i) => `t_${i}`))
   }
 
   it('up --one', async () => {
@@ -60,13 +47,13 @@ describe.each(await availableDialects())('sequelize on %s: mig and `sequelize-cl
     await agree(0)
   })
   it('continues a project migrated by sequelize-cli, and sequelize-cli continues after mig', async () => {
-    await sequelizeCli(dir, ['db:migrate', '--to', names[1]!])
+    await sequelizeCli(p.dir, ['db:migrate', '--to', names[1]!])
     await agree(2)
     expect((await run('up', '--one')).code).toBe(0)
     await agree(3)
-    await sequelizeCli(dir, ['db:migrate'])
+    await sequelizeCli(p.dir, ['db:migrate'])
     await agree(4)
-    await sequelizeCli(dir, ['db:migrate:undo'])
+    await sequelizeCli(p.dir, ['db:migrate:undo'])
     await agree(3)
     expect((await run('down')).code).toBe(0)
     await agree(2)

@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { stripVTControlCharacters } from 'node:util'
 import type { Dialect } from '../../../src/db/types.js'
-import { linkNodeModules, repoRoot } from '../../../test/helpers.js'
+import { linkNodeModules, nodeCli, repoRoot } from '../../../test/helpers.js'
 
 export interface TypeormMigration {
   /** e.g. CreateUsers1700000000000 */
@@ -59,14 +57,6 @@ export async function migrationShow(dir: string): Promise<{ executed: string[]; 
   }
 }
 
-export function typeormCli(dir: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    // ts-node without type checking: the oracle need not be slow.
-    const child = spawn(process.execPath, [join(repoRoot, 'node_modules/typeorm/cli-ts-node-commonjs.js'), ...args], { cwd: dir, env: { ...process.env, NODE_OPTIONS: '', TS_NODE_TRANSPILE_ONLY: 'true' } })
-    let out = ''
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => (code === 0 ? resolve(stripVTControlCharacters(out)) : reject(new Error(`typeorm ${args.join(' ')} exited ${code}: ${out}`))))
-  })
-}
+/** ts-node without type checking: the oracle need not be slow. */
+export const typeormCli = (dir: string, args: string[]): Promise<string> =>
+  nodeCli(join(repoRoot, 'node_modules/typeorm/cli-ts-node-commonjs.js'), args, { cwd: dir, env: { TS_NODE_TRANSPILE_ONLY: 'true' } })

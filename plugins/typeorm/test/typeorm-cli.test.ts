@@ -1,9 +1,8 @@
 import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Db } from '../../../src/db/types.js'
-import { type TestDatabase, availableDialects, createTestDatabase, listTables } from '../../../src/testing/index.js'
-import { json, mig, tempDir, withPlugins } from '../../../test/helpers.js'
+import { afterAll, describe, expect, it } from 'vitest'
+import { availableDialects, listTables } from '../../../src/testing/index.js'
+import { json, mig, pluginProject, tempDir, withPlugins } from '../../../test/helpers.js'
 import { createTable, migrationShow, typeormCli, writeTypeormProject } from './helpers.js'
 
 const names = ['CreateA1700000000000', 'CreateB1700000001000', 'CreateC1700000002000', 'CreateD1700000003000', 'CreateE1700000004000']
@@ -13,28 +12,16 @@ afterAll(async () => {
 })
 
 describe.each(await availableDialects())('typeorm on %s: mig and `typeorm migration:show` agree', (dialect) => {
-  let database: TestDatabase
-  let db: Db
-  let root: string
-  let dir: string
-  let env: NodeJS.ProcessEnv
-
-  beforeAll(async () => {
-    env = await withPlugins('typeorm')
-    database = await createTestDatabase(dialect)
-    db = await database.db()
-    root = tempDir()
-    cleanup.push(() => database.drop(), () => rmSync(root, { recursive: true, force: true }))
-    dir = writeTypeormProject(join(root, 'users'), dialect, database.url, names.map((n, i) => createTable(n, `t_${i}`)))
-  })
-
-  const run = (...args: string[]) => mig(args, { cwd: root, env })
+  const p = pluginProject('typeorm', dialect, (root, database) =>
+    writeTypeormProject(join(root, 'users'), dialect, database.url, names.map((n, i) => createTable(n, `t_${i}`))),
+  )
+  const run = (...args: string[]) => p.run(...args)
   const agree = async (applied: number) => {
-    const native = await migrationShow(dir)
+    const native = await migrationShow(p.dir)
     expect(native).toEqual({ executed: names.slice(0, applied), pending: names.slice(applied) })
     const status = json<{ projects: { migrations: { id: string; state: string }[] }[] }>(await run('status', '--json'))
     expect(status.projects[0]!.migrations.filter((m) => m.state === 'applied').map((m) => m.id)).toEqual(native.executed)
-    expect((await listTables(db)).filter((t) => t.startsWith('t_'))).toEqual(Array.from({ length: applied }, (_, i) => `t_${i}`))
+    expect((await listTables(p.db)).filter((t) => t.startsWith('t_'))).toEqual(Array.from({ length: applied }, (_, i) => `t_${i}`))
   }
 
   it('up --one runs exactly one', async () => {
@@ -60,7 +47,7 @@ describe.each(await availableDialects())('typeorm on %s: mig and `typeorm migrat
     await agree(2)
   })
   it('typeorm migration:run continues after mig', async () => {
-    await typeormCli(dir, ['migration:run', '-d', 'src/data-source.ts'])
+    await typeormCli(p.dir, ['migration:run', '-d', 'src/data-source.ts'])
     await agree(5)
   })
 })
