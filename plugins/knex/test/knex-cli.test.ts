@@ -128,6 +128,32 @@ describe('knexfile and migration variants', () => {
   })
 })
 
+describe('knex_migrations_lock', () => {
+  it('a stuck knex lock stops mig, shows in `mig unlock` with when the last migration ran, and is released only when asked', async () => {
+    const env = await withPlugins('knex')
+    const root = tempDir()
+    cleanup.push(() => rmSync(root, { recursive: true, force: true }))
+    const dir = writeKnexProject(join(root, 'jobs'), 'sqlite', '', { migrationsList: [createTable(names[0]!, 'a')] })
+    await knexCli(dir, ['migrate:latest'])
+    writeMigration(join(dir, 'migrations'), createTable(names[1]!, 'b'))
+    const Database = (await import('better-sqlite3')).default
+    const sqlite = new Database(join(dir, 'dev.db'))
+    sqlite.prepare('UPDATE knex_migrations_lock SET is_locked = 1').run()
+    const blocked = await mig(['up'], { cwd: root, env })
+    expect(blocked.code).toBe(1)
+    expect(blocked.stderr).toMatch(/jobs: knex's migration lock \(knex_migrations_lock\) is held/)
+    const shown = await mig(['unlock'], { cwd: root, env })
+    expect(shown.stdout).toMatch(/locked .* knex_migrations_lock: set; the last knex migration ran at \d{4}-\d\d-\d\dT[\d:.]+Z, \d+s ago/)
+    expect(sqlite.prepare('SELECT is_locked FROM knex_migrations_lock').get()).toEqual({ is_locked: 1 })
+    const released = await mig(['unlock', '--release'], { cwd: root, env })
+    expect(released.stdout).toMatch(/released .* knex_migrations_lock/)
+    expect(sqlite.prepare('SELECT is_locked FROM knex_migrations_lock').get()).toEqual({ is_locked: 0 })
+    sqlite.close()
+    expect((await mig(['up'], { cwd: root, env })).code).toBe(0)
+    expect((await knexMigrateList(dir)).completed).toEqual(names.slice(0, 2))
+  })
+})
+
 describe.runIf((await availableDialects()).includes('postgres'))('config.transaction = false on PostgreSQL', () => {
   it('runs CREATE INDEX CONCURRENTLY (knex issue 5359)', async () => {
     const env = await withPlugins('knex')
