@@ -13,6 +13,7 @@ export default class Make extends MigCommand<typeof Make> {
   }
   static override flags = {
     template: Flags.string({ char: 't', description: 'template pattern (blank, create-table, add-column, …)', default: 'blank' }),
+    'from-schema': Flags.boolean({ description: 'Prisma: fill migration.sql and down.sql from the schema with `prisma migrate diff`' }),
   }
 
   async run(): Promise<void> {
@@ -23,10 +24,13 @@ export default class Make extends MigCommand<typeof Make> {
       throw usageError('MAKE_PROJECT', ws.projects.length ? 'mig make needs exactly one project' : 'no projects found', `pass --project (one of: ${ws.projects.map((p) => p.name).join(', ') || 'none'})`)
     }
     const project = ws.projects[0]!
+    if (this.flags['from-schema'] && project.tool !== 'prisma') {
+      throw usageError('MAKE_FROM_SCHEMA', `--from-schema is for Prisma projects, and ${project.name} is ${project.tool}`, 'drop --from-schema, or pick a Prisma project with --project')
+    }
     const session = await openSession(ws, project)
     let files: string[]
     try {
-      files = await session.create(name, this.flags.template, { name })
+      files = await session.create(name, this.flags.template, { name, ...(this.flags['from-schema'] ? { fromSchema: true } : {}) })
     } finally {
       await session.close()
     }

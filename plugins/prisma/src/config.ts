@@ -30,9 +30,13 @@ interface PrismaConfig {
  * exported DATABASE_URL cannot point them all at one database, and one
  * project's `.env` never leaks into the next.
  */
-async function withDotenv<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+export function projectEnv(dir: string): Record<string, string> {
   const file = join(dir, '.env')
-  const values = existsSync(file) ? parseEnv(readFileSync(file, 'utf8')) : {}
+  return existsSync(file) ? (parseEnv(readFileSync(file, 'utf8')) as Record<string, string>) : {}
+}
+
+async function withDotenv<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  const values = projectEnv(dir)
   const saved = Object.fromEntries(Object.keys(values).map((k) => [k, process.env[k]]))
   Object.assign(process.env, values)
   try {

@@ -2,8 +2,8 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { availableDialects, createTestDatabase, listTables } from '../../../src/testing/index.js'
-import { json, mig, pluginProject, tempDir, withPlugins } from '../../../test/helpers.js'
-import { createTable, migrateStatus, prismaCli, prismaUrl, writeMigration, writePrismaProject } from './helpers.js'
+import { json, mig, pluginProject, repoRoot, tempDir, withPlugins } from '../../../test/helpers.js'
+import { createTable, migrateStatus, prismaCli, prismaUrl, shim, writeMigration, writePrismaProject } from './helpers.js'
 
 const names = ['20240101000000_a', '20240102000000_b', '20240103000000_c', '20240104000000_d', '20240105000000_e']
 const cleanup: (() => Promise<void> | void)[] = []
@@ -156,5 +156,33 @@ describe('Prisma ≤ 6 layout and mig make', () => {
     expect(made.code, made.stderr).toBe(0)
     const files = json<{ files: string[] }>(made).files
     expect(files.map((f) => f.replace(/.*migrations\//, ''))).toEqual([expect.stringMatching(/^\d{14}_add_phone\/migration\.sql$/), expect.stringMatching(/^\d{14}_add_phone\/down\.sql$/)])
+  })
+})
+
+describe.each(oracleDialects)('mig make --from-schema on %s', (dialect) => {
+  it('fills migration.sql and down.sql with prisma migrate diff; they apply and revert, and Prisma agrees', async () => {
+    const env = await withPlugins('prisma')
+    const database = await createTestDatabase(dialect)
+    const root = tempDir()
+    cleanup.push(() => database.drop(), () => rmSync(root, { recursive: true, force: true }))
+    const url = prismaUrl(dialect, database.url)
+    const dir = writePrismaProject(join(root, 'api'), dialect, database.url, [{ name: names[0]!, up: 'CREATE TABLE "Item" ("id" INTEGER NOT NULL, CONSTRAINT "Item_pkey" PRIMARY KEY ("id"));\n', down: 'DROP TABLE "Item";\n' }])
+    expect((await mig(['up'], { cwd: root, env })).code).toBe(0)
+    const schema = join(dir, 'prisma', 'schema.prisma')
+    writeFileSync(schema, `${readFileSync(schema, 'utf8')}\nmodel Post {\n  id    Int    @id\n  title String\n}\n`)
+    const shimEnv = { ...env, PRISMA_SCHEMA_ENGINE_BINARY: shim, PRISMA_SHIM_RESOLVE_FROM: repoRoot }
+    const made = await mig(['make', 'add_post', '--from-schema', '--json'], { cwd: root, env: shimEnv })
+    expect(made.code, made.stderr).toBe(0)
+    const [up, down] = json<{ files: string[] }>(made).files
+    expect(readFileSync(up!, 'utf8')).toMatch(/CREATE TABLE "Post"/)
+    expect(readFileSync(down!, 'utf8')).toMatch(/DROP TABLE ("public"\.)?"Post"/)
+    const applied = await mig(['up'], { cwd: root, env })
+    expect(applied.code, `${applied.stderr}\n${readFileSync(up!, 'utf8')}`).toBe(0)
+    expect((await migrateStatus(dir, url)).pending).toEqual([])
+    expect((await mig(['down'], { cwd: root, env })).code).toBe(0)
+    expect((await migrateStatus(dir, url)).pending).toEqual([up!.split('/').at(-2)])
+    const sql = await mig(['make', 'x', '--from-schema'], { cwd: root, env: { ...env, PRISMA_SCHEMA_ENGINE_BINARY: '/nonexistent/engine' } })
+    expect(sql.code).toBe(1)
+    expect(sql.stderr).toMatch(/Error: api: prisma migrate diff failed: /)
   })
 })
