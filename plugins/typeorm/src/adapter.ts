@@ -132,7 +132,11 @@ class TypeormSession implements Session {
     private readonly globs: string[],
   ) {
     // SQL capture and the failing statement: a logger that hears every query.
+    // initialize() must never change the schema on its own: no synchronize, no migrationsRun, no dropSchema.
     ds.setOptions({
+      synchronize: false,
+      migrationsRun: false,
+      dropSchema: false,
       logging: ['query', 'error'],
       logger: {
         logQuery: (query: string) => this.capture?.(query),

@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { availableDialects, listTables } from '../../../src/testing/index.js'
@@ -68,6 +68,21 @@ describe('TypeScript DataSource with decorated entities', () => {
     expect(sqlite.prepare('SELECT email, age FROM "user"').all()).toEqual([{ email: 'a@example.com', age: 42 }])
     sqlite.close()
     expect((await migrationShow(dir)).executed).toEqual(['CreateUser1700000000000', 'SeedUser1700000001000'])
+  })
+
+  it('a DataSource with synchronize, migrationsRun and dropSchema on: mig status changes nothing', async () => {
+    const env = await withPlugins('typeorm')
+    const root = tempDir()
+    cleanup.push(() => rmSync(root, { recursive: true, force: true }))
+    const dir = writeTypeormProject(join(root, 'users'), 'sqlite', '', [createTable(names[0]!, 'a')])
+    const file = join(dir, 'src', 'data-source.ts')
+    writeFileSync(file, readFileSync(file, 'utf8').replace("logging: false,", 'logging: false, synchronize: true, migrationsRun: true, dropSchema: true,'))
+    const s = await mig(['status', '--json'], { cwd: root, env })
+    expect(s.code, s.stderr).toBe(2)
+    const Database = (await import('better-sqlite3')).default
+    const sqlite = new Database(join(dir, 'dev.sqlite'))
+    expect(sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('user', 'a', 'migrations')").all()).toEqual([])
+    sqlite.close()
   })
 
   it('mig make writes <epoch-ms>-Name.ts with class Name<epoch-ms>, which TypeORM then lists', async () => {
