@@ -15,6 +15,8 @@ interface Case {
   exit: number
   message: RegExp
   needs?: 'postgres' | 'mysql'
+  /** Extra environment for the mig run. */
+  env?: NodeJS.ProcessEnv
   /** A successful mig run first, then a change to the repository. */
   before?: { args: string[]; then(root: string): void }
 }
@@ -53,6 +55,7 @@ const cases: Case[] = [
   { name: 'unreachable host', setup: (r) => (ok(r, 'postgres://app:pw@127.0.0.1:1/app'), ['up']), exit: 1, message: /cannot reach postgres:\/\/app:\*\*\*@127\.0\.0\.1:1\/app \(ECONNREFUSED\)/ },
   { name: 'unreachable host in status', setup: (r) => (ok(r, 'mysql://app:pw@127.0.0.1:1/app'), ['status']), exit: 1, message: /app: cannot reach mysql:\/\/app:\*\*\*@127\.0\.0\.1:1\/app/ },
   { name: 'wrong password', needs: 'mysql', setup: (r) => (ok(r, 'mysql://root:wrong-password@127.0.0.1:3306/test'), ['up']), exit: 1, message: /authentication failed for user "root" on mysql:\/\/root:\*\*\*@/ },
+  { name: 'backup without pg_dump on PATH', needs: 'postgres', env: { PATH: '/nonexistent' }, setup: (r) => (ok(r, pgUrl('/postgres')), ['backup']), exit: 1, message: /pg_dump is not installed/ },
   { name: 'database does not exist', needs: 'postgres', setup: (r) => (ok(r, pgUrl('/mig_no_such_db')), ['up']), exit: 1, message: /database "mig_no_such_db" does not exist/ },
 ]
 
@@ -66,7 +69,7 @@ describe('bad input: one line, a hint, the right exit code, no stack trace', () 
       expect((await mig(c.before.args, { cwd: root })).code).toBe(0)
       c.before.then(root)
     }
-    const r = await mig(args, { cwd: root })
+    const r = await mig(args, { cwd: root, ...(c.env ? { env: c.env } : {}) })
     expect(r.code, r.stderr).toBe(c.exit)
     const lines = r.stderr.trim().split('\n')
     const error = lines.find((l) => l.startsWith('Error: '))
