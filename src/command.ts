@@ -25,6 +25,9 @@ export abstract class MigCommand<T extends typeof Command> extends Command {
     debug: Flags.boolean({ description: 'show stack traces for errors', helpGroup: 'GLOBAL' }),
   }
 
+  /** Commands that only read set this: they never create a database that does not exist yet. */
+  static readOnly = false
+
   /** For commands that take a database's lock. */
   static lockTimeoutFlag = Flags.integer({ description: "seconds to wait for another run's lock (default: lock.timeoutSeconds, or 30)", min: 0 })
 
@@ -60,6 +63,7 @@ export abstract class MigCommand<T extends typeof Command> extends Command {
       config: this.flags.config,
       env: this.flags.env,
       projects: this.flags.project,
+      readOnly: (this.ctor as unknown as typeof MigCommand).readOnly,
       adapters: await this.adapters(),
       warn: (m) => this.note(m),
     })

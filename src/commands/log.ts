@@ -4,6 +4,7 @@ import { journalLog } from '../core/log.js'
 import { ms, table } from '../output/table.js'
 
 export default class Log extends MigCommand<typeof Log> {
+  static override readOnly = true
   static override summary = 'Show the journal: what ran, when, by whom, how long, the outcome'
   static override examples = ['<%= config.bin %> log', '<%= config.bin %> log --project billing --limit 50 --json']
   static override flags = {

@@ -3,6 +3,7 @@ import { type ProjectStatus, status } from '../core/status.js'
 import { table } from '../output/table.js'
 
 export default class Status extends MigCommand<typeof Status> {
+  static override readOnly = true
   static override summary = 'Show every project, its pending migrations and its problems'
   static override description = `Exit code is a bitmap: 0 clean, 2 pending, 4 drift (an applied migration's file changed or is gone), 8 failed, 16 locked; 1 when mig could not answer.`
   static override examples = ['<%= config.bin %> status', '<%= config.bin %> status --project billing --json']

@@ -1,4 +1,4 @@
-import { connect } from '../db/connect.js'
+import { connectExisting } from '../db/connect.js'
 import type { DatabaseTarget } from '../db/types.js'
 import { type JournalEntry, readJournal } from './journal.js'
 import { type Workspace, closeAll, openSession } from './workspace.js'
@@ -24,7 +24,7 @@ export async function databasesOf(ws: Workspace): Promise<{ target: DatabaseTarg
 export async function journalLog(ws: Workspace, limit: number): Promise<(JournalEntry & { database: string })[]> {
   const entries: (JournalEntry & { database: string })[] = []
   for (const { target, projects } of await databasesOf(ws)) {
-    const db = await connect(target)
+    const db = await connectExisting(target)
     try {
       for (const e of await readJournal(db, projects, limit)) entries.push({ ...e, database: target.display })
     } finally {

@@ -1,6 +1,6 @@
 import type { Migration, MigrationState } from '../adapter.js'
 import { installCommand } from '../config/projects.js'
-import { connect } from '../db/connect.js'
+import { connectExisting } from '../db/connect.js'
 import type { Db } from '../db/types.js'
 import { MigError, errorMessage } from '../output/errors.js'
 import { redact } from '../output/redact.js'
@@ -69,7 +69,7 @@ async function projectStatus(ws: Workspace, project: Workspace['projects'][numbe
     session = await openSession(ws, project)
     base.database = { dialect: session.target.dialect, url: session.target.display }
     const migrations = await session.list()
-    db = await connect(session.target)
+    db = await connectExisting(session.target)
     const journal = await readJournal(db, [project.name])
     const holder = await lockDrivers[db.dialect].holder(db)
     const rows = await describe(migrations, journal, project.name)

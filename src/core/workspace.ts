@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import type { Adapter, Session } from '../adapter.js'
 import { type LoadedConfig, loadConfig } from '../config/load.js'
 import { type Project, installCommand, pluginTools, resolveProjects } from '../config/projects.js'
-import { connect } from '../db/connect.js'
+import { connect, connectExisting } from '../db/connect.js'
 import type { Db } from '../db/types.js'
 import { MigError, MigrationFailure, usageError } from '../output/errors.js'
 import { registerUrlSecret } from '../output/redact.js'
@@ -17,6 +17,8 @@ export interface WorkspaceOptions {
   env?: string
   /** `--project`, repeatable; empty means every project. */
   projects?: string[]
+  /** The command only reads (status, log): a database that does not exist yet is not created. */
+  readOnly?: boolean
   /** Every adapter available: the built-in sql one plus plugins'. */
   adapters: ReadonlyMap<string, Adapter>
   warn(message: string): void
@@ -31,6 +33,7 @@ export interface Workspace {
   projects: Project[]
   env: string | undefined
   adapters: ReadonlyMap<string, Adapter>
+  readOnly: boolean
   warn(message: string): void
 }
 
@@ -55,6 +58,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     projects: wanted.length ? projects.filter((p) => wanted.includes(p.name)) : projects,
     env: options.env,
     adapters: options.adapters,
+    readOnly: options.readOnly ?? false,
     warn: options.warn,
   }
 }
@@ -67,7 +71,7 @@ export function requireAdapter(project: Project): Adapter {
 
 export async function openSession(ws: Workspace, project: Project): Promise<Session> {
   const env = ws.env ?? (typeof project.options.env === 'string' ? project.options.env : undefined)
-  const session = await requireAdapter(project).open(project, { root: ws.root, env, warn: ws.warn, connect, errors: { MigError, MigrationFailure } })
+  const session = await requireAdapter(project).open(project, { root: ws.root, env, warn: ws.warn, connect: ws.readOnly ? connectExisting : connect, errors: { MigError, MigrationFailure } })
   registerUrlSecret(session.target.url)
   return session
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { hostname } from 'node:os'
 import type { Db, DatabaseTarget } from './types.js'
 
@@ -14,4 +15,16 @@ export async function connect(target: DatabaseTarget): Promise<Db> {
     case 'sqlite':
       return (await import('./sqlite.js')).connectSqlite(target)
   }
+}
+
+/**
+ * For commands that only read (status, log): a SQLite file that does not exist
+ * yet is an empty database, not a file to create. Everything else connects as usual.
+ */
+export async function connectExisting(target: DatabaseTarget): Promise<Db> {
+  if (target.dialect !== 'sqlite' || !target.file || existsSync(target.file)) return connect(target)
+  const nothing = async () => {
+    throw new Error(`${target.display} does not exist yet, and this command only reads`)
+  }
+  return { dialect: 'sqlite', target, query: async () => [], run: nothing, runScript: nothing, tableExists: async () => false, close: async () => {} }
 }

@@ -71,6 +71,20 @@ describe('--env picks the url for that environment', () => {
   })
 })
 
+describe('read-only commands', () => {
+  it('status and log do not create a SQLite database that does not exist yet; up does', async () => {
+    const root = repo()
+    writeSqlProject(root, 'app', 'sqlite:./new.db', [{ id: '001_a', up: 'CREATE TABLE a (x int);' }])
+    const s = await mig(['status', '--json'], { cwd: root })
+    expect(s.code).toBe(2)
+    expect(json<{ projects: { summary: { pending: number } }[] }>(s).projects[0]!.summary.pending).toBe(1)
+    expect((await mig(['log'], { cwd: root })).code).toBe(0)
+    expect(existsSync(join(root, 'app', 'new.db'))).toBe(false)
+    expect((await mig(['up'], { cwd: root })).code).toBe(0)
+    expect(existsSync(join(root, 'app', 'new.db'))).toBe(true)
+  })
+})
+
 describe('mig make', () => {
   it('numbers the next SQL migration after the existing ones and writes up and down', async () => {
     const root = repo()

@@ -29,6 +29,7 @@ describe('database drivers load lazily', () => {
   })
 
   it('mig status on a SQLite-only repo loads better-sqlite3 but neither pg nor mysql2', async () => {
+    expect((await mig(['up'], { cwd: root })).code).toBe(0)
     const modules = await loaded(['status'])
     expect(modules).toMatch(driver('better-sqlite3'))
     expect(modules).not.toMatch(driver('pg'))

@@ -4,7 +4,6 @@ import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Adapter, Migration, OpenContext, ProjectRef, RunOptions, Session } from '../../adapter.js'
 import { beginSql, tableExists } from '../../db/catalog.js'
-import { connect } from '../../db/connect.js'
 import type { Db } from '../../db/types.js'
 import { parseDatabaseUrl } from '../../db/url.js'
 import { MigError, MigrationFailure, errorMessage } from '../../output/errors.js'
@@ -23,7 +22,7 @@ export const sqlAdapter: Adapter = {
     const target = parseDatabaseUrl(resolveUrl(project, ctx.env), project.dir)
     const dir = migrationsDir(project.dir)
     const files = await readMigrationFiles(project.name, dir)
-    const db = await connect(target)
+    const db = await ctx.connect(target)
     return new SqlSession(project, dir, files, db)
   },
 }
