@@ -1,4 +1,5 @@
 import type { DatabaseTarget, Db } from './db/types.js'
+import type { ConnectionParts } from './db/url.js'
 import type { MigError, MigrationFailure } from './output/errors.js'
 
 /**
@@ -27,6 +28,13 @@ export interface OpenContext {
    * loading the ORM, so `mig status` stays fast.
    */
   connect(target: DatabaseTarget): Promise<Db>
+  /**
+   * Core's URL parsing, so every tool names its database the same way: a
+   * target from a connection URL (`sqlite:`/`file:` paths relative to
+   * `baseDir`) or from host, port, user, password and database. The password
+   * is registered for redaction.
+   */
+  target(source: string | ConnectionParts, baseDir: string): DatabaseTarget
   /**
    * Core's error classes. A plugin throws these (rather than its own copies)
    * so core gives them its exit codes and hints: MigError for bad config or

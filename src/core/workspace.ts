@@ -5,6 +5,7 @@ import { type LoadedConfig, loadConfig } from '../config/load.js'
 import { type Project, installCommand, pluginTools, resolveProjects } from '../config/projects.js'
 import { connect, connectExisting } from '../db/connect.js'
 import type { Db } from '../db/types.js'
+import { targetFrom } from '../db/url.js'
 import { MigError, MigrationFailure, usageError } from '../output/errors.js'
 import { registerUrlSecret } from '../output/redact.js'
 
@@ -71,7 +72,7 @@ export function requireAdapter(project: Project): Adapter {
 
 export async function openSession(ws: Workspace, project: Project): Promise<Session> {
   const env = ws.env ?? (typeof project.options.env === 'string' ? project.options.env : undefined)
-  const session = await requireAdapter(project).open(project, { root: ws.root, env, warn: ws.warn, connect: ws.readOnly ? connectExisting : connect, errors: { MigError, MigrationFailure } })
+  const session = await requireAdapter(project).open(project, { root: ws.root, env, warn: ws.warn, connect: ws.readOnly ? connectExisting : connect, target: targetFrom, errors: { MigError, MigrationFailure } })
   registerUrlSecret(session.target.url)
   return session
 }

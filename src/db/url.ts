@@ -60,3 +60,23 @@ export function parseDatabaseUrl(url: string, baseDir: string): DatabaseTarget {
     database,
   }
 }
+
+/** A server connection given as parts, as ORMs' configs often give it. */
+export interface ConnectionParts {
+  dialect: 'postgres' | 'mysql'
+  host?: string
+  port?: number | string
+  user?: string
+  password?: string | null
+  database?: string
+}
+
+/** A target from a URL or from its parts: the one place URLs become targets (key, redacted display, registered password). */
+export function targetFrom(source: string | ConnectionParts, baseDir: string): DatabaseTarget {
+  if (typeof source === 'string') return parseDatabaseUrl(source, baseDir)
+  const user = encodeURIComponent(source.user ?? '')
+  const password = source.password ? `:${encodeURIComponent(source.password)}` : ''
+  const auth = user || password ? `${user}${password}@` : ''
+  const port = source.port ? `:${String(source.port)}` : ''
+  return parseDatabaseUrl(`${source.dialect}://${auth}${source.host ?? 'localhost'}${port}/${encodeURIComponent(source.database ?? '')}`, baseDir)
+}

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { dirname, isAbsolute, join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import type { DatabaseTarget, OpenContext, ProjectRef } from 'mig'
 import { knexfileNames } from './detect.js'
 
@@ -151,25 +151,11 @@ export async function targetOf(project: ProjectRef, loaded: LoadedKnexfile, ctx:
     if (!filename || filename === ':memory:') {
       throw new MigError('KNEX_SQLITE_FILE', `${project.name}: the knexfile's SQLite connection names no file`, 'set connection.filename to a file path')
     }
-    const file = isAbsolute(filename) ? filename : resolve(base, filename)
-    return {
-      target: { dialect, url: `sqlite:${file}`, display: `sqlite:${filename}`, key: `sqlite:${file}`, file },
-      connection: typeof connection === 'string' ? { filename: file } : { ...(connection as object), filename: file },
-    }
+    const target = ctx.target(`sqlite:${filename}`, base)
+    // knex itself resolves the file against the working directory: give it the absolute path.
+    return { target, connection: typeof connection === 'string' ? { filename: target.file } : { ...(connection as object), filename: target.file } }
   }
-  const url = typeof connection === 'string' ? connection : (connection as { connectionString?: string } | undefined)?.connectionString ?? urlFromObject(dialect, (connection ?? {}) as Record<string, unknown>)
-  const parsed = new URL(url)
-  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''))
-  const display = parsed.password ? url.replace(`:${parsed.password}@`, ':***@') : url
-  const port = parsed.port || (dialect === 'postgres' ? '5432' : '3306')
-  return { target: { dialect, url, display, key: `${dialect}://${parsed.hostname}:${port}/${database}`, database }, connection }
-}
-
-function urlFromObject(dialect: 'postgres' | 'mysql', c: Record<string, unknown>): string {
-  const user = encodeURIComponent(String(c.user ?? ''))
-  const password = c.password ? `:${encodeURIComponent(String(c.password))}` : ''
-  const auth = user || password ? `${user}${password}@` : ''
-  const host = String(c.host ?? 'localhost')
-  const port = c.port ? `:${String(c.port)}` : ''
-  return `${dialect}://${auth}${host}${port}/${encodeURIComponent(String(c.database ?? ''))}`
+  const c = (connection ?? {}) as { connectionString?: string; host?: string; port?: number; user?: string; password?: string; database?: string }
+  const source = typeof connection === 'string' ? connection : (c.connectionString ?? { dialect, host: c.host, port: c.port, user: c.user, password: c.password, database: c.database })
+  return { target: ctx.target(source, base), connection }
 }

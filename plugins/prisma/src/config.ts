@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module'
 import { existsSync, readFileSync } from 'node:fs'
-import { dirname, isAbsolute, join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { parseEnv } from 'node:util'
 import type { DatabaseTarget, OpenContext, ProjectRef } from 'mig'
 
@@ -124,22 +124,13 @@ const normalize = (p: string): string => (p === 'postgres' ? 'postgresql' : p)
 const prismaParams = ['schema', 'connection_limit', 'pool_timeout', 'pgbouncer', 'socket_timeout', 'statement_cache_size', 'connect_timeout']
 
 export function targetOf(project: ProjectRef, p: PrismaProject, ctx: OpenContext): DatabaseTarget {
-  if (p.provider === 'sqlite') {
-    const path = p.url.replace(/^file:/, '').replace(/\?.*$/, '')
-    const file = isAbsolute(path) ? path : resolve(p.urlBase, path)
-    return { dialect: 'sqlite', url: `sqlite:${file}`, display: `file:${path}`, key: `sqlite:${file}`, file }
+  if (p.provider === 'sqlite') return ctx.target(p.url.replace(/\?.*$/, ''), p.urlBase)
+  if (p.provider !== 'postgresql' && p.provider !== 'mysql') {
+    throw new ctx.errors.MigError('PRISMA_PROVIDER', `${project.name}: provider "${p.provider}" is not supported by mig`, 'mig supports postgresql, mysql and sqlite')
   }
-  const dialect = p.provider === 'postgresql' ? 'postgres' : p.provider === 'mysql' ? 'mysql' : undefined
-  if (!dialect) throw new ctx.errors.MigError('PRISMA_PROVIDER', `${project.name}: provider "${p.provider}" is not supported by mig`, 'mig supports postgresql, mysql and sqlite')
   const parsed = new URL(p.url)
   for (const key of prismaParams) parsed.searchParams.delete(key)
-  const url = parsed.toString()
-  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''))
-  return {
-    dialect,
-    url,
-    display: parsed.password ? url.replace(`:${parsed.password}@`, ':***@') : url,
-    key: `${dialect}://${parsed.hostname}:${parsed.port || (dialect === 'postgres' ? '5432' : '3306')}/${database}${p.pgSchema && p.pgSchema !== 'public' ? `?schema=${p.pgSchema}` : ''}`,
-    database,
-  }
+  const target = ctx.target(parsed.toString(), p.urlBase)
+  // Another PostgreSQL schema is another set of tables: its own lock and journal.
+  return p.pgSchema && p.pgSchema !== 'public' ? { ...target, key: `${target.key}?schema=${p.pgSchema}` } : target
 }

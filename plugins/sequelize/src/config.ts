@@ -98,27 +98,10 @@ export function targetOf(project: ProjectRef, config: ProjectConfig, ctx: OpenCo
   if (dialect === 'sqlite') {
     const storage = config.url ? config.url.replace(/^sqlite:(\/\/)?/, '') : config.env.storage
     if (!storage || storage === ':memory:') throw new MigError('SEQUELIZE_STORAGE', `${project.name}: the SQLite config names no storage file`, 'set "storage" to a file path')
-    const file = isAbsolute(storage) ? storage : resolve(project.dir, storage)
-    return { dialect, url: `sqlite:${file}`, display: `sqlite:${storage}`, key: `sqlite:${file}`, file }
+    return ctx.target(`sqlite:${storage}`, project.dir)
   }
-  const url = config.url ?? urlOf(dialect, config.env)
-  const parsed = new URL(url)
-  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''))
-  const port = parsed.port || (dialect === 'postgres' ? '5432' : '3306')
-  return {
-    dialect,
-    url,
-    display: parsed.password ? url.replace(`:${parsed.password}@`, ':***@') : url,
-    key: `${dialect}://${parsed.hostname}:${port}/${database}`,
-    database,
-  }
-}
-
-function urlOf(dialect: 'postgres' | 'mysql', env: SequelizeEnv): string {
-  const user = encodeURIComponent(env.username ?? '')
-  const password = env.password ? `:${encodeURIComponent(env.password)}` : ''
-  const auth = user || password ? `${user}${password}@` : ''
-  return `${dialect}://${auth}${env.host ?? 'localhost'}${env.port ? `:${String(env.port)}` : ''}/${encodeURIComponent(env.database ?? '')}`
+  const e = config.env
+  return ctx.target(config.url ?? { dialect, host: e.host, port: e.port, user: e.username, password: e.password, database: e.database }, project.dir)
 }
 
 /** The user's own sequelize, from the project. */

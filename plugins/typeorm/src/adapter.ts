@@ -102,22 +102,10 @@ function targetOf(project: ProjectRef, ds: DataSource, ctx: OpenContext): Databa
     const database = String(o.database ?? '')
     if (!database || database === ':memory:') throw new ctx.errors.MigError('TYPEORM_SQLITE_FILE', `${project.name}: the DataSource's SQLite database names no file`, 'set database to a file path')
     // TypeORM resolves the file against the working directory, where `typeorm -d` runs: the project folder.
-    const file = isAbsolute(database) ? database : resolve(project.dir, database)
-    return { dialect, url: `sqlite:${file}`, display: `sqlite:${database}`, key: `sqlite:${file}`, file }
+    return ctx.target(`sqlite:${database}`, project.dir)
   }
-  const url =
-    typeof o.url === 'string'
-      ? o.url
-      : `${dialect}://${o.username ? `${encodeURIComponent(String(o.username))}${o.password ? `:${encodeURIComponent(String(o.password))}` : ''}@` : ''}${o.host ?? 'localhost'}${o.port ? `:${o.port}` : ''}/${encodeURIComponent(String(o.database ?? ''))}`
-  const parsed = new URL(url)
-  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''))
-  return {
-    dialect,
-    url,
-    display: parsed.password ? url.replace(`:${parsed.password}@`, ':***@') : url,
-    key: `${dialect}://${parsed.hostname}:${parsed.port || (dialect === 'postgres' ? '5432' : '3306')}/${database}`,
-    database,
-  }
+  const parts = { dialect, host: o.host as string | undefined, port: o.port, user: o.username as string | undefined, password: o.password as string | undefined, database: o.database as string | undefined }
+  return ctx.target(typeof o.url === 'string' ? o.url : parts, project.dir)
 }
 
 class TypeormSession implements Session {
