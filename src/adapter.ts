@@ -106,13 +106,20 @@ export interface Session {
   close(): Promise<void>
 }
 
+/** The repository's files, walked once for all adapters' detection. */
+export interface DetectFiles {
+  /** Files matching any of the globs (relative to the root), as absolute paths, sorted. */
+  find(patterns: readonly string[], options?: { dot?: boolean }): Promise<string[]>
+}
+
 /**
  * An adapter teaches mig one migration tool. How to write one:
  *
  * 1. Pick `tool`, the name users write in mig.config (`"tool": "knex"`).
- * 2. `detect(root)`: find this tool's projects under `root` by their marker
- *    files, skipping node_modules, dist and .git. Return one ProjectRef each,
- *    named after the directory; core resolves name collisions.
+ * 2. `detect(root, files)`: find this tool's projects under `root` by their
+ *    marker files, through `files.find(globs)` (one walk of the tree shared by
+ *    every adapter, skipping node_modules, dist, .git and .mig). Return one
+ *    ProjectRef each, named after the directory; core resolves name collisions.
  * 3. `open(project, ctx)`: load the tool's own config (honouring `ctx.env`),
  *    load the user's ORM from the project lazily (`createRequire`), connect,
  *    and return a Session. Throw MigError with a hint for bad config.
@@ -130,6 +137,6 @@ export interface Session {
  */
 export interface Adapter {
   tool: string
-  detect(root: string): Promise<ProjectRef[]>
+  detect(root: string, files: DetectFiles): Promise<ProjectRef[]>
   open(project: ProjectRef, ctx: OpenContext): Promise<Session>
 }

@@ -10,7 +10,7 @@ export default class Status extends MigCommand<typeof Status> {
 
   async run(): Promise<void> {
     const ws = await this.workspace()
-    const result = await status(ws)
+    const result = await status(ws, { checksums: this.flags.json === true })
     if (this.flags.json) this.printJson(result)
     else this.render(result.projects, ws.detected)
     this.exit(result.exitCode)

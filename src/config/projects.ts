@@ -1,6 +1,6 @@
 import { basename, dirname, relative, resolve } from 'node:path'
 import type { Adapter, ProjectRef } from '../adapter.js'
-import { findFiles } from './find-files.js'
+import { FileIndex } from './find-files.js'
 import type { LoadedConfig } from './load.js'
 
 /** Tools with a mig plugin, and the marker file (by name) that gives their projects away. */
@@ -43,11 +43,12 @@ export async function resolveProjects(loaded: LoadedConfig, root: string, adapte
 
 export async function detectProjects(root: string, adapters: ReadonlyMap<string, Adapter>): Promise<Project[]> {
   const found: ProjectRef[] = []
-  for (const adapter of adapters.values()) found.push(...(await adapter.detect(root)))
+  const files = new FileIndex(root)
+  for (const adapter of adapters.values()) found.push(...(await adapter.detect(root, files)))
   const uninstalled = Object.entries(pluginTools).filter(([tool]) => !adapters.has(tool))
   if (uninstalled.length) {
-    const files = await findFiles(root, ['**/knexfile.*', '**/data-source.*', '**/ormconfig.*', '**/prisma/schema.prisma', '**/.sequelizerc'], { dot: true })
-    for (const file of files) {
+    const markers = await files.find(['**/knexfile.*', '**/data-source.*', '**/ormconfig.*', '**/prisma/schema.prisma', '**/.sequelizerc'], { dot: true })
+    for (const file of markers) {
       const hit = uninstalled.find(([, t]) => t.marker.test(basename(file)))
       if (!hit) continue
       const tool = hit[0]

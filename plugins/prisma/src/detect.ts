@@ -1,14 +1,9 @@
 import { basename, dirname } from 'node:path'
-import type { ProjectRef } from 'mig'
+import type { DetectFiles, ProjectRef } from 'mig'
 
 /** A folder with `prisma/schema.prisma` or a `prisma.config.*`. */
-export async function detectPrismaProjects(root: string): Promise<ProjectRef[]> {
-  const { glob } = await import('tinyglobby')
-  const files = await glob(['**/prisma/schema.prisma', '**/prisma.config.{ts,mts,js,mjs,cjs}'], {
-    cwd: root,
-    absolute: true,
-    ignore: ['**/node_modules/**', '**/dist/**', '**/.git/**'],
-  })
+export async function detectPrismaProjects(_root: string, found: DetectFiles): Promise<ProjectRef[]> {
+  const files = await found.find(['**/prisma/schema.prisma', '**/prisma.config.{ts,mts,js,mjs,cjs}'])
   const dirs = new Set(files.map((f) => (basename(f) === 'schema.prisma' ? dirname(dirname(f)) : dirname(f))))
   return [...dirs].sort().map((dir) => ({ name: basename(dir), tool: 'prisma', dir, options: {} }))
 }

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
-import type { ProjectRef } from 'mig'
+import type { DetectFiles, ProjectRef } from 'mig'
 
 /** `typeorm … -d <file>` / `--dataSource <file>` in a package.json script. */
 export function dataSourceFromScripts(dir: string): string | undefined {
@@ -24,15 +24,13 @@ export function dataSourceFromScripts(dir: string): string | undefined {
  * `ormconfig.*`. The project is the folder with the package.json, when there
  * is one above the file.
  */
-export async function detectTypeormProjects(root: string): Promise<ProjectRef[]> {
-  const { glob } = await import('tinyglobby')
-  const ignore = ['**/node_modules/**', '**/dist/**', '**/.git/**']
+export async function detectTypeormProjects(_root: string, files: DetectFiles): Promise<ProjectRef[]> {
   const found = new Map<string, ProjectRef>()
-  for (const pkg of await glob(['**/package.json'], { cwd: root, absolute: true, ignore })) {
+  for (const pkg of await files.find(['**/package.json'])) {
     const dataSource = dataSourceFromScripts(dirname(pkg))
     if (dataSource) found.set(dirname(pkg), { name: basename(dirname(pkg)), tool: 'typeorm', dir: dirname(pkg), options: { dataSource } })
   }
-  for (const file of await glob(['**/data-source.{ts,js}', '**/ormconfig.{ts,js,json}'], { cwd: root, absolute: true, ignore })) {
+  for (const file of await files.find(['**/data-source.{ts,js}', '**/ormconfig.{ts,js,json}'])) {
     let dir = dirname(file)
     if (basename(dir) === 'src' && existsSync(join(dirname(dir), 'package.json'))) dir = dirname(dir)
     if (!found.has(dir)) found.set(dir, { name: basename(dir), tool: 'typeorm', dir, options: { dataSource: file } })
