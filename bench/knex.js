@@ -30,4 +30,4 @@ const rows = []
   rows.push(row('up, 200 pending', 'knex migrate:latest', best(() => knex(dir, 'migrate:latest'), reset), best(() => b.mig(dir, 'up'), reset), '1.1'))
 }
 console.table(rows)
-b.cleanup()
+if (!process.env.BENCH_KEEP) b.cleanup()

@@ -1,7 +1,15 @@
 #!/usr/bin/env node
+// `mig status` in its plain form runs without oclif (src/fast-status.ts); anything
+// it does not handle falls through to oclif, untouched.
+if (process.argv[2] === 'status' && process.env.MIG_FAST_PATH !== '0') {
+  const { fastStatus } = await import('../dist/fast-status.js')
+  const code = await fastStatus(process.argv.slice(3))
+  if (code !== undefined) process.exit(code)
+}
+
 // Subpath imports: the @oclif/core index loads help and ux modules a run rarely needs.
-import { execute } from '@oclif/core/execute'
-import { settings } from '@oclif/core/settings'
+const { execute } = await import('@oclif/core/execute')
+const { settings } = await import('@oclif/core/settings')
 
 // Plugins ship compiled JavaScript; never try to transpile a linked plugin's TypeScript.
 settings.enableAutoTranspile = false

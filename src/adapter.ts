@@ -128,7 +128,9 @@ export interface DetectFiles {
  *    the tool's ledger exactly as the tool writes it, in the same transaction
  *    as the migration wherever the dialect allows.
  * 6. Contribute it from an oclif plugin: a `mig:adapters` hook in the
- *    plugin's package.json returning `[adapter]`.
+ *    plugin's package.json returning `[adapter]`. The hook must not rely on
+ *    its arguments or `this`: `mig status` calls it without oclif
+ *    (src/fast-status.ts), with an empty options object.
  * 7. Run `runConformance` from `mig/testing` against every dialect you
  *    support, with the tool's own CLI as the oracle for the ledger.
  *

@@ -217,5 +217,9 @@ describe('installing the plugin', () => {
     const after = await mig(['up'], { cwd: root, env })
     expect(after.code, after.stderr).toBe(0)
     expect((await knexMigrateList(join(root, 'jobs'))).completed).toEqual(['20240101000000_a.js'])
+    // status finds the installed plugin without oclif, too (src/fast-status.ts).
+    const status = await mig(['status'], { cwd: root, env: { ...env, DEBUG: 'mig:fast' } })
+    expect(status.stderr).toContain('mig:fast status handled')
+    expect(status.stdout).toMatch(/jobs\s+knex\s+\S+\s+1\s+0\s+up to date/)
   }, 120_000)
 })

@@ -1,0 +1,53 @@
+import type { ProjectStatus } from '../core/status.js'
+import { table } from './table.js'
+
+export interface StatusWriters {
+  /** A line of the report (stdout). */
+  out(line: string): void
+  /** A notice (stderr). */
+  note(line: string): void
+}
+
+/** `mig status` as text: one table, then each project's pending and troubled migrations, then errors. */
+export function renderStatus(projects: ProjectStatus[], detected: boolean, w: StatusWriters): void {
+  if (detected) w.note(projects.length ? 'No mig.config.json: detected the projects below (`mig init` writes them down).' : 'No mig.config.json and no projects detected.')
+  if (!projects.length) return
+  w.out(
+    table(
+      ['project', 'tool', 'database', 'applied', 'pending', 'state'],
+      projects.map((p) => [p.name, p.tool, p.database?.url ?? '-', p.summary?.applied ?? '-', p.summary?.pending ?? '-', stateOf(p)]),
+    ),
+  )
+  for (const p of projects) {
+    const lines: string[] = []
+    for (const m of p.migrations ?? []) {
+      if (m.state === 'pending') lines.push(`  pending   ${m.id}`)
+      else if (m.state === 'failed') lines.push(`  FAILED    ${m.id}${m.error ? ` — ${m.error}` : ''}`)
+      else if (m.state === 'missing') lines.push(`  MISSING   ${m.id} (applied, but its files are gone)`)
+      else if (m.drift) lines.push(`  DRIFT     ${m.id} (edited since it was applied)`)
+    }
+    if (p.lock) lines.push(`  LOCKED    by ${p.lock.holder}${p.lock.since ? ` since ${p.lock.since}` : ''}${p.lock.stale ? ' — stale, `mig unlock --release` frees it' : ''}`)
+    if (p.plugin) lines.push(`  install the plugin to see it: ${p.plugin.install}`)
+    if (lines.length) w.out(`\n${p.name} (${p.dir})\n${lines.join('\n')}`)
+  }
+  for (const p of projects) {
+    if (!p.error) continue
+    // Adapters' messages usually name the project already.
+    w.note(`Error: ${p.error.message.startsWith(`${p.name}: `) ? '' : `${p.name}: `}${p.error.message}`)
+    if (p.error.hint) w.note(`Hint: ${p.error.hint}`)
+  }
+}
+
+function stateOf(p: ProjectStatus): string {
+  if (p.plugin) return 'plugin not installed'
+  if (p.error) return 'error'
+  const s = p.summary!
+  const parts = [
+    s.failed && `${s.failed} failed`,
+    s.drift && `${s.drift} drift`,
+    s.missing && `${s.missing} missing`,
+    p.lock && (p.lock.stale ? 'stale lock' : 'locked'),
+    s.pending && `${s.pending} pending`,
+  ].filter(Boolean)
+  return parts.length ? parts.join(', ') : 'up to date'
+}
