@@ -3,7 +3,7 @@ import { createHash, randomUUID } from 'node:crypto'
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
-import { dirname, join, relative } from 'node:path'
+import { basename, dirname, join, relative } from 'node:path'
 import { promisify } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import type { Adapter, DatabaseTarget, Db, Migration, OpenContext, ProjectRef, RunOptions, Session } from 'mig'
@@ -102,6 +102,7 @@ function timeOf(value: unknown): string | undefined {
  */
 class PrismaSession implements Session {
   private readonly table: string
+  private warned = false
 
   constructor(
     private readonly project: ProjectRef,
@@ -204,6 +205,7 @@ class PrismaSession implements Session {
    * write the error to logs and leave finished_at empty, as Prisma does.
    */
   async up(m: Migration, options: RunOptions): Promise<void> {
+    this.warnMigrateDev()
     await this.withPrismaLock(async () => {
       const blocking = [...(await this.current()).values()].find((r) => r.finished_at === null || r.finished_at === undefined)
       if (blocking) {
@@ -230,6 +232,7 @@ class PrismaSession implements Session {
 
   /** Run down.sql (a failed migration may have none), then mark the row rolled back: Prisma then sees the migration pending again. */
   async down(m: Migration, options: RunOptions): Promise<void> {
+    this.warnMigrateDev()
     await this.withPrismaLock(async () => {
       const row = (await this.current()).get(m.id)
       if (!row) throw new this.ctx.errors.MigError('PRISMA_NOT_APPLIED', `${this.project.name}: ${m.id} has no row in _prisma_migrations`, 'run `mig status` to see what is applied')
@@ -238,6 +241,29 @@ class PrismaSession implements Session {
       else if (m.state !== 'failed') throw new this.ctx.errors.MigError('NO_DOWN', `${this.project.name}: ${m.id} has no down.sql`, this.downHint(m.id))
       await this.db.run(`UPDATE ${this.table} SET rolled_back_at = ? WHERE id = ?`, [this.now(), row.id])
     })
+  }
+
+  /**
+   * mig keeps its journal (and on SQLite its lock row) in the app database.
+   * `prisma migrate dev` diffs the whole database against the migrations and
+   * would call those tables drift and ask to reset the database, all data
+   * lost, unless prisma.config declares them external tables. Say so once a
+   * run, with the lines to add, until it does. (On PostgreSQL with
+   * `?schema=` other than public, Prisma diffs only that schema and mig's
+   * tables stay in public.)
+   */
+  private warnMigrateDev(): void {
+    if (this.warned) return
+    this.warned = true
+    if (this.target.dialect === 'postgres' && this.prisma.pgSchema && this.prisma.pgSchema !== 'public') return
+    const ours = this.target.dialect === 'sqlite' ? ['mig_journal', 'mig_lock'] : ['mig_journal']
+    const declared = (t: string) => this.prisma.externalTables.some((e) => e === t || e.endsWith(`.${t}`))
+    if (ours.every(declared)) return
+    const names = ours.map((t) => `'${this.target.dialect === 'postgres' ? `public.${t}` : t}'`).join(', ')
+    this.ctx.warn(
+      `${this.project.name}: \`prisma migrate dev\` will see ${ours.join(' and ')} as drift and ask to reset the database; ` +
+        `declare them external in ${this.prisma.configFile ? basename(this.prisma.configFile) : 'prisma.config.ts'}: experimental: { externalTables: true }, tables: { external: [${names}] }`,
+    )
   }
 
   /**

@@ -14,6 +14,10 @@ export interface PrismaProject {
   urlBase: string
   /** PostgreSQL `?schema=` (Prisma's own URL parameter). */
   pgSchema: string | undefined
+  /** prisma.config.ts `tables.external` (with `experimental.externalTables`): tables Prisma Migrate ignores. */
+  externalTables: string[]
+  /** The prisma.config file, when there is one. */
+  configFile: string | undefined
 }
 
 const configNames = ['prisma.config.ts', 'prisma.config.mts', 'prisma.config.js', 'prisma.config.mjs', 'prisma.config.cjs']
@@ -22,6 +26,8 @@ interface PrismaConfig {
   schema?: string
   migrations?: { path?: string }
   datasource?: { url?: string }
+  experimental?: { externalTables?: boolean }
+  tables?: { external?: unknown }
 }
 
 /**
@@ -115,7 +121,8 @@ async function read(project: ProjectRef, ctx: OpenContext): Promise<PrismaProjec
     }
   }
   const pgSchema = /^postgres/.test(url) ? (new URL(url).searchParams.get('schema') ?? undefined) : undefined
-  return { schemaFile, migrationsDir, provider, url, urlBase, pgSchema }
+  const external = config.experimental?.externalTables && Array.isArray(config.tables?.external) ? config.tables.external.filter((t): t is string => typeof t === 'string') : []
+  return { schemaFile, migrationsDir, provider, url, urlBase, pgSchema, externalTables: external, configFile }
 }
 
 const normalize = (p: string): string => (p === 'postgres' ? 'postgresql' : p)

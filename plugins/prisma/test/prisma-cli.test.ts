@@ -186,3 +186,31 @@ describe.each(oracleDialects)('mig make --from-schema on %s', (dialect) => {
     expect(sql.stderr).toMatch(/Error: api: prisma migrate diff failed: /)
   })
 })
+
+describe.each(oracleDialects)('`prisma migrate dev` on %s, after mig', (dialect) => {
+  it("calls mig's tables drift until prisma.config.ts declares them external; mig says how, until it is done", async () => {
+    const env = await withPlugins('prisma')
+    const database = await createTestDatabase(dialect)
+    const root = tempDir()
+    cleanup.push(() => database.drop(), () => rmSync(root, { recursive: true, force: true }))
+    const url = prismaUrl(dialect, database.url)
+    const item = dialect === 'sqlite' ? 'CREATE TABLE "Item" ("id" INTEGER NOT NULL PRIMARY KEY);\n' : 'CREATE TABLE "Item" ("id" INTEGER NOT NULL, CONSTRAINT "Item_pkey" PRIMARY KEY ("id"));\n'
+    const dir = writePrismaProject(join(root, 'api'), dialect, database.url, [{ name: names[0]!, up: item, down: 'DROP TABLE "Item";\n' }])
+    const up = await mig(['up'], { cwd: root, env })
+    expect(up.code, up.stderr).toBe(0)
+    const tables = dialect === 'sqlite' ? "'mig_journal', 'mig_lock'" : "'public.mig_journal'"
+    expect(up.stderr).toContain(`api: \`prisma migrate dev\` will see mig_journal${dialect === 'sqlite' ? ' and mig_lock' : ''} as drift and ask to reset the database; declare them external in prisma.config.ts: experimental: { externalTables: true }, tables: { external: [${tables}] }`)
+    const drift = await prismaCli(dir, ['migrate', 'dev', '--name', 'next'], url)
+    expect(drift.out).toMatch(/Drift detected[\s\S]*mig_journal[\s\S]*reset/)
+
+    // The lines the warning gives.
+    const config = join(dir, 'prisma.config.ts')
+    writeFileSync(config, readFileSync(config, 'utf8').replace('defineConfig({\n', `defineConfig({\n  experimental: { externalTables: true },\n  tables: { external: [${tables}] },\n`))
+    const dev = await prismaCli(dir, ['migrate', 'dev', '--name', 'next'], url)
+    expect(dev.code, dev.out).toBe(0)
+    expect(dev.out).toMatch(/Already in sync/)
+    const down = await mig(['down'], { cwd: root, env })
+    expect(down.code, down.stderr).toBe(0)
+    expect(down.stderr).not.toMatch(/prisma migrate dev/)
+  })
+})
