@@ -3,7 +3,8 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { availableDialects, createTestDatabase, listTables } from '../../../src/testing/index.js'
 import { json, mig, pluginProject, repoRoot, tempDir, withPlugins } from '../../../test/helpers.js'
-import { createTable, migrateStatus, prismaCli, prismaUrl, shim, writeMigration, writePrismaProject } from './helpers.js'
+import type { Dialect } from '../../../src/db/types.js'
+import { type PrismaMigration, createTable, migrateStatus, prismaCli, prismaUrl, shim, writeMigration, writePrismaProject } from './helpers.js'
 
 const names = ['20240101000000_a', '20240102000000_b', '20240103000000_c', '20240104000000_d', '20240105000000_e']
 const cleanup: (() => Promise<void> | void)[] = []
@@ -12,6 +13,15 @@ afterAll(async () => {
 })
 // The Prisma CLI runs here only through the engine shim, which speaks SQLite and PostgreSQL.
 const oracleDialects = (await availableDialects()).filter((d) => d !== 'mysql')
+
+/** A new database and a Prisma project for it in `<temp root>/api`, the plugin linked; dropped and removed after the file. */
+async function freshProject(dialect: Dialect, migrations: PrismaMigration[]) {
+  const env = await withPlugins('prisma')
+  const database = await createTestDatabase(dialect)
+  const root = tempDir()
+  cleanup.push(() => database.drop(), () => rmSync(root, { recursive: true, force: true }))
+  return { env, root, url: prismaUrl(dialect, database.url), dir: writePrismaProject(join(root, 'api'), dialect, database.url, migrations) }
+}
 
 describe.each(oracleDialects)('prisma on %s: mig and `prisma migrate status` agree', (dialect) => {
   const p = pluginProject('prisma', dialect, (root, database) => writePrismaProject(join(root, 'api'), dialect, database.url, names.map((n, i) => createTable(n, `t_${i}`))))
@@ -55,12 +65,7 @@ describe.each(oracleDialects)('prisma on %s: mig and `prisma migrate status` agr
 
 describe.each(oracleDialects)('a %s database migrated earlier by `prisma migrate deploy`', (dialect) => {
   it('reads correctly in mig status, and mig continues from there', async () => {
-    const env = await withPlugins('prisma')
-    const database = await createTestDatabase(dialect)
-    const root = tempDir()
-    cleanup.push(() => database.drop(), () => rmSync(root, { recursive: true, force: true }))
-    const url = prismaUrl(dialect, database.url)
-    const dir = writePrismaProject(join(root, 'api'), dialect, database.url, names.slice(0, 2).map((n, i) => createTable(n, `t_${i}`)))
+    const { env, root, url, dir } = await freshProject(dialect, names.slice(0, 2).map((n, i) => createTable(n, `t_${i}`)))
     const deploy = await prismaCli(dir, ['migrate', 'deploy'], url)
     expect(deploy.code, deploy.out).toBe(0)
     writeMigration(dir, createTable(names[2]!, 't_2'))
@@ -161,12 +166,7 @@ describe('Prisma ≤ 6 layout and mig make', () => {
 
 describe.each(oracleDialects)('mig make --from-schema on %s', (dialect) => {
   it('fills migration.sql and down.sql with prisma migrate diff; they apply and revert, and Prisma agrees', async () => {
-    const env = await withPlugins('prisma')
-    const database = await createTestDatabase(dialect)
-    const root = tempDir()
-    cleanup.push(() => database.drop(), () => rmSync(root, { recursive: true, force: true }))
-    const url = prismaUrl(dialect, database.url)
-    const dir = writePrismaProject(join(root, 'api'), dialect, database.url, [{ name: names[0]!, up: 'CREATE TABLE "Item" ("id" INTEGER NOT NULL, CONSTRAINT "Item_pkey" PRIMARY KEY ("id"));\n', down: 'DROP TABLE "Item";\n' }])
+    const { env, root, url, dir } = await freshProject(dialect, [{ name: names[0]!, up: 'CREATE TABLE "Item" ("id" INTEGER NOT NULL, CONSTRAINT "Item_pkey" PRIMARY KEY ("id"));\n', down: 'DROP TABLE "Item";\n' }])
     expect((await mig(['up'], { cwd: root, env })).code).toBe(0)
     const schema = join(dir, 'prisma', 'schema.prisma')
     writeFileSync(schema, `${readFileSync(schema, 'utf8')}\nmodel Post {\n  id    Int    @id\n  title String\n}\n`)
@@ -189,13 +189,8 @@ describe.each(oracleDialects)('mig make --from-schema on %s', (dialect) => {
 
 describe.each(oracleDialects)('`prisma migrate dev` on %s, after mig', (dialect) => {
   it("calls mig's tables drift until prisma.config.ts declares them external; mig says how, until it is done", async () => {
-    const env = await withPlugins('prisma')
-    const database = await createTestDatabase(dialect)
-    const root = tempDir()
-    cleanup.push(() => database.drop(), () => rmSync(root, { recursive: true, force: true }))
-    const url = prismaUrl(dialect, database.url)
     const item = dialect === 'sqlite' ? 'CREATE TABLE "Item" ("id" INTEGER NOT NULL PRIMARY KEY);\n' : 'CREATE TABLE "Item" ("id" INTEGER NOT NULL, CONSTRAINT "Item_pkey" PRIMARY KEY ("id"));\n'
-    const dir = writePrismaProject(join(root, 'api'), dialect, database.url, [{ name: names[0]!, up: item, down: 'DROP TABLE "Item";\n' }])
+    const { env, root, url, dir } = await freshProject(dialect, [{ name: names[0]!, up: item, down: 'DROP TABLE "Item";\n' }])
     const up = await mig(['up'], { cwd: root, env })
     expect(up.code, up.stderr).toBe(0)
     const tables = dialect === 'sqlite' ? "'mig_journal', 'mig_lock'" : "'public.mig_journal'"
