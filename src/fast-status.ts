@@ -52,7 +52,7 @@ export async function fastStatus(argv: string[]): Promise<number | undefined> {
     ws = await openWorkspace({ ...where, readOnly: true, adapters, warn: (m) => notes.push(m) })
     result = await status(ws, { checksums: json })
   } catch {
-    return decline('the workspace did not open')
+    return decline('the workspace did not open, or status failed')
   }
   const note = (line: string) => process.stderr.write(`${redact(line)}\n`)
   for (const line of notes) note(line)

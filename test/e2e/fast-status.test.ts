@@ -90,7 +90,7 @@ describe('status without oclif', () => {
     await declined(['status', '--help'], /declined \(flags/)
 
     writeFileSync(join(root, 'mig.config.json'), '{ "projects": [ { "name": "app", "tool": "sql", "dir": "app", "colour": "red" } ] }')
-    const bad = await declined(['status'], /declined \(the workspace did not open\)/)
+    const bad = await declined(['status'], /declined \(the workspace did not open/)
     expect(bad.code).not.toBe(0)
     expect(bad.stderr).toMatch(/colour/)
     rmSync(join(root, 'mig.config.json'))
