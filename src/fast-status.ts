@@ -15,7 +15,7 @@ import { renderStatus } from './output/status-text.js'
  * and the command class is ~110 ms of a ~200 ms status run, and status is the
  * command people (and CI) run most. This path handles the plain case only:
  * the flags below, plugins that contribute nothing but `mig:adapters` hooks,
- * and a workspace that opens. Anything else (--help, --debug, an unknown flag,
+ * and a workspace that opens with an adapter for every project. Anything else (--help, --debug, an unknown flag,
  * a plugin with an init or prerun hook, a bad config, a plugin that fails to
  * load) returns undefined before anything is printed, and bin/run.js runs the
  * command through oclif as usual, which gives the usual errors. Status only
@@ -50,6 +50,9 @@ export async function fastStatus(argv: string[]): Promise<number | undefined> {
   let result
   try {
     ws = await openWorkspace({ ...where, readOnly: true, adapters, warn: (m) => notes.push(m) })
+    // A project without its plugin: maybe not installed, maybe installed where this path does not look. oclif knows.
+    const orphan = ws.projects.find((p) => !p.adapter)
+    if (orphan) return decline(`no plugin found for ${orphan.name} (${orphan.tool})`)
     result = await status(ws, { checksums: json })
   } catch {
     return decline('the workspace did not open, or status failed')

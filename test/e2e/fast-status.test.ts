@@ -86,6 +86,13 @@ describe('status without oclif', () => {
     const bogus = await declined(['status', '--bogus'], /declined \(flags/)
     expect(bogus.code).toBe(2)
     expect(bogus.stderr).toMatch(/^Error: .*bogus/m)
+
+    // A project whose plugin it does not find: oclif decides whether it is installed.
+    mkdirSync(join(root, 'jobs'))
+    writeFileSync(join(root, 'jobs', 'knexfile.js'), 'module.exports = {}\n')
+    const orphan = await declined(['status'], /declined \(no plugin found for jobs \(knex\)\)/)
+    expect(orphan.stdout).toContain('mig plugins install @mig/plugin-knex')
+    rmSync(join(root, 'jobs'), { recursive: true })
     await declined(['status', '--env', 'a', '--env', 'b'], /declined \(flags/)
     await declined(['status', '--help'], /declined \(flags/)
 
