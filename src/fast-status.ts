@@ -15,11 +15,12 @@ import { renderStatus } from './output/status-text.js'
  * and the command class is ~110 ms of a ~200 ms status run, and status is the
  * command people (and CI) run most. This path handles the plain case only:
  * the flags below, plugins that contribute nothing but `mig:adapters` hooks,
- * and a workspace that opens with an adapter for every project. Anything else (--help, --debug, an unknown flag,
- * a plugin with an init or prerun hook, a bad config, a plugin that fails to
- * load) returns undefined before anything is printed, and bin/run.js runs the
- * command through oclif as usual, which gives the usual errors. Status only
- * reads, so doing its first steps twice is harmless.
+ * and a workspace that opens with an adapter for every project. Anything
+ * else (--help, --debug, an unknown flag, a plugin with an init or prerun
+ * hook, a bad config, a plugin that fails to load, a project whose plugin it
+ * does not find) returns undefined before anything is printed, and bin/run.js
+ * runs the command through oclif as usual, which gives the usual errors.
+ * Status only reads, so doing its first steps twice is harmless.
  *
  * Disable it with MIG_FAST_PATH=0; DEBUG=mig:fast says which path ran and why.
  */
@@ -107,7 +108,6 @@ function parseFlags(argv: string[]): StatusFlags | undefined {
 
 interface PackageJson {
   name?: string
-  dependencies?: Record<string, string>
   oclif?: {
     plugins?: unknown[]
     devPlugins?: unknown[]
