@@ -61,4 +61,4 @@ for (const n of sizes) {
   })
 }
 console.table(rows)
-rmSync(work, { recursive: true, force: true })
+if (!process.env.BENCH_KEEP) rmSync(work, { recursive: true, force: true })

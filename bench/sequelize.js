@@ -19,4 +19,4 @@ const reset = () => rmSync(join(dir, 'dev.sqlite'), { force: true })
 const rows = [row('up, 200 pending', 'sequelize-cli db:migrate', best(() => cli(dir, 'db:migrate'), reset), best(() => b.mig(dir, 'up'), reset), '1.2')]
 rows.unshift(row('status, 200 applied', 'sequelize-cli db:migrate:status', best(() => cli(dir, 'db:migrate:status')), best(() => b.mig(dir, 'status')), '1.2'))
 console.table(rows)
-b.cleanup()
+if (!process.env.BENCH_KEEP) b.cleanup()

@@ -24,4 +24,4 @@ b.env.TS_NODE_TRANSPILE_ONLY = 'true'
 rows.push(row('status (ts-node transpile-only)', 'typeorm migration:show', best(() => typeorm('migration:show')), best(() => b.mig(dir, 'status')), '1.2'))
 rows.push(row('up (ts-node transpile-only)', 'typeorm migration:run', best(() => typeorm('migration:run'), reset), best(() => b.mig(dir, 'up'), reset), '1.2'))
 console.table(rows)
-b.cleanup()
+if (!process.env.BENCH_KEEP) b.cleanup()
