@@ -1,4 +1,5 @@
 import type { DatabaseTarget, Db } from './db/types.js'
+import type { TemplateRequest } from './core/templates.js'
 import type { ConnectionParts } from './db/url.js'
 import type { MigError, MigrationFailure } from './output/errors.js'
 
@@ -41,6 +42,13 @@ export interface OpenContext {
    * input, MigrationFailure when a migration itself fails.
    */
   errors: { MigError: typeof MigError; MigrationFailure: typeof MigrationFailure }
+  /**
+   * Core's template lookup for `create()`: the project's
+   * `.mig/templates/<tool>/<file>` if there is one, else `<builtIn>/<file>`,
+   * with `{{key}}` replaced from `vars`; an unknown template throws a
+   * MigError listing the built-in names.
+   */
+  template(request: TemplateRequest): string
 }
 
 /** A lock the tool itself keeps (knex_migrations_lock), shown and released by `mig unlock`. */

@@ -1,5 +1,6 @@
 import type { Adapter } from './adapter.js'
 
+export type { TemplateRequest } from './core/templates.js'
 export type { Adapter, DetectFiles, Migration, MigrationState, OpenContext, ProjectRef, RunOptions, Session, ToolLock } from './adapter.js'
 export type { DatabaseTarget, Db, Dialect } from './db/types.js'
 export { connect } from './db/connect.js'

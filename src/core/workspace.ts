@@ -8,6 +8,7 @@ import type { Db } from '../db/types.js'
 import { targetFrom } from '../db/url.js'
 import { MigError, MigrationFailure, usageError } from '../output/errors.js'
 import { registerUrlSecret } from '../output/redact.js'
+import { renderTemplate } from './templates.js'
 
 export interface WorkspaceOptions {
   /** `--cwd`: the repository root. */
@@ -72,7 +73,7 @@ export function requireAdapter(project: Project): Adapter {
 
 export async function openSession(ws: Workspace, project: Project): Promise<Session> {
   const env = ws.env ?? (typeof project.options.env === 'string' ? project.options.env : undefined)
-  const session = await requireAdapter(project).open(project, { root: ws.root, env, warn: ws.warn, connect: ws.readOnly ? connectExisting : connect, target: targetFrom, errors: { MigError, MigrationFailure } })
+  const session = await requireAdapter(project).open(project, { root: ws.root, env, warn: ws.warn, connect: ws.readOnly ? connectExisting : connect, target: targetFrom, errors: { MigError, MigrationFailure }, template: renderTemplate })
   registerUrlSecret(session.target.url)
   return session
 }

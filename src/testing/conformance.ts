@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Adapter, OpenContext, ProjectRef, Session } from '../adapter.js'
 import { connect } from '../db/connect.js'
 import type { Dialect } from '../db/types.js'
+import { renderTemplate } from '../core/templates.js'
 import { targetFrom } from '../db/url.js'
 import { MigError, MigrationFailure } from '../output/errors.js'
 import { type TestDatabase, createTestDatabase, listTables } from './databases.js'
@@ -32,7 +33,7 @@ export interface ConformanceOptions {
   atomicDdl?: Dialect[]
 }
 
-const ctx: OpenContext = { root: process.cwd(), env: undefined, warn: () => {}, connect, target: targetFrom, errors: { MigError, MigrationFailure } }
+const ctx: OpenContext = { root: process.cwd(), env: undefined, warn: () => {}, connect, target: targetFrom, errors: { MigError, MigrationFailure }, template: renderTemplate }
 
 /**
  * The one suite every adapter runs on every dialect it supports:

@@ -217,14 +217,9 @@ class KnexSession implements Session {
     const dir = directoriesOf(this.loaded.config, this.base)[0]!
     const ext = this.extension(dir)
     const flavour = ext === 'ts' ? 'ts' : ext === 'mjs' || (ext === 'js' && this.isEsm()) ? 'esm' : 'cjs'
-    const source = [join(this.project.dir, '.mig', 'templates', 'knex', `${template}.${flavour}.txt`), join(templatesDir, `${template}.${flavour}.txt`)].find((f) => existsSync(f))
-    if (!source) {
-      const known = [...new Set(readdirSync(templatesDir).map((f) => f.split('.')[0]))].sort()
-      throw new this.ctx.errors.MigError('TEMPLATE_UNKNOWN', `no knex template "${template}"`, `use one of: ${known.join(', ')}`)
-    }
+    const text = this.ctx.template({ tool: 'knex', projectDir: this.project.dir, builtIn: templatesDir, name: template, file: `${template}.${flavour}.txt`, vars })
     const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14)
     const file = join(dir, `${stamp}_${name}.${ext}`)
-    const text = readFileSync(source, 'utf8').replace(/\{\{\s*(\w+)\s*\}\}/g, (_m, key: string) => String(vars[key] ?? ''))
     await mkdir(dir, { recursive: true })
     await writeFile(file, text, { flag: 'wx' })
     return [file]

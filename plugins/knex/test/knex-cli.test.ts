@@ -105,6 +105,9 @@ describe('knexfile and migration variants', () => {
     expect(file).toMatch(/migrations\/\d{14}_add_phone\.ts$/)
     expect(readFileSync(file, 'utf8')).toContain("import type { Knex } from 'knex'")
     expect((await knexMigrateList(dir)).pending).toEqual([file.split('/').pop()])
+    const unknown = await mig(['make', 'add_index', '--template', 'add-index'], { cwd: root, env })
+    expect(unknown.code).toBe(1)
+    expect(unknown.stderr).toBe('Error: no knex template "add-index"\nHint: use one of: blank, create-table (or add add-index.ts.txt in .mig/templates/knex/)\n')
   })
 
   it('custom tableName and a failing migration leaves knex_migrations and the lock untouched', async () => {

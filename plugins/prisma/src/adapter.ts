@@ -311,13 +311,8 @@ class PrismaSession implements Session {
   }
 
   private fromTemplate(template: string, vars: Record<string, unknown>): { migration: string; down: string } {
-    const sources = ['migration', 'down'].map((kind) => [join(this.project.dir, '.mig', 'templates', 'prisma', `${template}.${kind}.sql`), join(templatesDir, `${template}.${kind}.sql`)].find((f) => existsSync(f)))
-    if (sources.some((s) => !s)) {
-      const known = [...new Set(readdirSync(templatesDir).map((f) => f.split('.')[0]))].sort()
-      throw new this.ctx.errors.MigError('TEMPLATE_UNKNOWN', `no prisma template "${template}"`, `use one of: ${known.join(', ')}`)
-    }
-    const render = (file: string) => readFileSync(file, 'utf8').replace(/\{\{\s*(\w+)\s*\}\}/g, (_m, key: string) => String(vars[key] ?? ''))
-    return { migration: render(sources[0]!), down: render(sources[1]!) }
+    const render = (kind: string) => this.ctx.template({ tool: 'prisma', projectDir: this.project.dir, builtIn: templatesDir, name: template, file: `${template}.${kind}.sql`, vars })
+    return { migration: render('migration'), down: render('down') }
   }
 
   async close(): Promise<void> {

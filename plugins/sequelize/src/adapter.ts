@@ -179,14 +179,9 @@ class SequelizeSession implements Session {
 
   /** `YYYYMMDDHHMMSS-name.js`, as `sequelize-cli migration:generate` names it. */
   async create(name: string, template: string, vars: Record<string, unknown>): Promise<string[]> {
-    const source = [join(this.project.dir, '.mig', 'templates', 'sequelize', `${template}.js.txt`), join(templatesDir, `${template}.js.txt`)].find((f) => existsSync(f))
-    if (!source) {
-      const known = [...new Set(readdirSync(templatesDir).map((f) => f.split('.')[0]))].sort()
-      throw new this.ctx.errors.MigError('TEMPLATE_UNKNOWN', `no sequelize template "${template}"`, `use one of: ${known.join(', ')}`)
-    }
+    const text = this.ctx.template({ tool: 'sequelize', projectDir: this.project.dir, builtIn: templatesDir, name: template, file: `${template}.js.txt`, vars })
     const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14)
     const file = join(this.config.migrationsDir, `${stamp}-${name}.js`)
-    const text = readFileSync(source, 'utf8').replace(/\{\{\s*(\w+)\s*\}\}/g, (_m, key: string) => String(vars[key] ?? ''))
     await mkdir(this.config.migrationsDir, { recursive: true })
     await writeFile(file, text, { flag: 'wx' })
     return [file]

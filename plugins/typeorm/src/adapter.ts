@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
@@ -247,16 +247,11 @@ class TypeormSession implements Session {
 
   /** `<epoch-ms>-Name.ts` with class `Name<epoch-ms>`, as `typeorm migration:create` writes it, in the folder of the first migrations glob. */
   async create(name: string, template: string, vars: Record<string, unknown>): Promise<string[]> {
-    const source = [join(this.project.dir, '.mig', 'templates', 'typeorm', `${template}.ts.txt`), join(templatesDir, `${template}.ts.txt`)].find((f) => existsSync(f))
-    if (!source) {
-      const known = [...new Set(readdirSync(templatesDir).map((f) => f.split('.')[0]))].sort()
-      throw new this.ctx.errors.MigError('TEMPLATE_UNKNOWN', `no typeorm template "${template}"`, `use one of: ${known.join(', ')}`)
-    }
     const dir = this.migrationDirs()[0] ?? join(this.project.dir, 'src', 'migrations')
     const pascal = name.split(/[-_\s]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('')
     const epoch = Date.now()
     const file = join(dir, `${epoch}-${pascal}.ts`)
-    const text = readFileSync(source, 'utf8').replace(/\{\{\s*(\w+)\s*\}\}/g, (_m, key: string) => String(key === 'className' ? `${pascal}${epoch}` : (vars[key] ?? '')))
+    const text = this.ctx.template({ tool: 'typeorm', projectDir: this.project.dir, builtIn: templatesDir, name: template, file: `${template}.ts.txt`, vars: { ...vars, className: `${pascal}${epoch}` } })
     await mkdir(dir, { recursive: true })
     await writeFile(file, text, { flag: 'wx' })
     return [file]

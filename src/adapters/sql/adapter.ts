@@ -1,5 +1,5 @@
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
-import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { mkdir, readdir, writeFile } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Adapter, Migration, OpenContext, ProjectRef, RunOptions, Session } from '../../adapter.js'
@@ -7,6 +7,7 @@ import { beginSql, tableExists } from '../../db/catalog.js'
 import type { Db } from '../../db/types.js'
 import { parseDatabaseUrl } from '../../db/url.js'
 import { MigError, MigrationFailure, errorMessage } from '../../output/errors.js'
+import { renderTemplate } from '../../core/templates.js'
 import { resolveUrl } from './connection.js'
 import { detectSqlProjects } from './detect.js'
 import { type SqlMigrationFile, migrationsDir, readMigrationFiles } from './files.js'
@@ -105,13 +106,7 @@ class SqlSession implements Session {
     const id = `${next}_${name}`
     const written: string[] = []
     for (const direction of ['up', 'down'] as const) {
-      const source = join(this.project.dir, '.mig', 'templates', 'sql', `${template}.${direction}.sql`)
-      const path = existsSync(source) ? source : join(templatesDir, `${template}.${direction}.sql`)
-      if (!existsSync(path)) {
-        const known = [...new Set(readdirSync(templatesDir).map((f) => f.replace(/\.(up|down)\.sql$/, '')))].sort()
-        throw new MigError('TEMPLATE_UNKNOWN', `no sql template "${template}"`, `use one of: ${known.join(', ')} (or add ${template}.up.sql/.down.sql in .mig/templates/sql/)`)
-      }
-      const text = (await readFile(path, 'utf8')).replace(/\{\{\s*(\w+)\s*\}\}/g, (_m, key: string) => String(vars[key] ?? (key === 'name' ? name : '')))
+      const text = renderTemplate({ tool: 'sql', projectDir: this.project.dir, builtIn: templatesDir, name: template, file: `${template}.${direction}.sql`, vars: { name, ...vars } })
       const out = join(this.dir, `${id}.${direction}.sql`)
       await mkdir(dirname(out), { recursive: true })
       await writeFile(out, text, { flag: 'wx' })
