@@ -1,6 +1,4 @@
 import { join } from 'node:path'
-import { fdir } from 'fdir'
-import picomatch from 'picomatch'
 
 /** Directories no detection ever walks into. */
 export const ignoredDirs = ['node_modules', 'dist', '.git', '.mig']
@@ -18,6 +16,8 @@ export class FileIndex {
 
   /** Files matching any of `patterns` (globs relative to the root), as absolute paths, sorted. */
   async find(patterns: readonly string[], options: { dot?: boolean } = {}): Promise<string[]> {
+    // Loaded here: a run whose config lists its projects never detects.
+    const [{ fdir }, { default: picomatch }] = await Promise.all([import('fdir'), import('picomatch')])
     this.files ??= new fdir()
       .withRelativePaths()
       .withPathSeparator('/')
