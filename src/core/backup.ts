@@ -1,29 +1,15 @@
 import type { Session } from '../adapter.js'
 import { type Manifest, applyRetention, backupDatabase, backupDrivers, backupRoot, findBackup, verifyBackup } from '../backup/index.js'
-import type { Project } from '../config/projects.js'
 import { connect } from '../db/connect.js'
 import type { Db } from '../db/types.js'
 import { MigError, errorMessage } from '../output/errors.js'
 import { actor, ensureJournal, readAllJournal, recordJournal, replaceJournal } from './journal.js'
 import { type HeldLock, type LockHolder, acquireLock } from './lock/index.js'
-import { type Workspace, closeAll, openSessions } from './workspace.js'
+import { type Workspace, byDatabase, closeAll, openSessions } from './workspace.js'
 
 export interface BackupOptions {
   lockTimeoutMs: number
   onLockWait?(database: string, holder: LockHolder | undefined): void
-}
-
-/** The selected projects' sessions, grouped by database. */
-export function byDatabase(projects: readonly Project[], sessions: Map<string, Session>) {
-  const groups = new Map<string, { target: Session['target']; projects: Project[]; sessions: Session[] }>()
-  for (const project of projects) {
-    const session = sessions.get(project.name)!
-    const group = groups.get(session.target.key) ?? { target: session.target, projects: [], sessions: [] }
-    group.projects.push(project)
-    group.sessions.push(session)
-    groups.set(session.target.key, group)
-  }
-  return [...groups.values()]
 }
 
 /**

@@ -7,8 +7,8 @@ import { checksumFiles } from './checksum.js'
 import { type Outcome, actor, ensureJournal, readJournal, recordJournal } from './journal.js'
 import { type HeldLock, type LockHolder, acquireLock } from './lock/index.js'
 import { mergeQueues } from './ordering.js'
-import { backupHeld, byDatabase } from './backup.js'
-import { type Workspace, closeAll, connectTargets, openSessions, requireAdapter } from './workspace.js'
+import { backupHeld } from './backup.js'
+import { type Workspace, byDatabase, closeAll, connectTargets, openSessions, requireAdapter } from './workspace.js'
 
 export type Direction = 'up' | 'down'
 

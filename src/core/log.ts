@@ -1,23 +1,17 @@
 import { connectExisting } from '../db/connect.js'
 import type { DatabaseTarget } from '../db/types.js'
 import { type JournalEntry, readJournal } from './journal.js'
-import { type Workspace, closeAll, openSession } from './workspace.js'
+import { type Workspace, byDatabase, closeAll, openSessions } from './workspace.js'
 
 /** The projects' databases, each once, with the project names that live there. */
 export async function databasesOf(ws: Workspace): Promise<{ target: DatabaseTarget; projects: string[] }[]> {
-  const byKey = new Map<string, { target: DatabaseTarget; projects: string[] }>()
-  for (const project of ws.projects) {
-    if (!project.adapter) continue
-    const session = await openSession(ws, project)
-    try {
-      const entry = byKey.get(session.target.key) ?? { target: session.target, projects: [] }
-      entry.projects.push(project.name)
-      byKey.set(session.target.key, entry)
-    } finally {
-      await session.close()
-    }
+  const projects = ws.projects.filter((p) => p.adapter)
+  const sessions = await openSessions(ws, projects)
+  try {
+    return byDatabase(projects, sessions).map((g) => ({ target: g.target, projects: g.projects.map((p) => p.name) }))
+  } finally {
+    await closeAll(sessions.values())
   }
-  return [...byKey.values()]
 }
 
 /** The newest `limit` journal entries across the selected projects, oldest first. */

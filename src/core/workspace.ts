@@ -90,6 +90,19 @@ export async function openSessions(ws: Workspace, projects: readonly Project[]):
   return sessions
 }
 
+/** The selected projects' sessions, grouped by database. */
+export function byDatabase(projects: readonly Project[], sessions: Map<string, Session>) {
+  const groups = new Map<string, { target: Session['target']; projects: Project[]; sessions: Session[] }>()
+  for (const project of projects) {
+    const session = sessions.get(project.name)!
+    const group = groups.get(session.target.key) ?? { target: session.target, projects: [], sessions: [] }
+    group.projects.push(project)
+    group.sessions.push(session)
+    groups.set(session.target.key, group)
+  }
+  return [...groups.values()]
+}
+
 export async function closeAll(items: Iterable<{ close(): Promise<void> }>): Promise<void> {
   await Promise.all([...items].map((s) => s.close().catch(() => {})))
 }
