@@ -3,7 +3,8 @@
 // it does not handle falls through to oclif, untouched.
 if (process.argv[2] === 'status' && process.env.MIG_FAST_PATH !== '0') {
   const { fastStatus } = await import('../dist/fast-status.js')
-  const code = await fastStatus(process.argv.slice(3))
+  // Whatever goes wrong there (nothing is printed before it succeeds), oclif answers instead.
+  const code = await fastStatus(process.argv.slice(3)).catch(() => undefined)
   if (code !== undefined) process.exit(code)
 }
 
