@@ -19,8 +19,25 @@ export interface ProjectRef {
 export interface OpenContext {
   /** Repository root (`--cwd`). */
   root: string
-  /** `--env`: the tool's environment (knexfile environment, sequelize env, …). */
-  env: string | undefined
+  /**
+   * The tool's environment name (knexfile environment, sequelize env, a url
+   * per env): `--env`, else the project's `env` in mig.config, else MIG_ENV,
+   * else NODE_ENV (exported, else from the project's `.env`), else
+   * `development`.
+   */
+  env: string
+  /**
+   * The project's environment, by the one rule: the variables exported to
+   * mig, with the project's own `.env` filling in what they do not set.
+   */
+  projectEnv(): Readonly<Record<string, string>>
+  /**
+   * Run `fn` (evaluating the tool's config file: a knexfile, a DataSource,
+   * sequelize's config.js, prisma.config.ts) with process.env as
+   * `projectEnv()` sees it; process.env is put back afterwards, and calls are
+   * serialised, so projects never see each other's values.
+   */
+  withProjectEnv<T>(fn: () => T | Promise<T>): Promise<T>
   /** Non-fatal notices, shown to the user on stderr. */
   warn(message: string): void
   /**
@@ -114,23 +131,35 @@ export interface Session {
   close(): Promise<void>
 }
 
-/** The repository's files, walked once for all adapters' detection. */
-export interface DetectFiles {
-  /** Files matching any of the globs (relative to the root), as absolute paths, sorted. */
-  find(patterns: readonly string[], options?: { dot?: boolean }): Promise<string[]>
+/**
+ * A file that gives a tool's projects away. Core walks the tree once for
+ * every tool (skipping node_modules, dist, .git and .mig), names each project
+ * after its folder and resolves collisions: one rule for every tool.
+ */
+export interface ProjectMarker {
+  /** A glob relative to the repository root, e.g. `**\/knexfile.{js,cjs,mjs,ts}`. */
+  glob: string
+  /** Match dotfiles (`.sequelizerc`). */
+  dot?: boolean
+  /** The project a matching file stands for (default: its folder), or undefined when it is not one after all. */
+  project?(file: string): { dir: string; options?: Record<string, unknown> } | undefined
 }
 
 /**
  * An adapter teaches mig one migration tool. How to write one:
  *
  * 1. Pick `tool`, the name users write in mig.config (`"tool": "knex"`).
- * 2. `detect(root, files)`: find this tool's projects under `root` by their
- *    marker files, through `files.find(globs)` (one walk of the tree shared by
- *    every adapter, skipping node_modules, dist, .git and .mig). Return one
- *    ProjectRef each, named after the directory; core resolves name collisions.
- * 3. `open(project, ctx)`: load the tool's own config (honouring `ctx.env`),
- *    load the user's ORM from the project lazily (`createRequire`), connect,
- *    and return a Session. Throw MigError with a hint for bad config.
+ * 2. `markers`: the files that give this tool's projects away. Core detects,
+ *    names and places every project with one rule, so a project's name never
+ *    depends on which plugins are installed. The tools core knows
+ *    (src/config/tools.ts: sql, knex, typeorm, prisma, sequelize) are
+ *    detected by that list, plugin installed or not; a new tool brings its own.
+ * 3. `open(project, ctx)`: load the tool's own config for `ctx.env`, inside
+ *    `ctx.withProjectEnv()` so it sees the project's `.env`; load the user's
+ *    ORM from the project lazily (`createRequire`), connect, and return a
+ *    Session. Throw MigError with a hint for bad config. An adapter never
+ *    reads process.env or `.env` itself: `ctx.projectEnv()` is the one rule
+ *    (an exported variable wins over the project's `.env`).
  * 4. `list()`: read the tool's ledger and the files; never write.
  * 5. `up`/`down`: run exactly one migration the way the tool does and write
  *    the tool's ledger exactly as the tool writes it, in the same transaction
@@ -147,6 +176,7 @@ export interface DetectFiles {
  */
 export interface Adapter {
   tool: string
-  detect(root: string, files: DetectFiles): Promise<ProjectRef[]>
+  /** How this tool's projects are found; required for a tool core does not know (src/config/tools.ts). */
+  markers?: readonly ProjectMarker[]
   open(project: ProjectRef, ctx: OpenContext): Promise<Session>
 }

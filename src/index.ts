@@ -1,7 +1,7 @@
 import type { Adapter } from './adapter.js'
 
 export type { TemplateRequest } from './core/templates.js'
-export type { Adapter, DetectFiles, Migration, MigrationState, OpenContext, ProjectRef, RunOptions, Session, ToolLock } from './adapter.js'
+export type { Adapter, Migration, MigrationState, OpenContext, ProjectMarker, ProjectRef, RunOptions, Session, ToolLock } from './adapter.js'
 export type { DatabaseTarget, Db, Dialect } from './db/types.js'
 export { connect } from './db/connect.js'
 export { type ConnectionParts, parseDatabaseUrl, targetFrom } from './db/url.js'
@@ -9,7 +9,6 @@ export { MigError, MigrationFailure } from './output/errors.js'
 export { redact, redactUrl, registerSecret } from './output/redact.js'
 export { checksumFiles } from './core/checksum.js'
 export { parseTimestamp } from './core/ordering.js'
-export { FileIndex, findFiles } from './config/find-files.js'
 
 declare module '@oclif/core/hooks' {
   interface Hooks {

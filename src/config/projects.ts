@@ -1,18 +1,8 @@
 import { basename, dirname, relative, resolve } from 'node:path'
-import type { Adapter, ProjectRef } from '../adapter.js'
+import type { Adapter, ProjectMarker, ProjectRef } from '../adapter.js'
 import { FileIndex } from './find-files.js'
 import type { LoadedConfig } from './load.js'
-
-/** Tools with a mig plugin, and the marker file (by name) that gives their projects away. */
-export const pluginTools = {
-  knex: { plugin: '@mig/plugin-knex', marker: /^knexfile\.(js|cjs|mjs|ts)$/ },
-  typeorm: { plugin: '@mig/plugin-typeorm', marker: /^(data-source\.(ts|js)|ormconfig\.(json|js|ts|yml|yaml))$/ },
-  prisma: { plugin: '@mig/plugin-prisma', marker: /^schema\.prisma$/ },
-  sequelize: { plugin: '@mig/plugin-sequelize', marker: /^\.sequelizerc$/ },
-} as const
-
-export const installCommand = (tool: string): string | undefined =>
-  tool in pluginTools ? `mig plugins install ${pluginTools[tool as keyof typeof pluginTools].plugin}` : undefined
+import { knownTools } from './tools.js'
 
 export interface Project extends ProjectRef {
   /** Directory relative to the repository root, for output. */
@@ -41,23 +31,27 @@ export async function resolveProjects(loaded: LoadedConfig, root: string, adapte
   return { projects: await detectProjects(root, adapters), detected: true }
 }
 
+/**
+ * Every project under `root`, found by the markers of every tool mig knows
+ * (installed or not) and of every plugin's own tool, named and placed by one
+ * rule: so installing a plugin never renames a project.
+ */
 export async function detectProjects(root: string, adapters: ReadonlyMap<string, Adapter>): Promise<Project[]> {
-  const found: ProjectRef[] = []
   const files = new FileIndex(root)
-  for (const adapter of adapters.values()) found.push(...(await adapter.detect(root, files)))
-  const uninstalled = Object.entries(pluginTools).filter(([tool]) => !adapters.has(tool))
-  if (uninstalled.length) {
-    const markers = await files.find(['**/knexfile.*', '**/data-source.*', '**/ormconfig.*', '**/prisma/schema.prisma', '**/.sequelizerc'], { dot: true })
-    for (const file of markers) {
-      const hit = uninstalled.find(([, t]) => t.marker.test(basename(file)))
-      if (!hit) continue
-      const tool = hit[0]
-      const dir = tool === 'prisma' ? dirname(dirname(file)) : dirname(file)
-      if (!found.some((p) => p.dir === dir && p.tool === tool)) found.push({ name: basename(dir), tool, dir, options: {} })
+  const tools = new Map<string, readonly ProjectMarker[]>(Object.entries(knownTools).map(([tool, t]) => [tool, t.markers]))
+  for (const adapter of adapters.values()) if (!tools.has(adapter.tool) && adapter.markers) tools.set(adapter.tool, adapter.markers)
+  const found = new Map<string, ProjectRef>()
+  for (const [tool, markers] of tools) {
+    for (const marker of markers) {
+      for (const file of await files.find([marker.glob], { dot: marker.dot ?? false })) {
+        const hit = marker.project ? marker.project(file) : { dir: dirname(file) }
+        const key = `${tool}\0${hit?.dir}`
+        if (hit && !found.has(key)) found.set(key, { name: basename(hit.dir), tool, dir: hit.dir, options: hit.options ?? {} })
+      }
     }
   }
-  found.sort((a, b) => a.dir.localeCompare(b.dir) || a.tool.localeCompare(b.tool))
-  return uniqueNames(found).map((p) => ({ ...p, relDir: relative(root, p.dir) || '.', adapter: adapters.get(p.tool) }))
+  const sorted = [...found.values()].sort((a, b) => a.dir.localeCompare(b.dir) || a.tool.localeCompare(b.tool))
+  return uniqueNames(sorted).map((p) => ({ ...p, relDir: relative(root, p.dir) || '.', adapter: adapters.get(p.tool) }))
 }
 
 /** `services/billing` → `billing`; when two collide, the parent joins (`services-billing`), then the tool. */

@@ -1,5 +1,5 @@
 import type { Migration, MigrationState } from '../adapter.js'
-import { installCommand } from '../config/projects.js'
+import { installCommand } from '../config/tools.js'
 import { connectExisting } from '../db/connect.js'
 import type { Db } from '../db/types.js'
 import { MigError, errorMessage } from '../output/errors.js'

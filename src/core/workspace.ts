@@ -1,13 +1,15 @@
 import { existsSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
-import type { Adapter, Session } from '../adapter.js'
+import type { Adapter, OpenContext, ProjectRef, Session } from '../adapter.js'
 import { type LoadedConfig, loadConfig } from '../config/load.js'
-import { type Project, installCommand, pluginTools, resolveProjects } from '../config/projects.js'
+import { type Project, resolveProjects } from '../config/projects.js'
+import { installCommand, knownTools } from '../config/tools.js'
 import { connect, connectExisting } from '../db/connect.js'
 import type { Db } from '../db/types.js'
 import { targetFrom } from '../db/url.js'
 import { MigError, MigrationFailure, usageError } from '../output/errors.js'
 import { registerUrlSecret } from '../output/redact.js'
+import { environmentName, projectEnv, withProjectEnv } from './project-env.js'
 import { renderTemplate } from './templates.js'
 
 export interface WorkspaceOptions {
@@ -44,7 +46,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
   if (!existsSync(root) || !statSync(root).isDirectory()) {
     throw usageError('CWD_MISSING', `--cwd ${root} is not a directory`, 'pass the repository root')
   }
-  const tools = new Set([...options.adapters.keys(), ...Object.keys(pluginTools)])
+  const tools = new Set([...options.adapters.keys(), ...Object.keys(knownTools)])
   const config = await loadConfig(root, options.config, tools)
   const { projects, detected } = await resolveProjects(config, root, options.adapters)
   const wanted = options.projects ?? []
@@ -72,10 +74,24 @@ export function requireAdapter(project: Project): Adapter {
 }
 
 export async function openSession(ws: Workspace, project: Project): Promise<Session> {
-  const env = ws.env ?? (typeof project.options.env === 'string' ? project.options.env : undefined)
-  const session = await requireAdapter(project).open(project, { root: ws.root, env, warn: ws.warn, connect: ws.readOnly ? connectExisting : connect, target: targetFrom, errors: { MigError, MigrationFailure }, template: renderTemplate })
+  const session = await requireAdapter(project).open(project, openContext(project, ws))
   registerUrlSecret(session.target.url)
   return session
+}
+
+/** What core hands an adapter to open `project` with: the one place an OpenContext is made. */
+export function openContext(project: ProjectRef, ws: Pick<Workspace, 'root' | 'env' | 'readOnly' | 'warn'>): OpenContext {
+  return {
+    root: ws.root,
+    env: environmentName(project.dir, ws.env, project.options.env),
+    projectEnv: () => projectEnv(project.dir),
+    withProjectEnv: (fn) => withProjectEnv(project.dir, fn),
+    warn: ws.warn,
+    connect: ws.readOnly ? connectExisting : connect,
+    target: targetFrom,
+    errors: { MigError, MigrationFailure },
+    template: renderTemplate,
+  }
 }
 
 /** Sessions for several projects, closed together. If one fails to open, the ones already open are closed. */

@@ -2,12 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Adapter, OpenContext, ProjectRef, Session } from '../adapter.js'
-import { connect } from '../db/connect.js'
+import type { Adapter, ProjectRef, Session } from '../adapter.js'
+import { openContext } from '../core/workspace.js'
 import type { Dialect } from '../db/types.js'
-import { renderTemplate } from '../core/templates.js'
-import { targetFrom } from '../db/url.js'
-import { MigError, MigrationFailure } from '../output/errors.js'
 import { type TestDatabase, createTestDatabase, listTables } from './databases.js'
 
 /**
@@ -33,7 +30,6 @@ export interface ConformanceOptions {
   atomicDdl?: Dialect[]
 }
 
-const ctx: OpenContext = { root: process.cwd(), env: undefined, warn: () => {}, connect, target: targetFrom, errors: { MigError, MigrationFailure }, template: renderTemplate }
 
 /**
  * The one suite every adapter runs on every dialect it supports:
@@ -52,7 +48,7 @@ export function runConformance(options: ConformanceOptions): void {
       database = await createTestDatabase(dialect)
       dir = mkdtempSync(join(tmpdir(), `mig-conf-${options.adapter.tool}-`))
       project = await options.writeProject(dir, database, { failing: true })
-      session = await options.adapter.open(project, { ...ctx, root: dir })
+      session = await options.adapter.open(project, openContext(project, { root: dir, env: undefined, readOnly: false, warn: () => {} }))
     }, timeout)
 
     afterAll(async () => {

@@ -3,7 +3,6 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Adapter, DatabaseTarget, Db, Migration, OpenContext, ProjectRef, RunOptions, Session, ToolLock } from 'mig'
-import { detectKnexProjects } from './detect.js'
 import { type KnexInstance, type LoadedKnexfile, importFile, loadKnexfile, requireKnex, targetOf } from './knexfile.js'
 import { directoriesOf, listMigrationFiles } from './source.js'
 
@@ -11,10 +10,12 @@ const templatesDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'templa
 
 export const knexAdapter: Adapter = {
   tool: 'knex',
-  detect: detectKnexProjects,
   async open(project: ProjectRef, ctx: OpenContext): Promise<Session> {
-    const loaded = await loadKnexfile(project, ctx)
-    const { target, connection } = await targetOf(project, loaded, ctx)
+    // The knexfile (and a connection function) reads process.env: give it the project's environment.
+    const { loaded, target, connection } = await ctx.withProjectEnv(async () => {
+      const loaded = await loadKnexfile(project, ctx)
+      return { loaded, ...(await targetOf(project, loaded, ctx)) }
+    })
     return new KnexSession(project, ctx, loaded, target, connection, await ctx.connect(target))
   },
 }

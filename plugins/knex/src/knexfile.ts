@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import type { DatabaseTarget, OpenContext, ProjectRef } from 'mig'
-import { knexfileNames } from './detect.js'
+const knexfileNames = ['knexfile.js', 'knexfile.cjs', 'knexfile.mjs', 'knexfile.ts'] as const
 
 /** The knexfile options the plugin reads (README.md has the table). */
 export interface KnexConfig {
@@ -53,7 +53,7 @@ export async function loadKnexfile(project: ProjectRef, ctx: OpenContext): Promi
     throw new MigError('KNEXFILE_LOAD', `${project.name}: ${file} failed to load: ${String((error as Error).message ?? error).split('\n')[0]}`, `run \`npx knex migrate:list\` in ${project.dir} to see the full error`, { cause: error })
   }
   const all = (loaded ?? {}) as Record<string, KnexConfig>
-  const environment = ctx.env ?? process.env.NODE_ENV ?? 'development'
+  const environment = ctx.env
   const picked = all[environment]
   const config = (picked ?? all) as KnexConfig
   if (!config.client && !picked) {

@@ -7,8 +7,7 @@ import { basename, dirname, join, relative } from 'node:path'
 import { promisify } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import type { Adapter, DatabaseTarget, Db, Migration, OpenContext, ProjectRef, RunOptions, Session } from 'mig'
-import { type PrismaProject, projectEnv, readPrismaProject, targetOf } from './config.js'
-import { detectPrismaProjects } from './detect.js'
+import { type PrismaProject, readPrismaProject, targetOf } from './config.js'
 
 const execFileAsync = promisify(execFile)
 
@@ -63,7 +62,6 @@ interface Row {
 
 export const prismaAdapter: Adapter = {
   tool: 'prisma',
-  detect: detectPrismaProjects,
   async open(project: ProjectRef, ctx: OpenContext): Promise<Session> {
     const prisma = await readPrismaProject(project, ctx)
     const target = targetOf(project, prisma, ctx)
@@ -298,7 +296,7 @@ class PrismaSession implements Session {
     }
     const schema = relative(this.project.dir, this.prisma.schemaFile)
     const diff = async (args: string[]) => {
-      const { stdout } = await execFileAsync(process.execPath, [cli, 'migrate', 'diff', ...args, '--script'], { cwd: this.project.dir, env: { ...process.env, ...projectEnv(this.project.dir) }, maxBuffer: 64 * 1024 * 1024 }).catch((error: { stderr?: string; message: string }) => {
+      const { stdout } = await execFileAsync(process.execPath, [cli, 'migrate', 'diff', ...args, '--script'], { cwd: this.project.dir, env: { ...this.ctx.projectEnv() }, maxBuffer: 64 * 1024 * 1024 }).catch((error: { stderr?: string; message: string }) => {
         const line = (error.stderr ?? error.message).split('\n').map((l) => l.trim()).find((l) => /error|P\d{4}/i.test(l)) ?? error.message.split('\n')[0]
         throw new MigError('PRISMA_DIFF', `${this.project.name}: prisma migrate diff failed: ${line}`, 'run the same `npx prisma migrate diff … --script` in the project to see its full output')
       })

@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module'
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import { parseEnv } from 'node:util'
 import type { DatabaseTarget, OpenContext, ProjectRef } from 'mig'
 
 export interface PrismaProject {
@@ -31,43 +30,18 @@ interface PrismaConfig {
 }
 
 /**
- * Run `fn` with the project's `.env` laid over process.env, then put
- * process.env back. The project's own `.env` wins over the environment (as
- * for plain-SQL projects), so in a repository of several projects one
- * exported DATABASE_URL cannot point them all at one database, and one
- * project's `.env` never leaks into the next.
- */
-export function projectEnv(dir: string): Record<string, string> {
-  const file = join(dir, '.env')
-  return existsSync(file) ? (parseEnv(readFileSync(file, 'utf8')) as Record<string, string>) : {}
-}
-
-async function withDotenv<T>(dir: string, fn: () => Promise<T>): Promise<T> {
-  const values = projectEnv(dir)
-  const saved = Object.fromEntries(Object.keys(values).map((k) => [k, process.env[k]]))
-  Object.assign(process.env, values)
-  try {
-    return await fn()
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      // process.env turns undefined into the string "undefined": remove those keys instead.
-      if (v === undefined) Reflect.deleteProperty(process.env, k)
-      else process.env[k] = v
-    }
-  }
-}
-
-/**
  * Prisma 7's `prisma.config.ts` evaluated with jiti (its `prisma/config`
  * import answered by a stand-in for defineConfig and env), else Prisma ≤ 6's
  * datasource block in `prisma/schema.prisma`.
  */
 export function readPrismaProject(project: ProjectRef, ctx: OpenContext): Promise<PrismaProject> {
-  return withDotenv(project.dir, () => read(project, ctx))
+  // prisma.config.ts reads process.env (through env() or directly): give it the project's environment.
+  return ctx.withProjectEnv(() => read(project, ctx))
 }
 
 async function read(project: ProjectRef, ctx: OpenContext): Promise<PrismaProject> {
   const { MigError } = ctx.errors
+  const env = ctx.projectEnv()
   const configFile = configNames.map((n) => join(project.dir, n)).find((f) => existsSync(f))
   let config: PrismaConfig = {}
   if (configFile) {
@@ -77,7 +51,7 @@ async function read(project: ProjectRef, ctx: OpenContext): Promise<PrismaProjec
     const standIn = {
       defineConfig: (c: unknown) => c,
       env: (name: string) => {
-        const value = process.env[name]
+        const value = env[name]
         if (value === undefined) throw new MigError('PRISMA_ENV', `${project.name}: prisma.config uses env("${name}"), which is not set`, `set ${name} in the environment or in ${join(project.dir, '.env')}`)
         return value
       },
@@ -114,7 +88,7 @@ async function read(project: ProjectRef, ctx: OpenContext): Promise<PrismaProjec
   if (!url) {
     const literal = /url\s*=\s*"([^"]+)"/.exec(block)?.[1]
     const fromEnv = /url\s*=\s*env\(\s*"([^"]+)"\s*\)/.exec(block)?.[1]
-    url = literal ?? (fromEnv ? process.env[fromEnv] : undefined)
+    url = literal ?? (fromEnv ? env[fromEnv] : undefined)
     urlBase = dirname(schemaFile)
     if (!url) {
       throw new MigError('PRISMA_URL', `${project.name}: no database URL${fromEnv ? ` (${fromEnv} is not set)` : ''}`, fromEnv ? `set ${fromEnv} in the environment or in ${join(project.dir, '.env')}` : 'set datasource.url in prisma.config.ts, or url in the schema\'s datasource block')

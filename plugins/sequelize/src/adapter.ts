@@ -6,7 +6,6 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Adapter, DatabaseTarget, Db, Migration, OpenContext, ProjectRef, RunOptions, Session } from 'mig'
 import { type ProjectConfig, type SequelizeClass, type SequelizeInstance, readProjectConfig, requireSequelize, targetOf } from './config.js'
-import { detectSequelizeProjects } from './detect.js'
 
 const templatesDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'templates')
 
@@ -15,9 +14,8 @@ const migrationFile = /^(?!.*\.d\.ts$).*\.(cjs|js|cts|ts)$/
 
 export const sequelizeAdapter: Adapter = {
   tool: 'sequelize',
-  detect: detectSequelizeProjects,
   async open(project: ProjectRef, ctx: OpenContext): Promise<Session> {
-    const config = readProjectConfig(project, ctx)
+    const config = await readProjectConfig(project, ctx)
     if (config.env.migrationStorage === 'none') {
       throw new ctx.errors.MigError('SEQUELIZE_STORAGE_NONE', `${project.name}: migrationStorage is "none", so nothing records what is applied`, 'use the default "sequelize" storage (SequelizeMeta) or "json"')
     }

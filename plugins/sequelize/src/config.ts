@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { isAbsolute, join, resolve } from 'node:path'
-import { parseEnv } from 'node:util'
 import type { DatabaseTarget, OpenContext, ProjectRef } from 'mig'
 
 /** One environment of sequelize-cli's config file: the keys the plugin reads (README.md has the table). */
@@ -41,10 +40,14 @@ const load = (file: string): unknown => {
 /**
  * sequelize-cli's view of the project: `.sequelizerc` (config and
  * migrations-path, relative to the project), the config file's environment
- * (`--env`, else NODE_ENV, else development), `use_env_variable` read from
- * the environment or the project's `.env`.
+ * (`ctx.env`), `use_env_variable` read from the project's environment, all
+ * evaluated with the project's environment (core's one `.env` rule).
  */
-export function readProjectConfig(project: ProjectRef, ctx: OpenContext): ProjectConfig {
+export function readProjectConfig(project: ProjectRef, ctx: OpenContext): Promise<ProjectConfig> {
+  return ctx.withProjectEnv(() => read(project, ctx))
+}
+
+function read(project: ProjectRef, ctx: OpenContext): ProjectConfig {
   const { MigError } = ctx.errors
   const rcFile = join(project.dir, '.sequelizerc')
   let rc: Record<string, string> = {}
@@ -69,17 +72,16 @@ export function readProjectConfig(project: ProjectRef, ctx: OpenContext): Projec
   } catch (error) {
     throw new MigError('SEQUELIZE_CONFIG', `${project.name}: ${configFile} failed to load: ${(error as Error).message.split('\n')[0]}`, 'fix the config file (sequelize-cli reads it the same way)')
   }
-  const envName = ctx.env ?? process.env.NODE_ENV ?? 'development'
+  const envName = ctx.env
   const env = all?.[envName]
   if (!env) {
     throw new MigError('SEQUELIZE_ENV', `${project.name}: ${configFile} has no environment "${envName}"`, `pass --env with one of: ${Object.keys(all ?? {}).join(', ') || '(none)'}`)
   }
   let url = rc.url ?? env.url
   if (env.use_env_variable) {
-    const dotenv = join(project.dir, '.env')
-    url = process.env[env.use_env_variable] ?? (existsSync(dotenv) ? parseEnv(readFileSync(dotenv, 'utf8'))[env.use_env_variable] : undefined)
+    url = ctx.projectEnv()[env.use_env_variable]
     if (!url) {
-      throw new MigError('SEQUELIZE_ENV_VAR', `${project.name}: use_env_variable names ${env.use_env_variable}, which is not set`, `export ${env.use_env_variable}=<database url> (or put it in ${dotenv})`)
+      throw new MigError('SEQUELIZE_ENV_VAR', `${project.name}: use_env_variable names ${env.use_env_variable}, which is not set`, `export ${env.use_env_variable}=<database url> (or put it in ${join(project.dir, '.env')})`)
     }
   }
   return { env, envName, configFile, migrationsDir: at(rc['migrations-path'], 'migrations'), url }

@@ -4,8 +4,7 @@ import { createRequire } from 'node:module'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Adapter, DatabaseTarget, Migration, OpenContext, ProjectRef, RunOptions, Session } from 'mig'
-import { dataSourceFromScripts, detectTypeormProjects } from './detect.js'
-import { projectLoader, resolveDataSourceFile } from './loader.js'
+import { dataSourceFromScripts, projectLoader, resolveDataSourceFile } from './loader.js'
 
 const templatesDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'templates')
 
@@ -43,13 +42,13 @@ const isDataSource = (v: unknown): v is DataSource => !!v && typeof v === 'objec
 
 export const typeormAdapter: Adapter = {
   tool: 'typeorm',
-  detect: detectTypeormProjects,
   async open(project: ProjectRef, ctx: OpenContext): Promise<Session> {
     const file = resolveDataSourceFile(project, ctx, dataSourceFromScripts(project.dir))
     const load = await projectLoader(project, ctx)
     let mod: Record<string, unknown>
     try {
-      mod = await load(file)
+      // The DataSource file reads process.env: give it the project's environment.
+      mod = await ctx.withProjectEnv(() => load(file))
     } catch (error) {
       if (error instanceof ctx.errors.MigError) throw error
       throw new ctx.errors.MigError('TYPEORM_DATASOURCE_LOAD', `${project.name}: ${file} failed to load: ${String((error as Error).message ?? error).split('\n')[0]}`, 'check that it runs with `typeorm -d`', { cause: error })

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { isAbsolute, join, resolve } from 'node:path'
 import type { OpenContext, ProjectRef } from 'mig'
@@ -45,6 +45,22 @@ export async function projectLoader(project: ProjectRef, ctx: OpenContext): Prom
     }
     return (await jiti.import(file)) as Record<string, unknown>
   }
+}
+
+/** `typeorm … -d <file>` / `--dataSource <file>` in a package.json script. */
+export function dataSourceFromScripts(dir: string): string | undefined {
+  const pkg = join(dir, 'package.json')
+  if (!existsSync(pkg)) return undefined
+  try {
+    const scripts = (JSON.parse(readFileSync(pkg, 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {}
+    for (const script of Object.values(scripts)) {
+      const m = /typeorm\S*\s.*?(?:-d|--dataSource|--data-source)[\s=]+(\S+)/.exec(script)
+      if (m) return resolve(dir, m[1]!)
+    }
+  } catch {
+    return undefined
+  }
+  return undefined
 }
 
 export function resolveDataSourceFile(project: ProjectRef, ctx: OpenContext, fromScripts: string | undefined): string {

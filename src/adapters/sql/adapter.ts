@@ -9,7 +9,6 @@ import { parseDatabaseUrl } from '../../db/url.js'
 import { MigError, MigrationFailure, errorMessage } from '../../output/errors.js'
 import { renderTemplate } from '../../core/templates.js'
 import { resolveUrl } from './connection.js'
-import { detectSqlProjects } from './detect.js'
 import { type SqlMigrationFile, migrationsDir, readMigrationFiles } from './files.js'
 
 export const LEDGER = 'mig_sql_migrations'
@@ -18,9 +17,8 @@ const templatesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '
 
 export const sqlAdapter: Adapter = {
   tool: 'sql',
-  detect: detectSqlProjects,
   async open(project: ProjectRef, ctx: OpenContext): Promise<Session> {
-    const target = parseDatabaseUrl(resolveUrl(project, ctx.env), project.dir)
+    const target = parseDatabaseUrl(resolveUrl(project, ctx), project.dir)
     const dir = migrationsDir(project.dir)
     const files = await readMigrationFiles(project.name, dir)
     const db = await ctx.connect(target)
