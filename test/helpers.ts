@@ -31,8 +31,9 @@ export function mig(args: string[], options: { cwd: string; env?: NodeJS.Process
 }
 
 export function migSpawnOptions(options: { cwd: string; env?: NodeJS.ProcessEnv }): SpawnOptions {
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '', ...options.env }
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '' }
   delete env.DATABASE_URL
+  Object.assign(env, options.env)
   return { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] }
 }
 

@@ -14,6 +14,7 @@ export default class Down extends MigCommand<typeof Down> {
     yes: Flags.boolean({ char: 'y', description: 'do not ask for confirmation' }),
     backup: Flags.boolean({ description: 'back up each database first (also: backup.before in mig.config)', allowNo: true }),
     'lock-timeout': MigCommand.lockTimeoutFlag,
+    'allow-shared-url': MigCommand.allowSharedUrlFlag,
   }
 
   async run(): Promise<void> {
@@ -32,6 +33,7 @@ export default class Down extends MigCommand<typeof Down> {
       selection,
       lockTimeoutMs: this.lockTimeoutMs(ws),
       backup: this.flags.backup ?? ws.config.config.backup?.before?.includes('down') ?? false,
+      allowSharedUrl: this.flags['allow-shared-url'],
       onEvent: progress((l) => this.out(l), (l) => this.note(l)),
     })
     if (this.flags.json) this.printJson(runJson(result))

@@ -12,6 +12,7 @@ export default class Up extends MigCommand<typeof Up> {
     to: Flags.string({ description: 'apply up to and including this migration id', exclusive: ['one', 'step'] }),
     backup: Flags.boolean({ description: 'back up each database first (also: backup.before in mig.config)', allowNo: true }),
     'lock-timeout': MigCommand.lockTimeoutFlag,
+    'allow-shared-url': MigCommand.allowSharedUrlFlag,
   }
 
   async run(): Promise<void> {
@@ -23,6 +24,7 @@ export default class Up extends MigCommand<typeof Up> {
       selection,
       lockTimeoutMs: this.lockTimeoutMs(ws),
       backup: this.flags.backup ?? ws.config.config.backup?.before?.includes('up') ?? false,
+      allowSharedUrl: this.flags['allow-shared-url'],
       onEvent: progress((l) => this.out(l), (l) => this.note(l)),
     })
     if (this.flags.json) this.printJson(runJson(result))

@@ -8,7 +8,7 @@ import { type Outcome, actor, ensureJournal, readJournal, recordJournal } from '
 import { type HeldLock, type LockHolder, acquireLock } from './lock/index.js'
 import { mergeQueues } from './ordering.js'
 import { backupHeld } from './backup.js'
-import { type Workspace, byDatabase, closeAll, connectTargets, openSessions, requireAdapter } from './workspace.js'
+import { type Workspace, byDatabase, closeAll, connectTargets, openSessions, refuseSharedOverrides, requireAdapter } from './workspace.js'
 
 export type Direction = 'up' | 'down'
 
@@ -40,6 +40,8 @@ export interface RunOptions {
   lockTimeoutMs: number
   /** Back up each database the run will change, after taking its lock and before the first migration. */
   backup?: boolean
+  /** Run even when one exported variable points several projects, whose .env files differ, at one database. */
+  allowSharedUrl?: boolean
   onEvent?(event: RunEvent): void
 }
 
@@ -69,6 +71,12 @@ export async function run(ws: Workspace, options: RunOptions): Promise<RunResult
   const projects = ws.projects
   for (const p of projects) requireAdapter(p)
   const sessions = await openSessions(ws, projects)
+  try {
+    refuseSharedOverrides(projects, sessions, options.allowSharedUrl ?? false)
+  } catch (error) {
+    await closeAll(sessions.values())
+    throw error
+  }
   const locks: HeldLock[] = []
   let dbs = new Map<string, Db>()
   const result: RunResult = { direction: options.direction, migrations: [], backups: [], waited: [] }

@@ -1,14 +1,16 @@
 import type { Migration, MigrationState } from '../adapter.js'
 import { installCommand } from '../config/tools.js'
 import { connectExisting } from '../db/connect.js'
-import type { Db } from '../db/types.js'
+import type { Project } from '../config/projects.js'
+import type { DatabaseTarget, Db } from '../db/types.js'
 import { MigError, errorMessage } from '../output/errors.js'
 import { redact } from '../output/redact.js'
 import { checksumFiles } from './checksum.js'
 import { type JournalEntry, appliedChecksums, latestByMigration, readJournal } from './journal.js'
 import { type LockHolder, lockDrivers } from './lock/index.js'
 import { parseTimestamp } from './ordering.js'
-import { type Workspace, closeAll, openSession } from './workspace.js'
+import { envOverrides } from './project-env.js'
+import { type Workspace, closeAll, openSession, sharedOverrides } from './workspace.js'
 
 /** Status exit code bits (DESIGN.md §5). */
 export const StatusBit = { pending: 2, drift: 4, failed: 8, locked: 16 } as const
@@ -36,6 +38,12 @@ export interface ProjectStatus {
   migrations?: MigrationStatus[]
   lock?: { holder: string; since?: string; stale: boolean }
   plugin?: { installed: false; install: string }
+  /**
+   * Exported variables that override a value in the project's `.env`
+   * (`overridden`), and those that, doing so in several projects, point them
+   * all at one database (`shared`: `up`/`down` refuse that).
+   */
+  env?: { overridden: string[]; shared?: { variable: string; projects: string[] }[] }
   error?: { code: string; message: string; hint?: string }
 }
 
@@ -52,7 +60,9 @@ export interface StatusOptions {
 }
 
 export async function status(ws: Workspace, options: StatusOptions = {}): Promise<StatusResult> {
-  const projects = await Promise.all(ws.projects.map((project) => projectStatus(ws, project, options)))
+  const targets = new Map<string, DatabaseTarget>()
+  const projects = await Promise.all(ws.projects.map((project) => projectStatus(ws, project, options, targets)))
+  noteEnv(ws.projects, projects, targets)
   let exitCode = 0
   for (const p of projects) {
     if (p.error) exitCode |= 1
@@ -64,7 +74,18 @@ export async function status(ws: Workspace, options: StatusOptions = {}): Promis
   return { projects, exitCode }
 }
 
-async function projectStatus(ws: Workspace, project: Workspace['projects'][number], options: StatusOptions): Promise<ProjectStatus> {
+/** Say where an exported variable overrides a project's `.env`, and where that points several projects at one database. */
+function noteEnv(projects: readonly Project[], statuses: ProjectStatus[], targets: ReadonlyMap<string, DatabaseTarget>): void {
+  const shared = sharedOverrides(projects, targets)
+  for (const [i, project] of projects.entries()) {
+    const overridden = envOverrides(project.dir).map((o) => o.variable)
+    if (!overridden.length) continue
+    const mine = shared.filter((s) => s.projects.includes(project.name)).map(({ variable, projects: names }) => ({ variable, projects: names }))
+    statuses[i]!.env = { overridden, ...(mine.length ? { shared: mine } : {}) }
+  }
+}
+
+async function projectStatus(ws: Workspace, project: Project, options: StatusOptions, targets: Map<string, DatabaseTarget>): Promise<ProjectStatus> {
   const base: ProjectStatus = { name: project.name, tool: project.tool, dir: project.relDir }
   if (!project.adapter) {
     const install = installCommand(project.tool)
@@ -75,6 +96,7 @@ async function projectStatus(ws: Workspace, project: Workspace['projects'][numbe
   try {
     session = await openSession(ws, project)
     base.database = { dialect: session.target.dialect, url: session.target.display }
+    targets.set(project.name, session.target)
     const migrations = await session.list()
     db = await connectExisting(session.target)
     const journal = await readJournal(db, [project.name])

@@ -5,11 +5,11 @@ import { type LoadedConfig, loadConfig } from '../config/load.js'
 import { type Project, resolveProjects } from '../config/projects.js'
 import { installCommand, knownTools } from '../config/tools.js'
 import { connect, connectExisting } from '../db/connect.js'
-import type { Db } from '../db/types.js'
+import type { DatabaseTarget, Db } from '../db/types.js'
 import { targetFrom } from '../db/url.js'
 import { MigError, MigrationFailure, usageError } from '../output/errors.js'
 import { registerUrlSecret } from '../output/redact.js'
-import { environmentName, projectEnv, withProjectEnv } from './project-env.js'
+import { envOverrides, environmentName, projectEnv, withProjectEnv } from './project-env.js'
 import { renderTemplate } from './templates.js'
 
 export interface WorkspaceOptions {
@@ -135,4 +135,45 @@ export async function connectTargets(sessions: Iterable<Session>): Promise<Map<s
     throw error
   }
   return dbs
+}
+
+/** One exported variable overriding different `.env` values of several projects, so that they all reach one database. */
+export interface SharedOverride {
+  variable: string
+  projects: string[]
+  /** The one database they reach, redacted. */
+  database: string
+}
+
+/**
+ * What the `.env` rule was once bent to prevent (one exported DATABASE_URL
+ * aiming every project of a monorepo at one database), found after the fact:
+ * projects whose `.env` files give a variable different values, all
+ * overridden by the exported one, and whose sessions now reach one database.
+ */
+export function sharedOverrides(projects: readonly Project[], targets: ReadonlyMap<string, DatabaseTarget>): SharedOverride[] {
+  const groups = new Map<string, { variable: string; target: DatabaseTarget; projects: string[]; values: Set<string> }>()
+  for (const project of projects) {
+    const target = targets.get(project.name)
+    if (!target) continue
+    for (const { variable, dotenv } of envOverrides(project.dir)) {
+      const key = `${variable}\0${target.key}`
+      const group = groups.get(key) ?? { variable, target, projects: [], values: new Set<string>() }
+      group.projects.push(project.name)
+      group.values.add(dotenv)
+      groups.set(key, group)
+    }
+  }
+  return [...groups.values()].filter((g) => g.projects.length > 1 && g.values.size > 1).map((g) => ({ variable: g.variable, projects: g.projects, database: g.target.display }))
+}
+
+/** `up`/`down` refuse to run when a shared override points several projects at one database, unless told to. */
+export function refuseSharedOverrides(projects: readonly Project[], sessions: ReadonlyMap<string, Session>, allowed: boolean): void {
+  const [shared] = sharedOverrides(projects, new Map([...sessions].map(([name, s]) => [name, s.target])))
+  if (!shared || allowed) return
+  throw new MigError(
+    'SHARED_URL',
+    `the exported ${shared.variable} overrides the different values in the .env files of ${shared.projects.join(', ')}, so they would all migrate ${shared.database}`,
+    `unset ${shared.variable} to let each project use its own .env, pass --project to pick one, or --allow-shared-url if they really share that database`,
+  )
 }

@@ -32,6 +32,7 @@ export const statusSchema = z.strictObject({
       migrations: z.array(migrationStatusSchema).optional(),
       lock: z.strictObject({ holder: z.string(), since: z.string().optional(), stale: z.boolean() }).optional(),
       plugin: z.strictObject({ installed: z.literal(false), install: z.string() }).optional(),
+      env: z.strictObject({ overridden: z.array(z.string()), shared: z.array(z.strictObject({ variable: z.string(), projects: z.array(z.string()) })).optional() }).optional(),
       error: error.optional(),
     }),
   ),

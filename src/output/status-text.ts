@@ -30,6 +30,16 @@ export function renderStatus(projects: ProjectStatus[], detected: boolean, w: St
     if (p.plugin) lines.push(`  install the plugin to see it: ${p.plugin.install}`)
     if (lines.length) w.out(`\n${p.name} (${p.dir})\n${lines.join('\n')}`)
   }
+  const said = new Set<string>()
+  for (const p of projects) {
+    for (const variable of p.env?.overridden ?? []) w.note(`Note: ${p.name}: the exported ${variable} overrides the one in ${p.dir}/.env`)
+    for (const s of p.env?.shared ?? []) {
+      const key = `${s.variable}\0${s.projects.join(',')}`
+      if (said.has(key)) continue
+      said.add(key)
+      w.note(`Warning: the exported ${s.variable} points ${s.projects.join(', ')} at one database (${p.database?.url ?? '?'}) although their .env files differ; \`mig up\`/\`mig down\` refuse this without --allow-shared-url`)
+    }
+  }
   for (const p of projects) {
     if (!p.error) continue
     // Adapters' messages usually name the project already.

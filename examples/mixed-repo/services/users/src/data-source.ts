@@ -4,7 +4,8 @@ import { Profile } from './entity/Profile'
 
 export const AppDataSource = new DataSource({
   type: 'better-sqlite3',
-  database: 'users.sqlite',
+  // From the service's .env, as the app itself reads it.
+  database: process.env.USERS_DATABASE,
   entities: [Profile],
   migrations: ['src/migrations/*.ts'],
 })
