@@ -20,6 +20,20 @@ export const knexAdapter: Adapter = {
   },
 }
 
+/**
+ * node-sqlite3 (knex's `sqlite3` client) fails at once on a file another
+ * process is writing; better-sqlite3 waits 5 s by default. Wait as core's own
+ * connections do, keeping the user's own afterCreate.
+ */
+function busyTimeout(config: LoadedKnexfile['config']): { afterCreate?: (conn: unknown, done: (error?: unknown) => void) => void } {
+  if (config.client !== 'sqlite3') return {}
+  const own = (config.pool as { afterCreate?: (conn: unknown, done: (error?: unknown) => void) => void } | undefined)?.afterCreate
+  return {
+    afterCreate: (conn, done) =>
+      (conn as { run(sql: string, cb: (error: unknown) => void): void }).run('PRAGMA busy_timeout = 10000', (error) => (error || !own ? done(error ?? undefined) : own(conn, done))),
+  }
+}
+
 interface Row {
   id: number
   name: string
@@ -63,7 +77,7 @@ class KnexSession implements Session {
     if (!this.instance) {
       const { knex } = requireKnex(this.project, this.ctx)
       const sqlite = this.target.dialect === 'sqlite' ? { useNullAsDefault: this.loaded.config.useNullAsDefault ?? true } : {}
-      this.instance = knex({ ...this.loaded.config, connection: this.connection, pool: { min: 0, max: 1 }, ...sqlite })
+      this.instance = knex({ ...this.loaded.config, connection: this.connection, pool: { min: 0, max: 1, ...busyTimeout(this.loaded.config) }, ...sqlite })
     }
     return this.instance
   }
