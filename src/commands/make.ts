@@ -7,12 +7,13 @@ import { usageError } from '../output/errors.js'
 
 export default class Make extends MigCommand<typeof Make> {
   static override summary = "Write a new migration in the project's tool format"
-  static override examples = ['<%= config.bin %> make add_phone --project billing', '<%= config.bin %> make create_orders --template create-table']
+  static override examples = ['<%= config.bin %> make add_phone --project billing', '<%= config.bin %> make create_orders --template create-table --table orders']
   static override args = {
     name: Args.string({ description: 'what the migration does, e.g. add_phone', required: true }),
   }
   static override flags = {
     template: Flags.string({ char: 't', description: 'template pattern (blank, create-table, add-column, …)', default: 'blank' }),
+    table: Flags.string({ description: 'the table the template acts on (create-table, …)' }),
     'from-schema': Flags.boolean({ description: 'Prisma: fill migration.sql and down.sql from the schema with `prisma migrate diff`' }),
   }
 
@@ -30,7 +31,8 @@ export default class Make extends MigCommand<typeof Make> {
     const session = await openSession(ws, project)
     let files: string[]
     try {
-      files = await session.create(name, this.flags.template, { name, ...(this.flags['from-schema'] ? { fromSchema: true } : {}) })
+      const { table } = this.flags
+      files = await session.create(name, this.flags.template, { name, ...(table ? { table } : {}), ...(this.flags['from-schema'] ? { fromSchema: true } : {}) })
     } finally {
       await session.close()
     }

@@ -17,9 +17,14 @@ writeFileSync(join(projectDir, '.mig', 'templates', 'knex', 'create-table.cjs.tx
 const request = (name: string) => ({ tool: 'knex', projectDir, builtIn, name, file: `${name}.cjs.txt`, vars: { name: 'add_phone' } })
 
 describe('migration templates', () => {
-  it("renders {{key}} from vars, a missing one as empty; the project's own copy wins over the built-in one", () => {
-    expect(renderTemplate(request('blank'))).toBe('// add_phone by \n')
+  it("renders {{key}} from vars; the project's own copy wins over the built-in one", () => {
+    expect(renderTemplate({ ...request('blank'), vars: { name: 'add_phone', author: 'ada' } })).toBe('// add_phone by ada\n')
     expect(renderTemplate(request('create-table'))).toBe('our own add_phone\n')
+  })
+
+  it('a placeholder without a value fails loudly, naming the flag, rather than writing an empty name into the file', () => {
+    expect(() => renderTemplate(request('blank'))).toThrow(expect.objectContaining({ code: 'TEMPLATE_VAR', exit: 2, message: 'the knex template "blank" needs --author' }))
+    expect(() => renderTemplate({ ...request('blank'), vars: { name: 'add_phone', author: '' } })).toThrow(/needs --author/)
   })
 
   it('an unknown template is a MigError naming the built-in ones and where an own copy would go', () => {

@@ -108,6 +108,12 @@ describe('knexfile and migration variants', () => {
     const unknown = await mig(['make', 'add_index', '--template', 'add-index'], { cwd: root, env })
     expect(unknown.code).toBe(1)
     expect(unknown.stderr).toBe('Error: no knex template "add-index"\nHint: use one of: blank, create-table (or add add-index.ts.txt in .mig/templates/knex/)\n')
+    const noTable = await mig(['make', 'create_orders', '-t', 'create-table'], { cwd: root, env })
+    expect(noTable.code).toBe(2)
+    expect(noTable.stderr).toBe('Error: the knex template "create-table" needs --table\nHint: e.g. mig make create_orders --template create-table --table <table>\n')
+    const orders = await mig(['make', 'create_orders', '-t', 'create-table', '--table', 'orders', '--json'], { cwd: root, env })
+    expect(orders.code, orders.stderr).toBe(0)
+    expect(readFileSync(json<{ files: string[] }>(orders).files[0]!, 'utf8')).toContain("createTable('orders'")
   })
 
   it('custom tableName and a failing migration leaves knex_migrations and the lock untouched', async () => {
