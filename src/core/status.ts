@@ -105,6 +105,7 @@ async function projectStatus(ws: Workspace, project: Project, options: StatusOpt
     return { ...base, summary: summarize(rows), migrations: rows, ...(holder ? { lock: lockInfo(holder) } : {}) }
   } catch (error) {
     const e = error instanceof MigError ? error : undefined
+    if (!base.database && e?.database) base.database = e.database
     return { ...base, error: { code: e?.code ?? 'STATUS_FAILED', message: redact(errorMessage(error)), ...(e?.hint ? { hint: e.hint } : {}) } }
   } finally {
     await closeAll([...(session ? [session] : []), ...(db ? [db] : [])])

@@ -11,14 +11,17 @@ export class MigError extends Error {
   readonly exit: number
   /** Further lines, e.g. every problem found in a config file. */
   readonly details: string[]
+  /** The database it concerns, when known (a connection failure): status still shows it. */
+  readonly database: { dialect: string; url: string } | undefined
 
-  constructor(code: string, message: string, hint?: string, options: { exit?: number; cause?: unknown; details?: string[] } = {}) {
+  constructor(code: string, message: string, hint?: string, options: { exit?: number; cause?: unknown; details?: string[]; database?: { dialect: string; url: string } } = {}) {
     super(message, { cause: options.cause })
     this.name = 'MigError'
     this.code = code
     this.hint = hint
     this.exit = options.exit ?? ExitCode.error
     this.details = options.details ?? []
+    this.database = options.database
   }
 }
 
