@@ -91,13 +91,8 @@ class SequelizeSession implements Session {
   private instance(): { Sequelize: SequelizeClass; instance: SequelizeInstance } {
     if (!this.sequelize) {
       const Sequelize = requireSequelize(this.project, this.ctx)
-      const { url: _url, use_env_variable: _var, ...rest } = this.config.env
-      const options = {
-        ...rest,
-        ...(this.target.dialect === 'sqlite' ? { storage: this.target.file } : {}),
-        logging: (sql: string) => this.log?.(sql.replace(/^Executing \([^)]*\): /, '')),
-      }
-      const instance = this.config.url && this.target.dialect !== 'sqlite' ? new Sequelize(this.config.url, options) : new Sequelize(options)
+      // The options sequelize-cli builds (the URL already merged in), so both open the same database the same way.
+      const instance = new Sequelize({ ...this.config.env, logging: (sql: string) => this.log?.(sql.replace(/^Executing \([^)]*\): /, '')) })
       this.sequelize = { Sequelize, instance }
     }
     return this.sequelize
