@@ -4,8 +4,8 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Dialect } from '../../../src/db/types.js'
 import { availableDialects, createTestDatabase } from '../../../src/testing/index.js'
-import { json, linkNodeModules, mig, tempDir, withPlugins } from '../../../test/helpers.js'
-import { createTable, migrateStatus, writeMigration } from './helpers.js'
+import { hasStack, json, linkNodeModules, mig, tempDir, withPlugins } from '../../../test/helpers.js'
+import { createTable, migrateStatus, sequelizeCli, writeMigration } from './helpers.js'
 
 /** A test database as a sequelize config names it. */
 interface Connection {
@@ -133,6 +133,31 @@ describe('sequelize config shapes: mig builds its connection as sequelize-cli do
       await agree(names.length - 1)
     } finally {
       await database.drop()
+      rmSync(root, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('sequelize config shapes mig refuses, as sequelize-cli does', () => {
+  it.each([
+    ['use_env_variable naming an unset variable', { use_env_variable: 'MIG_SHAPES_UNSET_URL' }, /use_env_variable names MIG_SHAPES_UNSET_URL, which is not set/],
+    ['a URL without a database path', { url: `postgres://app:${password}@127.0.0.1:5432` }, /the database URL in "url" of environment "test" could not be parsed/],
+    ['a relative sqlite: URL, which sequelize-cli cannot parse', { url: 'sqlite:dev.sqlite' }, /could not be parsed/],
+  ])('%s', async (_name, options, message) => {
+    const env = await withPlugins('sequelize')
+    const root = tempDir()
+    try {
+      const dir = join(root, 'app')
+      linkNodeModules(dir)
+      write(join(dir, 'config/config.json'), json2(both(options)))
+      writeMigration(join(dir, 'migrations'), createTable(names[0]!, 'a'))
+      const r = await mig(['up'], { cwd: root, env })
+      expect(r.code).toBe(1)
+      expect(r.stderr).toMatch(message)
+      expect(hasStack(r.stderr)).toBe(false)
+      expect(r.stdout + r.stderr).not.toContain(password)
+      await expect(sequelizeCli(dir, ['db:migrate:status'])).rejects.toThrow(/Error parsing url/)
+    } finally {
       rmSync(root, { recursive: true, force: true })
     }
   })
