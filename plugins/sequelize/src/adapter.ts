@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
-import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
@@ -20,6 +20,8 @@ export const sequelizeAdapter: Adapter = {
       throw new ctx.errors.MigError('SEQUELIZE_STORAGE_NONE', `${project.name}: migrationStorage is "none", so nothing records what is applied`, 'use the default "sequelize" storage (SequelizeMeta) or "json"')
     }
     const target = targetOf(project, config, ctx)
+    // Sequelize creates the SQLite storage's folder when it connects, so sequelize-cli works on a fresh checkout; so must mig.
+    if (target.file) mkdirSync(dirname(target.file), { recursive: true })
     return new SequelizeSession(project, ctx, config, target, await ctx.connect(target))
   },
 }
@@ -91,13 +93,8 @@ class SequelizeSession implements Session {
   private instance(): { Sequelize: SequelizeClass; instance: SequelizeInstance } {
     if (!this.sequelize) {
       const Sequelize = requireSequelize(this.project, this.ctx)
-      const { url: _url, use_env_variable: _var, ...rest } = this.config.env
-      const options = {
-        ...rest,
-        ...(this.target.dialect === 'sqlite' ? { storage: this.target.file } : {}),
-        logging: (sql: string) => this.log?.(sql.replace(/^Executing \([^)]*\): /, '')),
-      }
-      const instance = this.config.url && this.target.dialect !== 'sqlite' ? new Sequelize(this.config.url, options) : new Sequelize(options)
+      // The options sequelize-cli builds (the URL already merged in), so both open the same database the same way.
+      const instance = new Sequelize({ ...this.config.env, logging: (sql: string) => this.log?.(sql.replace(/^Executing \([^)]*\): /, '')) })
       this.sequelize = { Sequelize, instance }
     }
     return this.sequelize

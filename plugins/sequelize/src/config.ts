@@ -1,9 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { isAbsolute, join, resolve } from 'node:path'
+import { join, resolve } from 'node:path'
+import { promisify } from 'node:util'
 import type { DatabaseTarget, OpenContext, ProjectRef } from 'mig'
 
-/** One environment of sequelize-cli's config file: the keys the plugin reads (README.md has the table). */
+/**
+ * One environment of sequelize-cli's config, as sequelize-cli resolves it:
+ * the keys the plugin reads (README.md has the table), with a `url` or
+ * `use_env_variable` already parsed and merged in. Everything here is
+ * passed to `new Sequelize(options)`, as sequelize-cli passes it.
+ */
 export interface SequelizeEnv {
   dialect?: string
   url?: string
@@ -12,7 +18,7 @@ export interface SequelizeEnv {
   password?: string | null
   database?: string
   host?: string
-  port?: number | string
+  port?: number | string | null
   storage?: string
   migrationStorage?: 'sequelize' | 'json' | 'none'
   migrationStoragePath?: string
@@ -23,87 +29,160 @@ export interface SequelizeEnv {
 }
 
 export interface ProjectConfig {
+  /** The Sequelize options; SQLite `storage` and `migrationStoragePath` made absolute against the project, where sequelize-cli's cwd puts them. */
   env: SequelizeEnv
   envName: string
-  configFile: string
   migrationsDir: string
-  /** The connection URL (with password), when the config gives one. */
-  url: string | undefined
 }
 
 const load = (file: string): unknown => {
   if (file.endsWith('.json')) return JSON.parse(readFileSync(file, 'utf8'))
-  const mod = createRequire(file)(file) as { default?: unknown; __esModule?: boolean }
-  return mod && mod.__esModule && 'default' in mod ? mod.default : mod
+  const require = createRequire(file)
+  // A config.js that reads process.env at load time must see this project's environment, not a cached earlier one.
+  Reflect.deleteProperty(require.cache, file)
+  const mod = require(file) as { default?: unknown; __esModule?: boolean; [Symbol.toStringTag]?: string }
+  return mod && (mod.__esModule || mod[Symbol.toStringTag] === 'Module') && 'default' in mod ? mod.default : mod
+}
+
+/** Run `fn` in the project folder: sequelize-cli runs there, and .sequelizerc and config.js files resolve paths against process.cwd(). */
+function inProject<T>(dir: string, fn: () => T): T {
+  const cwd = process.cwd()
+  process.chdir(dir)
+  try {
+    return fn()
+  } finally {
+    process.chdir(cwd)
+  }
 }
 
 /**
- * sequelize-cli's view of the project: `.sequelizerc` (config and
- * migrations-path, relative to the project), the config file's environment
- * (`ctx.env`), `use_env_variable` read from the project's environment, all
- * evaluated with the project's environment (core's one `.env` rule).
+ * sequelize-cli's view of the project (lib/helpers/config-helper.js,
+ * lib/core/yargs.js): `.sequelizerc` (`config`, `migrations-path`, `url`),
+ * the config file's environment (`ctx.env`), `url` or `use_env_variable`
+ * parsed and merged over it, all evaluated with the project's environment
+ * (core's one `.env` rule).
  */
 export function readProjectConfig(project: ProjectRef, ctx: OpenContext): Promise<ProjectConfig> {
   return ctx.withProjectEnv(() => read(project, ctx))
 }
 
-function read(project: ProjectRef, ctx: OpenContext): ProjectConfig {
+async function read(project: ProjectRef, ctx: OpenContext): Promise<ProjectConfig> {
   const { MigError } = ctx.errors
   const rcFile = join(project.dir, '.sequelizerc')
-  let rc: Record<string, string> = {}
-  const cwd = process.cwd()
+  let rc: Record<string, unknown> = {}
   try {
-    // sequelize-cli runs in the project folder, and .sequelizerc files resolve paths against process.cwd().
-    process.chdir(project.dir)
-    if (existsSync(rcFile)) rc = load(rcFile) as Record<string, string>
+    if (existsSync(rcFile)) rc = inProject(project.dir, () => JSON.parse(JSON.stringify(load(rcFile))) as Record<string, unknown>)
   } catch (error) {
     throw new MigError('SEQUELIZERC', `${project.name}: .sequelizerc failed to load: ${(error as Error).message.split('\n')[0]}`, `run \`node ${rcFile}\` to see the full error`)
-  } finally {
-    process.chdir(cwd)
   }
-  const at = (p: string | undefined, fallback: string) => (p ? (isAbsolute(p) ? p : resolve(project.dir, p)) : join(project.dir, fallback))
-  const configFile = [at(rc.config, 'config/config.json'), join(project.dir, 'config/config.js'), join(project.dir, 'config/config.cjs')].find((f) => existsSync(f))
-  if (!configFile) {
-    throw new MigError('SEQUELIZE_CONFIG', `${project.name}: no sequelize config (${rc.config ?? 'config/config.json'})`, 'run `npx sequelize-cli init:config`, or point .sequelizerc "config" at it')
-  }
-  let all: Record<string, SequelizeEnv>
-  try {
-    all = load(configFile) as Record<string, SequelizeEnv>
-  } catch (error) {
-    throw new MigError('SEQUELIZE_CONFIG', `${project.name}: ${configFile} failed to load: ${(error as Error).message.split('\n')[0]}`, 'fix the config file (sequelize-cli reads it the same way)')
-  }
+  // yargs, which reads .sequelizerc for sequelize-cli, takes both spellings of an option.
+  const option = (...keys: string[]) => keys.map((k) => rc[k]).find((v): v is string => typeof v === 'string' && v !== '')
+  const rcConfig = option('config')
+  const rcUrl = option('url')
+  const migrationsDir = resolve(project.dir, option('migrations-path', 'migrationsPath') ?? 'migrations')
+
+  // With a url in .sequelizerc, sequelize-cli reads no config file at all.
+  let all: unknown = rcUrl ? parseDbUrl(rcUrl, `.sequelizerc "url"`, project, ctx) : await readConfigFile(project, ctx, rcConfig)
   const envName = ctx.env
-  const env = all?.[envName]
-  if (!env) {
-    throw new MigError('SEQUELIZE_ENV', `${project.name}: ${configFile} has no environment "${envName}"`, `pass --env with one of: ${Object.keys(all ?? {}).join(', ') || '(none)'}`)
+  const named = (all as Record<string, unknown>)[envName]
+  // Like sequelize-cli, a file without the environment is itself the options, if it looks like them.
+  const flat = ['dialect', 'url', 'use_env_variable', 'storage', 'host', 'database'].some((k) => k in (all as object))
+  if (named && typeof named === 'object') all = named
+  else if (!flat) {
+    throw new MigError('SEQUELIZE_ENV', `${project.name}: the sequelize config has no environment "${envName}"`, `pass --env with one of: ${Object.keys(all as object).join(', ') || '(none)'}`)
   }
-  let url = rc.url ?? env.url
-  if (env.use_env_variable) {
-    url = ctx.projectEnv()[env.use_env_variable]
+  let env = { ...(all as SequelizeEnv) }
+  if (env.url) {
+    env = { ...env, ...parseDbUrl(env.url, `"url" of environment "${envName}"`, project, ctx) }
+  } else if (env.use_env_variable) {
+    const url = ctx.projectEnv()[env.use_env_variable]
     if (!url) {
       throw new MigError('SEQUELIZE_ENV_VAR', `${project.name}: use_env_variable names ${env.use_env_variable}, which is not set`, `export ${env.use_env_variable}=<database url> (or put it in ${join(project.dir, '.env')})`)
     }
+    env = { ...env, ...parseDbUrl(url, env.use_env_variable, project, ctx) }
   }
-  return { env, envName, configFile, migrationsDir: at(rc['migrations-path'], 'migrations'), url }
+  // sequelize-cli hands relative paths to sqlite3 and umzug, which resolve them against its cwd, the project folder.
+  if (env.dialect === 'sqlite' && typeof env.storage === 'string' && env.storage && !env.storage.startsWith(':memory')) env.storage = resolve(project.dir, env.storage)
+  if (typeof env.migrationStoragePath === 'string') env.migrationStoragePath = resolve(project.dir, env.migrationStoragePath)
+  return { env, envName, migrationsDir }
+}
+
+/** config/config.js, else config/config.json, or .sequelizerc's `config`; a function or a promise is resolved, as sequelize-cli does. */
+async function readConfigFile(project: ProjectRef, ctx: OpenContext, rcConfig: string | undefined): Promise<object> {
+  const { MigError } = ctx.errors
+  const candidates = rcConfig ? [resolve(project.dir, rcConfig)] : ['config.js', 'config.json', 'config.cjs'].map((f) => join(project.dir, 'config', f))
+  const file = candidates.find((f) => existsSync(f))
+  if (!file) {
+    throw new MigError('SEQUELIZE_CONFIG', `${project.name}: no sequelize config (${rcConfig ?? 'config/config.json'})`, 'run `npx sequelize-cli init:config`, or point .sequelizerc "config" at it')
+  }
+  const failed = (error: unknown) =>
+    new MigError('SEQUELIZE_CONFIG', `${project.name}: ${file} failed to load: ${(error as Error).message.split('\n')[0]}`, 'fix the config file (sequelize-cli reads it the same way)', { cause: error })
+  let config: unknown
+  try {
+    config = await inProject(project.dir, () => {
+      const loaded = load(file)
+      if (typeof loaded !== 'function') return loaded
+      return loaded.length === 1 ? promisify(loaded as (cb: (error: unknown, value: unknown) => void) => void)() : (loaded as () => unknown)()
+    })
+  } catch (error) {
+    throw failed(error)
+  }
+  if (!config || typeof config !== 'object') throw failed(new Error('the config must be an object, or a function or promise giving one'))
+  return config
+}
+
+/**
+ * sequelize-cli's `parseDbUrl` (over `urlStringToConfigHash`): the URL's
+ * parts as options, the scheme as the dialect, SQLite's storage from the
+ * path (always absolute: `sqlite:/abs/file.db`). WHATWG URL stands in for
+ * the deprecated url.parse, giving the same parts; `source` names where the
+ * URL came from, since the URL itself may hold a password.
+ */
+function parseDbUrl(url: string, source: string, project: ProjectRef, ctx: OpenContext): SequelizeEnv {
+  const fail = () =>
+    new ctx.errors.MigError('SEQUELIZE_URL', `${project.name}: the database URL in ${source} could not be parsed`, 'sequelize-cli reads dialect://user:password@host:port/database, or sqlite:/absolute/path.db')
+  let parts: URL
+  try {
+    parts = new URL(url)
+  } catch {
+    throw fail()
+  }
+  const protocol = parts.protocol.replace(/:$/, '')
+  // url.parse gives no path for `sqlite:file.db` or `postgres://host`, and sequelize-cli fails on it.
+  if (!parts.pathname.startsWith('/') && !(protocol === 'sqlite' && parts.pathname.startsWith(':memory'))) throw fail()
+  const database = parts.pathname.replace(/^\//, '')
+  const hash: SequelizeEnv = { database, host: parts.hostname, port: parts.port || null, protocol, ssl: parts.search.includes('ssl=true'), dialect: protocol }
+  const auth = /^[a-z][\w+.-]*:\/\/([^/?#]*)@/i.exec(url)?.[1]
+  if (auth !== undefined) {
+    let decoded: string
+    try {
+      decoded = decodeURIComponent(auth)
+    } catch {
+      throw fail()
+    }
+    const [username, ...password] = decoded.split(':')
+    hash.username = username
+    if (password.length > 0) hash.password = password.join(':')
+  }
+  if (protocol === 'sqlite' && !database.startsWith(':memory')) hash.storage = `/${database}`
+  return hash
 }
 
 const dialects: Record<string, DatabaseTarget['dialect']> = { postgres: 'postgres', postgresql: 'postgres', mysql: 'mysql', mariadb: 'mysql', sqlite: 'sqlite' }
 
-/** The database for core: from the URL, or from dialect, host, port, username, password, database (SQLite: storage, relative to the project). */
+/** The database for core, from the options sequelize-cli would give Sequelize. */
 export function targetOf(project: ProjectRef, config: ProjectConfig, ctx: OpenContext): DatabaseTarget {
   const { MigError } = ctx.errors
-  const scheme = config.url ? /^([a-z]+):/.exec(config.url)?.[1] : undefined
-  const dialect = dialects[config.env.dialect ?? scheme ?? '']
+  const e = config.env
+  const dialect = dialects[e.dialect ?? '']
   if (!dialect) {
-    throw new MigError('SEQUELIZE_DIALECT', `${project.name}: dialect "${config.env.dialect ?? scheme ?? '(none)'}" is not supported by mig`, 'mig supports postgres, mysql, mariadb and sqlite')
+    throw new MigError('SEQUELIZE_DIALECT', `${project.name}: dialect "${e.dialect ?? '(none)'}" is not supported by mig`, 'mig supports postgres, mysql, mariadb and sqlite')
   }
   if (dialect === 'sqlite') {
-    const storage = config.url ? config.url.replace(/^sqlite:(\/\/)?/, '') : config.env.storage
-    if (!storage || storage === ':memory:') throw new MigError('SEQUELIZE_STORAGE', `${project.name}: the SQLite config names no storage file`, 'set "storage" to a file path')
-    return ctx.target(`sqlite:${storage}`, project.dir)
+    if (!e.storage || e.storage.startsWith(':memory')) throw new MigError('SEQUELIZE_STORAGE', `${project.name}: the SQLite config names no storage file`, 'set "storage" to a file path')
+    return ctx.target(`sqlite:${e.storage}`, project.dir)
   }
-  const e = config.env
-  return ctx.target(config.url ?? { dialect, host: e.host, port: e.port, user: e.username, password: e.password, database: e.database }, project.dir)
+  return ctx.target({ dialect, host: e.host || undefined, port: e.port ?? undefined, user: e.username, password: e.password, database: e.database }, project.dir)
 }
 
 /** The user's own sequelize, from the project. */

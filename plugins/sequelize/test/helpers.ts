@@ -49,11 +49,12 @@ export interface SequelizeStatus {
   down: string[]
 }
 
-/** The real sequelize-cli, `db:migrate:status`, parsed: the oracle. */
-export async function migrateStatus(dir: string): Promise<SequelizeStatus> {
-  const out = await sequelizeCli(dir, ['db:migrate:status'])
+/** The real sequelize-cli, `db:migrate:status`, parsed: the oracle. `env` is exported to it (sequelize-cli reads no `.env`). */
+export async function migrateStatus(dir: string, env?: NodeJS.ProcessEnv): Promise<SequelizeStatus> {
+  const out = await sequelizeCli(dir, ['db:migrate:status'], env)
   const pick = (state: string) => out.split('\n').map((l) => l.trim()).filter((l) => l.startsWith(`${state} `)).map((l) => l.slice(state.length).trim())
   return { up: pick('up'), down: pick('down') }
 }
 
-export const sequelizeCli = (dir: string, args: string[]): Promise<string> => nodeCli(join(repoRoot, 'node_modules/sequelize-cli/lib/sequelize'), args, { cwd: dir })
+export const sequelizeCli = (dir: string, args: string[], env?: NodeJS.ProcessEnv): Promise<string> =>
+  nodeCli(join(repoRoot, 'node_modules/sequelize-cli/lib/sequelize'), args, { cwd: dir, ...(env ? { env } : {}) })
