@@ -39,11 +39,11 @@ const busyHolder: LockHolder = { who: 'a run writing to the file (SQLite reports
  * is a held lock, and acquireLock's own loop honours lock.timeoutSeconds.
  */
 async function briefly<T>(db: Db, fn: () => Promise<T>): Promise<T> {
-  await db.run('PRAGMA busy_timeout = 250')
+  await db.query('PRAGMA busy_timeout = 250')
   try {
     return await fn()
   } finally {
-    await db.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`)
+    await db.query(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`)
   }
 }
 
