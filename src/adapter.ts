@@ -40,6 +40,8 @@ export interface OpenContext {
   withProjectEnv<T>(fn: () => T | Promise<T>): Promise<T>
   /** Non-fatal notices, shown to the user on stderr. */
   warn(message: string): void
+  /** Advice worth giving once per project and `key`, not on every run: shown, then remembered in the repository's `.mig/`. */
+  warnOnce(key: string, message: string): void
   /**
    * A connection through core's own drivers (SQLite connections are shared
    * with core's). Reading a ledger with it lets `list()` answer without

@@ -10,6 +10,7 @@ import { targetFrom } from '../db/url.js'
 import { MigError, MigrationFailure, usageError } from '../output/errors.js'
 import { registerUrlSecret } from '../output/redact.js'
 import { envOverrides, environmentName, projectEnv, withProjectEnv } from './project-env.js'
+import { noticeOnce } from './notices.js'
 import { renderTemplate } from './templates.js'
 
 export interface WorkspaceOptions {
@@ -87,6 +88,7 @@ export function openContext(project: ProjectRef, ws: Pick<Workspace, 'root' | 'e
     projectEnv: () => projectEnv(project.dir),
     withProjectEnv: (fn) => withProjectEnv(project.dir, fn),
     warn: ws.warn,
+    warnOnce: (key, message) => noticeOnce(ws.root, `${project.name}:${key}`, message, ws.warn),
     connect: ws.readOnly ? connectExisting : connect,
     target: targetFrom,
     errors: { MigError, MigrationFailure },

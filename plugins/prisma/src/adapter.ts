@@ -100,7 +100,6 @@ function timeOf(value: unknown): string | undefined {
  */
 class PrismaSession implements Session {
   private readonly table: string
-  private warned = false
 
   constructor(
     private readonly project: ProjectRef,
@@ -245,20 +244,20 @@ class PrismaSession implements Session {
    * mig keeps its journal (and on SQLite its lock row) in the app database.
    * `prisma migrate dev` diffs the whole database against the migrations and
    * would call those tables drift and ask to reset the database, all data
-   * lost, unless prisma.config declares them external tables. Say so once a
-   * run, with the lines to add, until it does. (On PostgreSQL with
+   * lost, unless prisma.config declares them external tables. Say so once
+   * per project, with the lines to add (it is advice, not an error: repeating
+   * it on every run buries the output that matters). (On PostgreSQL with
    * `?schema=` other than public, Prisma diffs only that schema and mig's
    * tables stay in public.)
    */
   private warnMigrateDev(): void {
-    if (this.warned) return
-    this.warned = true
     if (this.target.dialect === 'postgres' && this.prisma.pgSchema && this.prisma.pgSchema !== 'public') return
     const ours = this.target.dialect === 'sqlite' ? ['mig_journal', 'mig_lock'] : ['mig_journal']
     const declared = (t: string) => this.prisma.externalTables.some((e) => e === t || e.endsWith(`.${t}`))
     if (ours.every(declared)) return
     const names = ours.map((t) => `'${this.target.dialect === 'postgres' ? `public.${t}` : t}'`).join(', ')
-    this.ctx.warn(
+    this.ctx.warnOnce(
+      'prisma-external-tables',
       `${this.project.name}: \`prisma migrate dev\` will see ${ours.join(' and ')} as drift and ask to reset the database; ` +
         `declare them external in ${this.prisma.configFile ? basename(this.prisma.configFile) : 'prisma.config.ts'}: experimental: { externalTables: true }, tables: { external: [${names}] }`,
     )

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { join, resolve } from 'node:path'
+import { isAbsolute, join, relative, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import type { DatabaseTarget, OpenContext, ProjectRef } from 'mig'
 
@@ -180,7 +180,9 @@ export function targetOf(project: ProjectRef, config: ProjectConfig, ctx: OpenCo
   }
   if (dialect === 'sqlite') {
     if (!e.storage || e.storage.startsWith(':memory')) throw new MigError('SEQUELIZE_STORAGE', `${project.name}: the SQLite config names no storage file`, 'set "storage" to a file path')
-    return ctx.target(`sqlite:${e.storage}`, project.dir)
+    // Shown relative to the project when it is inside it, as the other tools' SQLite files are.
+    const inside = relative(project.dir, e.storage)
+    return ctx.target(`sqlite:${inside && !inside.startsWith('..') && !isAbsolute(inside) ? `./${inside}` : e.storage}`, project.dir)
   }
   return ctx.target({ dialect, host: e.host || undefined, port: e.port ?? undefined, user: e.username, password: e.password, database: e.database }, project.dir)
 }
