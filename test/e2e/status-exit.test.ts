@@ -41,6 +41,8 @@ const cases: Case[] = [
   { name: 'unknown project', setup: (r) => (pending(r), ['status', '--project', 'nope']), exit: 1, error: /^Error: unknown project "nope"$/, hint: /known projects: app/, jsonCode: 'PROJECT_UNKNOWN' },
   { name: 'unknown flag', setup: (r) => (pending(r), ['status', '--bogus']), exit: 1, error: /^Error: Nonexistent flag: --bogus$/, hint: /mig status --help/, jsonCode: 'USAGE' },
   { name: 'flag without its value', setup: (r) => (pending(r), ['status', '--project']), exit: 1, error: /^Error: Flag --project expects a value$/, hint: /mig status --help/, jsonCode: 'USAGE' },
+  // oclif alone would call this an unknown command "status:extra", exit 2.
+  { name: 'unexpected argument', setup: (r) => (pending(r), ['status', 'extra']), exit: 1, error: /^Error: Unexpected argument: extra$/, hint: /mig status --help/, jsonCode: 'USAGE' },
   { name: '--cwd not a directory', setup: () => ['status', '--cwd', '/nonexistent/dir'], exit: 1, error: /is not a directory/, hint: /repository root/, jsonCode: 'CWD_MISSING' },
   { name: '--config naming no file', setup: (r) => (pending(r), ['status', '--config', 'other.json']), exit: 1, error: /other\.json does not exist/, hint: /--config/, jsonCode: 'CONFIG_NOT_FOUND' },
   { name: 'config is not JSON', setup: (r) => (pending(r), config(r, '{ "projects": [ '), ['status']), exit: 1, error: /mig\.config\.json is not valid JSON/, hint: /./, jsonCode: 'CONFIG_JSON' },
@@ -150,6 +152,9 @@ describe('status exit codes: 1 whenever mig cannot answer, 2/4/8/16 only for wha
     const bogus = await mig(['up', '--bogus'], { cwd: root, env: isolated })
     expect(bogus.code).toBe(2)
     expectOneLineError(bogus, /^Error: Nonexistent flag: --bogus$/, /mig up --help/)
+    const extra = await mig(['up', 'extra'], { cwd: root, env: isolated })
+    expect(extra.code).toBe(2)
+    expectOneLineError(extra, /^Error: Unexpected argument: extra$/, /mig up --help/)
     const unknown = await mig(['down', '--project', 'nope', '--json'], { cwd: root, env: isolated })
     expect(unknown.code).toBe(2)
     expect(JSON.parse(unknown.stdout)).toMatchObject({ error: { code: 'PROJECT_UNKNOWN' }, exitCode: 2 })
