@@ -12,8 +12,8 @@ export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(type
 
 /**
  * Every mig command: the shared flags, one JSON envelope, and one path from
- * errors to exit codes (MigError → its code; flag mistakes → 2; anything else
- * → 1 with no stack trace unless --debug). All output is redacted.
+ * errors to exit codes (MigError → its code; flag mistakes → `usageExit`;
+ * anything else → 1 with no stack trace unless --debug). All output is redacted.
  */
 export abstract class MigCommand<T extends typeof Command> extends Command {
   static override baseFlags = {
@@ -27,6 +27,12 @@ export abstract class MigCommand<T extends typeof Command> extends Command {
 
   /** Commands that only read set this: they never create a database that does not exist yet. */
   static readOnly = false
+
+  /** The exit code of a usage error. Status sets 1: its 2 means "pending migrations" to CI. */
+  static usageExit: number = ExitCode.usage
+
+  /** Plugins whose `mig:adapters` hook failed: their tools' projects cannot be seen. */
+  protected pluginFailures: MigError[] = []
 
   /** For commands that take a database's lock. */
   static lockTimeoutFlag = Flags.integer({ description: "seconds to wait for another run's lock (default: lock.timeoutSeconds, or 30)", min: 0 })
@@ -56,7 +62,12 @@ export abstract class MigCommand<T extends typeof Command> extends Command {
     for (const { result: contributed } of result.successes) {
       for (const adapter of [contributed].flat()) if (adapter?.tool) adapters.set(adapter.tool, adapter)
     }
-    for (const { error, plugin } of result.failures) this.note(`plugin ${plugin.name} failed to provide its adapter: ${errorMessage(error)}`)
+    for (const { error, plugin } of result.failures) {
+      const failure = new MigError('PLUGIN_FAILED', `plugin ${plugin.name} failed to provide its adapter: ${errorMessage(error)}`, `reinstall it, or remove it with \`mig plugins uninstall ${plugin.name}\``, { cause: error })
+      this.pluginFailures.push(failure)
+      this.note(`Error: ${failure.message}`)
+      this.note(`Hint: ${failure.hint}`)
+    }
     return adapters
   }
 
@@ -80,7 +91,7 @@ export abstract class MigCommand<T extends typeof Command> extends Command {
   /** The workspace, refusing an empty one: nothing to act on is a usage error. */
   protected async projectsWorkspace(): Promise<Workspace> {
     const ws = await this.workspace()
-    if (!ws.projects.length) throw new MigError('NO_PROJECTS', 'no projects found', 'run `mig init` in the repository root, or pass --cwd', { exit: ExitCode.usage })
+    if (!ws.projects.length) throw noProjects(ws.root)
     return ws
   }
 
@@ -122,14 +133,20 @@ export abstract class MigCommand<T extends typeof Command> extends Command {
     } else {
       migError = new MigError('INTERNAL', errorMessage(error).split('\n')[0] ?? 'unexpected error', 'run again with --debug for the stack trace, and report it if it persists', { cause: error })
     }
+    const exit = migError.exit === ExitCode.usage ? (this.ctor as unknown as typeof MigCommand).usageExit : migError.exit
     if (this.flags?.json || (!this.flags && process.argv.includes('--json'))) {
-      this.printJson({ error: { code: migError.code, message: migError.message, ...(migError.hint ? { hint: migError.hint } : {}), details: migError.details }, exitCode: migError.exit })
+      this.printJson({ error: { code: migError.code, message: migError.message, ...(migError.hint ? { hint: migError.hint } : {}), details: migError.details }, exitCode: exit })
     } else {
       process.stderr.write(`${redact(`Error: ${migError.message}`)}\n`)
       for (const line of migError.details) process.stderr.write(`  ${redact(line)}\n`)
       if (migError.hint) process.stderr.write(`${redact(`Hint: ${migError.hint}`)}\n`)
     }
     if (debug) process.stderr.write(`${redact(String((migError.cause as Error | undefined)?.stack ?? error.stack ?? ''))}\n`)
-    return this.exit(migError.exit)
+    return this.exit(exit)
   }
 }
+
+/** Nothing to act on: mig was run outside the repository, or the repository has no migrations yet. */
+const noProjects = (root: string): MigError =>
+  new MigError('NO_PROJECTS', 'no projects found', `looked in ${root}: pass --cwd <repository root>, or list the projects in mig.config.json (\`mig init\` writes it)`, { exit: ExitCode.usage })
+

@@ -18,8 +18,9 @@ import { renderStatus } from './output/status-text.js'
  * and a workspace that opens with an adapter for every project. Anything
  * else (--help, --debug, an unknown flag, a plugin with an init or prerun
  * hook, a bad config, a plugin that fails to load, a project whose plugin it
- * does not find) returns undefined before anything is printed, and bin/run.js
- * runs the command through oclif as usual, which gives the usual errors.
+ * does not find, no projects at all) returns undefined before anything is
+ * printed, and bin/run.js runs the command through oclif as usual, which gives
+ * the usual errors and their exit code (always 1 for status: MigCommand.catch).
  * Status only reads, so doing its first steps twice is harmless.
  *
  * Disable it with MIG_FAST_PATH=0; DEBUG=mig:fast says which path ran and why.
@@ -51,6 +52,7 @@ export async function fastStatus(argv: string[]): Promise<number | undefined> {
   let result
   try {
     ws = await openWorkspace({ ...where, readOnly: true, adapters, warn: (m) => notes.push(m) })
+    if (!ws.projects.length) return decline('no projects')
     // A project without its plugin: maybe not installed, maybe installed where this path does not look. oclif knows.
     const orphan = ws.projects.find((p) => !p.adapter)
     if (orphan) return decline(`no plugin found for ${orphan.name} (${orphan.tool})`)

@@ -13,7 +13,7 @@ import { envOverrides } from './project-env.js'
 import { type Workspace, closeAll, openSession, sharedOverrides } from './workspace.js'
 
 /** Status exit code bits (DESIGN.md §5). */
-export const StatusBit = { pending: 2, drift: 4, failed: 8, locked: 16 } as const
+export const StatusBit = { unanswered: 1, pending: 2, drift: 4, failed: 8, locked: 16 } as const
 
 export interface MigrationStatus {
   id: string
@@ -65,7 +65,8 @@ export async function status(ws: Workspace, options: StatusOptions = {}): Promis
   noteEnv(ws.projects, projects, targets)
   let exitCode = 0
   for (const p of projects) {
-    if (p.error) exitCode |= 1
+    // Blind to a project (it failed, or its plugin is not installed): never report it clean.
+    if (p.error) exitCode |= StatusBit.unanswered
     if (p.summary?.pending) exitCode |= StatusBit.pending
     if (p.summary && (p.summary.drift || p.summary.missing)) exitCode |= StatusBit.drift
     if (p.summary?.failed) exitCode |= StatusBit.failed
@@ -89,7 +90,9 @@ async function projectStatus(ws: Workspace, project: Project, options: StatusOpt
   const base: ProjectStatus = { name: project.name, tool: project.tool, dir: project.relDir }
   if (!project.adapter) {
     const install = installCommand(project.tool)
-    return install ? { ...base, plugin: { installed: false, install } } : { ...base, error: { code: 'PLUGIN_MISSING', message: `no adapter for tool "${project.tool}"` } }
+    const message = `no adapter for tool "${project.tool}"`
+    if (!install) return { ...base, error: { code: 'PLUGIN_MISSING', message } }
+    return { ...base, plugin: { installed: false, install }, error: { code: 'PLUGIN_MISSING', message: `${message}: its plugin is not installed`, hint: `install it: ${install}` } }
   }
   let session
   let db: Db | undefined

@@ -45,7 +45,8 @@ describe('projects of tools whose plugin is not installed', () => {
     mkdirSync(join(root, 'jobs'))
     writeFileSync(join(root, 'jobs', 'knexfile.js'), 'module.exports = {}\n')
     const r = await mig(['status'], { cwd: root })
-    expect(r.code).toBe(2)
+    // Pending in app, and blind to jobs.
+    expect(r.code).toBe(3)
     expect(r.stdout).toMatch(/jobs\s+knex\s+-\s+-\s+-\s+plugin not installed/)
     expect(r.stdout).toContain('mig plugins install @mig/plugin-knex')
     const j = json<{ projects: { name: string; plugin?: { install: string } }[] }>(await mig(['status', '--json'], { cwd: root }))

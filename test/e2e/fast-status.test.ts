@@ -84,7 +84,8 @@ describe('status without oclif', () => {
     }
     expect((await declined(['status', '--debug'], /declined \(flags/)).code).toBe(2)
     const bogus = await declined(['status', '--bogus'], /declined \(flags/)
-    expect(bogus.code).toBe(2)
+    // A usage error is 1 for status: 2 means pending.
+    expect(bogus.code).toBe(1)
     expect(bogus.stderr).toMatch(/^Error: .*bogus/m)
 
     // A project whose plugin it does not find: oclif decides whether it is installed.

@@ -1,0 +1,22 @@
+import type { Hook } from '@oclif/core'
+import { CLIError } from '@oclif/core/errors'
+
+/**
+ * With spaced topics oclif reads `mig status extra` as a command "status:extra"
+ * and, finding none, exits 2 in its own format: for status, "pending
+ * migrations". Run the command the words start with instead, so the extra
+ * words reach its parser and MigCommand.catch answers as for any bad argument:
+ * one line, a hint, the command's own usage exit code (1 for status).
+ */
+const hook: Hook.CommandNotFound = async function ({ argv = [], config, id }) {
+  const words = id.split(':')
+  for (let n = words.length - 1; n > 0; n--) {
+    const command = words.slice(0, n).join(':')
+    // Only mig's own commands: other plugins' errors take a different path out (oclif's help for `plugins foo`).
+    if (config.findCommand(command)?.pluginName === config.name) return config.runCommand(command, [...words.slice(n), ...argv])
+  }
+  // oclif's own answer, which this hook replaces for every id.
+  throw new CLIError(`command ${id} not found`)
+}
+
+export default hook
