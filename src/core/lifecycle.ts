@@ -1,10 +1,10 @@
 import type { Migration, Session } from '../adapter.js'
 import type { Project } from '../config/projects.js'
+import { connectExisting } from '../db/connect.js'
 import type { Db } from '../db/types.js'
 import { MigError, MigrationFailure, errorMessage, usageError } from '../output/errors.js'
 import { redact } from '../output/redact.js'
 import { checksumFiles } from './checksum.js'
-import { connectExisting } from '../db/connect.js'
 import { type JournalEntry, type Outcome, actor, ensureJournal, readJournal, recordJournal } from './journal.js'
 import { type HeldLock, type LockHolder, acquireLock } from './lock/index.js'
 import { type AppliedTime, type Placed, type UnknownOrder, mergeApplied, mergeQueues } from './ordering.js'
@@ -103,7 +103,7 @@ export async function run(ws: Workspace, options: RunOptions): Promise<RunResult
       }
     }
     for (const step of steps) {
-      if (failed.has(`${step.project.name}\0${step.migration.id}`)) options.onEvent?.({ type: 'retry-failed', step })
+      if (failed.has(key(step.project.name, step.migration.id))) options.onEvent?.({ type: 'retry-failed', step })
       const session = sessions.get(step.project.name)!
       result.migrations.push(await runStep(step, session, dbs.get(session.target.key)!, options, backupIds.get(session.target.key) ?? null))
     }
@@ -195,7 +195,7 @@ function failedByJournal(journals: Journals): Set<string> {
   const failed = new Set<string>()
   for (const entries of journals.values()) {
     const latest = new Map<string, Outcome>()
-    for (const { entry: e } of entries) latest.set(`${e.project}\0${e.migration}`, e.direction === 'up' ? e.outcome : 'ok')
+    for (const { entry: e } of entries) latest.set(key(e.project, e.migration), e.direction === 'up' ? e.outcome : 'ok')
     for (const [key, outcome] of latest) if (outcome === 'failed') failed.add(key)
   }
   return failed
