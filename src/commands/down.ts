@@ -1,10 +1,10 @@
 import * as Flags from '@oclif/core/flags'
 import { MigCommand } from '../command.js'
-import { type Selection, run } from '../core/lifecycle.js'
-import { progress, runJson, summary } from '../output/run-output.js'
+import { type Selection, dryRun, run } from '../core/lifecycle.js'
+import { dryRunJson, dryRunText, progress, runJson, summary } from '../output/run-output.js'
 
 export default class Down extends MigCommand<typeof Down> {
-  static override summary = 'Revert the last applied migration (newest first across projects)'
+  static override summary = 'Revert the migration applied last (across projects: by when it was applied)'
   static override examples = ['<%= config.bin %> down', '<%= config.bin %> down --project billing --step 2', '<%= config.bin %> down --project billing --to 001_create_users', '<%= config.bin %> down --all --yes']
   static override flags = {
     step: Flags.integer({ description: 'revert the last N applied migrations', min: 1, exclusive: ['to', 'all', 'batch'] }),
@@ -13,6 +13,7 @@ export default class Down extends MigCommand<typeof Down> {
     all: Flags.boolean({ description: 'revert every applied migration (asks first unless --yes)', exclusive: ['step', 'to', 'batch'] }),
     yes: Flags.boolean({ char: 'y', description: 'do not ask for confirmation' }),
     backup: Flags.boolean({ description: 'back up each database first (also: backup.before in mig.config)', allowNo: true }),
+    'dry-run': Flags.boolean({ description: 'print what would be reverted, in order, and change nothing' }),
     'lock-timeout': MigCommand.lockTimeoutFlag,
     'allow-shared-url': MigCommand.allowSharedUrlFlag,
   }
@@ -21,6 +22,12 @@ export default class Down extends MigCommand<typeof Down> {
     const { step, to, all, batch } = this.flags
     const selection: Selection = all ? { kind: 'all' } : batch ? { kind: 'batch' } : step ? { kind: 'step', n: step } : to ? { kind: 'to', id: to } : { kind: 'one' }
     const ws = await this.projectsWorkspace()
+    if (this.flags['dry-run']) {
+      const steps = await dryRun(ws, { direction: 'down', selection })
+      if (this.flags.json) this.printJson(dryRunJson(steps, 'down'))
+      else for (const line of dryRunText(steps, 'down')) this.out(line)
+      return
+    }
     if (all && !this.flags.yes) {
       const names = ws.projects.map((p) => p.name).join(', ')
       if (!(await this.confirm(`Revert EVERY applied migration of ${names}?`, '--yes'))) {
@@ -34,7 +41,7 @@ export default class Down extends MigCommand<typeof Down> {
       lockTimeoutMs: this.lockTimeoutMs(ws),
       backup: this.flags.backup ?? ws.config.config.backup?.before?.includes('down') ?? false,
       allowSharedUrl: this.flags['allow-shared-url'],
-      onEvent: progress((l) => this.out(l), (l) => this.note(l)),
+      onEvent: progress((l) => this.out(l), (l) => this.note(l), { announce: !this.flags.json }),
     })
     if (this.flags.json) this.printJson(runJson(result))
     else this.out(summary(result))

@@ -1,12 +1,13 @@
 import type { Migration, Session } from '../adapter.js'
 import type { Project } from '../config/projects.js'
+import { connectExisting } from '../db/connect.js'
 import type { Db } from '../db/types.js'
 import { MigError, MigrationFailure, errorMessage, usageError } from '../output/errors.js'
 import { redact } from '../output/redact.js'
 import { checksumFiles } from './checksum.js'
-import { type Outcome, actor, ensureJournal, readJournal, recordJournal } from './journal.js'
+import { type JournalEntry, type Outcome, actor, ensureJournal, readJournal, recordJournal } from './journal.js'
 import { type HeldLock, type LockHolder, acquireLock } from './lock/index.js'
-import { mergeQueues } from './ordering.js'
+import { type AppliedTime, type Placed, type UnknownOrder, mergeApplied, mergeQueues } from './ordering.js'
 import { backupHeld } from './backup.js'
 import { type Workspace, byDatabase, closeAll, connectTargets, openSessions, refuseSharedOverrides, requireAdapter } from './workspace.js'
 
@@ -24,11 +25,15 @@ export type Selection =
 export interface Step {
   project: Project
   migration: Migration
+  /** down: when it was applied (ISO), as far as mig can tell. */
+  appliedAt?: string
 }
 
 export type RunEvent =
   | { type: 'lock-wait'; database: string; holder: LockHolder | undefined }
   | { type: 'lock-acquired'; database: string; waitedMs: number; holder: LockHolder | undefined }
+  /** Before the first migration (and before any backup): every step the run will take. */
+  | { type: 'plan'; steps: Step[]; direction: Direction }
   | { type: 'start'; step: Step; direction: Direction }
   | { type: 'done'; step: Step; direction: Direction; durationMs: number }
   | { type: 'retry-failed'; step: Step }
@@ -92,14 +97,9 @@ export async function run(ws: Workspace, options: RunOptions): Promise<RunResult
       }
       await ensureJournal(db)
     }
-    const lists = new Map<string, Migration[]>()
-    for (const p of projects) lists.set(p.name, await sessions.get(p.name)!.list())
-    const failed = await failedByJournal(projects, sessions, dbs)
-    const steps = plan(projects, lists, options)
-    if (options.direction === 'down') {
-      const irreversible = steps.find((s) => !s.migration.reversible)
-      if (irreversible) throw noDown(irreversible)
-    }
+    const { steps, journals } = await select(projects, sessions, dbs, options)
+    const failed = failedByJournal(journals)
+    options.onEvent?.({ type: 'plan', steps, direction: options.direction })
     const backupIds = new Map<string, string>()
     if (options.backup && steps.length) {
       const touched = new Set(steps.map((s) => sessions.get(s.project.name)!.target.key))
@@ -111,7 +111,7 @@ export async function run(ws: Workspace, options: RunOptions): Promise<RunResult
       }
     }
     for (const step of steps) {
-      if (failed.has(`${step.project.name}\0${step.migration.id}`)) options.onEvent?.({ type: 'retry-failed', step })
+      if (failed.has(key(step.project.name, step.migration.id))) options.onEvent?.({ type: 'retry-failed', step })
       const session = sessions.get(step.project.name)!
       result.migrations.push(await runStep(step, session, dbs.get(session.target.key)!, options, backupIds.get(session.target.key) ?? null))
     }
@@ -161,39 +161,123 @@ const oneLine = (text: string): string => {
   return flat.length > 200 ? `${flat.slice(0, 197)}...` : flat
 }
 
-/** Pending migrations whose last attempt failed partway: up retries them, status shows them failed. */
-async function failedByJournal(projects: Project[], sessions: Map<string, Session>, dbs: Map<string, Db>): Promise<Set<string>> {
-  const failed = new Set<string>()
+/**
+ * The steps a run would take, without taking a lock or writing anything:
+ * `--dry-run`. A SQLite file that does not exist yet is not created.
+ */
+export async function dryRun(ws: Workspace, options: Pick<RunOptions, 'direction' | 'selection'>): Promise<Step[]> {
+  for (const p of ws.projects) requireAdapter(p)
+  const sessions = await openSessions({ ...ws, readOnly: true }, ws.projects)
+  const dbs = new Map<string, Db>()
+  try {
+    for (const s of sessions.values()) if (!dbs.has(s.target.key)) dbs.set(s.target.key, await connectExisting(s.target))
+    return (await select(ws.projects, sessions, dbs, options)).steps
+  } finally {
+    await closeAll(dbs.values())
+    await closeAll(sessions.values())
+  }
+}
+
+/** Each project's journal entries, oldest first, with their database and position in its journal. */
+type Journals = Map<string, { database: string; n: number; entry: JournalEntry }[]>
+
+async function select(projects: Project[], sessions: Map<string, Session>, dbs: Map<string, Db>, options: Pick<RunOptions, 'direction' | 'selection'>): Promise<{ steps: Step[]; journals: Journals }> {
+  const lists = new Map<string, Migration[]>()
+  for (const p of projects) lists.set(p.name, await sessions.get(p.name)!.list())
+  const journals: Journals = new Map(projects.map((p) => [p.name, []]))
   for (const db of dbs.values()) {
     const names = projects.filter((p) => sessions.get(p.name)!.target.key === db.target.key).map((p) => p.name)
+    const entries = await readJournal(db, names)
+    entries.forEach((entry, n) => journals.get(entry.project)!.push({ database: db.target.key, n, entry }))
+  }
+  const steps = plan(projects, lists, journals, options)
+  if (options.direction === 'down') {
+    const irreversible = steps.find((s) => !s.migration.reversible)
+    if (irreversible) throw noDown(irreversible)
+  }
+  return { steps, journals }
+}
+
+/** Pending migrations whose last attempt failed partway: up retries them, status shows them failed. */
+function failedByJournal(journals: Journals): Set<string> {
+  const failed = new Set<string>()
+  for (const entries of journals.values()) {
     const latest = new Map<string, Outcome>()
-    for (const e of await readJournal(db, names)) latest.set(`${e.project}\0${e.migration}`, e.direction === 'up' ? e.outcome : 'ok')
+    for (const { entry: e } of entries) latest.set(key(e.project, e.migration), e.direction === 'up' ? e.outcome : 'ok')
     for (const [key, outcome] of latest) if (outcome === 'failed') failed.add(key)
   }
   return failed
 }
 
-export function plan(projects: Project[], lists: Map<string, Migration[]>, options: Pick<RunOptions, 'direction' | 'selection'>): Step[] {
+function plan(projects: Project[], lists: Map<string, Migration[]>, journals: Journals, options: Pick<RunOptions, 'direction' | 'selection'>): Step[] {
   const { direction, selection } = options
   const byName = new Map(projects.map((p) => [p.name, p]))
   const candidates = (p: Project): Migration[] => {
     const list = lists.get(p.name) ?? []
     return direction === 'up' ? list.filter((m) => m.state === 'pending') : list.filter((m) => m.state === 'applied' || m.state === 'missing' || m.state === 'failed').reverse()
   }
-  if (selection.kind === 'to') return planTo(projects, lists, candidates, selection.id, direction)
-  if (selection.kind === 'batch') return planBatch(projects, candidates)
-  const merged = mergeQueues(projects.map((p) => ({ project: p.name, items: candidates(p) })), direction).map(({ project, migration }) => ({
-    project: byName.get(project)!,
-    migration,
-  }))
-  switch (selection.kind) {
-    case 'all':
-      return merged
-    case 'one':
-      return merged.slice(0, 1)
-    case 'step':
-      return merged.slice(0, selection.n)
+  const times = direction === 'down' ? appliedTimes(projects, lists, journals) : new Map<string, AppliedTime>()
+  const withTime = ({ project, migration }: Step): Step => {
+    const time = times.get(key(project.name, migration.id))
+    return { project, migration, ...(time ? { appliedAt: new Date(time.from).toISOString() } : {}) }
   }
+  const fromPlaced = ({ project, migration }: Placed): Step => ({ project: byName.get(project)!, migration })
+  if (selection.kind === 'to') return planTo(projects, lists, candidates, selection.id, direction).map(withTime)
+  if (selection.kind === 'batch') return planBatch(projects, candidates).map(withTime)
+  const limit = selection.kind === 'one' ? 1 : selection.kind === 'step' ? selection.n : Infinity
+  const queues = projects.map((p) => ({ project: p.name, items: candidates(p) }))
+  if (direction === 'up') return mergeQueues(queues).slice(0, limit).map(fromPlaced)
+  const merged = mergeApplied(queues, (p) => times.get(key(p.project, p.migration.id)), limit)
+  if (merged.unknown) throw orderUnknown(merged.unknown)
+  return merged.steps.map(fromPlaced).map(withTime)
+}
+
+const key = (project: string, id: string): string => `${project}\0${id}`
+
+/**
+ * When each applied migration was applied: mig's journal (its last
+ * successful up, not cancelled by a later down), else the tool's own ledger
+ * time (`Migration.appliedAt`: knex's migration_time, Prisma's finished_at,
+ * mig_sql_migrations.applied_at). A ledger time later than the end of the
+ * journal's row means the migration was applied again outside mig, so the
+ * ledger wins then. Times from different databases are compared as they are:
+ * the journal and these ledgers are all written with the clock of the host
+ * that ran the migration (`new Date()` in mig, knex, the Prisma adapter), so
+ * they agree as long as those hosts' clocks do.
+ */
+function appliedTimes(projects: Project[], lists: Map<string, Migration[]>, journals: Journals): Map<string, AppliedTime> {
+  const times = new Map<string, AppliedTime>()
+  for (const p of projects) {
+    const journaled = new Map<string, AppliedTime & { end: number }>()
+    for (const { database, n, entry: e } of journals.get(p.name) ?? []) {
+      const at = Date.parse(e.startedAt)
+      if (e.direction === 'up' && e.outcome !== 'rolled_back' && !Number.isNaN(at)) journaled.set(e.migration, { from: at, to: at, end: at + e.durationMs, seq: { database, n } })
+      else if (e.direction === 'down' && e.outcome === 'ok') journaled.delete(e.migration)
+    }
+    for (const m of lists.get(p.name) ?? []) {
+      if (m.state === 'pending') continue
+      const journal = journaled.get(m.id)
+      const ledger = ledgerTime(m.appliedAt)
+      const time = journal && !(ledger && ledger.from > journal.end) ? { from: journal.from, to: journal.to, seq: journal.seq } : ledger
+      if (time) times.set(key(p.name, m.id), time)
+    }
+  }
+  return times
+}
+
+/** A ledger's time; one with no milliseconds may have been cut to the second (knex's TIMESTAMP on MySQL), so it stands for that whole second. */
+function ledgerTime(appliedAt: string | undefined): AppliedTime | undefined {
+  const at = appliedAt ? Date.parse(appliedAt) : NaN
+  if (Number.isNaN(at)) return undefined
+  return { from: at, to: at % 1000 === 0 ? at + 999 : at }
+}
+
+function orderUnknown({ candidates, untimed }: UnknownOrder): MigError {
+  const names = (list: Placed[]) => list.map((c) => `${c.project} ${c.migration.id}`).join(', ')
+  const why = untimed.length
+    ? `${names(untimed)} ${untimed.length === 1 ? 'has' : 'have'} no recorded apply time (applied outside mig, by a tool whose ledger keeps none)`
+    : `${names(candidates)} were applied too close together to tell apart`
+  return new MigError('DOWN_ORDER_UNKNOWN', `cannot tell which migration was applied last: ${why}`, `revert one project at a time with --project: ${candidates.map((c) => c.project).join(', ')}; nothing was reverted`)
 }
 
 function planTo(projects: Project[], lists: Map<string, Migration[]>, candidates: (p: Project) => Migration[], id: string, direction: Direction): Step[] {

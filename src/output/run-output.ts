@@ -1,11 +1,16 @@
-import type { RunEvent, RunResult } from '../core/lifecycle.js'
+import type { Direction, RunEvent, RunResult, Step } from '../core/lifecycle.js'
 import { describeHolder } from '../core/lock/index.js'
 import { ms } from './table.js'
 
-/** Progress lines for up/down: migrations on stdout, lock waits on stderr. */
-export function progress(out: (line: string) => void, note: (line: string) => void) {
+/** Progress lines for up/down: migrations on stdout; lock waits and, with `announce`, the plan on stderr. */
+export function progress(out: (line: string) => void, note: (line: string) => void, options: { announce: boolean }) {
   return (event: RunEvent): void => {
     switch (event.type) {
+      case 'plan': {
+        const line = planLine(event.steps, event.direction)
+        if (options.announce && line) note(line)
+        break
+      }
       case 'lock-wait':
         note(`waiting for the migration lock on ${event.database}, held by ${describeHolder(event.holder)}…`)
         break
@@ -35,3 +40,29 @@ export function summary(result: RunResult): string {
 }
 
 export const runJson = (result: RunResult) => ({ ...result, exitCode: 0 })
+
+const label = (s: Step): string => `${s.project.name} ${s.migration.id}`
+
+/** What a run is about to do, in one line: `will revert accounts 20250301000000-add-name.js (applied last, 2025-…)`. */
+export function planLine(steps: Step[], direction: Direction): string | undefined {
+  const verb = direction === 'up' ? 'apply' : 'revert'
+  if (steps.length === 0) return undefined
+  if (steps.length > 1) return `will ${verb} ${steps.length} migrations: ${steps.map(label).join(', ')}`
+  const step = steps[0]!
+  const why = direction === 'up' ? 'oldest pending' : `applied last${step.appliedAt ? `, ${step.appliedAt}` : ''}`
+  return `will ${verb} ${label(step)} (${why})`
+}
+
+/** `--dry-run` in text: every migration the run would take, in order. */
+export function dryRunText(steps: Step[], direction: Direction): string[] {
+  const verb = direction === 'up' ? 'apply' : 'revert'
+  if (!steps.length) return [`Dry run: nothing to ${verb}.`]
+  const n = steps.length
+  return [...steps.map((s) => `would ${verb}  ${s.project.name}  ${s.migration.id}`), `Dry run: ${n} migration${n === 1 ? '' : 's'} would be ${direction === 'up' ? 'applied' : 'reverted'}; nothing was changed.`]
+}
+
+export const dryRunJson = (steps: Step[], direction: Direction) => ({
+  dryRun: true,
+  migrations: steps.map((s) => ({ project: s.project.name, id: s.migration.id, direction })),
+  exitCode: 0,
+})
