@@ -1,10 +1,12 @@
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { chmod } from 'node:fs/promises'
+import { chmod, rm } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
 import { connect } from '../db/connect.js'
 import type { DatabaseTarget } from '../db/types.js'
 import { parseDatabaseUrl } from '../db/url.js'
-import type { BackupDriver } from './types.js'
+import { notChanged } from './fresh.js'
+import type { BackupDriver, RestoreSteps } from './types.js'
 
 export async function hashFile(file: string): Promise<{ sha256: string; size: number }> {
   const hash = createHash('sha256')
@@ -46,17 +48,41 @@ export const sqliteBackup: BackupDriver = {
     return hashFile(file)
   },
   /**
-   * The online backup API in reverse: the backup's pages are copied into the
-   * live file under SQLite's own locking, so other connections see the
-   * restored database (a file renamed over theirs would not).
+   * Two steps, so a failure cannot leave a half-restored file: the dump is
+   * first copied into a temp file beside the target (on the same disk, so a
+   * full disk shows here) and given the journal; then that copy goes into
+   * the live file with the backup API, whose write is one transaction on
+   * the target (rolled back on failure) and keeps other connections valid,
+   * which renaming a file over theirs would not.
    */
-  async restore(target: DatabaseTarget, file: string) {
+  async restore(target: DatabaseTarget, file: string, steps: RestoreSteps) {
     const { default: Database } = await import('better-sqlite3')
-    const source = new Database(file, { readonly: true, fileMustExist: true })
+    const temp = join(dirname(target.file!), `.${basename(target.file!)}.mig-restore-${randomBytes(4).toString('hex')}`)
+    const removeTemp = () => Promise.all(['', '-journal', '-wal', '-shm'].map((s) => rm(`${temp}${s}`, { force: true })))
     try {
-      await source.backup(target.file!)
+      const source = new Database(file, { readonly: true, fileMustExist: true })
+      try {
+        await source.backup(temp)
+      } finally {
+        source.close()
+      }
+      const copy = await connect(parseDatabaseUrl(`sqlite:${temp}`, '/'))
+      try {
+        await steps.loaded(copy)
+      } finally {
+        await copy.close()
+      }
+      await steps.release()
+      const ready = new Database(temp, { readonly: true, fileMustExist: true })
+      try {
+        await ready.backup(target.file!)
+      } finally {
+        ready.close()
+      }
+    } catch (error) {
+      throw notChanged(target, error)
     } finally {
-      source.close()
+      await removeTemp()
     }
   },
 }

@@ -52,12 +52,26 @@ export function runTool(run: ToolRun): Promise<ToolResult> {
       child.stdout!.pipe(out)
       fileDone = new Promise((res, rej) => {
         out.on('finish', () => res())
-        out.on('error', rej)
+        out.on('error', (error) => {
+          // A file that cannot be written (a full disk) ends the dump: the tool would block on a pipe nobody reads.
+          child.kill()
+          rej(error)
+        })
       })
+      // Settled when the tool exits; until then its rejection is not unhandled.
+      fileDone.catch(() => {})
     } else {
       child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()))
     }
-    if (run.stdinFrom) run.stdinFrom.pipe(child.stdin!)
+    if (run.stdinFrom) {
+      // A tool that dies mid-load closes its stdin: the EPIPE is a symptom, its exit status and stderr say why.
+      child.stdin!.on('error', () => {})
+      run.stdinFrom.on('error', (error) => {
+        child.kill()
+        reject(error)
+      })
+      run.stdinFrom.pipe(child.stdin!)
+    }
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
     child.on('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? missing(run.command) : error))
     child.on('close', (code, signal) => {

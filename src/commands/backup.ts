@@ -13,6 +13,7 @@ export default class Backup extends MigCommand<typeof Backup> {
     const manifests = await backup(ws, {
       lockTimeoutMs: this.lockTimeoutMs(ws),
       onLockWait: (database, holder) => this.note(`waiting for the migration lock on ${database}, held by ${describeHolder(holder)}…`),
+      onWarning: (message) => this.note(`warning: ${message}`),
     })
     if (this.flags.json) {
       this.printJson({ backups: manifests, exitCode: 0 })

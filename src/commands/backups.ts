@@ -1,6 +1,6 @@
 import { relative } from 'node:path'
 import { MigCommand } from '../command.js'
-import { backupRoot, listBackups } from '../backup/index.js'
+import { backupRoot, scanBackups } from '../backup/index.js'
 import { table } from '../output/table.js'
 
 export default class Backups extends MigCommand<typeof Backups> {
@@ -10,9 +10,11 @@ export default class Backups extends MigCommand<typeof Backups> {
     const ws = await this.workspace()
     const root = backupRoot(ws.config.dir, ws.config.config.backup?.dir)
     const names = new Set(ws.projects.map((p) => p.name))
-    const all = (await listBackups(root)).filter((m) => !this.flags.project?.length || m.projects.some((p) => names.has(p)))
+    const { backups, rejected } = await scanBackups(root)
+    for (const r of rejected) this.note(`warning: skipped ${r.error.message}`)
+    const all = backups.filter((m) => !this.flags.project?.length || m.projects.some((p) => names.has(p)))
     if (this.flags.json) {
-      this.printJson({ backups: all.map(({ dir: _dir, ...m }) => m), exitCode: 0 })
+      this.printJson({ backups: all.map(({ dir: _dir, manifestFile: _file, ...m }) => m), exitCode: 0 })
       return
     }
     if (!all.length) {

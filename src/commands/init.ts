@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import * as Flags from '@oclif/core/flags'
 import { MigCommand } from '../command.js'
@@ -25,6 +25,7 @@ export default class Init extends MigCommand<typeof Init> {
     const config = { projects: projects.map((p) => ({ name: p.name, tool: p.tool, dir: p.relDir })) }
     const file = join(root, 'mig.config.json')
     await writeFile(file, `${JSON.stringify(config, null, 2)}\n`)
+    await ignoreBackups(root)
     if (this.flags.json) {
       this.printJson({ file, projects: config.projects, exitCode: 0 })
       return
@@ -36,4 +37,12 @@ export default class Init extends MigCommand<typeof Init> {
       if (install) this.out(`${p.name} needs the ${p.tool} plugin: ${install}`)
     }
   }
+}
+
+/** Backups are full data dumps: keep the default backup folder out of the repository. */
+async function ignoreBackups(root: string): Promise<void> {
+  const file = join(root, '.gitignore')
+  const text = existsSync(file) ? await readFile(file, 'utf8') : ''
+  if (text.split(/\r?\n/).some((l) => ['.mig/backups/', '.mig/backups', '/.mig/backups/', '/.mig/backups'].includes(l.trim()))) return
+  await writeFile(file, `${text}${text && !text.endsWith('\n') ? '\n' : ''}.mig/backups/\n`)
 }

@@ -18,6 +18,7 @@ export default class Restore extends MigCommand<typeof Restore> {
     const plan = await restore(ws, this.args.id, {
       lockTimeoutMs: this.lockTimeoutMs(ws),
       onLockWait: (database, holder) => this.note(`waiting for the migration lock on ${database}, held by ${describeHolder(holder)}…`),
+      onWarning: (message) => this.note(`warning: ${message}`),
       confirm: async (p) => {
         if (!this.flags.json) this.describe(p)
         return this.flags.yes || this.confirm(`Replace ${p.database} with backup ${p.manifest.id}?`, '--yes')

@@ -1,14 +1,17 @@
+import { spawnSync } from 'node:child_process'
 import type { Session } from '../adapter.js'
 import { type Manifest, applyRetention, backupDatabase, backupDrivers, backupRoot, findBackup, verifyBackup } from '../backup/index.js'
 import { connect } from '../db/connect.js'
 import type { Db } from '../db/types.js'
 import { MigError, errorMessage } from '../output/errors.js'
-import { actor, ensureJournal, readAllJournal, recordJournal, replaceJournal } from './journal.js'
+import { type JournalEntry, actor, ensureJournal, readAllJournal, recordJournal, replaceJournal } from './journal.js'
 import { type HeldLock, type LockHolder, acquireLock } from './lock/index.js'
 import { type Workspace, byDatabase, closeAll, openSessions } from './workspace.js'
 
 export interface BackupOptions {
   lockTimeoutMs: number
+  /** Something done but worth a look: a leftover database, a manifest that was skipped. */
+  onWarning?(message: string): void
   onLockWait?(database: string, holder: LockHolder | undefined): void
 }
 
@@ -16,7 +19,7 @@ export interface BackupOptions {
  * Back up one database whose lock the caller holds: dump, manifest, a journal
  * entry for each project on it, then retention.
  */
-export async function backupHeld(ws: Workspace, group: ReturnType<typeof byDatabase>[number], db: Db): Promise<Manifest> {
+export async function backupHeld(ws: Workspace, group: ReturnType<typeof byDatabase>[number], db: Db, warn?: (message: string) => void): Promise<Manifest> {
   const root = backupRoot(ws.config.dir, ws.config.config.backup?.dir)
   const started = Date.now()
   const manifest = await backupDatabase(group, db, root)
@@ -24,7 +27,7 @@ export async function backupHeld(ws: Workspace, group: ReturnType<typeof byDatab
   for (const project of group.projects) {
     await recordJournal(db, { project: project.name, tool: project.tool, migration: '-', direction: 'backup', checksum: manifest.sha256, actor: actor(), startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, outcome: 'ok', error: null, backupId: manifest.id })
   }
-  await applyRetention(root, manifest.databaseKey, ws.config.config.backup?.keep)
+  await applyRetention(root, manifest.databaseKey, ws.config.config.backup?.keep, warn)
   return manifest
 }
 
@@ -38,7 +41,7 @@ export async function backup(ws: Workspace, options: BackupOptions): Promise<Man
       let lock: HeldLock | undefined
       try {
         lock = await acquireLock(db, options.lockTimeoutMs, (h) => options.onLockWait?.(group.target.display, h))
-        manifests.push(await backupHeld(ws, group, db))
+        manifests.push(await backupHeld(ws, group, db, options.onWarning))
       } finally {
         await lock?.release().catch(() => {})
         await closeAll([db])
@@ -90,28 +93,57 @@ export async function restore(ws: Workspace, id: string, options: BackupOptions 
   }
   if (!(await options.confirm(plan))) return undefined
 
-  let db = await connect(target)
+  let db: Db | undefined = await connect(target)
   let lock: HeldLock | undefined
   const started = Date.now()
+  const entry = (outcome: 'ok' | 'failed', error: string | null) =>
+    projects.map((p) => ({ project: p.name, tool: p.tool, migration: '-', direction: 'restore' as const, checksum: manifest.sha256, actor: actor(), startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, outcome, error, backupId: manifest.id }))
+  const release = async () => {
+    await lock?.release().catch(() => {})
+    await closeAll(db ? [db] : [])
+    db = undefined
+  }
   try {
     lock = await acquireLock(db, options.lockTimeoutMs, (h) => options.onLockWait?.(target.display, h))
     const history = await readAllJournal(db)
-    if (target.dialect === 'sqlite') {
-      // The file is replaced: no connection of ours may hold it open.
-      await db.close()
-      await backupDrivers.sqlite.restore(target, file, db)
-      db = await connect(target)
-    } else {
-      await backupDrivers[target.dialect].restore(target, file, db)
-    }
-    const entries = projects.map((p) => ({ project: p.name, tool: p.tool, migration: '-', direction: 'restore' as const, checksum: manifest.sha256, actor: actor(), startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, outcome: 'ok' as const, error: null, backupId: manifest.id }))
-    await replaceJournal(db, [...history, ...entries])
+    // The journal is history, not state: the restored copy gets today's whole journal plus this restore before it is swapped in.
+    await backupDrivers[target.dialect].restore(target, file, {
+      loaded: (fresh) => replaceJournal(fresh, [...history, ...entry('ok', null)]),
+      release,
+      warn: (message) => options.onWarning?.(message),
+    })
     return plan
   } catch (error) {
-    if (error instanceof MigError) throw error
-    throw new MigError('RESTORE_FAILED', `restoring ${id} into ${target.display} failed: ${errorMessage(error)}`, 'the database may be partly restored; run the restore again, or restore the dump by hand', { cause: error })
+    const failure = error instanceof MigError ? error : new MigError('RESTORE_FAILED', `restoring ${id} into ${target.display} failed: ${errorMessage(error)}`, 'the target was not changed; fix the cause and run the restore again', { cause: error })
+    if (failure.code === 'RESTORE_NOT_APPLIED') await journalFailure(target, entry('failed', failure.message))
+    throw failure
   } finally {
-    await lock?.release().catch(() => {})
-    await closeAll([db])
+    await release()
   }
+}
+
+/** A failed restore leaves the target as it was, plus a journal row saying it was tried; best effort, as the failure may be the connection itself. */
+async function journalFailure(target: Session['target'], entries: JournalEntry[]): Promise<void> {
+  try {
+    const db = await connect(target)
+    try {
+      await ensureJournal(db)
+      for (const e of entries) await recordJournal(db, e)
+    } finally {
+      await db.close()
+    }
+  } catch {
+    // the error being reported already says what went wrong
+  }
+}
+
+/**
+ * Backup files git tracks under `dir` (full data dumps committed by
+ * mistake), relative to `root`. Empty when `root` is not a git work tree or
+ * git is not installed: then there is nothing to warn about.
+ */
+export function trackedBackups(root: string, dir: string): string[] {
+  const r = spawnSync('git', ['ls-files', '-z', '--', dir], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+  if (r.error || r.status !== 0) return []
+  return r.stdout.split('\0').filter((f) => f && !f.endsWith('.gitignore'))
 }

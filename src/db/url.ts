@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path'
 import { MigError } from '../output/errors.js'
-import { redactUrl, registerSecret } from '../output/redact.js'
+import { redactUrl, registerSecret, urlSecrets } from '../output/redact.js'
 import type { DatabaseTarget, Dialect } from './types.js'
 
 const schemes: Record<string, Dialect> = {
@@ -37,7 +37,7 @@ export function parseDatabaseUrl(url: string, baseDir: string): DatabaseTarget {
       throw new MigError('DB_URL_SQLITE', `SQLite URL "${trimmed}" names no file`, 'give a file path, e.g. sqlite:./dev.db')
     }
     const file = isAbsolute(path) ? path : resolve(baseDir, path)
-    return { dialect, url: trimmed, display: trimmed, key: `sqlite:${file}`, file }
+    return { dialect, url: trimmed, display: redactUrl(trimmed), key: `sqlite:${file}`, file }
   }
   let parsed: URL
   try {
@@ -45,7 +45,7 @@ export function parseDatabaseUrl(url: string, baseDir: string): DatabaseTarget {
   } catch {
     throw new MigError('DB_URL_INVALID', `malformed database URL "${redactUrl(trimmed)}"`, 'check the URL: scheme://user:password@host:port/database')
   }
-  registerSecret(parsed.password)
+  for (const secret of urlSecrets(parsed)) registerSecret(secret)
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''))
   if (!database) {
     throw new MigError('DB_URL_NO_DATABASE', `database URL "${redactUrl(trimmed)}" names no database`, 'add the database name after the host, e.g. …@127.0.0.1:5432/app')

@@ -19,24 +19,53 @@ export function registerSecret(secret: string | undefined | null): void {
   secrets.add(encodeURIComponent(secret))
 }
 
-/** Register the password of a connection URL a plugin built, whatever its scheme. */
+/**
+ * Query parameters that carry a credential: libpq's `password` and
+ * `sslpassword`, mysql2's `password`, and the usual token spellings.
+ */
+const credentialParams = 'password|passwd|pwd|pass|sslpassword|ssl_password|secret|token|access_token|auth_token|api_key|apikey'
+const paramPattern = new RegExp(`([?&;](?:${credentialParams})=)([^&#;\\s"'\`]*)`, 'gi')
+const isCredentialParam = (name: string): boolean => new RegExp(`^(?:${credentialParams})$`, 'i').test(name)
+
+/** The credentials a connection URL carries: its password and its credential query parameters. */
+export function urlSecrets(url: URL): string[] {
+  const out = [decodeURIComponent(url.password)]
+  for (const [name, value] of url.searchParams) if (isCredentialParam(name)) out.push(value)
+  return out.filter(Boolean)
+}
+
+/** Register the credentials of a connection URL a plugin built, whatever its scheme. */
 export function registerUrlSecret(url: string): void {
   try {
-    registerSecret(decodeURIComponent(new URL(url).password))
+    for (const secret of urlSecrets(new URL(url))) registerSecret(secret)
   } catch {
-    // not a URL with a password (sqlite:PATH): nothing to hide
+    // not a URL (sqlite:PATH): nothing to hide
   }
 }
 
-/** Replace the password part of a connection URL with `***`. */
+/**
+ * Mask a connection URL's credential fields, by position: the userinfo
+ * password and credential query parameters. Structural, so a database or
+ * user name that happens to contain the password stays as it is.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*:)([^@/?#]*)@/i, (_m, head: string) => `${head}${MASK}@`)
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*:)([^@/?#]*)@/i, (_m, head: string) => `${head}${MASK}@`).replace(paramPattern, (_m, head: string) => `${head}${MASK}`)
 }
 
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/**
+ * Structural masking of every URL in the text first; then, as a safety net
+ * for secrets echoed elsewhere (a driver's error), every registered secret.
+ * The net must not mangle identifiers: a secret of 8+ characters is masked
+ * wherever it appears (that long a string inside a name is not a
+ * coincidence), a shorter one only as a whole token, never inside a word,
+ * so the password `perf` leaves the database `perf_mig_knex` alone.
+ */
 export function redact(text: string): string {
   let out = redactUrl(text).replace(/([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)([^@/?#\s]+)@/gi, (_m, head: string) => `${head}${MASK}@`)
   for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
-    out = out.split(secret).join(MASK)
+    out = secret.length >= 8 ? out.split(secret).join(MASK) : out.replace(new RegExp(`(?<![\\p{L}\\p{N}_$])${escape(secret)}(?![\\p{L}\\p{N}_$])`, 'gu'), MASK)
   }
   return out
 }
