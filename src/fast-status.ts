@@ -63,7 +63,7 @@ export async function fastStatus(argv: string[]): Promise<number | undefined> {
   const note = (line: string) => process.stderr.write(`${redact(line)}\n`)
   for (const line of notes) note(line)
   if (json) process.stdout.write(`${JSON.stringify(redactValue(result), null, 2)}\n`)
-  else renderStatus(result.projects, ws.detected, { out: (line) => process.stdout.write(`${redact(line)}\n`), note })
+  else renderStatus(result, ws.detected, { out: (line) => process.stdout.write(`${redact(line)}\n`), note })
   trace('handled')
   return result.exitCode
 }

@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs'
 import type { Migration, MigrationState } from '../adapter.js'
+import { backupRoot } from '../backup/index.js'
+import { trackedBackups } from './backup.js'
 import { installCommand } from '../config/tools.js'
 import { connectExisting } from '../db/connect.js'
 import type { Project } from '../config/projects.js'
@@ -49,6 +52,8 @@ export interface ProjectStatus {
 
 export interface StatusResult {
   projects: ProjectStatus[]
+  /** Backup files (full data dumps) that git tracks: they belong out of the repository. */
+  trackedBackups?: string[]
   exitCode: number
 }
 
@@ -72,7 +77,10 @@ export async function status(ws: Workspace, options: StatusOptions = {}): Promis
     if (p.summary?.failed) exitCode |= StatusBit.failed
     if (p.lock && !p.lock.stale) exitCode |= StatusBit.locked
   }
-  return { projects, exitCode }
+  const dir = backupRoot(ws.config.dir, ws.config.config.backup?.dir)
+  // git is asked only when there is a backup folder to ask about: status stays fast.
+  const tracked = existsSync(dir) ? trackedBackups(ws.root, dir) : []
+  return { projects, ...(tracked.length ? { trackedBackups: tracked } : {}), exitCode }
 }
 
 /** Say where an exported variable overrides a project's `.env`, and where that points several projects at one database. */

@@ -36,6 +36,7 @@ export const statusSchema = z.strictObject({
       error: error.optional(),
     }),
   ),
+  trackedBackups: z.array(z.string()).optional(),
   exitCode,
 })
 

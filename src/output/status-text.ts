@@ -1,4 +1,4 @@
-import type { ProjectStatus } from '../core/status.js'
+import type { StatusResult } from '../core/status.js'
 import { table } from './table.js'
 
 export interface StatusWriters {
@@ -9,7 +9,12 @@ export interface StatusWriters {
 }
 
 /** `mig status` as text: one table, then each project's pending and troubled migrations, then errors. */
-export function renderStatus(projects: ProjectStatus[], detected: boolean, w: StatusWriters): void {
+export function renderStatus(result: Pick<StatusResult, 'projects' | 'trackedBackups'>, detected: boolean, w: StatusWriters): void {
+  const { projects } = result
+  const tracked = result.trackedBackups ?? []
+  if (tracked.length) {
+    w.note(`Warning: git tracks ${tracked.length} backup file${tracked.length === 1 ? '' : 's'} (full data dumps), e.g. ${tracked[0]}: \`git rm --cached\` them and keep the backup folder in .gitignore`)
+  }
   if (detected) w.note(projects.length ? 'No mig.config.json: detected the projects below (`mig init` writes them down).' : 'No mig.config.json and no projects detected.')
   if (!projects.length) return
   w.out(
@@ -48,7 +53,7 @@ export function renderStatus(projects: ProjectStatus[], detected: boolean, w: St
   }
 }
 
-function stateOf(p: ProjectStatus): string {
+function stateOf(p: StatusResult['projects'][number]): string {
   if (p.plugin) return 'plugin not installed'
   if (p.error) return 'error'
   const s = p.summary!

@@ -48,7 +48,7 @@ describe('backups next to the code stay out of git', () => {
     expect(readFileSync(join(root, '.gitignore'), 'utf8')).toBe('node_modules\n*.log\n.mig/backups/\n')
   })
 
-  it('trackedBackups names a dump committed by force, and is silent outside git or without git', async () => {
+  it('status warns about a dump committed by force (trackedBackups), which is silent outside git or without git', async () => {
     const root = await repo()
     expect((await mig(['backup'], { cwd: root })).code).toBe(0)
     const dir = join(root, '.mig', 'backups')
@@ -58,6 +58,9 @@ describe('backups next to the code stay out of git', () => {
     const tracked = trackedBackups(root, dir)
     expect(tracked.some((f) => /^\.mig\/backups\/shop\/.*\.sqlite$/.test(f))).toBe(true)
     expect(tracked.some((f) => f.endsWith('.json'))).toBe(true)
+    const status = await mig(['status'], { cwd: root })
+    expect(status.stderr).toMatch(/^Warning: git tracks \d+ backup files \(full data dumps\), e\.g\. \.mig\/backups\/shop\//m)
+    expect(JSON.parse((await mig(['status', '--json'], { cwd: root })).stdout).trackedBackups).toEqual(tracked)
 
     const outside = tempDir()
     cleanup.push(() => rmSync(outside, { recursive: true, force: true }))

@@ -6,10 +6,12 @@ describe('status as text', () => {
     const notes: string[] = []
     const out: string[] = []
     renderStatus(
-      [
+      {
+        projects: [
         { name: 'jobs', tool: 'knex', dir: 'services/jobs', error: { code: 'KNEX_ENV', message: 'jobs: the knexfile has no environment "test"', hint: 'pass --env' } },
         { name: 'billing', tool: 'sql', dir: 'services/billing', error: { code: 'CONNECT', message: 'connection refused' } },
-      ],
+        ],
+      },
       false,
       { out: (l) => out.push(l), note: (l) => notes.push(l) },
     )
