@@ -37,6 +37,9 @@ export abstract class MigCommand<T extends typeof Command> extends Command {
   /** For commands that take a database's lock. */
   static lockTimeoutFlag = Flags.integer({ description: "seconds to wait for another run's lock (default: lock.timeoutSeconds, or 30)", min: 0 })
 
+  /** For up and down: Flyway's validate, overridden (see validate in core/lifecycle.ts). */
+  static allowDriftFlag = Flags.boolean({ description: 'run even over an applied migration whose files changed or are gone, or one that failed partway (journaled)' })
+
   /** For up and down: see refuseSharedOverrides. */
   static allowSharedUrlFlag = Flags.boolean({ description: 'run even though one exported variable overrides different .env values of several projects and points them at one database' })
 

@@ -16,6 +16,7 @@ export default class Down extends MigCommand<typeof Down> {
     'dry-run': Flags.boolean({ description: 'print what would be reverted, in order, and change nothing' }),
     'lock-timeout': MigCommand.lockTimeoutFlag,
     'allow-shared-url': MigCommand.allowSharedUrlFlag,
+    'allow-drift': MigCommand.allowDriftFlag,
   }
 
   async run(): Promise<void> {
@@ -23,7 +24,7 @@ export default class Down extends MigCommand<typeof Down> {
     const selection: Selection = all ? { kind: 'all' } : batch ? { kind: 'batch' } : step ? { kind: 'step', n: step } : to ? { kind: 'to', id: to } : { kind: 'one' }
     const ws = await this.projectsWorkspace()
     if (this.flags['dry-run']) {
-      const steps = await dryRun(ws, { direction: 'down', selection })
+      const steps = await dryRun(ws, { direction: 'down', selection, allowDrift: this.flags['allow-drift'] })
       if (this.flags.json) this.printJson(dryRunJson(steps, 'down'))
       else for (const line of dryRunText(steps, 'down')) this.out(line)
       return
@@ -41,6 +42,7 @@ export default class Down extends MigCommand<typeof Down> {
       lockTimeoutMs: this.lockTimeoutMs(ws),
       backup: this.flags.backup ?? ws.config.config.backup?.before?.includes('down') ?? false,
       allowSharedUrl: this.flags['allow-shared-url'],
+      allowDrift: this.flags['allow-drift'],
       onEvent: progress((l) => this.out(l), (l) => this.note(l), { announce: !this.flags.json }),
     })
     if (this.flags.json) this.printJson(runJson(result))

@@ -14,6 +14,7 @@ export default class Up extends MigCommand<typeof Up> {
     'dry-run': Flags.boolean({ description: 'print what would be applied, in order, and change nothing' }),
     'lock-timeout': MigCommand.lockTimeoutFlag,
     'allow-shared-url': MigCommand.allowSharedUrlFlag,
+    'allow-drift': MigCommand.allowDriftFlag,
   }
 
   async run(): Promise<void> {
@@ -21,7 +22,7 @@ export default class Up extends MigCommand<typeof Up> {
     const selection: Selection = one ? { kind: 'one' } : step ? { kind: 'step', n: step } : to ? { kind: 'to', id: to } : { kind: 'all' }
     const ws = await this.projectsWorkspace()
     if (this.flags['dry-run']) {
-      const steps = await dryRun(ws, { direction: 'up', selection })
+      const steps = await dryRun(ws, { direction: 'up', selection, allowDrift: this.flags['allow-drift'] })
       if (this.flags.json) this.printJson(dryRunJson(steps, 'up'))
       else for (const line of dryRunText(steps, 'up')) this.out(line)
       return
@@ -32,6 +33,7 @@ export default class Up extends MigCommand<typeof Up> {
       lockTimeoutMs: this.lockTimeoutMs(ws),
       backup: this.flags.backup ?? ws.config.config.backup?.before?.includes('up') ?? false,
       allowSharedUrl: this.flags['allow-shared-url'],
+      allowDrift: this.flags['allow-drift'],
       onEvent: progress((l) => this.out(l), (l) => this.note(l), { announce: !this.flags.json && selection.kind === 'one' }),
     })
     if (this.flags.json) this.printJson(runJson(result))

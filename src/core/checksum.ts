@@ -12,3 +12,13 @@ export async function checksumFiles(files: readonly string[]): Promise<string> {
   }
   return hash.digest('hex')
 }
+
+/**
+ * An applied migration has drifted: its files are gone (missing), its tool
+ * sees them changed (Prisma's checksums), or they no longer match the
+ * checksum journaled when it was applied. One rule for status and for the
+ * gate that stops up and down.
+ */
+export function hasDrift(m: { state: string; drift?: boolean }, recorded: string | null | undefined, checksum: string | undefined): boolean {
+  return m.state === 'missing' || (m.state === 'applied' && (m.drift === true || (!!recorded && !!checksum && recorded !== checksum)))
+}

@@ -4,8 +4,8 @@ import { connectExisting } from '../db/connect.js'
 import type { Db } from '../db/types.js'
 import { MigError, MigrationFailure, errorMessage, usageError } from '../output/errors.js'
 import { redact } from '../output/redact.js'
-import { checksumFiles } from './checksum.js'
-import { type JournalEntry, type Outcome, actor, ensureJournal, readJournal, recordJournal } from './journal.js'
+import { checksumFiles, hasDrift } from './checksum.js'
+import { type JournalEntry, type Outcome, actor, appliedChecksums, ensureJournal, readJournal, recordJournal } from './journal.js'
 import { type HeldLock, type LockHolder, acquireLock } from './lock/index.js'
 import { type AppliedTime, type Placed, type UnknownOrder, mergeApplied, mergeQueues } from './ordering.js'
 import { backupHeld } from './backup.js'
@@ -38,6 +38,15 @@ export type RunEvent =
   | { type: 'done'; step: Step; direction: Direction; durationMs: number }
   | { type: 'retry-failed'; step: Step }
   | { type: 'backup'; database: string; id: string }
+  /** --allow-drift: the run goes on over these. */
+  | { type: 'drift-allowed'; problems: Problem[] }
+
+/** What stops up and down before anything runs (Flyway's validate). */
+export interface Problem {
+  project: string
+  id: string
+  kind: 'drift' | 'missing' | 'failed'
+}
 
 export interface RunOptions {
   direction: Direction
@@ -47,6 +56,8 @@ export interface RunOptions {
   backup?: boolean
   /** Run even when one exported variable points several projects, whose .env files differ, at one database. */
   allowSharedUrl?: boolean
+  /** Run over drift or a failed migration (journaled with each migration the run makes). */
+  allowDrift?: boolean
   onEvent?(event: RunEvent): void
 }
 
@@ -165,7 +176,7 @@ const oneLine = (text: string): string => {
  * The steps a run would take, without taking a lock or writing anything:
  * `--dry-run`. A SQLite file that does not exist yet is not created.
  */
-export async function dryRun(ws: Workspace, options: Pick<RunOptions, 'direction' | 'selection'>): Promise<Step[]> {
+export async function dryRun(ws: Workspace, options: Pick<RunOptions, 'direction' | 'selection' | 'allowDrift'>): Promise<Step[]> {
   for (const p of ws.projects) requireAdapter(p)
   const sessions = await openSessions({ ...ws, readOnly: true }, ws.projects)
   const dbs = new Map<string, Db>()
@@ -181,7 +192,7 @@ export async function dryRun(ws: Workspace, options: Pick<RunOptions, 'direction
 /** Each project's journal entries, oldest first, with their database and position in its journal. */
 type Journals = Map<string, { database: string; n: number; entry: JournalEntry }[]>
 
-async function select(projects: Project[], sessions: Map<string, Session>, dbs: Map<string, Db>, options: Pick<RunOptions, 'direction' | 'selection'>): Promise<{ steps: Step[]; journals: Journals }> {
+async function select(projects: Project[], sessions: Map<string, Session>, dbs: Map<string, Db>, options: Pick<RunOptions, 'direction' | 'selection' | 'allowDrift' | 'onEvent'>): Promise<{ steps: Step[]; journals: Journals; problems: Problem[] }> {
   const lists = new Map<string, Migration[]>()
   for (const p of projects) lists.set(p.name, await sessions.get(p.name)!.list())
   const journals: Journals = new Map(projects.map((p) => [p.name, []]))
@@ -195,7 +206,55 @@ async function select(projects: Project[], sessions: Map<string, Session>, dbs: 
     const irreversible = steps.find((s) => !s.migration.reversible)
     if (irreversible) throw noDown(irreversible)
   }
-  return { steps, journals }
+  const problems = steps.length ? await validate(projects, lists, journals) : []
+  if (problems.length) {
+    if (!options.allowDrift) throw stopped(problems, options.direction)
+    options.onEvent?.({ type: 'drift-allowed', problems })
+  }
+  return { steps, journals, problems }
+}
+
+/**
+ * Flyway's validate: an applied migration whose files changed since it was
+ * applied or are gone, or one that failed partway on its last run (the
+ * database may hold part of it), stops up and down before anything runs.
+ * A failure the tool itself records (Prisma's failed row) is the adapter's
+ * to refuse, with the tool's own words and way out (`mig down` runs its
+ * down.sql), so it is not repeated here.
+ */
+async function validate(projects: Project[], lists: Map<string, Migration[]>, journals: Journals): Promise<Problem[]> {
+  const failed = failedByJournal(journals)
+  const problems: Problem[] = []
+  for (const p of projects) {
+    const recorded = appliedChecksums((journals.get(p.name) ?? []).map((j) => j.entry), p.name)
+    for (const m of lists.get(p.name) ?? []) {
+      const sum = recorded.get(m.id)
+      const checksum = m.state === 'applied' && sum && m.files.length ? await checksumFiles(m.files) : undefined
+      if (m.state === 'missing') problems.push({ project: p.name, id: m.id, kind: 'missing' })
+      else if (hasDrift(m, sum, checksum)) problems.push({ project: p.name, id: m.id, kind: 'drift' })
+      else if (m.state === 'pending' && failed.has(key(p.name, m.id))) problems.push({ project: p.name, id: m.id, kind: 'failed' })
+    }
+  }
+  return problems
+}
+
+const problemText: Record<Problem['kind'], string> = {
+  drift: 'is applied, and its files changed since',
+  missing: 'is applied, and its files are gone',
+  failed: 'failed partway on its last run: the database may hold part of it',
+}
+
+export const describeProblem = (p: Problem): string => `${p.project} ${p.id} ${problemText[p.kind]}`
+
+function stopped(problems: Problem[], direction: Direction): MigError {
+  const [first] = problems
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''
+  const hints = [
+    problems.some((p) => p.kind !== 'failed') && 'restore the files as they were applied (e.g. from git) or write a new migration for the change',
+    problems.some((p) => p.kind === 'failed') && `finish or undo ${problems.find((p) => p.kind === 'failed')!.id} by hand, then \`mig resolve ${problems.find((p) => p.kind === 'failed')!.id} --applied\` or \`--rolled-back\``,
+    `or pass --allow-drift to ${direction === 'up' ? 'apply' : 'revert'} anyway (journaled); nothing was ${direction === 'up' ? 'applied' : 'reverted'}`,
+  ].filter(Boolean)
+  return new MigError('DRIFT', `${describeProblem(first!)}${more}: mig ${direction} stops before anything runs`, hints.join('; '), { details: problems.length > 1 ? problems.map(describeProblem) : [] })
 }
 
 /** Pending migrations whose last attempt failed partway: up retries them, status shows them failed. */
@@ -297,7 +356,8 @@ function planTo(projects: Project[], lists: Map<string, Migration[]>, candidates
     const index = queue.indexOf(target)
     return queue.slice(0, index + 1).map((migration) => ({ project, migration }))
   }
-  if (target.state !== 'applied') {
+  // Applied with its files gone is still applied: noDown then says why it cannot be reverted.
+  if (target.state !== 'applied' && target.state !== 'missing') {
     throw usageError('MIGRATION_NOT_APPLIED', `${project.name}: ${target.id} is not applied, so there is nothing to revert down to`, 'run `mig status` to see what is applied')
   }
   const index = queue.indexOf(target)

@@ -8,7 +8,7 @@ import type { Project } from '../config/projects.js'
 import type { DatabaseTarget, Db } from '../db/types.js'
 import { MigError, errorMessage } from '../output/errors.js'
 import { redact } from '../output/redact.js'
-import { checksumFiles } from './checksum.js'
+import { checksumFiles, hasDrift } from './checksum.js'
 import { type JournalEntry, appliedChecksums, latestByMigration, readJournal } from './journal.js'
 import { type LockHolder, lockDrivers } from './lock/index.js'
 import { parseTimestamp } from './ordering.js'
@@ -140,7 +140,7 @@ async function describe(migrations: Migration[], journal: JournalEntry[], projec
         state = 'failed'
         error = last.error ?? undefined
       }
-      const drift = m.state === 'missing' || (m.state === 'applied' && (m.drift === true || (!!recorded && !!checksum && recorded !== checksum)))
+      const drift = hasDrift(m, recorded, checksum)
       const timestamp = m.timestamp ?? parseTimestamp(m.id)
       return {
         id: m.id,

@@ -118,7 +118,7 @@ describe('mig unlock', () => {
 })
 
 describe.runIf(dialects.includes('mysql'))('a migration failing partway on MariaDB', () => {
-  it('shows as failed (exit bit 8) with the error, and up retries it once fixed', async () => {
+  it('shows as failed (exit bit 8) with the error; up refuses to run over it, and retries it once fixed with --allow-drift', async () => {
     const database: TestDatabase = await createTestDatabase('mysql')
     cleanup.push(() => database.drop())
     const root = repo()
@@ -138,7 +138,11 @@ describe.runIf(dialects.includes('mysql'))('a migration failing partway on Maria
     expect(s.code).toBe(8)
     expect(json<{ projects: { migrations: { id: string; state: string; error?: string }[] }[] }>(s).projects[0]!.migrations[1]).toMatchObject({ id: '002_half', state: 'failed', error: expect.stringContaining('missing_table') })
     writeFileSync(join(dir, 'migrations', '002_half.up.sql'), 'CREATE TABLE IF NOT EXISTS half (id INT);\n')
-    const retry = await mig(['up'], { cwd: root })
+    const refused = await mig(['up'], { cwd: root })
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(/^Error: app 002_half failed partway on its last run: the database may hold part of it: mig up stops before anything runs$/m)
+    expect(refused.stderr).toMatch(/mig resolve 002_half --applied/)
+    const retry = await mig(['up', '--allow-drift'], { cwd: root })
     expect(retry.code, retry.stderr).toBe(0)
     expect(retry.stderr).toMatch(/retrying 002_half/)
     expect((await mig(['status'], { cwd: root })).code).toBe(0)

@@ -1,0 +1,50 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { LEDGER } from '../../src/adapters/sql/adapter.js'
+import { type TestDatabase, availableDialects, createTestDatabase, listTables } from '../../src/testing/index.js'
+import { hasStack, mig, tableMigrations, tempDir, writeSqlProject } from '../helpers.js'
+
+const cleanup: (() => Promise<void>)[] = []
+afterAll(async () => {
+  for (const c of cleanup) await c()
+})
+
+/** Flyway's validate: drift or a missing file stops up and down before anything runs, unless --allow-drift. */
+describe.each(await availableDialects())('drift stops up and down on %s', (dialect) => {
+  it('an edited or deleted applied migration stops both before anything runs; --allow-drift goes on, saying so', async () => {
+    const database: TestDatabase = await createTestDatabase(dialect)
+    const root = tempDir()
+    cleanup.push(() => database.drop(), async () => rmSync(root, { recursive: true, force: true }))
+    const dir = writeSqlProject(root, 'app', database.url, tableMigrations(3))
+    const file = (id: string, d = 'up') => join(dir, 'migrations', `${id}.${d}.sql`)
+    expect((await mig(['up', '--step', '2'], { cwd: root })).code).toBe(0)
+    const db = await database.db()
+    const ledger = async () => (await db.query<{ id: string }>(`SELECT id FROM ${LEDGER} ORDER BY id`)).map((r) => r.id)
+
+    writeFileSync(file('002_t2'), readFileSync(file('002_t2'), 'utf8').replace('PRIMARY KEY', 'PRIMARY KEY, extra TEXT'))
+    for (const args of [['up'], ['down'], ['up', '--dry-run']]) {
+      const r = await mig(args, { cwd: root })
+      expect(r.code, args.join(' ')).toBe(1)
+      expect(r.stderr).toMatch(new RegExp(`^Error: app 002_t2 is applied, and its files changed since: mig ${args[0]} stops before anything runs$`, 'm'))
+      expect(r.stderr).toMatch(/^Hint: restore the files as they were applied .*--allow-drift/m)
+      expect(hasStack(r.stderr)).toBe(false)
+    }
+    expect(await ledger()).toEqual(['001_t1', '002_t2'])
+    expect((await listTables(db)).filter((t) => /^t\d$/.test(t))).toEqual(['t1', 't2'])
+
+    const allowed = await mig(['up', '--allow-drift'], { cwd: root })
+    expect(allowed.code, allowed.stderr).toBe(0)
+    expect(allowed.stderr).toMatch(/--allow-drift: going on although app 002_t2 is applied, and its files changed since/)
+    expect(await ledger()).toEqual(['001_t1', '002_t2', '003_t3'])
+
+    // Files gone: down --to the migration names the real reason, not "not applied".
+    rmSync(file('001_t1'))
+    rmSync(file('001_t1', 'down'))
+    const to = await mig(['down', '--to', '001_t1'], { cwd: root })
+    expect(to.code).toBe(1)
+    expect(to.stderr).toMatch(/^Error: app 001_t1 is applied, and its files are gone \(and 1 more\): mig down stops before anything runs$/m)
+    expect(to.stderr).not.toMatch(/not applied/)
+    expect(await ledger()).toEqual(['001_t1', '002_t2', '003_t3'])
+  })
+})
