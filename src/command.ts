@@ -138,7 +138,7 @@ export abstract class MigCommand<T extends typeof Command> extends Command {
     }
     const exit = migError.exit === ExitCode.usage ? (this.ctor as unknown as typeof MigCommand).usageExit : migError.exit
     if (this.flags?.json || (!this.flags && process.argv.includes('--json'))) {
-      this.printJson({ error: { code: migError.code, message: migError.message, ...(migError.hint ? { hint: migError.hint } : {}), details: migError.details }, exitCode: exit })
+      this.printJson({ ...migError.result, error: { code: migError.code, message: migError.message, ...(migError.hint ? { hint: migError.hint } : {}), details: migError.details }, exitCode: exit })
     } else {
       process.stderr.write(`${redact(`Error: ${migError.message}`)}\n`)
       for (const line of migError.details) process.stderr.write(`  ${redact(line)}\n`)

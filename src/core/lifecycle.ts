@@ -72,6 +72,8 @@ export interface Applied {
 export interface RunResult {
   direction: Direction
   migrations: Applied[]
+  /** The migration that failed and stopped the run (the run's error says why). */
+  failed?: { project: string; id: string; name: string; direction: Direction }
   /** Backups taken before the run (--backup, backup.before). */
   backups: { database: string; id: string }[]
   /** Time spent waiting for locks held by other runs, per database. */
@@ -124,7 +126,13 @@ export async function run(ws: Workspace, options: RunOptions): Promise<RunResult
     for (const step of steps) {
       if (failed.has(key(step.project.name, step.migration.id))) options.onEvent?.({ type: 'retry-failed', step })
       const session = sessions.get(step.project.name)!
-      result.migrations.push(await runStep(step, session, dbs.get(session.target.key)!, options, backupIds.get(session.target.key) ?? null))
+      try {
+        result.migrations.push(await runStep(step, session, dbs.get(session.target.key)!, options, backupIds.get(session.target.key) ?? null))
+      } catch (error) {
+        // What the run did before it stopped is part of the answer (--json prints it beside the error).
+        const { project, migration: m } = step
+        throw withResult(error, { ...result, failed: { project: project.name, id: m.id, name: m.name, direction: options.direction } })
+      }
     }
     return result
   } finally {
@@ -156,6 +164,13 @@ async function runStep(step: Step, session: Session, db: Db, options: RunOptions
   await recordJournal(db, { ...entry, durationMs, outcome: 'ok', error: null })
   options.onEvent?.({ type: 'done', step, direction, durationMs })
   return { project: project.name, id: m.id, name: m.name, direction, durationMs }
+}
+
+/** The run so far, carried by the error that stopped it. */
+function withResult(error: unknown, result: RunResult): unknown {
+  if (!(error instanceof MigError)) return error
+  error.result = { ...result }
+  return error
 }
 
 function migrationFailed(step: Step, direction: Direction, message: string, failure: MigrationFailure | undefined): MigError {

@@ -13,6 +13,8 @@ export class MigError extends Error {
   readonly details: string[]
   /** The database it concerns, when known (a connection failure): status still shows it. */
   readonly database: { dialect: string; url: string } | undefined
+  /** With --json, fields of the command's own result to print beside the error (what a failed run did before it failed). */
+  result: Record<string, unknown> | undefined
 
   constructor(code: string, message: string, hint?: string, options: { exit?: number; cause?: unknown; details?: string[]; database?: { dialect: string; url: string } } = {}) {
     super(message, { cause: options.cause })
@@ -22,6 +24,7 @@ export class MigError extends Error {
     this.exit = options.exit ?? ExitCode.error
     this.details = options.details ?? []
     this.database = options.database
+    this.result = undefined
   }
 }
 

@@ -45,6 +45,9 @@ export const runSchema = z.strictObject({
   migrations: z.array(z.strictObject({ project: z.string(), id: z.string(), name: z.string(), direction: z.enum(['up', 'down']), durationMs: z.number() })),
   backups: z.array(z.strictObject({ database: z.string(), id: z.string() })),
   waited: z.array(z.strictObject({ database: z.string(), ms: z.number(), holder: z.string().optional() })),
+  /** A run that stopped on a failure: the migration, and the error (exitCode 1). */
+  failed: z.strictObject({ project: z.string(), id: z.string(), name: z.string(), direction: z.enum(['up', 'down']) }).optional(),
+  error: error.extend({ details: z.array(z.string()) }).optional(),
   exitCode,
 })
 
