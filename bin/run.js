@@ -2,9 +2,9 @@
 // `mig status` in its plain form runs without oclif (src/fast-status.ts); anything
 // it does not handle falls through to oclif, untouched.
 if (process.argv[2] === 'status' && process.env.MIG_FAST_PATH !== '0') {
-  const { fastStatus } = await import('../dist/fast-status.js')
-  // Whatever goes wrong there (nothing is printed before it succeeds), oclif answers instead.
-  const code = await fastStatus(process.argv.slice(3)).catch(() => undefined)
+  // Whatever goes wrong there, loading it included (dist half rebuilt), nothing is printed
+  // before it succeeds and oclif answers instead.
+  const code = await import('../dist/fast-status.js').then(({ fastStatus }) => fastStatus(process.argv.slice(3))).catch(() => undefined)
   if (code !== undefined) process.exit(code)
 }
 

@@ -7,6 +7,7 @@ import { sqlAdapter } from './adapters/sql/adapter.js'
 import { type Workspace, openWorkspace } from './core/workspace.js'
 import { ExitCode, MigError, errorMessage } from './output/errors.js'
 import { redact, redactValue } from './output/redact.js'
+import { didYouMean } from './output/suggest.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof MigCommand)['baseFlags'] & T['flags']>
 
@@ -132,7 +133,10 @@ export abstract class MigCommand<T extends typeof Command> extends Command {
     if (error instanceof MigError) migError = error
     else if (error?.parse !== undefined || error?.oclif?.exit === 2) {
       const lines = errorMessage(error).split('\n').map((l) => l.trim()).filter((l) => l && !/^The following errors occurred:$|^See more help with/.test(l))
-      migError = new MigError('USAGE', lines[0] ?? 'invalid arguments', `see \`mig ${this.id ?? ''} --help\``, { exit: ExitCode.usage, details: lines.slice(1) })
+      const unknown = /^Nonexistent flags?: (--?[\w-]+)/.exec(lines[0] ?? '')?.[1]
+      const flags = Object.keys({ ...(this.ctor as typeof MigCommand).baseFlags, ...this.ctor.flags }).map((f) => `--${f}`)
+      const meant = unknown ? didYouMean(unknown, flags) : undefined
+      migError = new MigError('USAGE', lines[0] ?? 'invalid arguments', `${meant ? `did you mean ${meant}? ` : ''}see \`mig ${this.id ?? ''} --help\``, { exit: ExitCode.usage, details: lines.slice(1) })
     } else {
       migError = new MigError('INTERNAL', errorMessage(error).split('\n')[0] ?? 'unexpected error', 'run again with --debug for the stack trace, and report it if it persists', { cause: error })
     }

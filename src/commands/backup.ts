@@ -1,6 +1,7 @@
 import { MigCommand } from '../command.js'
 import { backup } from '../core/backup.js'
 import { describeHolder } from '../core/lock/index.js'
+import { bytes } from '../output/table.js'
 
 export default class Backup extends MigCommand<typeof Backup> {
   static override summary = 'Back up the databases of the selected projects (each database once)'
@@ -19,6 +20,6 @@ export default class Backup extends MigCommand<typeof Backup> {
       this.printJson({ backups: manifests, exitCode: 0 })
       return
     }
-    for (const m of manifests) this.out(`backed up ${m.database} (${m.projects.join(', ')}) as ${m.id}, ${(m.size / 1024).toFixed(1)} KiB`)
+    for (const m of manifests) this.out(`backed up ${m.database} (${m.projects.join(', ')}) as ${m.id}, ${bytes(m.size)}`)
   }
 }

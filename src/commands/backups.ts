@@ -1,7 +1,7 @@
 import { relative } from 'node:path'
 import { MigCommand } from '../command.js'
 import { backupRoot, scanBackups } from '../backup/index.js'
-import { table } from '../output/table.js'
+import { bytes, table } from '../output/table.js'
 
 export default class Backups extends MigCommand<typeof Backups> {
   static override summary = 'List the backups (newest last)'
@@ -24,7 +24,7 @@ export default class Backups extends MigCommand<typeof Backups> {
     this.out(
       table(
         ['id', 'created', 'projects', 'database', 'size', 'migrations'],
-        all.map((m) => [m.id, m.createdAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), m.projects.join(','), m.database, `${(m.size / 1024).toFixed(1)} KiB`, Object.values(m.migrations).flat().length]),
+        all.map((m) => [m.id, m.createdAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), m.projects.join(','), m.database, bytes(m.size), Object.values(m.migrations).flat().length]),
       ),
     )
   }

@@ -1,5 +1,5 @@
 import type { Hook } from '@oclif/core'
-import { CLIError } from '@oclif/core/errors'
+import { didYouMean } from '../output/suggest.js'
 
 /**
  * With spaced topics oclif reads `mig status extra` as a command "status:extra"
@@ -15,8 +15,10 @@ const hook: Hook.CommandNotFound = async function ({ argv = [], config, id }) {
     // Only mig's own commands: other plugins' errors take a different path out (oclif's help for `plugins foo`).
     if (config.findCommand(command)?.pluginName === config.name) return config.runCommand(command, [...words.slice(n), ...argv])
   }
-  // oclif's own answer, which this hook replaces for every id.
-  throw new CLIError(`command ${id} not found`)
+  // oclif's own answer, which this hook replaces for every id, with the command meant.
+  const meant = didYouMean(id, config.commandIDs)
+  process.stderr.write(`Error: command ${id.replaceAll(':', ' ')} not found\nHint: ${meant ? `did you mean \`${config.bin} ${meant.replaceAll(':', ' ')}\`? ` : ''}see \`${config.bin} --help\`\n`)
+  this.exit(2)
 }
 
 export default hook

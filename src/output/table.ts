@@ -13,3 +13,16 @@ export function table(head: string[], rows: (string | number)[][]): string {
 }
 
 export const ms = (n: number): string => (n < 1000 ? `${Math.round(n)}ms` : `${(n / 1000).toFixed(1)}s`)
+
+/** Bytes as people read them: 812 B, 4.2 KiB, 17.0 MiB, 1.03 GiB. */
+export function bytes(n: number): string {
+  if (n < 1024) return `${n} B`
+  const units = ['KiB', 'MiB', 'GiB', 'TiB']
+  let value = n / 1024
+  let unit = 0
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024
+    unit++
+  }
+  return `${value.toFixed(unit >= 2 && value < 10 ? 2 : 1)} ${units[unit]}`
+}
