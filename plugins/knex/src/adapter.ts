@@ -201,7 +201,7 @@ class KnexSession implements Session {
     } catch (error) {
       if (error instanceof this.ctx.errors.MigError) throw error
       // On MySQL the migration's DDL committed the lock row with it; knex frees its lock after any failure but a lock error.
-      await this.from(this.knex, this.lockTable).update({ is_locked: 0 }).catch(() => {})
+      await Promise.resolve(this.from(this.knex, this.lockTable).update({ is_locked: 0 })).catch(() => {})
       throw new MigrationFailure((error as Error).message ?? String(error), { ...(last ? { statement: last } : {}), partial: !transactional || this.target.dialect === 'mysql', cause: error })
     } finally {
       this.knex.off('query', listener)
