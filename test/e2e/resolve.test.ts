@@ -247,3 +247,33 @@ describe('mig resolve refuses what makes no sense', () => {
     expect(log.entries.filter((e) => e.direction === 'resolve')).toEqual([])
   })
 })
+
+describe.each(dialects)('a journal from before the note column, on %s', (dialect) => {
+  let database: TestDatabase
+  let db: Db
+  let root: string
+  beforeAll(async () => {
+    database = await createTestDatabase(dialect)
+    db = await database.db()
+    root = tempDir()
+    writeSqlProject(root, 'app', database.url, tableMigrations(2))
+    const pk = dialect === 'postgres' ? 'SERIAL PRIMARY KEY' : dialect === 'mysql' ? 'INTEGER AUTO_INCREMENT PRIMARY KEY' : 'INTEGER PRIMARY KEY AUTOINCREMENT'
+    await db.run(
+      `CREATE TABLE mig_journal (id ${pk}, project VARCHAR(255) NOT NULL, tool VARCHAR(32) NOT NULL, migration VARCHAR(512) NOT NULL, direction VARCHAR(8) NOT NULL, checksum VARCHAR(64), actor VARCHAR(255) NOT NULL, started_at VARCHAR(32) NOT NULL, duration_ms INTEGER NOT NULL, outcome VARCHAR(16) NOT NULL, error TEXT, backup_id VARCHAR(128))`,
+    )
+    await db.run(`INSERT INTO mig_journal (project, tool, migration, direction, checksum, actor, started_at, duration_ms, outcome) VALUES ('app', 'sql', '-', 'backup', NULL, 'old@host', '2024-01-01T00:00:00.000Z', 5, 'ok')`)
+  })
+  afterAll(async () => {
+    await database?.drop()
+    if (root) rmSync(root, { recursive: true, force: true })
+  })
+
+  it('is read as it is, and gains the column at the next write', async () => {
+    const before = logSchema.parse(json(await mig(['log', '--json'], { cwd: root })))
+    expect(before.entries.map((e) => [e.actor, e.note])).toEqual([['old@host', null]])
+    const r = await mig(['baseline', '--to', '001_t1', '--reason', 'old journal'], { cwd: root })
+    expect(r.code, r.stderr).toBe(0)
+    const after = logSchema.parse(json(await mig(['log', '--json'], { cwd: root })))
+    expect(after.entries.map((e) => [e.direction, e.note])).toEqual([['backup', null], ['resolve', 'baseline: old journal']])
+  }, 60_000)
+})
