@@ -128,6 +128,14 @@ export interface Session {
   down(m: Migration, options: RunOptions): Promise<void>
   /** Write a new migration; returns the created files. */
   create(name: string, template: string, vars: Record<string, unknown>): Promise<string[]>
+  /**
+   * Record `m` in the tool's ledger without running it, exactly as the tool
+   * itself would (`prisma migrate resolve`, `typeorm migration:run --fake`):
+   * `applied` writes the row a successful run writes; `rolled-back` clears
+   * what a failed run left (a failed row, or a row a half-applied run wrote),
+   * and leaves a ledger that keeps no failed state as it is.
+   */
+  mark?(m: Migration, as: 'applied' | 'rolled-back'): Promise<void>
   /** The tool's own migration lock, when it keeps one. */
   toolLock?(): Promise<ToolLock | undefined>
   close(): Promise<void>
@@ -166,11 +174,14 @@ export interface ProjectMarker {
  * 5. `up`/`down`: run exactly one migration the way the tool does and write
  *    the tool's ledger exactly as the tool writes it, in the same transaction
  *    as the migration wherever the dialect allows.
- * 6. Contribute it from an oclif plugin: a `mig:adapters` hook in the
+ * 6. `mark(m, as)` (for `mig resolve` and `mig baseline`): write or clear
+ *    the ledger row for `m` without running it, as the tool's own "fake" or
+ *    "resolve" command does, so the tool's CLI agrees afterwards.
+ * 7. Contribute it from an oclif plugin: a `mig:adapters` hook in the
  *    plugin's package.json returning `[adapter]`. The hook must not rely on
  *    its arguments or `this`: `mig status` calls it without oclif
  *    (src/fast-status.ts), with an empty options object.
- * 7. Run `runConformance` from `mig/testing` against every dialect you
+ * 8. Run `runConformance` from `mig/testing` against every dialect you
  *    support, with the tool's own CLI as the oracle for the ledger.
  *
  * Core owns the rest: selection, ordering across projects, the lock, the

@@ -10,11 +10,11 @@ import { redact } from '../output/redact.js'
  */
 export const JOURNAL = 'mig_journal'
 
-/** ok: done; rolled_back: failed and undone by its transaction; failed: failed partway, the database may hold part of it. */
+/** ok: done (resolve: marked applied); rolled_back: failed and undone by its transaction (resolve: marked rolled back); failed: failed partway, the database may hold part of it. */
 export type Outcome = 'ok' | 'rolled_back' | 'failed'
 
-/** up/down: a migration; backup/restore: the whole database (migration is "-"). */
-export type JournalDirection = 'up' | 'down' | 'backup' | 'restore'
+/** up/down: a migration; resolve: a migration marked by hand (`mig resolve`, `mig baseline`); backup/restore: the whole database (migration is "-"). */
+export type JournalDirection = 'up' | 'down' | 'resolve' | 'backup' | 'restore'
 
 export interface JournalEntry {
   project: string
@@ -28,6 +28,8 @@ export interface JournalEntry {
   outcome: Outcome
   error: string | null
   backupId: string | null
+  /** Why, for actions taken by hand (resolve: "applied by hand: <reason>"). */
+  note?: string | null
 }
 
 interface Row {
@@ -42,6 +44,7 @@ interface Row {
   outcome: Outcome
   error: string | null
   backup_id: string | null
+  note: string | null
 }
 
 export function actor(): string {
@@ -67,14 +70,28 @@ export async function ensureJournal(db: Db): Promise<void> {
     duration_ms INTEGER NOT NULL,
     outcome VARCHAR(16) NOT NULL,
     error TEXT,
-    backup_id VARCHAR(128)
+    backup_id VARCHAR(128),
+    note TEXT
   )`)
+  if (!(await hasNote(db))) await db.run(`ALTER TABLE ${JOURNAL} ADD COLUMN note TEXT`)
 }
+
+/** Journals written before `note` existed lack the column; one query that reads no row tells. */
+async function hasNote(db: Db): Promise<boolean> {
+  try {
+    await db.query(`SELECT note FROM ${JOURNAL} WHERE 1 = 0`)
+    return true
+  } catch {
+    return false
+  }
+}
+
+const columns = (note: boolean) => `project, tool, migration, direction, checksum, actor, started_at, duration_ms, outcome, error, backup_id, ${note ? 'note' : 'NULL AS note'}`
 
 export async function recordJournal(db: Db, e: JournalEntry): Promise<void> {
   await db.run(
-    `INSERT INTO ${JOURNAL} (project, tool, migration, direction, checksum, actor, started_at, duration_ms, outcome, error, backup_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [e.project, e.tool, e.migration, e.direction, e.checksum, e.actor, e.startedAt, Math.round(e.durationMs), e.outcome, e.error === null ? null : redact(e.error), e.backupId],
+    `INSERT INTO ${JOURNAL} (project, tool, migration, direction, checksum, actor, started_at, duration_ms, outcome, error, backup_id, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [e.project, e.tool, e.migration, e.direction, e.checksum, e.actor, e.startedAt, Math.round(e.durationMs), e.outcome, e.error === null ? null : redact(e.error), e.backupId, e.note ? redact(e.note) : null],
   )
 }
 
@@ -90,6 +107,7 @@ const fromRow = (r: Row): JournalEntry => ({
   outcome: r.outcome,
   error: r.error,
   backupId: r.backup_id,
+  note: r.note,
 })
 
 /** Entries for the given projects, oldest first; empty when the journal does not exist (status never creates it). */
@@ -97,22 +115,22 @@ export async function readJournal(db: Db, projects: readonly string[], limit?: n
   if (!projects.length || !(await tableExists(db, JOURNAL))) return []
   const marks = projects.map(() => '?').join(', ')
   const order = limit ? `ORDER BY id DESC LIMIT ${Math.floor(limit)}` : 'ORDER BY id'
-  const rows = await db.query<Row>(`SELECT project, tool, migration, direction, checksum, actor, started_at, duration_ms, outcome, error, backup_id FROM ${JOURNAL} WHERE project IN (${marks}) ${order}`, projects)
+  const rows = await db.query<Row>(`SELECT ${columns(await hasNote(db))} FROM ${JOURNAL} WHERE project IN (${marks}) ${order}`, projects)
   const entries = rows.map(fromRow)
   return limit ? entries.reverse() : entries
 }
 
-/** The latest migration entry per migration of one project. */
+/** The latest migration entry per migration of one project: a resolve after a failed up settles it. */
 export function latestByMigration(entries: readonly JournalEntry[], project: string): Map<string, JournalEntry> {
   const latest = new Map<string, JournalEntry>()
-  for (const e of entries) if (e.project === project && (e.direction === 'up' || e.direction === 'down')) latest.set(e.migration, e)
+  for (const e of entries) if (e.project === project && (e.direction === 'up' || e.direction === 'down' || e.direction === 'resolve')) latest.set(e.migration, e)
   return latest
 }
 
 /** Every entry of the database, oldest first, to carry the history across a restore. */
 export async function readAllJournal(db: Db): Promise<JournalEntry[]> {
   if (!(await tableExists(db, JOURNAL))) return []
-  return (await db.query<Row>(`SELECT project, tool, migration, direction, checksum, actor, started_at, duration_ms, outcome, error, backup_id FROM ${JOURNAL} ORDER BY id`)).map(fromRow)
+  return (await db.query<Row>(`SELECT ${columns(await hasNote(db))} FROM ${JOURNAL} ORDER BY id`)).map(fromRow)
 }
 
 /** Put back the history a restore rewound: the journal is history, not state. */
@@ -122,13 +140,24 @@ export async function replaceJournal(db: Db, entries: readonly JournalEntry[]): 
   for (const e of entries) await recordJournal(db, e)
 }
 
-/** The checksum recorded when the migration was last applied successfully. */
+/**
+ * The checksum recorded when the migration was last applied successfully, or
+ * marked applied by hand (resolve, outcome ok): drift is then measured from
+ * the files as they were when someone vouched for them.
+ */
 export function appliedChecksums(entries: readonly JournalEntry[], project: string): Map<string, string | null> {
   const sums = new Map<string, string | null>()
   for (const e of entries) {
-    if (e.project !== project || e.outcome !== 'ok') continue
-    if (e.direction === 'up') sums.set(e.migration, e.checksum)
+    if (e.project !== project) continue
+    if (e.direction === 'resolve') {
+      if (e.outcome === 'ok') sums.set(e.migration, e.checksum)
+      else sums.delete(e.migration)
+    } else if (e.outcome !== 'ok') continue
+    else if (e.direction === 'up') sums.set(e.migration, e.checksum)
     else if (e.direction === 'down') sums.delete(e.migration)
   }
   return sums
 }
+
+/** A resolve row's outcome: marked applied is ok, marked rolled back is rolled_back. */
+export const resolveOutcome = (as: 'applied' | 'rolled-back'): Outcome => (as === 'applied' ? 'ok' : 'rolled_back')

@@ -57,7 +57,7 @@ export const logSchema = z.strictObject({
       project: z.string(),
       tool: z.string(),
       migration: z.string(),
-      direction: z.enum(['up', 'down', 'backup', 'restore']),
+      direction: z.enum(['up', 'down', 'resolve', 'backup', 'restore']),
       checksum: z.string().nullable(),
       actor: z.string(),
       startedAt: z.string(),
@@ -65,9 +65,16 @@ export const logSchema = z.strictObject({
       outcome: z.enum(['ok', 'rolled_back', 'failed']),
       error: z.string().nullable(),
       backupId: z.string().nullable(),
+      note: z.string().nullable(),
       database: z.string(),
     }),
   ),
+  exitCode,
+})
+
+export const resolveSchema = z.strictObject({
+  marked: z.array(z.strictObject({ project: z.string(), id: z.string(), name: z.string(), as: z.enum(['applied', 'rolled-back']), note: z.string() })),
+  dryRun: z.boolean(),
   exitCode,
 })
 

@@ -34,7 +34,9 @@ export interface ConformanceOptions {
 /**
  * The one suite every adapter runs on every dialect it supports:
  * list → up one → native ledger agrees → down one → a throwing migration
- * leaves no record (and, where DDL is transactional, no table).
+ * leaves no record (and, where DDL is transactional, no table) → where the
+ * adapter can mark, marking it rolled back and then applied writes the
+ * ledger the tool reads, and runs nothing.
  */
 export function runConformance(options: ConformanceOptions): void {
   const timeout = options.timeoutMs ?? 30_000
@@ -99,6 +101,21 @@ export function runConformance(options: ConformanceOptions): void {
       expect(['pending', 'failed']).toContain(after.find((m) => m.id === list[2]!.id)!.state)
       expect(await options.nativeApplied(project, database)).toEqual([list[0]!.id, list[1]!.id])
       if ((options.atomicDdl ?? ['postgres', 'sqlite']).includes(dialect)) expect(await tables()).not.toContain('conf_fail')
+    }, timeout)
+
+    it('marks the failed migration rolled back, then applied, without running it, and the native ledger agrees', async (t) => {
+      if (!session.mark) return t.skip()
+      const list = await session.list()
+      const failing = list.find((m) => m.id === list[2]!.id)!
+      const before = await tables()
+      await session.mark(failing, 'rolled-back')
+      expect((await session.list()).find((m) => m.id === failing.id)!.state).toBe('pending')
+      expect(await options.nativeApplied(project, database)).toEqual([list[0]!.id, list[1]!.id])
+      await session.mark(failing, 'applied')
+      expect((await session.list()).filter((m) => m.state === 'applied').map((m) => m.id)).toEqual([list[0]!.id, list[1]!.id, failing.id])
+      expect(await options.nativeApplied(project, database)).toEqual([list[0]!.id, list[1]!.id, failing.id])
+      // Marked, not run: the schema is as the failed attempt left it.
+      expect(await tables()).toEqual(before)
     }, timeout)
   })
 }

@@ -119,12 +119,29 @@ class KnexSession implements Session {
 
   async up(m: Migration, options: RunOptions): Promise<void> {
     await this.ensureTables()
+    const batch = await this.nextBatch()
+    await this.step(m, 'up', options, (trx) => this.from(trx, this.table).insert({ name: m.id, batch, migration_time: new Date() }))
+  }
+
+  /** One batch per session, as one `knex migrate:latest` is one batch. */
+  private async nextBatch(): Promise<number> {
     if (this.batch === undefined) {
       const [row] = await this.from(this.knex, this.table).max('batch', { as: 'batch' })
       this.batch = Number(row?.batch ?? 0) + 1
     }
-    const batch = this.batch
-    await this.step(m, 'up', options, (trx) => this.from(trx, this.table).insert({ name: m.id, batch, migration_time: new Date() }))
+    return this.batch
+  }
+
+  /** The row knex writes after running a migration (a new batch, as a run), or its removal, under knex's own lock. */
+  async mark(m: Migration, as: 'applied' | 'rolled-back'): Promise<void> {
+    await this.ensureTables()
+    const batch = as === 'applied' ? await this.nextBatch() : 0
+    await this.knex.transaction(async (trx) => {
+      await this.lock(trx)
+      if (as === 'applied') await this.from(trx, this.table).insert({ name: m.id, batch, migration_time: new Date() })
+      else await this.from(trx, this.table).where({ name: m.id }).del()
+      await this.from(trx, this.lockTable).update({ is_locked: 0 })
+    })
   }
 
   async down(m: Migration, options: RunOptions): Promise<void> {
@@ -183,6 +200,8 @@ class KnexSession implements Session {
       }
     } catch (error) {
       if (error instanceof this.ctx.errors.MigError) throw error
+      // On MySQL the migration's DDL committed the lock row with it; knex frees its lock after any failure but a lock error.
+      await Promise.resolve(this.from(this.knex, this.lockTable).update({ is_locked: 0 })).catch(() => {})
       throw new MigrationFailure((error as Error).message ?? String(error), { ...(last ? { statement: last } : {}), partial: !transactional || this.target.dialect === 'mysql', cause: error })
     } finally {
       this.knex.off('query', listener)

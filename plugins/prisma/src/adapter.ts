@@ -241,6 +241,34 @@ class PrismaSession implements Session {
   }
 
   /**
+   * `prisma migrate resolve`, as Prisma's schema engine does it under its
+   * lock. Applied: refused when already applied (P3008); a failed row is
+   * marked rolled back, then a new row is inserted with the checksum,
+   * started_at = finished_at and no steps. Rolled back: every failed row of
+   * the migration gets rolled_back_at; refused when none is failed (P3012).
+   */
+  async mark(m: Migration, as: 'applied' | 'rolled-back'): Promise<void> {
+    const { MigError } = this.ctx.errors
+    await this.withPrismaLock(async () => {
+      if (!(await this.db.tableExists('_prisma_migrations', this.prisma.pgSchema))) await this.db.run(ddl[this.target.dialect](this.table))
+      const rows = (await this.rows()).filter((r) => r.migration_name === m.id && (r.rolled_back_at === null || r.rolled_back_at === undefined))
+      const failed = rows.filter((r) => r.finished_at === null || r.finished_at === undefined)
+      if (as === 'rolled-back' && !failed.length) {
+        throw new MigError('PRISMA_NOT_FAILED', `${this.project.name}: ${m.id} cannot be marked rolled back because it is not in a failed state (P3012)`, 'run `mig status` to see its state')
+      }
+      if (as === 'applied' && rows.length > failed.length) {
+        throw new MigError('PRISMA_ALREADY_APPLIED', `${this.project.name}: ${m.id} is already recorded as applied in _prisma_migrations (P3008)`, 'run `mig status` to see its state')
+      }
+      const now = this.now()
+      for (const row of failed) await this.db.run(`UPDATE ${this.table} SET rolled_back_at = ? WHERE id = ?`, [now, row.id])
+      if (as === 'rolled-back') return
+      const file = join(this.prisma.migrationsDir, m.id, 'migration.sql')
+      if (!existsSync(file)) throw new MigError('PRISMA_MISSING_FILE', `${this.project.name}: ${m.id} has no migration.sql in ${this.prisma.migrationsDir} (P3017)`, 'restore the migration folder')
+      await this.db.run(`INSERT INTO ${this.table} (id, checksum, started_at, finished_at, migration_name, applied_steps_count) VALUES (?, ?, ?, ?, ?, 0)`, [randomUUID(), sha256(readFileSync(file, 'utf8')), now, now, m.id])
+    })
+  }
+
+  /**
    * mig keeps its journal (and on SQLite its lock row) in the app database.
    * `prisma migrate dev` diffs the whole database against the migrations and
    * would call those tables drift and ask to reset the database, all data

@@ -100,13 +100,19 @@ class SequelizeSession implements Session {
     return this.sequelize
   }
 
-  private async umzug() {
-    const { Umzug, SequelizeStorage, JSONStorage } = await import('umzug')
-    const { Sequelize, instance } = this.instance()
+  /** umzug's storage as sequelize-cli configures it: SequelizeMeta (or its configured name), or the JSON file. */
+  private async storage() {
+    const { SequelizeStorage, JSONStorage } = await import('umzug')
     const json = this.jsonStorage
-    const storage = json
+    return json
       ? new JSONStorage({ path: json })
-      : new SequelizeStorage({ sequelize: instance as never, tableName: this.table, ...(this.schema ? { schema: this.schema } : {}), timestamps: this.config.env.migrationTimestamps ?? false })
+      : new SequelizeStorage({ sequelize: this.instance().instance as never, tableName: this.table, ...(this.schema ? { schema: this.schema } : {}), timestamps: this.config.env.migrationTimestamps ?? false })
+  }
+
+  private async umzug() {
+    const { Umzug } = await import('umzug')
+    const { Sequelize, instance } = this.instance()
+    const storage = await this.storage()
     const load = async (path: string): Promise<MigrationModule> => {
       if (/\.c?js$/.test(path)) return createRequire(path)(path) as MigrationModule
       // jiti's CommonJS entry loads in half the time of its ESM one (~15 ms against ~30).
@@ -170,6 +176,13 @@ class SequelizeSession implements Session {
       throw new this.ctx.errors.MigError('SEQUELIZE_MISSING_FILE', `${this.project.name}: ${m.id} is in ${this.table} but its file is gone`, `restore it in ${this.config.migrationsDir}`)
     }
     return this.step(m, 'down', options)
+  }
+
+  /** The storage's own logMigration / unlogMigration, which umzug calls after a migration runs or is reverted. */
+  async mark(m: Migration, as: 'applied' | 'rolled-back'): Promise<void> {
+    const storage = await this.storage()
+    if (as === 'applied') await storage.logMigration({ name: m.id })
+    else if ((await this.executed()).includes(m.id)) await storage.unlogMigration({ name: m.id })
   }
 
   /** `YYYYMMDDHHMMSS-name.js`, as `sequelize-cli migration:generate` names it. */

@@ -27,7 +27,9 @@ interface MigrationExecutor {
   getExecutedMigrations(): Promise<TypeormMigration[]>
   getPendingMigrations(): Promise<TypeormMigration[]>
   executeMigration(m: TypeormMigration): Promise<TypeormMigration>
+  insertMigration(m: TypeormMigration): Promise<void>
   deleteMigration(m: TypeormMigration): Promise<void>
+  createMigrationsTableIfNotExist(qr: QueryRunner): Promise<void>
 }
 interface DataSource {
   options: Record<string, unknown> & { type: string; database?: unknown; migrations?: unknown[]; entities?: unknown[]; migrationsTableName?: string }
@@ -242,6 +244,29 @@ class TypeormSession implements Session {
   down(m: Migration, options: RunOptions): Promise<void> {
     if (m.state === 'missing') throw new this.ctx.errors.MigError('TYPEORM_MISSING_CLASS', `${this.project.name}: ${m.id} is in the migrations table but no migration class has that name`, 'restore its file in the migrations folder')
     return this.step(m, 'down', options)
+  }
+
+  /**
+   * What `typeorm migration:run --fake` does for one migration: create the
+   * migrations table if need be and insert its row (timestamp, name);
+   * rolled back deletes the row a half-applied run may have left.
+   */
+  async mark(m: Migration, as: 'applied' | 'rolled-back'): Promise<void> {
+    const queryRunner = this.ds.createQueryRunner()
+    try {
+      const executor = await this.executor(queryRunner)
+      if (as === 'applied') {
+        const migration = (await executor.getPendingMigrations()).find((x) => x.name === m.id)
+        if (!migration) throw new this.ctx.errors.MigError('TYPEORM_UNKNOWN_MIGRATION', `${this.project.name}: TypeORM does not know ${m.id} as pending`, 'run `mig status` to see what TypeORM reports')
+        await executor.createMigrationsTableIfNotExist(queryRunner)
+        await executor.insertMigration(migration)
+      } else {
+        const migration = (await executor.getExecutedMigrations()).find((x) => x.name === m.id)
+        if (migration) await executor.deleteMigration(migration)
+      }
+    } finally {
+      await queryRunner.release()
+    }
   }
 
   /** `<epoch-ms>-Name.ts` with class `Name<epoch-ms>`, as `typeorm migration:create` writes it, in the folder of the first migrations glob. */

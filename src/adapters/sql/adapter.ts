@@ -94,6 +94,13 @@ class SqlSession implements Session {
     })
   }
 
+  /** The ledger row a successful run writes, or none: a failed run writes no row, so rolled back only clears a stray one. */
+  async mark(m: Migration, as: 'applied' | 'rolled-back'): Promise<void> {
+    await this.ensureLedger()
+    if (as === 'applied') await this.db.run(`INSERT INTO ${LEDGER} (id, applied_at) VALUES (?, ?)`, [m.id, new Date().toISOString()])
+    else await this.db.run(`DELETE FROM ${LEDGER} WHERE id = ?`, [m.id])
+  }
+
   async create(name: string, template: string, vars: Record<string, unknown>): Promise<string[]> {
     const existing = (await readdir(this.dir)).map((f) => /^(\d+)_/.exec(f)?.[1]).filter((d): d is string => d !== undefined)
     const timestamped = existing.some((d) => d.length === 14)
