@@ -110,7 +110,9 @@ export async function run(ws: Workspace, options: RunOptions): Promise<RunResult
       }
       await ensureJournal(db)
     }
-    const { steps, journals } = await select(projects, sessions, dbs, options)
+    const { steps, journals, problems } = await select(projects, sessions, dbs, options)
+    // --allow-drift is journaled with every migration the run makes over it.
+    const note = problems.length ? `--allow-drift over: ${problems.map(describeProblem).join('; ')}` : null
     const failed = failedByJournal(journals)
     options.onEvent?.({ type: 'plan', steps, direction: options.direction })
     const backupIds = new Map<string, string>()
@@ -127,7 +129,7 @@ export async function run(ws: Workspace, options: RunOptions): Promise<RunResult
       if (failed.has(key(step.project.name, step.migration.id))) options.onEvent?.({ type: 'retry-failed', step })
       const session = sessions.get(step.project.name)!
       try {
-        result.migrations.push(await runStep(step, session, dbs.get(session.target.key)!, options, backupIds.get(session.target.key) ?? null))
+        result.migrations.push(await runStep(step, session, dbs.get(session.target.key)!, options, backupIds.get(session.target.key) ?? null, note))
       } catch (error) {
         // What the run did before it stopped is part of the answer (--json prints it beside the error).
         const { project, migration: m } = step
@@ -142,13 +144,13 @@ export async function run(ws: Workspace, options: RunOptions): Promise<RunResult
   }
 }
 
-async function runStep(step: Step, session: Session, db: Db, options: RunOptions, backupId: string | null): Promise<Applied> {
+async function runStep(step: Step, session: Session, db: Db, options: RunOptions, backupId: string | null, note: string | null): Promise<Applied> {
   const { project, migration: m } = step
   const direction = options.direction
   options.onEvent?.({ type: 'start', step, direction })
   const checksum = m.files.length ? await checksumFiles(m.files) : null
   const startedAt = new Date()
-  const entry = { project: project.name, tool: project.tool, migration: m.id, direction, checksum, actor: actor(), startedAt: startedAt.toISOString(), backupId }
+  const entry = { project: project.name, tool: project.tool, migration: m.id, direction, checksum, actor: actor(), startedAt: startedAt.toISOString(), backupId, note }
   try {
     if (direction === 'up') await session.up(m, { transaction: 'auto' })
     else await session.down(m, { transaction: 'auto' })

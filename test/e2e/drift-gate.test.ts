@@ -37,6 +37,8 @@ describe.each(await availableDialects())('drift stops up and down on %s', (diale
     expect(allowed.code, allowed.stderr).toBe(0)
     expect(allowed.stderr).toMatch(/--allow-drift: going on although app 002_t2 is applied, and its files changed since/)
     expect(await ledger()).toEqual(['001_t1', '002_t2', '003_t3'])
+    const journaled = await db.query<{ migration: string; note: string | null }>("SELECT migration, note FROM mig_journal WHERE direction = 'up' AND migration = '003_t3'")
+    expect(journaled).toEqual([{ migration: '003_t3', note: '--allow-drift over: app 002_t2 is applied, and its files changed since' }])
 
     // Files gone: down --to the migration names the real reason, not "not applied".
     rmSync(file('001_t1'))
