@@ -17,6 +17,7 @@ export default class Down extends MigCommand<typeof Down> {
     'lock-timeout': MigCommand.lockTimeoutFlag,
     'allow-shared-url': MigCommand.allowSharedUrlFlag,
     'allow-drift': MigCommand.allowDriftFlag,
+    strict: Flags.boolean({ description: 'refuse a migration whose file is empty instead of warning' }),
   }
 
   async run(): Promise<void> {
@@ -24,7 +25,7 @@ export default class Down extends MigCommand<typeof Down> {
     const selection: Selection = all ? { kind: 'all' } : batch ? { kind: 'batch' } : step ? { kind: 'step', n: step } : to ? { kind: 'to', id: to } : { kind: 'one' }
     const ws = await this.projectsWorkspace()
     if (this.flags['dry-run']) {
-      const steps = await dryRun(ws, { direction: 'down', selection, allowDrift: this.flags['allow-drift'] })
+      const steps = await dryRun(ws, { direction: 'down', selection, allowDrift: this.flags['allow-drift'], strict: this.flags.strict })
       if (this.flags.json) this.printJson(dryRunJson(steps, 'down'))
       else for (const line of dryRunText(steps, 'down')) this.out(line)
       return
@@ -43,6 +44,7 @@ export default class Down extends MigCommand<typeof Down> {
       backup: this.flags.backup ?? ws.config.config.backup?.before?.includes('down') ?? false,
       allowSharedUrl: this.flags['allow-shared-url'],
       allowDrift: this.flags['allow-drift'],
+      strict: this.flags.strict,
       onEvent: progress((l) => this.out(l), (l) => this.note(l), { announce: !this.flags.json }),
     })
     if (this.flags.json) this.printJson(runJson(result))

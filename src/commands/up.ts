@@ -15,6 +15,7 @@ export default class Up extends MigCommand<typeof Up> {
     'lock-timeout': MigCommand.lockTimeoutFlag,
     'allow-shared-url': MigCommand.allowSharedUrlFlag,
     'allow-drift': MigCommand.allowDriftFlag,
+    strict: Flags.boolean({ description: 'refuse a migration whose file is empty instead of warning' }),
   }
 
   async run(): Promise<void> {
@@ -22,7 +23,7 @@ export default class Up extends MigCommand<typeof Up> {
     const selection: Selection = one ? { kind: 'one' } : step ? { kind: 'step', n: step } : to ? { kind: 'to', id: to } : { kind: 'all' }
     const ws = await this.projectsWorkspace()
     if (this.flags['dry-run']) {
-      const steps = await dryRun(ws, { direction: 'up', selection, allowDrift: this.flags['allow-drift'] })
+      const steps = await dryRun(ws, { direction: 'up', selection, allowDrift: this.flags['allow-drift'], strict: this.flags.strict })
       if (this.flags.json) this.printJson(dryRunJson(steps, 'up'))
       else for (const line of dryRunText(steps, 'up')) this.out(line)
       return
@@ -34,6 +35,7 @@ export default class Up extends MigCommand<typeof Up> {
       backup: this.flags.backup ?? ws.config.config.backup?.before?.includes('up') ?? false,
       allowSharedUrl: this.flags['allow-shared-url'],
       allowDrift: this.flags['allow-drift'],
+      strict: this.flags.strict,
       onEvent: progress((l) => this.out(l), (l) => this.note(l), { announce: !this.flags.json && selection.kind === 'one' }),
     })
     if (this.flags.json) this.printJson(runJson(result))

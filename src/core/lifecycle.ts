@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import { basename } from 'node:path'
 import type { Migration, Session } from '../adapter.js'
 import type { Project } from '../config/projects.js'
 import { connectExisting } from '../db/connect.js'
@@ -38,6 +40,8 @@ export type RunEvent =
   | { type: 'done'; step: Step; direction: Direction; durationMs: number }
   | { type: 'retry-failed'; step: Step }
   | { type: 'backup'; database: string; id: string }
+  /** Migrations whose file that runs is empty: they change nothing (--strict refuses them). */
+  | { type: 'empty'; steps: Step[]; direction: Direction }
   /** --allow-drift: the run goes on over these. */
   | { type: 'drift-allowed'; problems: Problem[] }
 
@@ -58,6 +62,8 @@ export interface RunOptions {
   allowSharedUrl?: boolean
   /** Run over drift or a failed migration (journaled with each migration the run makes). */
   allowDrift?: boolean
+  /** Refuse a migration whose file is empty, rather than warn and run it. */
+  strict?: boolean
   onEvent?(event: RunEvent): void
 }
 
@@ -193,7 +199,7 @@ const oneLine = (text: string): string => {
  * The steps a run would take, without taking a lock or writing anything:
  * `--dry-run`. A SQLite file that does not exist yet is not created.
  */
-export async function dryRun(ws: Workspace, options: Pick<RunOptions, 'direction' | 'selection' | 'allowDrift'>): Promise<Step[]> {
+export async function dryRun(ws: Workspace, options: Pick<RunOptions, 'direction' | 'selection' | 'allowDrift' | 'strict'>): Promise<Step[]> {
   for (const p of ws.projects) requireAdapter(p)
   const sessions = await openSessions({ ...ws, readOnly: true }, ws.projects)
   const dbs = new Map<string, Db>()
@@ -209,7 +215,7 @@ export async function dryRun(ws: Workspace, options: Pick<RunOptions, 'direction
 /** Each project's journal entries, oldest first, with their database and position in its journal. */
 type Journals = Map<string, { database: string; n: number; entry: JournalEntry }[]>
 
-async function select(projects: Project[], sessions: Map<string, Session>, dbs: Map<string, Db>, options: Pick<RunOptions, 'direction' | 'selection' | 'allowDrift' | 'onEvent'>): Promise<{ steps: Step[]; journals: Journals; problems: Problem[] }> {
+async function select(projects: Project[], sessions: Map<string, Session>, dbs: Map<string, Db>, options: Pick<RunOptions, 'direction' | 'selection' | 'allowDrift' | 'strict' | 'onEvent'>): Promise<{ steps: Step[]; journals: Journals; problems: Problem[] }> {
   const lists = new Map<string, Migration[]>()
   for (const p of projects) lists.set(p.name, await sessions.get(p.name)!.list())
   const journals: Journals = new Map(projects.map((p) => [p.name, []]))
@@ -222,6 +228,11 @@ async function select(projects: Project[], sessions: Map<string, Session>, dbs: 
   if (options.direction === 'down') {
     const irreversible = steps.find((s) => !s.migration.reversible)
     if (irreversible) throw noDown(irreversible)
+  }
+  const empty = steps.filter((s) => emptyFile(s.migration, options.direction))
+  if (empty.length) {
+    if (options.strict) throw emptyRefused(empty, options.direction)
+    options.onEvent?.({ type: 'empty', steps: empty, direction: options.direction })
   }
   const problems = steps.length ? await validate(projects, lists, journals) : []
   if (problems.length) {
@@ -272,6 +283,30 @@ function stopped(problems: Problem[], direction: Direction): MigError {
     `or pass --allow-drift to ${direction === 'up' ? 'apply' : 'revert'} anyway (journaled); nothing was ${direction === 'up' ? 'applied' : 'reverted'}`,
   ].filter(Boolean)
   return new MigError('DRIFT', `${describeProblem(first!)}${more}: mig ${direction} stops before anything runs`, hints.join('; '), { details: problems.length > 1 ? problems.map(describeProblem) : [] })
+}
+
+/**
+ * The file a step runs — the first of a migration's files for up (`.up.sql`,
+ * `migration.sql`, the one JS/TS file), the second for down when there is
+ * one — holds nothing but white space and SQL comments.
+ */
+function emptyFile(m: Migration, direction: Direction): string | undefined {
+  const file = direction === 'up' ? m.files[0] : (m.files[1] ?? m.files[0])
+  if (!file) return undefined
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch {
+    return undefined
+  }
+  const code = file.endsWith('.sql') ? text.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, '') : text
+  return code.trim() ? undefined : file
+}
+
+export const emptyText = (s: Step, direction: Direction): string => `${s.project.name} ${s.migration.id}: ${basename(emptyFile(s.migration, direction) ?? '')} is empty, so ${direction === 'up' ? 'applying' : 'reverting'} it changes nothing`
+
+function emptyRefused(steps: Step[], direction: Direction): MigError {
+  return new MigError('EMPTY_MIGRATION', `${emptyText(steps[0]!, direction)}${steps.length > 1 ? ` (and ${steps.length - 1} more)` : ''}; --strict refuses it`, `write the migration, or delete it; nothing was ${direction === 'up' ? 'applied' : 'reverted'}`)
 }
 
 /** Pending migrations whose last attempt failed partway: up retries them, status shows them failed. */

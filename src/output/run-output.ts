@@ -1,4 +1,4 @@
-import { type Direction, type RunEvent, type RunResult, type Step, describeProblem } from '../core/lifecycle.js'
+import { type Direction, type RunEvent, type RunResult, type Step, describeProblem, emptyText } from '../core/lifecycle.js'
 import { describeHolder } from '../core/lock/index.js'
 import { ms } from './table.js'
 
@@ -16,6 +16,9 @@ export function progress(out: (line: string) => void, note: (line: string) => vo
         break
       case 'lock-acquired':
         note(`got the lock on ${event.database} after waiting ${ms(event.waitedMs)} for ${describeHolder(event.holder)}`)
+        break
+      case 'empty':
+        for (const step of event.steps) note(`Warning: ${emptyText(step, event.direction)}`)
         break
       case 'drift-allowed':
         for (const problem of event.problems) note(`--allow-drift: going on although ${describeProblem(problem)}`)

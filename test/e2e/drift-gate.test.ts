@@ -50,3 +50,21 @@ describe.each(await availableDialects())('drift stops up and down on %s', (diale
     expect(await ledger()).toEqual(['001_t1', '002_t2', '003_t3'])
   })
 })
+
+describe('an empty migration file', () => {
+  it('is applied with a warning, and refused under --strict', async () => {
+    const database: TestDatabase = await createTestDatabase('sqlite')
+    const root = tempDir()
+    cleanup.push(() => database.drop(), async () => rmSync(root, { recursive: true, force: true }))
+    writeSqlProject(root, 'app', database.url, [{ id: '001_todo', up: '-- TODO: write this\n\n', down: '' }, ...tableMigrations(2).slice(1)])
+    const strict = await mig(['up', '--strict'], { cwd: root })
+    expect(strict.code).toBe(1)
+    expect(strict.stderr).toBe('Error: app 001_todo: 001_todo.up.sql is empty, so applying it changes nothing; --strict refuses it\nHint: write the migration, or delete it; nothing was applied\n')
+    const db = await database.db()
+    expect(await listTables(db)).not.toContain('mig_sql_migrations')
+    const warned = await mig(['up'], { cwd: root })
+    expect(warned.code, warned.stderr).toBe(0)
+    expect(warned.stderr).toMatch(/^Warning: app 001_todo: 001_todo\.up\.sql is empty, so applying it changes nothing$/m)
+    expect((await db.query<{ id: string }>(`SELECT id FROM ${LEDGER} ORDER BY id`)).map((r) => r.id)).toEqual(['001_todo', '002_t2'])
+  })
+})
