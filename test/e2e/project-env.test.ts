@@ -179,6 +179,25 @@ describe.each(cases.flatMap((c) => c.dialects.filter((d) => dialects.includes(d)
   })
 })
 
+describe('the environment name, by the same rule for every tool', () => {
+  it('NODE_ENV from the project’s .env picks the knexfile environment; an exported one or --env wins', async () => {
+    const env = await withPlugins('knex')
+    const root = tempDir()
+    cleanup.push(() => rmSync(root, { recursive: true, force: true }))
+    const dir = join(root, 'jobs')
+    linkNodeModules(dir)
+    mkdirSync(join(dir, 'migrations'))
+    const conf = (file: string) => `{ client: 'better-sqlite3', connection: { filename: '${file}' }, useNullAsDefault: true }`
+    writeFileSync(join(dir, 'knexfile.js'), `module.exports = { staging: ${conf('./staging.db')}, development: ${conf('./development.db')}, test: ${conf('./test.db')} }\n`)
+    writeFileSync(join(dir, 'migrations', '20240101000000_a.js'), "exports.up = (k) => k.schema.createTable('a', (t) => t.increments()); exports.down = (k) => k.schema.dropTable('a')\n")
+    writeFileSync(join(dir, '.env'), 'NODE_ENV=staging\n')
+    const database = async (args: string[], extra: NodeJS.ProcessEnv) => json<StatusJson>(await mig(['status', '--json', ...args], { cwd: root, env: { ...env, ...extra } })).projects[0]!.database?.url
+    expect(await database([], { NODE_ENV: undefined })).toBe('sqlite:./staging.db')
+    expect(await database([], { NODE_ENV: 'test' })).toBe('sqlite:./test.db')
+    expect(await database(['--env', 'development'], { NODE_ENV: 'test' })).toBe('sqlite:./development.db')
+  })
+})
+
 describe('one project identity', () => {
   it('every example project has the same name and folder with and without its plugin, and an uninstalled one names the exact install command', async () => {
     const root = tempDir()
