@@ -81,7 +81,9 @@ export async function restore(ws: Workspace, id: string, options: BackupOptions 
   try {
     target = sessions.get(projects[0]!.name)!.target
     if (target.key !== manifest.databaseKey) {
-      throw new MigError('RESTORE_TARGET', `backup ${id} is of ${manifest.database}, but ${projects[0]!.name} now points at ${target.display}`, 'check --env and the project\'s connection; mig restores only into the database the backup came from')
+      // Two displays can read the same (a relative SQLite path from another folder, another ?schema=): then name them by key, which differs.
+      const [was, now] = manifest.database === target.display ? [manifest.databaseKey, target.key] : [manifest.database, target.display]
+      throw new MigError('RESTORE_TARGET', `backup ${id} is of ${was}, but ${projects[0]!.name} now points at ${now}`, 'check --env and the project\'s connection; mig restores only into the database the backup came from')
     }
     plan = { manifest, database: target.display, projects: [] }
     for (const p of projects) {

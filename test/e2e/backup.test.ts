@@ -164,6 +164,20 @@ describe('backup files and secrets', () => {
     for (const f of files) expect(statSync(join(dir, f)).mode & 0o777).toBe(0o600)
   })
 
+  it('restore into another database whose URL reads the same names the two apart', async () => {
+    const root = tempDir()
+    cleanup.push(async () => rmSync(root, { recursive: true, force: true }))
+    writeSqlProject(root, 'a', 'sqlite:./app.db', [{ id: '001_t', up: 'CREATE TABLE t (id INTEGER);', down: 'DROP TABLE t;' }])
+    writeSqlProject(root, 'b', 'sqlite:./app.db', [{ id: '001_t', up: 'CREATE TABLE t (id INTEGER);', down: 'DROP TABLE t;' }])
+    const config = (dir: string) => writeFileSync(join(root, 'mig.config.json'), JSON.stringify({ projects: [{ name: 'app', tool: 'sql', dir }] }))
+    config('a')
+    const taken = json<{ backups: { id: string }[] }>(await mig(['backup', '--json'], { cwd: root })).backups[0]!.id
+    config('b')
+    const r = await mig(['restore', taken, '--yes'], { cwd: root })
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain(`Error: backup ${taken} is of sqlite:${join(root, 'a', 'app.db')}, but app now points at sqlite:${join(root, 'b', 'app.db')}`)
+  })
+
   it('backup.before makes `mig up` back up first and journals the backup id; a failed backup stops up before any migration', async () => {
     const { root, db } = await setup('sqlite')
     writeFileSync(join(root, 'mig.config.json'), JSON.stringify({ projects: [{ name: 'shop', tool: 'sql', dir: 'shop' }], backup: { before: ['up'] } }))

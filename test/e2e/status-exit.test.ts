@@ -144,6 +144,10 @@ describe('status exit codes: 1 whenever mig cannot answer, 2/4/8/16 only for wha
     writeSqlProject(root, 'down', 'postgres://postgres@127.0.0.1:1/x', [{ id: '001_a', up: 'SELECT 1;' }])
     expect((await status(['status', '--project', 'app'], root)).code).toBe(0)
     expect((await status(['status'], root)).code).toBe(1)
+    // The project in error still shows which database it could not reach.
+    const shown = await status(['status', '--json'], root)
+    expect(JSON.parse(shown.stdout).projects.find((p: { name: string }) => p.name === 'down')).toMatchObject({ database: { dialect: 'postgres', url: 'postgres://postgres@127.0.0.1:1/x' }, error: { code: 'DB_UNREACHABLE' } })
+    expect((await status(['status'], root)).stdout).toMatch(/^down\s+sql\s+postgres:\/\/postgres@127\.0\.0\.1:1\/x\s+-\s+-\s+error/m)
   })
 
   it('other commands keep exit 2 for a usage error', async () => {
