@@ -3,7 +3,7 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs'
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import * as v from 'valibot'
-import { MigError, errorMessage } from '../output/errors.js'
+import { ExitCode, MigError, errorMessage } from '../output/errors.js'
 import { type MigConfig, configSchema } from './schema.js'
 
 export const configFiles = ['mig.config.json', 'mig.config.js', 'mig.config.mjs', 'mig.config.ts'] as const
@@ -51,7 +51,7 @@ async function readConfigFile(file: string): Promise<unknown> {
     try {
       parsed = JSON.parse(text)
     } catch (error) {
-      throw new MigError('CONFIG_JSON', `${jsonErrorWhere(name, errorMessage(error), text)} (not valid JSON)`, 'fix the syntax (a trailing comma or a missing quote is the usual cause)')
+      throw new MigError('CONFIG_JSON', `${name} is not valid JSON: ${jsonErrorWhere(name, errorMessage(error), text)}`, 'fix the syntax (a trailing comma or a missing quote is the usual cause)')
     }
     return name === 'package.json' ? (parsed as Record<string, unknown>).mig : parsed
   }
@@ -114,7 +114,7 @@ function validate(raw: unknown, file: string, tools: ReadonlySet<string>): MigCo
 }
 
 /**
- * A config that says nothing (`null`, `[]`, no default export) is a mistake,
+ * A config that says nothing (`null`, `[]`, no default export, no projects) is a mistake,
  * not a request to detect: detection runs the tool configs it finds, which a
  * config exists to prevent.
  */
@@ -124,13 +124,15 @@ function refuseEmpty(raw: unknown, file: string): void {
   if (raw === undefined) throw new MigError('CONFIG_INVALID', `${where} exports no config`, hint)
   if (raw === null) throw new MigError('CONFIG_INVALID', `${where} is null, not a config object`, hint)
   if (Array.isArray(raw)) throw new MigError('CONFIG_INVALID', `${where} is a list, not a config object`, hint)
+  if (Array.isArray((raw as { projects?: unknown }).projects) && !(raw as { projects: unknown[] }).projects.length) {
+    throw new MigError('NO_PROJECTS', 'no projects found', `${where} lists no projects: pass --cwd <repository root> if this is not it, or list them (\`mig init --force\` writes them), or remove "projects" to detect them`, { exit: ExitCode.usage })
+  }
 }
 
 /** What the schema cannot know: installed tools, directories on disk, unique names. */
 function checkProjects(raw: unknown, base: string, tools: ReadonlySet<string>): string[] {
   const projects = (raw as { projects?: unknown } | undefined)?.projects
   if (!Array.isArray(projects)) return []
-  if (!projects.length) return ['projects: lists no projects (list at least one, or remove the key to detect them)']
   const problems: string[] = []
   const seen = new Map<string, number>()
   projects.forEach((p: Record<string, unknown> | null, i) => {

@@ -88,7 +88,9 @@ describe('configs that say nothing, or too much', () => {
   })
 
   it('projects: [] lists no projects', async () => {
-    expect(await problems({ projects: [] })).toEqual(['projects: lists no projects (list at least one, or remove the key to detect them)'])
+    const error = await load(tempDir(), 'mig.config.json', '{ "projects": [] }')
+    expect([error.code, error.message, error.exit]).toEqual(['NO_PROJECTS', 'no projects found', 2])
+    expect(error.hint).toMatch(/^mig\.config\.json lists no projects: /)
   })
 
   it('a dir outside the repository needs "outside": true, also through a symbolic link', async () => {
