@@ -24,6 +24,7 @@ export abstract class MigCommand<T extends typeof Command> extends Command {
     config: Flags.string({ description: 'path to mig.config.json/.js/.ts', helpGroup: 'GLOBAL' }),
     cwd: Flags.string({ description: 'repository root (default: the current directory)', helpGroup: 'GLOBAL' }),
     debug: Flags.boolean({ description: 'show stack traces for errors', helpGroup: 'GLOBAL' }),
+    timeout: Flags.integer({ description: "seconds a project's tool config may take to load and list its migrations (default: timeoutSeconds, or 30)", min: 1, helpGroup: 'GLOBAL' }),
   }
 
   /** Commands that only read set this: they never create a database that does not exist yet. */
@@ -82,6 +83,7 @@ export abstract class MigCommand<T extends typeof Command> extends Command {
       env: this.flags.env,
       projects: this.flags.project,
       readOnly: (this.ctor as unknown as typeof MigCommand).readOnly,
+      ...(this.flags.timeout !== undefined ? { timeoutSeconds: this.flags.timeout } : {}),
       adapters: await this.adapters(),
       warn: (m) => this.note(m),
     })

@@ -63,7 +63,7 @@ export async function fastStatus(argv: string[]): Promise<number | undefined> {
   const note = (line: string) => process.stderr.write(`${redact(line)}\n`)
   for (const line of notes) note(line)
   if (json) process.stdout.write(`${JSON.stringify(redactValue(result), null, 2)}\n`)
-  else renderStatus(result, ws.detected, { out: (line) => process.stdout.write(`${redact(line)}\n`), note })
+  else renderStatus(result, ws.detected, { out: (line) => process.stdout.write(`${redact(line)}\n`), note }, ws.skipped)
   trace('handled')
   return result.exitCode
 }
@@ -78,6 +78,7 @@ interface StatusFlags {
   json: boolean
   config?: string
   cwd?: string
+  timeoutSeconds?: number
 }
 
 /** The global flags status takes (MigCommand.baseFlags, less --debug); a test checks them against oclif's manifest. */
@@ -87,6 +88,7 @@ export const fastStatusFlags = {
   json: { type: 'boolean' },
   config: { type: 'string' },
   cwd: { type: 'string' },
+  timeout: { type: 'string' },
 } as const
 
 function parseFlags(argv: string[]): StatusFlags | undefined {
@@ -96,11 +98,14 @@ function parseFlags(argv: string[]): StatusFlags | undefined {
     const seen = tokens.filter((t) => t.kind === 'option' && t.name !== 'project').map((t) => (t as { name: string }).name)
     if (new Set(seen).size !== seen.length) return undefined
     if ([values.env, values.config, values.cwd, ...(values.project ?? [])].some((v) => v === '' || v?.startsWith('-'))) return undefined
+    // Anything but a positive integer: oclif's message.
+    if (values.timeout !== undefined && !/^[1-9]\d*$/.test(values.timeout)) return undefined
     return {
       ...(values.project ? { projects: values.project } : {}),
       ...(values.env !== undefined ? { env: values.env } : {}),
       ...(values.config !== undefined ? { config: values.config } : {}),
       ...(values.cwd !== undefined ? { cwd: values.cwd } : {}),
+      ...(values.timeout !== undefined ? { timeoutSeconds: Number(values.timeout) } : {}),
       json: values.json === true,
     }
   } catch {

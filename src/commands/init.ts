@@ -36,6 +36,7 @@ export default class Init extends MigCommand<typeof Init> {
       const install = p.adapter ? undefined : installCommand(p.tool)
       if (install) this.out(`${p.name} needs the ${p.tool} plugin: ${install}`)
     }
+    this.out('This file is now the trusted list: mig runs the tool configs (knexfile, DataSource, …) of these projects only and detects no others. Edit it to add or remove one.')
   }
 }
 

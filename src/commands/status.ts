@@ -17,7 +17,7 @@ export default class Status extends MigCommand<typeof Status> {
     // A plugin that failed to load hides its tool's projects: status cannot say they are clean.
     if (this.pluginFailures.length) result.exitCode |= StatusBit.unanswered
     if (this.flags.json) this.printJson(result)
-    else renderStatus(result, ws.detected, { out: (l) => this.out(l), note: (l) => this.note(l) })
+    else renderStatus(result, ws.detected, { out: (l) => this.out(l), note: (l) => this.note(l), ...(this.flags.debug ? { debug: (l: string) => this.note(l) } : {}) }, ws.skipped)
     this.exit(result.exitCode)
   }
 }

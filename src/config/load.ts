@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module'
-import { existsSync, readFileSync } from 'node:fs'
-import { basename, dirname, resolve } from 'node:path'
+import { existsSync, readFileSync, realpathSync } from 'node:fs'
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import * as v from 'valibot'
-import { MigError, errorMessage } from '../output/errors.js'
+import { ExitCode, MigError, errorMessage } from '../output/errors.js'
 import { type MigConfig, configSchema } from './schema.js'
 
 export const configFiles = ['mig.config.json', 'mig.config.js', 'mig.config.mjs', 'mig.config.ts'] as const
@@ -51,7 +51,7 @@ async function readConfigFile(file: string): Promise<unknown> {
     try {
       parsed = JSON.parse(text)
     } catch (error) {
-      throw new MigError('CONFIG_JSON', `${name} is not valid JSON: ${jsonErrorWhere(errorMessage(error), text)}`, 'fix the syntax (a trailing comma or a missing quote is the usual cause)')
+      throw new MigError('CONFIG_JSON', `${name} is not valid JSON: ${jsonErrorWhere(name, errorMessage(error), text)}`, 'fix the syntax (a trailing comma or a missing quote is the usual cause)')
     }
     return name === 'package.json' ? (parsed as Record<string, unknown>).mig : parsed
   }
@@ -68,21 +68,65 @@ async function readConfigFile(file: string): Promise<unknown> {
   }
 }
 
-function jsonErrorWhere(message: string, text: string): string {
-  const position = /position (\d+)/.exec(message)?.[1]
-  if (!position) return message
-  const before = text.slice(0, Number(position))
+/**
+ * `file:line:column: reason`, the place an editor jumps to. Node 20's
+ * JSON.parse says "at position N" for most mistakes, nothing for the end of
+ * the input, and for an unexpected token only the token and the text around
+ * it (at most 10 characters either side, or the whole text when short).
+ */
+export function jsonErrorWhere(name: string, message: string, text: string): string {
+  let reason = message.replace(/( in JSON)? at position \d+.*$/s, '')
+  let position = Number(/ at position (\d+)/.exec(message)?.[1] ?? Number.NaN)
+  const token = /^(Unexpected token '([\s\S])'), (\.\.\.)?"([\s\S]*)"(\.\.\.)? is not valid JSON$/.exec(message)
+  if (token) {
+    const [, what, char, before, context] = token as unknown as [string, string, string, string | undefined, string]
+    reason = what
+    if (before) position = text.indexOf(context) + 10
+    else if (token[5]) position = context.length - 10
+    // The whole text is shown: the first such character that JSON.parse stumbles on.
+    else position = [...text].findIndex((c, i) => c === char && stumbles(text.slice(0, i + 1), what))
+  } else if (/^Unexpected end of JSON input/.test(message)) {
+    position = text.trimEnd().length
+  }
+  if (!(position >= 0)) return `${name}: ${reason}`
+  const before = text.slice(0, position)
   const line = before.split('\n').length
-  const column = Number(position) - before.lastIndexOf('\n')
-  return `${message.replace(/ in JSON at position \d+.*$/, '')} at line ${line}, column ${column}`
+  const column = position - before.lastIndexOf('\n')
+  return `${name}:${line}:${column}: ${reason}`
+}
+
+function stumbles(prefix: string, what: string): boolean {
+  try {
+    JSON.parse(prefix)
+    return false
+  } catch (error) {
+    return errorMessage(error).startsWith(what)
+  }
 }
 
 /** Every problem at once, each with its key path and a hint. */
 function validate(raw: unknown, file: string, tools: ReadonlySet<string>): MigConfig {
-  const result = v.safeParse(configSchema, raw ?? {}, { abortEarly: false })
+  refuseEmpty(raw, file)
+  const result = v.safeParse(configSchema, raw, { abortEarly: false })
   const problems = [...(result.issues ?? []).map(describeIssue), ...checkProjects(raw, dirname(file), tools)]
   if (problems.length || !result.success) throw configProblems(file, problems)
   return result.output
+}
+
+/**
+ * A config that says nothing (`null`, `[]`, no default export, no projects) is a mistake,
+ * not a request to detect: detection runs the tool configs it finds, which a
+ * config exists to prevent.
+ */
+function refuseEmpty(raw: unknown, file: string): void {
+  const where = basename(file) === 'package.json' ? 'package.json "mig"' : basename(file)
+  const hint = 'give it the form {"projects": [{"name": …, "tool": …, "dir": …}]} (`mig init --force` writes it), or delete it to detect the projects'
+  if (raw === undefined) throw new MigError('CONFIG_INVALID', `${where} exports no config`, hint)
+  if (raw === null) throw new MigError('CONFIG_INVALID', `${where} is null, not a config object`, hint)
+  if (Array.isArray(raw)) throw new MigError('CONFIG_INVALID', `${where} is a list, not a config object`, hint)
+  if (Array.isArray((raw as { projects?: unknown }).projects) && !(raw as { projects: unknown[] }).projects.length) {
+    throw new MigError('NO_PROJECTS', 'no projects found', `${where} lists no projects: pass --cwd <repository root> if this is not it, or list them (\`mig init --force\` writes them), or remove "projects" to detect them`, { exit: ExitCode.usage })
+  }
 }
 
 /** What the schema cannot know: installed tools, directories on disk, unique names. */
@@ -93,12 +137,14 @@ function checkProjects(raw: unknown, base: string, tools: ReadonlySet<string>): 
   const seen = new Map<string, number>()
   projects.forEach((p: Record<string, unknown> | null, i) => {
     if (!p || typeof p !== 'object') return
-    const { name, tool, dir } = p
+    const { name, tool, dir, outside } = p
     if (typeof tool === 'string' && tool && !tools.has(tool)) {
       problems.push(`projects[${i}].tool: unknown tool "${tool}" (known: ${[...tools].sort().join(', ')})`)
     }
     if (typeof dir === 'string' && dir && !existsSync(resolve(base, dir))) {
       problems.push(`projects[${i}].dir: directory "${dir}" does not exist (paths are relative to the config file)`)
+    } else if (typeof dir === 'string' && dir && outside !== true && isOutside(base, dir)) {
+      problems.push(`projects[${i}].dir: "${dir}" is outside the repository, and mig would run its tool config (add "outside": true to this project if that is meant)`)
     }
     if (typeof name === 'string') {
       const first = seen.get(name)
@@ -107,6 +153,12 @@ function checkProjects(raw: unknown, base: string, tools: ReadonlySet<string>): 
     }
   })
   return problems
+}
+
+/** `dir` leaves `base`, also through a symbolic link. */
+function isOutside(base: string, dir: string): boolean {
+  const rel = relative(realpathSync(base), realpathSync(resolve(base, dir)))
+  return rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)
 }
 
 export function configProblems(file: string, problems: string[]): MigError {

@@ -1,6 +1,6 @@
 import { basename, dirname, relative, resolve } from 'node:path'
 import type { Adapter, ProjectMarker, ProjectRef } from '../adapter.js'
-import { FileIndex } from './find-files.js'
+import { FileIndex, type SkippedDir } from './find-files.js'
 import type { LoadedConfig } from './load.js'
 import { knownTools } from './tools.js'
 
@@ -12,7 +12,11 @@ export interface Project extends ProjectRef {
 }
 
 /** The projects of the repository: from the config, or detected when it lists none. */
-export async function resolveProjects(loaded: LoadedConfig, root: string, adapters: ReadonlyMap<string, Adapter>): Promise<{ projects: Project[]; detected: boolean }> {
+export async function resolveProjects(
+  loaded: LoadedConfig,
+  root: string,
+  adapters: ReadonlyMap<string, Adapter>,
+): Promise<{ projects: Project[]; detected: boolean; skipped: readonly SkippedDir[] }> {
   const configured = loaded.config.projects
   if (configured) {
     const projects = configured.map((p) => {
@@ -26,17 +30,24 @@ export async function resolveProjects(loaded: LoadedConfig, root: string, adapte
         adapter: adapters.get(p.tool),
       }
     })
-    return { projects, detected: false }
+    return { projects, detected: false, skipped: [] }
   }
-  return { projects: await detectProjects(root, adapters), detected: true }
+  return { ...(await detect(root, adapters)), detected: true }
+}
+
+/** Every project under `root` (see `detect`). */
+export async function detectProjects(root: string, adapters: ReadonlyMap<string, Adapter>): Promise<Project[]> {
+  return (await detect(root, adapters)).projects
 }
 
 /**
  * Every project under `root`, found by the markers of every tool mig knows
  * (installed or not) and of every plugin's own tool, named and placed by one
- * rule: so installing a plugin never renames a project.
+ * rule: so installing a plugin never renames a project. Folders that git
+ * ignores or that hold vendored code, fixtures or examples are not searched
+ * (`ignoredDirs`): a project's tool config is code that mig runs.
  */
-export async function detectProjects(root: string, adapters: ReadonlyMap<string, Adapter>): Promise<Project[]> {
+export async function detect(root: string, adapters: ReadonlyMap<string, Adapter>): Promise<{ projects: Project[]; skipped: readonly SkippedDir[] }> {
   const files = new FileIndex(root)
   const tools = new Map<string, readonly ProjectMarker[]>(Object.entries(knownTools).map(([tool, t]) => [tool, t.markers]))
   for (const adapter of adapters.values()) if (!tools.has(adapter.tool) && adapter.markers) tools.set(adapter.tool, adapter.markers)
@@ -51,7 +62,8 @@ export async function detectProjects(root: string, adapters: ReadonlyMap<string,
     }
   }
   const sorted = [...found.values()].sort((a, b) => a.dir.localeCompare(b.dir) || a.tool.localeCompare(b.tool))
-  return uniqueNames(sorted).map((p) => ({ ...p, relDir: relative(root, p.dir) || '.', adapter: adapters.get(p.tool) }))
+  const projects = uniqueNames(sorted).map((p) => ({ ...p, relDir: relative(root, p.dir) || '.', adapter: adapters.get(p.tool) }))
+  return { projects, skipped: files.skipped }
 }
 
 /** `services/billing` → `billing`; when two collide, the parent joins (`services-billing`), then the tool. */

@@ -14,6 +14,8 @@ export const projectSchema = v.strictObject({
   env: v.optional(nonEmpty),
   /** Tool-specific settings a plugin documents. */
   options: v.optional(v.record(v.string(), v.unknown())),
+  /** `dir` may lie outside the repository: its tool config is code mig will run, so that is said explicitly. */
+  outside: v.optional(v.boolean()),
 })
 
 export const configSchema = v.strictObject({
@@ -27,6 +29,8 @@ export const configSchema = v.strictObject({
     }),
   ),
   lock: v.optional(v.strictObject({ timeoutSeconds: v.optional(v.pipe(v.number(), v.gtValue(0))) })),
+  /** How long a project's tool config may take to load, and its migrations to list (`--timeout`). */
+  timeoutSeconds: v.optional(v.pipe(v.number(), v.gtValue(0))),
 })
 
 export type ProjectConfig = v.InferOutput<typeof projectSchema>

@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs'
+import { relative } from 'node:path'
 import type { Migration, MigrationState } from '../adapter.js'
+import { ignoredFiles, migrationsDir } from '../adapters/sql/files.js'
 import { backupRoot } from '../backup/index.js'
 import { trackedBackups } from './backup.js'
 import { installCommand } from '../config/tools.js'
@@ -40,6 +42,13 @@ export interface ProjectStatus {
   summary?: { applied: number; pending: number; failed: number; drift: number; missing: number }
   migrations?: MigrationStatus[]
   lock?: { holder: string; since?: string; stale: boolean }
+  /**
+   * The tool's own lock, held (knex_migrations_lock). It cannot tell a
+   * running tool from a crashed one, so it always counts as locked.
+   */
+  toolLock?: { holder: string; since?: string }
+  /** Files in the migrations folder that the tool does not take as migrations (their names break its rule). */
+  ignoredFiles?: string[]
   plugin?: { installed: false; install: string }
   /**
    * Exported variables that override a value in the project's `.env`
@@ -75,7 +84,7 @@ export async function status(ws: Workspace, options: StatusOptions = {}): Promis
     if (p.summary?.pending) exitCode |= StatusBit.pending
     if (p.summary && (p.summary.drift || p.summary.missing)) exitCode |= StatusBit.drift
     if (p.summary?.failed) exitCode |= StatusBit.failed
-    if (p.lock && !p.lock.stale) exitCode |= StatusBit.locked
+    if ((p.lock && !p.lock.stale) || p.toolLock) exitCode |= StatusBit.locked
   }
   const dir = backupRoot(ws.config.dir, ws.config.config.backup?.dir)
   // git is asked only when there is a backup folder to ask about: status stays fast.
@@ -112,8 +121,18 @@ async function projectStatus(ws: Workspace, project: Project, options: StatusOpt
     db = await connectExisting(session.target)
     const journal = await readJournal(db, [project.name])
     const holder = await lockDrivers[db.dialect].holder(db)
+    const tool = await session.toolLock?.()
+    // The built-in adapter's rule; the files are named in its warning too.
+    const ignored = project.tool === 'sql' ? (await ignoredFiles(migrationsDir(project.dir))).map((f) => relative(project.dir, f)) : []
     const rows = await describe(migrations, journal, project.name, options.checksums ?? true)
-    return { ...base, summary: summarize(rows), migrations: rows, ...(holder ? { lock: lockInfo(holder) } : {}) }
+    return {
+      ...base,
+      summary: summarize(rows),
+      migrations: rows,
+      ...(holder ? { lock: lockInfo(holder) } : {}),
+      ...(ignored.length ? { ignoredFiles: ignored } : {}),
+      ...(tool?.held ? { toolLock: { holder: `${project.tool} (${tool.name})`, ...(tool.since ? { since: tool.since } : {}) } } : {}),
+    }
   } catch (error) {
     const e = error instanceof MigError ? error : undefined
     if (!base.database && e?.database) base.database = e.database

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Adapter, OpenContext, ProjectRef, Session } from '../adapter.js'
 import { type LoadedConfig, loadConfig } from '../config/load.js'
+import type { SkippedDir } from '../config/find-files.js'
 import { type Project, resolveProjects } from '../config/projects.js'
 import { installCommand, knownTools } from '../config/tools.js'
 import { connect, connectExisting } from '../db/connect.js'
@@ -24,6 +25,8 @@ export interface WorkspaceOptions {
   projects?: string[]
   /** The command only reads (status, log): a database that does not exist yet is not created. */
   readOnly?: boolean
+  /** `--timeout`: seconds a project may take to open, and to list its migrations. */
+  timeoutSeconds?: number
   /** Every adapter available: the built-in sql one plus plugins'. */
   adapters: ReadonlyMap<string, Adapter>
   warn(message: string): void
@@ -34,11 +37,15 @@ export interface Workspace {
   config: LoadedConfig
   /** Projects were detected: there is no config listing them. */
   detected: boolean
+  /** The folders detection did not search. */
+  skipped: readonly SkippedDir[]
   /** The selected projects, in project order. */
   projects: Project[]
   env: string | undefined
   adapters: ReadonlyMap<string, Adapter>
   readOnly: boolean
+  /** `--timeout`, else the config's `timeoutSeconds`, else 30. */
+  timeoutSeconds: number
   warn(message: string): void
 }
 
@@ -49,7 +56,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
   }
   const tools = new Set([...options.adapters.keys(), ...Object.keys(knownTools)])
   const config = await loadConfig(root, options.config, tools)
-  const { projects, detected } = await resolveProjects(config, root, options.adapters)
+  const { projects, detected, skipped } = await resolveProjects(config, root, options.adapters)
   const wanted = options.projects ?? []
   const unknown = wanted.filter((name) => !projects.some((p) => p.name === name))
   if (unknown.length) {
@@ -60,10 +67,12 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     root,
     config,
     detected,
+    skipped,
     projects: wanted.length ? projects.filter((p) => wanted.includes(p.name)) : projects,
     env: options.env,
     adapters: options.adapters,
     readOnly: options.readOnly ?? false,
+    timeoutSeconds: options.timeoutSeconds ?? config.config.timeoutSeconds ?? 30,
     warn: options.warn,
   }
 }
@@ -74,10 +83,32 @@ export function requireAdapter(project: Project): Adapter {
   throw new MigError('PLUGIN_MISSING', `${project.name}: no adapter for tool "${project.tool}"`, install ? `install its plugin: ${install}` : 'check the tool name in mig.config.json')
 }
 
+/**
+ * The one place core opens a project: opening evaluates the project's own
+ * code (a knexfile, a DataSource), which may wait forever, so it and the
+ * session's `list()` are raced against `--timeout`.
+ */
 export async function openSession(ws: Workspace, project: Project): Promise<Session> {
-  const session = await requireAdapter(project).open(project, openContext(project, ws))
+  const opening = requireAdapter(project).open(project, openContext(project, ws))
+  // Opened after all, too late: nobody will close it otherwise.
+  const session = await withinTimeout(opening, ws.timeoutSeconds, project, 'load its tool config', (late) => void late.close().catch(() => {}))
   registerUrlSecret(session.target.url)
+  const list = session.list.bind(session)
+  session.list = () => withinTimeout(list(), ws.timeoutSeconds, project, 'list its migrations')
   return session
+}
+
+function withinTimeout<T>(work: Promise<T>, seconds: number, project: Project, what: string, late?: (value: T) => void): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      if (late) work.then(late, () => {})
+      reject(
+        new MigError('OPEN_TIMEOUT', `${project.name}: did not ${what} within ${seconds} s`, `check ${project.relDir}'s ${project.tool} config for a promise that never settles or a host that does not answer, or allow longer with --timeout SECONDS ("timeoutSeconds" in mig.config.json)`),
+      )
+    }, seconds * 1000)
+  })
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer))
 }
 
 /** What core hands an adapter to open `project` with: the one place an OpenContext is made. */

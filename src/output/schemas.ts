@@ -31,6 +31,8 @@ export const statusSchema = z.strictObject({
       summary: z.strictObject({ applied: z.int(), pending: z.int(), failed: z.int(), drift: z.int(), missing: z.int() }).optional(),
       migrations: z.array(migrationStatusSchema).optional(),
       lock: z.strictObject({ holder: z.string(), since: z.string().optional(), stale: z.boolean() }).optional(),
+      toolLock: z.strictObject({ holder: z.string(), since: z.string().optional() }).optional(),
+      ignoredFiles: z.array(z.string()).optional(),
       plugin: z.strictObject({ installed: z.literal(false), install: z.string() }).optional(),
       env: z.strictObject({ overridden: z.array(z.string()), shared: z.array(z.strictObject({ variable: z.string(), projects: z.array(z.string()) })).optional() }).optional(),
       error: error.optional(),

@@ -1,4 +1,5 @@
 import type { StatusResult } from '../core/status.js'
+import type { SkippedDir } from '../config/find-files.js'
 import { table } from './table.js'
 
 export interface StatusWriters {
@@ -6,16 +7,22 @@ export interface StatusWriters {
   out(line: string): void
   /** A notice (stderr). */
   note(line: string): void
+  /** `--debug` detail (stderr); absent without it. */
+  debug?(line: string): void
 }
 
 /** `mig status` as text: one table, then each project's pending and troubled migrations, then errors. */
-export function renderStatus(result: Pick<StatusResult, 'projects' | 'trackedBackups'>, detected: boolean, w: StatusWriters): void {
+export function renderStatus(result: Pick<StatusResult, 'projects' | 'trackedBackups'>, detected: boolean, w: StatusWriters, skipped: readonly SkippedDir[] = []): void {
   const { projects } = result
   const tracked = result.trackedBackups ?? []
   if (tracked.length) {
     w.note(`Warning: git tracks ${tracked.length} backup file${tracked.length === 1 ? '' : 's'} (full data dumps), e.g. ${tracked[0]}: \`git rm --cached\` them and keep the backup folder in .gitignore`)
   }
-  if (detected) w.note(projects.length ? 'No mig.config.json: detected the projects below (`mig init` writes them down).' : 'No mig.config.json and no projects detected.')
+  if (detected) {
+    const skips = skipped.length ? `, skipping ${skipped.length} folder${skipped.length === 1 ? '' : 's'} (git-ignored, vendored, fixtures, examples, build output; --debug lists them)` : ''
+    w.note(projects.length ? `No mig.config.json: detected the projects below${skips} (\`mig init\` writes them down).` : `No mig.config.json and no projects detected${skips}.`)
+    for (const s of skipped) w.debug?.(`detection skipped ${s.dir}/ (${s.reason})`)
+  }
   if (!projects.length) return
   w.out(
     table(
@@ -32,6 +39,8 @@ export function renderStatus(result: Pick<StatusResult, 'projects' | 'trackedBac
       else if (m.drift) lines.push(`  DRIFT     ${m.id} (edited since it was applied)`)
     }
     if (p.lock) lines.push(`  LOCKED    by ${p.lock.holder}${p.lock.since ? ` since ${p.lock.since}` : ''}${p.lock.stale ? ' — stale, `mig unlock --release` frees it' : ''}`)
+    if (p.toolLock) lines.push(`  LOCKED    by ${p.toolLock.holder}${p.toolLock.since ? ` (${p.toolLock.since})` : ''}: a ${p.tool} run holds it, or one crashed; if none is running, \`mig unlock --release\` frees it`)
+    for (const file of p.ignoredFiles ?? []) lines.push(`  IGNORED   ${file} (not run: its name breaks the naming rule)`)
     if (p.plugin) lines.push(`  install the plugin to see it: ${p.plugin.install}`)
     if (lines.length) w.out(`\n${p.name} (${p.dir})\n${lines.join('\n')}`)
   }
@@ -61,7 +70,7 @@ function stateOf(p: StatusResult['projects'][number]): string {
     s.failed && `${s.failed} failed`,
     s.drift && `${s.drift} drift`,
     s.missing && `${s.missing} missing`,
-    p.lock && (p.lock.stale ? 'stale lock' : 'locked'),
+    (p.lock && !p.lock.stale) || p.toolLock ? 'locked' : p.lock && 'stale lock',
     s.pending && `${s.pending} pending`,
   ].filter(Boolean)
   return parts.length ? parts.join(', ') : 'up to date'

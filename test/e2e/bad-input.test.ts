@@ -15,6 +15,10 @@ interface Case {
   exit: number
   message: RegExp
   needs?: 'postgres' | 'mysql'
+  /** A line of the error's details (stderr) that must be there. */
+  detail?: RegExp
+  /** What the hint must say. */
+  hint?: RegExp
   /** Extra environment for the mig run. */
   env?: NodeJS.ProcessEnv
   /** A successful mig run first, then a change to the repository. */
@@ -32,7 +36,17 @@ const pgUrl = (path: string, password?: string) => {
 }
 
 const cases: Case[] = [
-  { name: 'malformed JSON config', setup: (r) => (ok(r), config(r, '{ "projects": [ { "name": "app", } ] }'), ['status']), exit: 1, message: /mig\.config\.json is not valid JSON: .*line 1, column \d+/ },
+  { name: 'malformed JSON config', setup: (r) => (ok(r), config(r, '{ "projects": [ { "name": "app", } ] }'), ['status']), exit: 1, message: /^Error: mig\.config\.json is not valid JSON: mig\.config\.json:1:34: Expected double-quoted property name$/ },
+  { name: 'malformed JSON config, token on a later line', setup: (r) => (ok(r), config(r, '{\n  "projects": [\n    { "name": "app", "tool": "sql", "dir": "app" },\n    ]\n}\n'), ['status']), exit: 1, message: /^Error: mig\.config\.json is not valid JSON: mig\.config\.json:4:5: Unexpected token '\]'$/ },
+  { name: 'truncated JSON config', setup: (r) => (ok(r), config(r, '{\n  "projects": [\n'), ['up']), exit: 1, message: /^Error: mig\.config\.json is not valid JSON: mig\.config\.json:2:16: Unexpected end of JSON input$/ },
+  { name: 'config of null', setup: (r) => (ok(r), config(r, 'null\n'), ['status']), exit: 1, message: /^Error: mig\.config\.json is null, not a config object$/ },
+  { name: 'config of []', setup: (r) => (ok(r), config(r, '[]'), ['status']), exit: 1, message: /^Error: mig\.config\.json is a list, not a config object$/ },
+  { name: 'config of [] (up)', setup: (r) => (ok(r), config(r, '[]'), ['up']), exit: 1, message: /is a list, not a config object/ },
+  { name: 'package.json "mig": null', setup: (r) => (ok(r), writeFileSync(join(r, 'package.json'), '{ "name": "x", "mig": null }'), ['status']), exit: 1, message: /^Error: package\.json "mig" is null/ },
+  { name: 'projects: [] (status)', setup: (r) => (ok(r), config(r, '{ "projects": [] }'), ['status']), exit: 1, message: /^Error: no projects found$/, hint: /^Hint: mig\.config\.json lists no projects/ },
+  { name: 'projects: [] (up)', setup: (r) => (ok(r), config(r, '{ "projects": [] }'), ['up']), exit: 2, message: /^Error: no projects found$/, hint: /^Hint: mig\.config\.json lists no projects/ },
+  { name: 'project dir outside the repository', setup: (r) => (mkdirSync(join(r, 'repo')), ok(r), config(join(r, 'repo'), '{ "projects": [ { "name": "app", "tool": "sql", "dir": "../app" } ] }'), ['status', '--cwd', 'repo']), exit: 1, message: /has 1 problem/, detail: /projects\[0\]\.dir: "\.\.\/app" is outside the repository.*"outside": true/ },
+  { name: '--timeout not a number', setup: (r) => (ok(r), ['status', '--timeout', 'soon']), exit: 1, message: /Parsing --timeout/, detail: /Expected an integer but received: soon/ },
   { name: 'unknown config keys', setup: (r) => (ok(r), config(r, '{ "projectz": [], "lock": { "timeout": 3 } }'), ['status']), exit: 1, message: /mig\.config\.json has 2 problems/ },
   { name: 'unknown tool', setup: (r) => (ok(r), config(r, '{ "projects": [ { "name": "app", "tool": "flyway", "dir": "app" } ] }'), ['status']), exit: 1, message: /has 1 problem/ },
   { name: 'missing project dir', setup: (r) => (config(r, '{ "projects": [ { "name": "app", "tool": "sql", "dir": "nope" } ] }'), ['up']), exit: 1, message: /has 1 problem/ },
@@ -76,6 +90,8 @@ describe('bad input: one line, a hint, the right exit code, no stack trace', () 
     expect(error, r.stderr).toBeDefined()
     expect(error).toMatch(c.message)
     expect(lines.some((l) => l.startsWith('Hint: ')), r.stderr).toBe(true)
+    if (c.detail) expect(lines.some((l) => c.detail!.test(l)), r.stderr).toBe(true)
+    if (c.hint) expect(lines.find((l) => l.startsWith('Hint: '))).toMatch(c.hint)
     expect(hasStack(r.stderr + r.stdout)).toBe(false)
   })
 

@@ -1,7 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { loadConfig } from '../../src/config/load.js'
+import { jsonErrorWhere, loadConfig } from '../../src/config/load.js'
 import { detectProjects } from '../../src/config/projects.js'
 import { sqlAdapter } from '../../src/adapters/sql/adapter.js'
 import { MigError } from '../../src/output/errors.js'
@@ -64,6 +64,74 @@ describe('config validation', () => {
   })
 })
 
+describe('configs that say nothing, or too much', () => {
+  const load = async (root: string, file: string, text: string): Promise<MigError> => {
+    writeFileSync(join(root, file), text)
+    return loadConfig(root, undefined, tools).then(
+      () => expect.unreachable('loaded'),
+      (error: unknown) => error as MigError,
+    )
+  }
+
+  it('null, [] and a module without a default export are errors, never detection', async () => {
+    for (const [file, text, message] of [
+      ['mig.config.json', 'null', 'mig.config.json is null, not a config object'],
+      ['mig.config.json', '[]', 'mig.config.json is a list, not a config object'],
+      ['package.json', '{ "name": "x", "mig": null }', 'package.json "mig" is null, not a config object'],
+      ['mig.config.mjs', 'export const projects = []\n', 'mig.config.mjs exports no config'],
+    ] as const) {
+      const error = await load(tempDir(), file, text)
+      expect(error).toBeInstanceOf(MigError)
+      expect([error.code, error.message]).toEqual(['CONFIG_INVALID', message])
+      expect(error.hint).toMatch(/mig init --force/)
+    }
+  })
+
+  it('projects: [] lists no projects', async () => {
+    const error = await load(tempDir(), 'mig.config.json', '{ "projects": [] }')
+    expect([error.code, error.message, error.exit]).toEqual(['NO_PROJECTS', 'no projects found', 2])
+    expect(error.hint).toMatch(/^mig\.config\.json lists no projects: /)
+  })
+
+  it('a dir outside the repository needs "outside": true, also through a symbolic link', async () => {
+    const outer = tempDir()
+    const root = join(outer, 'repo')
+    mkdirSync(join(outer, 'elsewhere'), { recursive: true })
+    mkdirSync(root)
+    symlinkSync(join(outer, 'elsewhere'), join(root, 'link'))
+    const config = (outside?: boolean) => ({ projects: ['../elsewhere', 'link', outer].map((dir, i) => ({ name: `p${i}`, tool: 'sql', dir, ...(outside === undefined ? {} : { outside }) })) })
+    writeFileSync(join(root, 'mig.config.json'), JSON.stringify(config()))
+    const error = await loadConfig(root, undefined, tools).catch((e: unknown) => e as MigError)
+    expect((error as MigError).details).toEqual([
+      'projects[0].dir: "../elsewhere" is outside the repository, and mig would run its tool config (add "outside": true to this project if that is meant)',
+      expect.stringMatching(/^projects\[1\]\.dir: "link" is outside the repository/),
+      expect.stringMatching(/^projects\[2\]\.dir: ".*" is outside the repository/),
+    ])
+    writeFileSync(join(root, 'mig.config.json'), JSON.stringify(config(true)))
+    expect((await loadConfig(root, undefined, tools)).config.projects?.map((p) => p.outside)).toEqual([true, true, true])
+  })
+
+  it('a JSON syntax error says file:line:column for each of the shapes of Node 20 messages', () => {
+    const where = (text: string) => {
+      try {
+        JSON.parse(text)
+      } catch (error) {
+        return jsonErrorWhere('mig.config.json', (error as Error).message, text)
+      }
+      throw new Error('valid JSON')
+    }
+    expect(where('{\n  "a": 1,\n    "b" 2\n}')).toBe('mig.config.json:3:9: Unexpected number')
+    expect(where('{ "projects": [ { "name": "app", } ] }')).toBe('mig.config.json:1:34: Expected double-quoted property name')
+    expect(where('{"a": 1}\nx')).toBe('mig.config.json:2:1: Unexpected non-whitespace character after JSON')
+    expect(where('{\n  "a": [\n')).toBe('mig.config.json:2:9: Unexpected end of JSON input')
+    // Unexpected tokens: the whole text shown, the text from its start, around the token, to its end.
+    expect(where('[1,]')).toBe("mig.config.json:1:4: Unexpected token ']'")
+    expect(where('{"a": [1,]    ,  "bbbbbbbbbbbbbbbbbbbbbbbb": 2}')).toBe("mig.config.json:1:10: Unexpected token ']'")
+    expect(where('{ "aaaaaaaaaaa": [1,] , "bbbbbbbbbbbbbbbbbbbbbbbbbbb": 2 }')).toBe("mig.config.json:1:21: Unexpected token ']'")
+    expect(where('{\n  "projects": [\n    { "name": "app" },\n    ]\n}')).toBe("mig.config.json:4:5: Unexpected token ']'")
+  })
+})
+
 describe('project detection', () => {
   it('finds SQL projects and known tools, skips node_modules, dist and .git, and names collisions by parent', async () => {
     const root = tempDir()
@@ -82,5 +150,17 @@ describe('project detection', () => {
       ['legacy-billing', 'sql', 'legacy/billing', 'installed'],
       ['services-billing', 'sql', 'services/billing', 'installed'],
     ])
+  })
+
+  it('skips what .gitignore files ignore (nested ones, negations) and vendored, fixture and example folders below the root', async () => {
+    const root = tempDir()
+    const sql = (dir: string) => writeSqlProject(join(root, dir), '.', 'sqlite:x.db', [{ id: '001_a', up: 'SELECT 1;' }])
+    for (const dir of ['app', 'vendor/lib', 'third_party/x', 'test/fixtures/a', 'pkg/__fixtures__/b', 'examples/c', 'build/d', 'gen/e', 'tmp/keep', 'tmp/drop', 'pkg/old', 'pkg/new']) sql(dir)
+    writeFileSync(join(root, '.gitignore'), 'gen/\ntmp/*\n!tmp/keep/\n')
+    writeFileSync(join(root, 'pkg', '.gitignore'), 'old/\n')
+    const found = await detectProjects(root, new Map([['sql', sqlAdapter]]))
+    expect(found.map((p) => p.relDir)).toEqual(['app', 'pkg/new', 'tmp/keep'])
+    const examples = await detectProjects(join(root, 'examples', 'c'), new Map([['sql', sqlAdapter]]))
+    expect(examples.map((p) => p.relDir)).toEqual(['.'])
   })
 })

@@ -1,6 +1,6 @@
 import { mkdir, readdir, writeFile } from 'node:fs/promises'
 import { readFileSync } from 'node:fs'
-import { basename, dirname, join } from 'node:path'
+import { basename, dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Adapter, Migration, OpenContext, ProjectRef, RunOptions, Session } from '../../adapter.js'
 import { beginSql, tableExists } from '../../db/catalog.js'
@@ -9,7 +9,7 @@ import { parseDatabaseUrl } from '../../db/url.js'
 import { MigError, MigrationFailure, errorMessage } from '../../output/errors.js'
 import { renderTemplate } from '../../core/templates.js'
 import { resolveUrl } from './connection.js'
-import { type SqlMigrationFile, migrationsDir, readMigrationFiles } from './files.js'
+import { type SqlMigrationFile, ignoredFiles, migrationsDir, namingRule, readMigrationFiles } from './files.js'
 
 export const LEDGER = 'mig_sql_migrations'
 
@@ -21,6 +21,7 @@ export const sqlAdapter: Adapter = {
     const target = parseDatabaseUrl(resolveUrl(project, ctx), project.dir)
     const dir = migrationsDir(project.dir)
     const files = await readMigrationFiles(project.name, dir)
+    for (const file of await ignoredFiles(dir)) ctx.warn(`Warning: ${project.name}: ignoring ${relative(project.dir, file)}: ${namingRule}`)
     const db = await ctx.connect(target)
     return new SqlSession(project, dir, files, db)
   },

@@ -6,6 +6,18 @@ import { MigError } from '../../output/errors.js'
 /** `001_create_users.up.sql`, `20240101120000_add_phone.down.sql` */
 export const fileName = /^(\d+)_([A-Za-z0-9][\w.-]*?)\.(up|down)\.sql$/
 
+/** The naming rule, as said to someone whose file breaks it. */
+export const namingRule = 'migrations are named NNN_name.up.sql and NNN_name.down.sql (digits, "_", a name without spaces, lowercase .up/.down)'
+
+/** A `.sql` file the rule does not take: most likely a migration misnamed, which would otherwise never run. */
+const misnamed = (entry: string): boolean => /\.sql$/i.test(entry) && !fileName.test(entry)
+
+/** The `.sql` files in `dir` that are not migrations by the naming rule, as absolute paths, sorted. */
+export async function ignoredFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
+  return entries.filter((e) => e.isFile() && misnamed(e.name)).map((e) => join(dir, e.name)).sort()
+}
+
 export interface SqlMigrationFile {
   id: string
   version: bigint
