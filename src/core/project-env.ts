@@ -65,33 +65,63 @@ export function environmentName(dir: string, flag: string | undefined, configure
 const inside = new AsyncLocalStorage<string>()
 let queue: Promise<unknown> = Promise.resolve()
 
+/** Per project folder: since when it has been waiting for its turn, and how long it waited before. */
+const turns = new Map<string, { since: number | undefined; waited: number }>()
+
+/** How long `dir` has spent waiting for its turn (other projects' configs being evaluated): time its own timeout should not count. */
+export function queuedMs(dir: string): number {
+  const t = turns.get(dir)
+  return t ? t.waited + (t.since === undefined ? 0 : Date.now() - t.since) : 0
+}
+
 /**
  * Run `fn` (typically: evaluate a tool's config file) with process.env as
  * `projectEnv(dir)` sees it, then put process.env back exactly as it was,
  * whatever `fn` added or changed (a knexfile calling dotenv's `config()`
  * included). Calls are serialised, so projects opened side by side never see
- * each other's values.
+ * each other's values. A call still running after `limitMs` (a config that
+ * never settles) gives up its turn: process.env is put back and the next
+ * project goes, so one hung config cannot hold every other project.
  */
-export function withProjectEnv<T>(dir: string, fn: () => T | Promise<T>): Promise<T> {
+export function withProjectEnv<T>(dir: string, fn: () => T | Promise<T>, limitMs?: number): Promise<T> {
   const current = inside.getStore()
   if (current === dir) return Promise.resolve().then(fn)
   if (current !== undefined) return Promise.reject(new Error(`withProjectEnv(${dir}) inside withProjectEnv(${current})`))
+  let release = (): void => undefined
+  const turn = turns.get(dir) ?? { since: undefined, waited: 0 }
+  turns.set(dir, turn)
+  turn.since = Date.now()
   const run = () =>
     inside.run(dir, async () => {
+      turn.waited += Date.now() - (turn.since ?? Date.now())
+      turn.since = undefined
       const saved = { ...process.env }
       outside = saved
       for (const [key, value] of Object.entries(readDotenv(dir))) if (process.env[key] === undefined) process.env[key] = value
-      try {
-        return await fn()
-      } finally {
+      let released = false
+      release = () => {
+        if (released) return
+        released = true
         restore(saved)
         outside = undefined
       }
+      try {
+        return await fn()
+      } finally {
+        release()
+      }
     })
   const result = queue.then(run, run)
-  queue = result.catch(() => undefined)
+  const settled = result.then(
+    () => undefined,
+    () => undefined,
+  )
+  queue = limitMs === undefined ? settled : Promise.race([settled, queue.then(() => giveUpAfter(limitMs)).then(() => release())])
   return result
 }
+
+/** Resolves after `ms`, without keeping the process alive for it. */
+const giveUpAfter = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref())
 
 function restore(saved: Record<string, string | undefined>): void {
   for (const key of Object.keys(process.env)) if (!(key in saved)) Reflect.deleteProperty(process.env, key)

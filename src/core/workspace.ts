@@ -10,7 +10,7 @@ import type { DatabaseTarget, Db } from '../db/types.js'
 import { targetFrom } from '../db/url.js'
 import { MigError, MigrationFailure, usageError } from '../output/errors.js'
 import { registerUrlSecret } from '../output/redact.js'
-import { envOverrides, environmentName, projectEnv, withProjectEnv } from './project-env.js'
+import { envOverrides, environmentName, projectEnv, queuedMs, withProjectEnv } from './project-env.js'
 import { noticeOnce } from './notices.js'
 import { renderTemplate } from './templates.js'
 
@@ -98,26 +98,39 @@ export async function openSession(ws: Workspace, project: Project): Promise<Sess
   return session
 }
 
+/**
+ * `work`, or OPEN_TIMEOUT after `seconds` of the project's own time: time
+ * spent waiting for its turn to evaluate its config while another project's
+ * config was evaluated (withProjectEnv) does not count, so one config that
+ * never settles does not make every project after it look hung.
+ */
 function withinTimeout<T>(work: Promise<T>, seconds: number, project: Project, what: string, late?: (value: T) => void): Promise<T> {
   let timer: NodeJS.Timeout | undefined
+  const queuedBefore = queuedMs(project.dir)
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      if (late) work.then(late, () => {})
-      reject(
-        new MigError('OPEN_TIMEOUT', `${project.name}: did not ${what} within ${seconds} s`, `check ${project.relDir}'s ${project.tool} config for a promise that never settles or a host that does not answer, or allow longer with --timeout SECONDS ("timeoutSeconds" in mig.config.json)`),
-      )
-    }, seconds * 1000)
+    const arm = (ms: number, counted: number) => {
+      timer = setTimeout(() => {
+        const queued = queuedMs(project.dir) - queuedBefore
+        if (queued > counted) return arm(queued - counted, queued)
+        if (late) work.then(late, () => {})
+        reject(
+          new MigError('OPEN_TIMEOUT', `${project.name}: did not ${what} within ${seconds} s`, `check ${project.relDir}'s ${project.tool} config for a promise that never settles or a host that does not answer, or allow longer with --timeout SECONDS ("timeoutSeconds" in mig.config.json)`),
+        )
+      }, ms)
+    }
+    arm(seconds * 1000, 0)
   })
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer))
 }
 
 /** What core hands an adapter to open `project` with: the one place an OpenContext is made. */
-export function openContext(project: ProjectRef, ws: Pick<Workspace, 'root' | 'env' | 'readOnly' | 'warn'>): OpenContext {
+export function openContext(project: ProjectRef, ws: Pick<Workspace, 'root' | 'env' | 'readOnly' | 'warn'> & Partial<Pick<Workspace, 'timeoutSeconds'>>): OpenContext {
   return {
     root: ws.root,
     env: environmentName(project.dir, ws.env, project.options.env),
     projectEnv: () => projectEnv(project.dir),
-    withProjectEnv: (fn) => withProjectEnv(project.dir, fn),
+    // A config that never settles gives up its turn when the project's open times out.
+    withProjectEnv: (fn) => withProjectEnv(project.dir, fn, ws.timeoutSeconds === undefined ? undefined : ws.timeoutSeconds * 1000),
     warn: ws.warn,
     warnOnce: (key, message) => noticeOnce(ws.root, `${project.name}:${key}`, message, ws.warn),
     connect: ws.readOnly ? connectExisting : connect,

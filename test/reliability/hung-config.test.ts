@@ -17,6 +17,8 @@ async function repo(knexfile: string, config?: Record<string, unknown>): Promise
   const root = tempDir()
   cleanup.push(() => database.drop(), () => rmSync(root, { recursive: true, force: true }))
   writeSqlProject(root, 'shop', database.url, [{ id: '001_t', up: 'CREATE TABLE t (id INTEGER);', down: 'DROP TABLE t;' }])
+  // A healthy knex project beside the hung one: it must not wait for the hung config's turn to end.
+  writeKnexProject(join(root, 'orders'), 'sqlite', 'sqlite:./orders.db', { migrationsList: [{ name: '20240101000000_a.js', up: "await knex.schema.createTable('a', (t) => { t.increments('id') })", down: "await knex.schema.dropTable('a')" }] })
   const dir = writeKnexProject(join(root, 'jobs'), 'sqlite', '')
   writeFileSync(join(dir, 'knexfile.js'), knexfile)
   if (config) writeFileSync(join(root, 'mig.config.json'), JSON.stringify(config))
@@ -41,6 +43,7 @@ describe('a tool config that never settles times out instead of hanging', () => 
       const jobs = out.projects.find((p) => p.name === 'jobs')!
       expect(jobs.error).toMatchObject({ code: 'OPEN_TIMEOUT', message: expect.stringMatching(timedOut), hint: expect.stringContaining('--timeout') })
       expect(out.projects.find((p) => p.name === 'shop')!.summary).toMatchObject({ pending: 1 })
+      expect(out.projects.find((p) => p.name === 'orders')).toMatchObject({ summary: { pending: 1 } })
     }
   })
 
@@ -50,6 +53,7 @@ describe('a tool config that never settles times out instead of hanging', () => 
       timeoutSeconds: 2,
       projects: [
         { name: 'jobs', tool: 'knex', dir: 'jobs' },
+        { name: 'orders', tool: 'knex', dir: 'orders' },
         { name: 'shop', tool: 'sql', dir: 'shop' },
       ],
     })
