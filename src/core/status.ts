@@ -9,7 +9,7 @@ import type { DatabaseTarget, Db } from '../db/types.js'
 import { MigError, errorMessage } from '../output/errors.js'
 import { redact } from '../output/redact.js'
 import { checksumFiles, hasDrift } from './checksum.js'
-import { type JournalEntry, appliedChecksums, latestByMigration, readJournal } from './journal.js'
+import { type JournalEntry, appliedChecksums, latestByMigration, leftPartial, readJournal } from './journal.js'
 import { type LockHolder, lockDrivers } from './lock/index.js'
 import { parseTimestamp } from './ordering.js'
 import { envOverrides } from './project-env.js'
@@ -112,7 +112,7 @@ async function projectStatus(ws: Workspace, project: Project, options: StatusOpt
     db = await connectExisting(session.target)
     const journal = await readJournal(db, [project.name])
     const holder = await lockDrivers[db.dialect].holder(db)
-    const rows = await describe(migrations, journal, project.name, options.checksums ?? true)
+    const rows = await describe(migrations, journal, project.name, options.checksums ?? true, !holder || holder.stale)
     return { ...base, summary: summarize(rows), migrations: rows, ...(holder ? { lock: lockInfo(holder) } : {}) }
   } catch (error) {
     const e = error instanceof MigError ? error : undefined
@@ -125,7 +125,8 @@ async function projectStatus(ws: Workspace, project: Project, options: StatusOpt
 
 const lockInfo = (h: LockHolder) => ({ holder: h.who, ...(h.since ? { since: h.since } : {}), stale: h.stale })
 
-async function describe(migrations: Migration[], journal: JournalEntry[], project: string, allChecksums: boolean): Promise<MigrationStatus[]> {
+/** `unlocked`: no live run holds the database's lock, so a `running` journal row's run is gone. */
+async function describe(migrations: Migration[], journal: JournalEntry[], project: string, allChecksums: boolean, unlocked: boolean): Promise<MigrationStatus[]> {
   const sums = appliedChecksums(journal, project)
   const latest = latestByMigration(journal, project)
   return Promise.all(
@@ -136,7 +137,7 @@ async function describe(migrations: Migration[], journal: JournalEntry[], projec
       const last = latest.get(m.id)
       let state = m.state
       let error: string | undefined
-      if (state === 'pending' && last?.direction === 'up' && last.outcome === 'failed') {
+      if (state === 'pending' && last?.direction === 'up' && leftPartial(last, unlocked)) {
         state = 'failed'
         error = last.error ?? undefined
       }
