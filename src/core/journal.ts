@@ -101,6 +101,16 @@ export async function recordJournal(db: Db, e: JournalEntry): Promise<void> {
   )
 }
 
+/**
+ * recordJournal again after the connection died under the first attempt,
+ * which the server may have carried out with its reply lost: once only.
+ */
+export async function recordJournalAgain(db: Db, e: JournalEntry): Promise<void> {
+  const rows = await db.query(`SELECT 1 FROM ${JOURNAL} WHERE project = ? AND migration = ? AND direction = ? AND started_at = ? AND actor = ?`, [e.project, e.migration, e.direction, e.startedAt, e.actor])
+  if (rows.length) await finishJournal(db, { ...e, outcome: 'running' }, e)
+  else await recordJournal(db, e)
+}
+
 /** Settle a `running` row: the end of the step it announced. */
 export async function finishJournal(db: Db, e: JournalEntry, end: Pick<JournalEntry, 'durationMs' | 'outcome' | 'error'> & { checksum?: string | null }): Promise<void> {
   const checksum = end.checksum === undefined ? e.checksum : end.checksum

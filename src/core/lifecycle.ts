@@ -7,7 +7,7 @@ import { redact } from '../output/redact.js'
 import { checksumFiles, hasDrift } from './checksum.js'
 import { isConnectionLost } from '../db/connection-errors.js'
 import { cancelInFlight, signalExit, watchInterrupts } from './interrupt.js'
-import { type JournalEntry, type Outcome, actor, appliedChecksums, ensureJournal, finishJournal, leftPartial, readJournal, recordJournal } from './journal.js'
+import { type JournalEntry, type Outcome, actor, appliedChecksums, ensureJournal, finishJournal, leftPartial, readJournal, recordJournal, recordJournalAgain } from './journal.js'
 import { type HeldLock, type LockHolder, acquireLock } from './lock/index.js'
 import { JournalConnection, rereadLedger } from './recover.js'
 import { type AppliedTime, type Placed, type UnknownOrder, mergeApplied, mergeQueues } from './ordering.js'
@@ -213,9 +213,11 @@ async function runStep(step: Step, c: StepContext, onStart: (transactional: bool
   const unfinished = (): string => `its run ended without recording how (killed, or its connection lost)${progress ? `; ${ran(progress)}` : ''}`
   const entry: JournalEntry = { project: project.name, tool: project.tool, migration: m.id, direction, checksum, actor: actor(), startedAt: startedAt.toISOString(), durationMs: 0, outcome: 'running', error: unfinished(), backupId: c.backupId, note: c.note }
   // No transaction covers it: say so before its first statement, so a crash leaves a trace (golang-migrate's dirty flag).
-  if (!transactional) await c.journal.write((db) => recordJournal(db, entry))
+  if (!transactional) await c.journal.write((db) => recordJournal(db, entry), (db) => recordJournalAgain(db, entry))
   const end = (outcome: Outcome, error: string | null): Promise<void> =>
-    c.journal.write((db) => (transactional ? recordJournal(db, { ...entry, durationMs: elapsed(), outcome, error }) : finishJournal(db, entry, { durationMs: elapsed(), outcome, error })))
+    transactional
+      ? c.journal.write((db) => recordJournal(db, { ...entry, durationMs: elapsed(), outcome, error }), (db) => recordJournalAgain(db, { ...entry, durationMs: elapsed(), outcome, error }))
+      : c.journal.write((db) => finishJournal(db, entry, { durationMs: elapsed(), outcome, error }))
   const runOptions: StepOptions = {
     transaction: 'auto',
     signal: c.signal,

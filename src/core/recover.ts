@@ -15,14 +15,15 @@ export class JournalConnection {
 
   constructor(private readonly db: Db) {}
 
-  async write(fn: (db: Db) => Promise<void>): Promise<void> {
+  /** `fn`, or `again` on a new connection when the old one died under it (the first attempt may have been carried out). */
+  async write(fn: (db: Db) => Promise<void>, again: (db: Db) => Promise<void> = fn): Promise<void> {
     try {
       await fn(this.fresh ?? this.db)
     } catch (error) {
       if (!isConnectionLost(error)) throw error
       await this.fresh?.close()
       this.fresh = await connect(this.db.target)
-      await fn(this.fresh)
+      await again(this.fresh)
     }
   }
 
