@@ -320,7 +320,7 @@ function interrupted(signal: NodeJS.Signals | undefined, result: RunResult, stop
 function migrationFailed(step: Step, direction: Direction, message: string, failure: MigrationFailure | undefined, left: { partial: boolean; kept: string | undefined }): MigError {
   const statement = failure?.statement ? oneLine(failure.statement) : undefined
   const where = `${step.project.name}: ${direction === 'up' ? 'applying' : 'reverting'} ${step.migration.id} failed: ${oneLine(message)}${left.kept ? ` (${left.kept})` : ''}`
-  const hint = left.partial ? `part of it may be in the database (no transaction covered it, or an earlier run left part); ${resolveHint(step.migration.id, direction)}` : `nothing of it was kept; fix the migration and run \`mig ${direction}\` again`
+  const hint = left.partial ? `part of it may be applied (no transaction covered it, or an earlier run left part); ${resolveHint(step.migration.id, direction)}` : `nothing of it was kept; fix the migration and run \`mig ${direction}\` again`
   return new MigError('MIGRATION_FAILED', where, hint, { details: statement ? [`statement: ${statement}`] : [] })
 }
 
