@@ -110,6 +110,19 @@ export interface RunOptions {
   capture?(sql: string): void
   /** 'auto': the adapter's normal transaction handling; 'none': no wrapping transaction. */
   transaction: 'auto' | 'none'
+  /**
+   * Called after each statement of the migration finishes, with how many have
+   * and how many it has, when the adapter runs statement by statement. Await
+   * it before the next statement: core journals the count, so a crash of a
+   * migration no transaction covers still says how far it got.
+   */
+  progress?(done: number, total: number): void | Promise<void>
+  /**
+   * Aborted on Ctrl-C. Check it between statements (yielding to the event
+   * loop first, so a signal that arrived during a synchronous statement is
+   * seen) and throw, rolling the transaction back, instead of going on.
+   */
+  signal?: AbortSignal
 }
 
 /** An open connection to one project's database and files. */
@@ -136,6 +149,15 @@ export interface Session {
    * and leaves a ledger that keeps no failed state as it is.
    */
   mark?(m: Migration, as: 'applied' | 'rolled-back'): Promise<void>
+  /**
+   * Does running `m` in `direction` happen inside one transaction that also
+   * writes the ledger, so a crash leaves nothing of it? False for a file that
+   * opts out (`-- mig:no-transaction`, knex `config.transaction = false`,
+   * TypeORM `transaction = false`). Without this method core assumes every
+   * dialect but MySQL/MariaDB (whose DDL commits implicitly) is covered. When
+   * it is not, core journals the migration `running` before it starts.
+   */
+  transactional?(m: Migration, direction: 'up' | 'down'): Promise<boolean>
   /** The tool's own migration lock, when it keeps one. */
   toolLock?(): Promise<ToolLock | undefined>
   close(): Promise<void>

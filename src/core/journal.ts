@@ -10,8 +10,14 @@ import { redact } from '../output/redact.js'
  */
 export const JOURNAL = 'mig_journal'
 
-/** ok: done (resolve: marked applied); rolled_back: failed and undone by its transaction (resolve: marked rolled back); failed: failed partway, the database may hold part of it. */
-export type Outcome = 'ok' | 'rolled_back' | 'failed'
+/**
+ * ok: done (resolve: marked applied); rolled_back: failed and undone by its
+ * transaction (resolve: marked rolled back); failed: failed partway, the
+ * database may hold part of it; running: a migration no transaction covers
+ * has started and its end is not recorded yet (golang-migrate's dirty flag):
+ * once its run is gone, it failed partway.
+ */
+export type Outcome = 'ok' | 'rolled_back' | 'failed' | 'running'
 
 /** up/down: a migration; resolve: a migration marked by hand (`mig resolve`, `mig baseline`); backup/restore: the whole database (migration is "-"). */
 export type JournalDirection = 'up' | 'down' | 'resolve' | 'backup' | 'restore'
@@ -94,6 +100,32 @@ export async function recordJournal(db: Db, e: JournalEntry): Promise<void> {
     [e.project, e.tool, e.migration, e.direction, e.checksum, e.actor, e.startedAt, Math.round(e.durationMs), e.outcome, e.error === null ? null : redact(e.error), e.backupId, e.note ? redact(e.note) : null],
   )
 }
+
+/**
+ * recordJournal again after the connection died under the first attempt,
+ * which the server may have carried out with its reply lost: once only.
+ */
+export async function recordJournalAgain(db: Db, e: JournalEntry): Promise<void> {
+  const rows = await db.query(`SELECT 1 FROM ${JOURNAL} WHERE project = ? AND migration = ? AND direction = ? AND started_at = ? AND actor = ?`, [e.project, e.migration, e.direction, e.startedAt, e.actor])
+  if (rows.length) await finishJournal(db, { ...e, outcome: 'running' }, e)
+  else await recordJournal(db, e)
+}
+
+/** Settle a `running` row: the end of the step it announced. */
+export async function finishJournal(db: Db, e: JournalEntry, end: Pick<JournalEntry, 'durationMs' | 'outcome' | 'error'> & { checksum?: string | null }): Promise<void> {
+  const checksum = end.checksum === undefined ? e.checksum : end.checksum
+  await db.run(
+    `UPDATE ${JOURNAL} SET duration_ms = ?, outcome = ?, error = ?, checksum = ? WHERE project = ? AND migration = ? AND direction = ? AND started_at = ? AND actor = ? AND outcome = 'running'`,
+    [Math.round(end.durationMs), end.outcome, end.error === null ? null : redact(end.error), checksum, e.project, e.migration, e.direction, e.startedAt, e.actor],
+  )
+}
+
+/**
+ * The last run of a migration left part of it in the database: it failed
+ * partway, or it was still `running` when its run died (`runGone`: the
+ * caller holds the lock, or sees nobody holding it).
+ */
+export const leftPartial = (e: Pick<JournalEntry, 'outcome'>, runGone: boolean): boolean => e.outcome === 'failed' || (e.outcome === 'running' && runGone)
 
 const fromRow = (r: Row): JournalEntry => ({
   project: r.project,

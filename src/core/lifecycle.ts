@@ -1,14 +1,17 @@
 import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
-import type { Migration, Session } from '../adapter.js'
+import type { Migration, RunOptions as StepOptions, Session } from '../adapter.js'
 import type { Project } from '../config/projects.js'
 import { connectExisting } from '../db/connect.js'
 import type { Db } from '../db/types.js'
 import { MigError, MigrationFailure, errorMessage, usageError } from '../output/errors.js'
 import { redact } from '../output/redact.js'
 import { checksumFiles, hasDrift } from './checksum.js'
-import { type JournalEntry, type Outcome, actor, appliedChecksums, ensureJournal, readJournal, recordJournal } from './journal.js'
+import { isConnectionLost } from '../db/connection-errors.js'
+import { cancelInFlight, signalExit, watchInterrupts } from './interrupt.js'
+import { type JournalEntry, type Outcome, actor, appliedChecksums, ensureJournal, finishJournal, leftPartial, readJournal, recordJournal, recordJournalAgain } from './journal.js'
 import { type HeldLock, type LockHolder, acquireLock } from './lock/index.js'
+import { JournalConnection, rereadLedger } from './recover.js'
 import { type AppliedTime, type Placed, type UnknownOrder, mergeApplied, mergeQueues } from './ordering.js'
 import { backupHeld } from './backup.js'
 import { type Workspace, byDatabase, closeAll, connectTargets, openSessions, refuseSharedOverrides, requireAdapter } from './workspace.js'
@@ -44,6 +47,8 @@ export type RunEvent =
   | { type: 'empty'; steps: Step[]; direction: Direction }
   /** --allow-drift: the run goes on over these. */
   | { type: 'drift-allowed'; problems: Problem[] }
+  /** SIGINT/SIGTERM: the first stops the run after `step`, the second (`again`) exits at once. */
+  | { type: 'interrupt'; signal: NodeJS.Signals; again: boolean; step?: Step; transactional?: boolean }
 
 /** What stops up and down before anything runs (Flyway's validate). */
 export interface Problem {
@@ -89,7 +94,10 @@ export interface RunResult {
 /**
  * Apply or revert migrations: open every selected project, take each
  * database's lock (in a fixed order, so two runs never deadlock), list under
- * the lock, pick the steps, run them one at a time, journal each.
+ * the lock, pick the steps, run them one at a time, journal each. Before each
+ * migration the lock is checked still held; the first SIGINT/SIGTERM stops
+ * the run after the current migration (rolled back where the dialect can),
+ * the second exits at once.
  */
 export async function run(ws: Workspace, options: RunOptions): Promise<RunResult> {
   const projects = ws.projects
@@ -101,20 +109,30 @@ export async function run(ws: Workspace, options: RunOptions): Promise<RunResult
     await closeAll(sessions.values())
     throw error
   }
-  const locks: HeldLock[] = []
+  const locks = new Map<string, HeldLock>()
+  const journalDbs = new Map<string, JournalConnection>()
   let dbs = new Map<string, Db>()
   const result: RunResult = { direction: options.direction, migrations: [], backups: [], waited: [] }
+  let inFlight: { step: Step; db: Db; transactional: boolean } | undefined
+  const interrupts = watchInterrupts(
+    (signal) => {
+      options.onEvent?.({ type: 'interrupt', signal, again: false, ...(inFlight ? { step: inFlight.step, transactional: inFlight.transactional } : {}) })
+      if (inFlight?.transactional) cancelInFlight(inFlight.db).catch(() => {})
+    },
+    (signal) => options.onEvent?.({ type: 'interrupt', signal, again: true, ...(inFlight ? { step: inFlight.step, transactional: inFlight.transactional } : {}) }),
+  )
   try {
     dbs = await connectTargets(sessions.values())
     for (const db of dbs.values()) {
       const database = db.target.display
-      const lock = await acquireLock(db, options.lockTimeoutMs, (holder) => options.onEvent?.({ type: 'lock-wait', database, holder }))
-      locks.push(lock)
+      const lock = await acquireLock(db, options.lockTimeoutMs, (holder) => options.onEvent?.({ type: 'lock-wait', database, holder }), interrupts.signal)
+      locks.set(db.target.key, lock)
       if (lock.waited) {
         result.waited.push({ database, ms: lock.waited.ms, ...(lock.waited.holder ? { holder: lock.waited.holder.who } : {}) })
         options.onEvent?.({ type: 'lock-acquired', database, waitedMs: lock.waited.ms, holder: lock.waited.holder })
       }
       await ensureJournal(db)
+      journalDbs.set(db.target.key, new JournalConnection(db))
     }
     const { steps, journals, problems } = await select(projects, sessions, dbs, options)
     // --allow-drift is journaled with every migration the run makes over it.
@@ -132,47 +150,146 @@ export async function run(ws: Workspace, options: RunOptions): Promise<RunResult
       }
     }
     for (const step of steps) {
-      if (failed.has(key(step.project.name, step.migration.id))) options.onEvent?.({ type: 'retry-failed', step })
-      const session = sessions.get(step.project.name)!
+      const { project, migration: m } = step
+      const stopped = { ...result, failed: { project: project.name, id: m.id, name: m.name, direction: options.direction } }
+      if (interrupts.signal.aborted) throw withResult(interrupted(interrupts.received, result, undefined), result)
+      const session = sessions.get(project.name)!
+      const key_ = session.target.key
+      // A lock whose session died (killed, cut) is free for another run to take: go no further.
+      if (!(await locks.get(key_)!.held())) throw withResult(lockLost(session.target.display, result), result)
+      const wasFailed = failed.has(key(project.name, m.id))
+      if (wasFailed) options.onEvent?.({ type: 'retry-failed', step })
+      const context: StepContext = { ws, session, journal: journalDbs.get(key_)!, options, backupId: backupIds.get(key_) ?? null, note, wasFailed, signal: interrupts.signal }
       try {
-        result.migrations.push(await runStep(step, session, dbs.get(session.target.key)!, options, backupIds.get(session.target.key) ?? null, note))
+        result.migrations.push(await runStep(step, context, (transactional) => (inFlight = { step, db: dbs.get(key_)!, transactional })))
       } catch (error) {
         // What the run did before it stopped is part of the answer (--json prints it beside the error).
-        const { project, migration: m } = step
-        throw withResult(error, { ...result, failed: { project: project.name, id: m.id, name: m.name, direction: options.direction } })
+        if (error instanceof StepInterrupted) throw withResult(interrupted(interrupts.received, result, { step, outcome: error.outcome, kept: error.kept }), stopped)
+        throw withResult(error, stopped)
+      } finally {
+        inFlight = undefined
       }
     }
     return result
   } finally {
-    for (const lock of locks.reverse()) await lock.release().catch(() => {})
+    interrupts.dispose()
+    for (const lock of [...locks.values()].reverse()) await lock.release().catch(() => {})
+    await closeAll(journalDbs.values())
     await closeAll(dbs.values())
     await closeAll(sessions.values())
   }
 }
 
-async function runStep(step: Step, session: Session, db: Db, options: RunOptions, backupId: string | null, note: string | null): Promise<Applied> {
+interface StepContext {
+  ws: Workspace
+  session: Session
+  /** The step's database, for its journal rows. */
+  journal: JournalConnection
+  options: RunOptions
+  backupId: string | null
+  note: string | null
+  /** Its last run failed partway: the database holds part of it whatever this run does. */
+  wasFailed: boolean
+  signal: AbortSignal
+}
+
+/** A step a signal stopped: how it was left. */
+class StepInterrupted extends Error {
+  constructor(
+    readonly outcome: Outcome,
+    readonly kept: string | undefined,
+  ) {
+    super('interrupted')
+  }
+}
+
+/** How far a statement-by-statement migration got, in words. */
+const ran = (progress: { done: number; total: number } | undefined): string | undefined => (progress ? `${progress.done} of ${progress.total} statements ran` : undefined)
+
+async function runStep(step: Step, c: StepContext, onStart: (transactional: boolean) => void): Promise<Applied> {
   const { project, migration: m } = step
+  const { session, options } = c
   const direction = options.direction
   options.onEvent?.({ type: 'start', step, direction })
   const checksum = m.files.length ? await checksumFiles(m.files) : null
+  const transactional = session.transactional ? await session.transactional(m, direction) : session.target.dialect !== 'mysql'
   const startedAt = new Date()
-  const entry = { project: project.name, tool: project.tool, migration: m.id, direction, checksum, actor: actor(), startedAt: startedAt.toISOString(), backupId, note }
+  const elapsed = (): number => Date.now() - startedAt.getTime()
+  let progress: { done: number; total: number } | undefined
+  const unfinished = (): string => `its run ended without recording how (killed, or its connection lost)${progress ? `; ${ran(progress)}` : ''}`
+  const entry: JournalEntry = { project: project.name, tool: project.tool, migration: m.id, direction, checksum, actor: actor(), startedAt: startedAt.toISOString(), durationMs: 0, outcome: 'running', error: unfinished(), backupId: c.backupId, note: c.note }
+  // No transaction covers it: say so before its first statement, so a crash leaves a trace (golang-migrate's dirty flag).
+  if (!transactional) await c.journal.write((db) => recordJournal(db, entry), (db) => recordJournalAgain(db, entry))
+  const end = (outcome: Outcome, error: string | null): Promise<void> =>
+    transactional
+      ? c.journal.write((db) => recordJournal(db, { ...entry, durationMs: elapsed(), outcome, error }), (db) => recordJournalAgain(db, { ...entry, durationMs: elapsed(), outcome, error }))
+      : c.journal.write((db) => finishJournal(db, entry, { durationMs: elapsed(), outcome, error }))
+  const runOptions: StepOptions = {
+    transaction: 'auto',
+    signal: c.signal,
+    progress: async (done, total) => {
+      progress = { done, total }
+      if (!transactional) await c.journal.write((db) => finishJournal(db, entry, { durationMs: elapsed(), outcome: 'running', error: unfinished() })).catch(() => {})
+    },
+  }
+  onStart(transactional)
   try {
-    if (direction === 'up') await session.up(m, { transaction: 'auto' })
-    else await session.down(m, { transaction: 'auto' })
+    if (direction === 'up') await session.up(m, runOptions)
+    else await session.down(m, runOptions)
   } catch (error) {
     const failure = error instanceof MigrationFailure ? error : undefined
-    const outcome: Outcome = failure?.partial ? 'failed' : 'rolled_back'
     const message = redact(errorMessage(error))
-    await recordJournal(db, { ...entry, durationMs: Date.now() - startedAt.getTime(), outcome, error: message }).catch(() => {})
+    // A retry of a migration that failed partway leaves the database holding part of it, however this attempt ends.
+    const partial = c.wasFailed || (failure?.partial ?? false) || (!transactional && (progress?.done ?? 0) > 0)
+    if (c.signal.aborted) {
+      const outcome: Outcome = partial ? 'failed' : 'rolled_back'
+      await end(outcome, `interrupted${ran(progress) ? `: ${ran(progress)}` : ''}`).catch(() => {})
+      throw new StepInterrupted(outcome, ran(progress))
+    }
+    if (isConnectionLost(error)) return lostConnection(step, c, { transactional, partial, message, progress, end, elapsed })
+    const outcome: Outcome = partial ? 'failed' : 'rolled_back'
+    await end(outcome, ran(progress) ? `${message} (${ran(progress)})` : message).catch(() => {})
     if (error instanceof MigError) throw error
-    throw migrationFailed(step, direction, message, failure)
+    throw migrationFailed(step, direction, message, failure, { partial, kept: ran(progress) })
   }
-  const durationMs = Date.now() - startedAt.getTime()
-  await recordJournal(db, { ...entry, durationMs, outcome: 'ok', error: null })
+  const durationMs = elapsed()
+  await end('ok', null)
   options.onEvent?.({ type: 'done', step, direction, durationMs })
   return { project: project.name, id: m.id, name: m.name, direction, durationMs }
 }
+
+/**
+ * The connection died under the step: whether it took effect is not known
+ * (its COMMIT may have reached the server with the reply lost), so the tool's
+ * ledger is read again on a new connection and the journal says what it
+ * shows. The run stops either way.
+ */
+async function lostConnection(
+  step: Step,
+  c: StepContext,
+  s: { transactional: boolean; partial: boolean; message: string; progress: { done: number; total: number } | undefined; end(outcome: Outcome, error: string | null): Promise<void>; elapsed(): number },
+): Promise<never> {
+  const { project, migration: m } = step
+  const direction = c.options.direction
+  const where = `${project.name}: the connection to ${c.session.target.display} was lost while ${direction === 'up' ? 'applying' : 'reverting'} ${m.id} (${oneLine(s.message)})`
+  const truth = await rereadLedger(c.ws, project, m, direction)
+  const done = direction === 'up' ? 'applied' : 'reverted'
+  if (truth === 'done') {
+    await s.end('ok', null).catch(() => {})
+    c.options.onEvent?.({ type: 'done', step, direction, durationMs: s.elapsed() })
+    throw new MigError('CONNECTION_LOST', `${where}; read again on a new connection, its ledger shows it ${done} (journaled ok)`, `nothing after it ran; run \`mig ${direction}\` to go on`)
+  }
+  if (truth === 'not-done' && !s.partial && s.transactional) {
+    await s.end('rolled_back', `connection lost; the ledger read again shows it not ${done}`).catch(() => {})
+    throw new MigError('CONNECTION_LOST', `${where}; read again on a new connection, its ledger shows it not ${done}: its transaction did not commit`, `nothing of it was kept; run \`mig ${direction}\` again once the connection is steady`)
+  }
+  const known = truth === 'unknown' ? 'its ledger could not be read again' : `its ledger, read again, shows it not ${done}, and no transaction covered it`
+  await s.end('failed', `connection lost; ${known}${ran(s.progress) ? `; ${ran(s.progress)}` : ''}`).catch(() => {})
+  throw new MigError('CONNECTION_LOST', `${where}; ${known}${ran(s.progress) ? ` (${ran(s.progress)})` : ''}: the database may hold part of it`, resolveHint(m.id, direction))
+}
+
+const resolveHint = (id: string, direction: Direction): string =>
+  `check the database: finish it by hand and run \`mig resolve ${id} --applied\`, or undo what it did and run \`mig resolve ${id} --rolled-back\`; then \`mig ${direction}\` goes on`
 
 /** The run so far, carried by the error that stopped it. */
 function withResult(error: unknown, result: RunResult): unknown {
@@ -181,12 +298,35 @@ function withResult(error: unknown, result: RunResult): unknown {
   return error
 }
 
-function migrationFailed(step: Step, direction: Direction, message: string, failure: MigrationFailure | undefined): MigError {
+const soFar = (result: RunResult): string => {
+  const n = result.migrations.length
+  const verb = result.direction === 'up' ? 'applied' : 'reverted'
+  return n ? `${n} migration${n === 1 ? ' was' : 's were'} ${verb} before (${result.migrations.map((a) => `${a.project} ${a.id}`).join(', ')})` : `no migration was ${verb} before`
+}
+
+function lockLost(database: string, result: RunResult): MigError {
+  const n = result.migrations.length
+  const verb = result.direction === 'up' ? 'applied' : 'reverted'
+  return new MigError('LOCK_LOST', `lost the migration lock on ${database}; ${n} migration${n === 1 ? ' was' : 's were'} ${verb} before, nothing after`, `its connection died (killed, or the link cut), so another run may hold it now: check \`mig status\`, then run \`mig ${result.direction}\` again`)
+}
+
+function interrupted(signal: NodeJS.Signals | undefined, result: RunResult, stopped: { step: Step; outcome: Outcome; kept: string | undefined } | undefined): MigError {
+  const name = `${signal ?? 'SIGINT'}`
+  const exit = signalExit(signal)
+  if (!stopped) return new MigError('INTERRUPTED', `interrupted (${name}): ${soFar(result)}; nothing after`, `run \`mig ${result.direction}\` to go on`, { exit })
+  const { project, migration: m } = stopped.step
+  const what =
+    stopped.outcome === 'failed'
+      ? `${project.name} ${m.id} stopped partway${stopped.kept ? ` (${stopped.kept})` : ''}: no transaction covered it, so part of it is in the database`
+      : `${project.name} ${m.id} was rolled back`
+  const hint = stopped.outcome === 'failed' ? resolveHint(m.id, result.direction) : `run \`mig ${result.direction}\` to go on`
+  return new MigError('INTERRUPTED', `interrupted (${name}): ${soFar(result)}; ${what}; nothing after it ran`, hint, { exit })
+}
+
+function migrationFailed(step: Step, direction: Direction, message: string, failure: MigrationFailure | undefined, left: { partial: boolean; kept: string | undefined }): MigError {
   const statement = failure?.statement ? oneLine(failure.statement) : undefined
-  const where = `${step.project.name}: ${direction === 'up' ? 'applying' : 'reverting'} ${step.migration.id} failed: ${oneLine(message)}`
-  const hint = failure?.partial
-    ? `part of it may be applied (${direction === 'up' ? 'the database could not roll it back' : 'no transaction covered it'}); check the database, fix the migration, then run \`mig ${direction}\` again`
-    : `nothing of it was kept; fix the migration and run \`mig ${direction}\` again`
+  const where = `${step.project.name}: ${direction === 'up' ? 'applying' : 'reverting'} ${step.migration.id} failed: ${oneLine(message)}${left.kept ? ` (${left.kept})` : ''}`
+  const hint = left.partial ? `part of it may be applied (no transaction covered it, or an earlier run left part); ${resolveHint(step.migration.id, direction)}` : `nothing of it was kept; fix the migration and run \`mig ${direction}\` again`
   return new MigError('MIGRATION_FAILED', where, hint, { details: statement ? [`statement: ${statement}`] : [] })
 }
 
@@ -315,7 +455,8 @@ function failedByJournal(journals: Journals): Set<string> {
   for (const entries of journals.values()) {
     const latest = new Map<string, Outcome>()
     for (const { entry: e } of entries) latest.set(key(e.project, e.migration), e.direction === 'up' ? e.outcome : 'ok')
-    for (const [key, outcome] of latest) if (outcome === 'failed') failed.add(key)
+    // Read under the lock: a `running` row's run is gone.
+    for (const [key, outcome] of latest) if (leftPartial({ outcome }, true)) failed.add(key)
   }
   return failed
 }

@@ -3,7 +3,7 @@ import type { Project } from '../config/projects.js'
 import { connect } from '../db/connect.js'
 import { MigError, usageError } from '../output/errors.js'
 import { checksumFiles } from './checksum.js'
-import { type JournalEntry, actor, ensureJournal, latestByMigration, readJournal, recordJournal, resolveOutcome } from './journal.js'
+import { type JournalEntry, actor, ensureJournal, latestByMigration, leftPartial, readJournal, recordJournal, resolveOutcome } from './journal.js'
 import { type HeldLock, type LockHolder, acquireLock } from './lock/index.js'
 import { type Workspace, closeAll, openSessions, requireAdapter } from './workspace.js'
 
@@ -126,7 +126,8 @@ function effectiveStates(list: Migration[], journal: JournalEntry[], project: st
   return new Map(
     list.map((m) => {
       const last = latest.get(m.id)
-      return [m.id, m.state === 'pending' && last?.direction === 'up' && last.outcome === 'failed' ? 'failed' : m.state]
+      // Read under the lock: a `running` row's run is gone.
+      return [m.id, m.state === 'pending' && last?.direction === 'up' && leftPartial(last, true) ? 'failed' : m.state]
     }),
   )
 }

@@ -11,7 +11,7 @@ import type { DatabaseTarget, Db } from '../db/types.js'
 import { MigError, errorMessage } from '../output/errors.js'
 import { redact } from '../output/redact.js'
 import { checksumFiles, hasDrift } from './checksum.js'
-import { type JournalEntry, appliedChecksums, latestByMigration, readJournal } from './journal.js'
+import { type JournalEntry, appliedChecksums, latestByMigration, leftPartial, readJournal } from './journal.js'
 import { type LockHolder, lockDrivers } from './lock/index.js'
 import { parseTimestamp } from './ordering.js'
 import { envOverrides } from './project-env.js'
@@ -124,7 +124,7 @@ async function projectStatus(ws: Workspace, project: Project, options: StatusOpt
     const tool = await session.toolLock?.()
     // The built-in adapter's rule; the files are named in its warning too.
     const ignored = project.tool === 'sql' ? (await ignoredFiles(migrationsDir(project.dir))).map((f) => relative(project.dir, f)) : []
-    const rows = await describe(migrations, journal, project.name, options.checksums ?? true)
+    const rows = await describe(migrations, journal, project.name, options.checksums ?? true, !holder || holder.stale)
     return {
       ...base,
       summary: summarize(rows),
@@ -144,7 +144,8 @@ async function projectStatus(ws: Workspace, project: Project, options: StatusOpt
 
 const lockInfo = (h: LockHolder) => ({ holder: h.who, ...(h.since ? { since: h.since } : {}), stale: h.stale })
 
-async function describe(migrations: Migration[], journal: JournalEntry[], project: string, allChecksums: boolean): Promise<MigrationStatus[]> {
+/** `unlocked`: no live run holds the database's lock, so a `running` journal row's run is gone. */
+async function describe(migrations: Migration[], journal: JournalEntry[], project: string, allChecksums: boolean, unlocked: boolean): Promise<MigrationStatus[]> {
   const sums = appliedChecksums(journal, project)
   const latest = latestByMigration(journal, project)
   return Promise.all(
@@ -155,7 +156,7 @@ async function describe(migrations: Migration[], journal: JournalEntry[], projec
       const last = latest.get(m.id)
       let state = m.state
       let error: string | undefined
-      if (state === 'pending' && last?.direction === 'up' && last.outcome === 'failed') {
+      if (state === 'pending' && last?.direction === 'up' && leftPartial(last, unlocked)) {
         state = 'failed'
         error = last.error ?? undefined
       }

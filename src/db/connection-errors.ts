@@ -38,3 +38,18 @@ function userOf(target: DatabaseTarget): string {
     return ''
   }
 }
+
+const lostCodes = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'PROTOCOL_CONNECTION_LOST', 'ER_CONNECTION_KILLED', '57P01'])
+
+/**
+ * The connection died under a query (its cause chain included): the server
+ * may or may not have done what was asked, so its outcome must be read
+ * again on a new connection rather than assumed.
+ */
+export function isConnectionLost(error: unknown): boolean {
+  for (let e = error as (DriverError & { cause?: unknown }) | undefined, depth = 0; e && depth < 8; e = e.cause as typeof e, depth++) {
+    if (lostCodes.has(e.code ?? '') || e.errno === 1927) return true
+    if (/Connection terminated|connection lost|server closed the connection|Client has encountered a connection error|Connection is closed|terminating connection|connection is in closed state|Client was closed and is not queryable/i.test(e.message ?? '')) return true
+  }
+  return false
+}

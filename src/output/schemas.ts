@@ -64,7 +64,7 @@ export const logSchema = z.strictObject({
       actor: z.string(),
       startedAt: z.string(),
       durationMs: z.number(),
-      outcome: z.enum(['ok', 'rolled_back', 'failed']),
+      outcome: z.enum(['ok', 'rolled_back', 'failed', 'running']),
       error: z.string().nullable(),
       backupId: z.string().nullable(),
       note: z.string().nullable(),

@@ -4,7 +4,10 @@ import { type Server, type Socket, createConnection, createServer } from 'node:n
  * A TCP proxy on 127.0.0.1 in front of a real server, for network faults:
  * `cut()` destroys every open connection pair at once, as a dropped link
  * would; `cutAfter(n)` does it once the clients have sent n more bytes;
- * `stallAfter(n)` stops forwarding client bytes after n more (a hung link).
+ * `stallAfter(n)` stops forwarding client bytes after n more (a hung link);
+ * `cutReplyTo(text)` lets the next request containing `text` (a COMMIT)
+ * reach the server, then cuts that connection when the server's reply
+ * arrives, so the client never learns the outcome.
  * The server itself is never touched.
  */
 export interface Proxy {
@@ -16,6 +19,7 @@ export interface Proxy {
   cut(): void
   cutAfter(bytes: number): void
   stallAfter(bytes: number): void
+  cutReplyTo(text: string): void
   /** Forward everything again, nothing armed. */
   reset(): void
   close(): Promise<void>
@@ -27,6 +31,8 @@ export async function startProxy(upstreamHost: string, upstreamPort: number): Pr
   let cuts = 0
   let cutAt = Number.POSITIVE_INFINITY
   let stallAt = Number.POSITIVE_INFINITY
+  let replyMarker: Buffer | undefined
+  const muted = new Set<Socket>()
   const cut = () => {
     cuts++
     for (const [a, b] of pairs) {
@@ -48,6 +54,10 @@ export async function startProxy(upstreamHost: string, upstreamPort: number): Pr
     upstream.on('error', end).on('close', end)
     client.on('data', (chunk: Buffer) => {
       if (sent >= stallAt) return
+      if (replyMarker && chunk.includes(replyMarker)) {
+        replyMarker = undefined
+        muted.add(upstream)
+      }
       const room = Math.min(cutAt, stallAt) - sent
       sent += chunk.length
       upstream.write(chunk.length > room ? chunk.subarray(0, Math.max(0, room)) : chunk)
@@ -56,7 +66,13 @@ export async function startProxy(upstreamHost: string, upstreamPort: number): Pr
         cut()
       }
     })
-    upstream.on('data', (chunk: Buffer) => client.write(chunk))
+    upstream.on('data', (chunk: Buffer) => {
+      if (!muted.has(upstream)) return client.write(chunk)
+      muted.delete(upstream)
+      cuts++
+      end()
+      return false
+    })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const address = server.address()
@@ -78,7 +94,11 @@ export async function startProxy(upstreamHost: string, upstreamPort: number): Pr
       sent = 0
       stallAt = bytes
     },
+    cutReplyTo(text) {
+      replyMarker = Buffer.from(text)
+    },
     reset() {
+      replyMarker = undefined
       sent = 0
       cutAt = Number.POSITIVE_INFINITY
       stallAt = Number.POSITIVE_INFINITY

@@ -95,6 +95,13 @@ class SqlSession implements Session {
     })
   }
 
+  async transactional(m: Migration, direction: 'up' | 'down'): Promise<boolean> {
+    if (this.db.dialect === 'mysql') return false
+    const path = direction === 'up' ? this.file(m).up : this.file(m).down
+    const { wantsNoTransaction } = await import('./statements.js')
+    return !path || !wantsNoTransaction(readFileSync(path, 'utf8'))
+  }
+
   /** The ledger row a successful run writes, or none: a failed run writes no row, so rolled back only clears a stray one. */
   async mark(m: Migration, as: 'applied' | 'rolled-back'): Promise<void> {
     await this.ensureLedger()
@@ -153,17 +160,31 @@ class SqlSession implements Session {
     let index = 0
     try {
       for (; index < statements.length; index++) {
+        if (index > 0) await stopIfAborted(options.signal)
         const statement = statements[index]!
         options.capture?.(statement)
         await this.db.run(statement)
+        await options.progress?.(index + 1, statements.length)
       }
+      await stopIfAborted(options.signal)
       await record()
       if (transactional) await this.db.run('COMMIT')
     } catch (error) {
       if (transactional) await this.db.run('ROLLBACK').catch(() => {})
-      const statement = statements[index]
+      const statement = index < statements.length ? statements[index] : undefined
       const partial = index > 0 && (!transactional || this.db.dialect === 'mysql')
       throw new MigrationFailure(`${basename(path)}: ${errorMessage(error)}`, { ...(statement ? { statement } : {}), partial, cause: error })
     }
   }
+}
+
+/**
+ * Throw when the run was interrupted. Two turns of the event loop first: a
+ * signal that arrived while a synchronous statement ran (SQLite) is handled
+ * in the loop's poll phase, which one setImmediate may not reach.
+ */
+async function stopIfAborted(signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return
+  for (let turn = 0; turn < 2 && !signal.aborted; turn++) await new Promise((resolve) => setImmediate(resolve))
+  if (signal.aborted) throw new Error('interrupted before the next statement')
 }

@@ -12,6 +12,8 @@ export const lockDrivers: Record<Dialect, LockDriver> = { postgres: postgresLock
 export interface HeldLock {
   /** How long this run waited, and for whom, when it had to. */
   waited?: { ms: number; holder: LockHolder | undefined }
+  /** Still ours? False when the lock's connection died or someone broke the lock. */
+  held(): Promise<boolean>
   release(): Promise<void>
 }
 
@@ -22,7 +24,7 @@ export const describeHolder = (h: LockHolder | undefined): string =>
  * Take the database's migration lock, polling until `timeoutMs`. The first
  * time it is busy, `onWait` hears who holds it.
  */
-export async function acquireLock(db: Db, timeoutMs: number, onWait?: (holder: LockHolder | undefined) => void): Promise<HeldLock> {
+export async function acquireLock(db: Db, timeoutMs: number, onWait?: (holder: LockHolder | undefined) => void, signal?: AbortSignal): Promise<HeldLock> {
   const driver = lockDrivers[db.dialect]
   const started = Date.now()
   let holder: LockHolder | undefined
@@ -30,7 +32,8 @@ export async function acquireLock(db: Db, timeoutMs: number, onWait?: (holder: L
   for (;;) {
     if (await driver.tryAcquire(db)) {
       const release = () => driver.release(db)
-      return waiting ? { waited: { ms: Date.now() - started, holder }, release } : { release }
+      const held = () => driver.held(db).catch(() => false)
+      return waiting ? { waited: { ms: Date.now() - started, holder }, held, release } : { held, release }
     }
     if (!waiting) {
       waiting = true
@@ -46,5 +49,6 @@ export async function acquireLock(db: Db, timeoutMs: number, onWait?: (holder: L
       )
     }
     await new Promise((r) => setTimeout(r, 100 + Math.floor(Math.random() * 100)))
+    if (signal?.aborted) throw new MigError('INTERRUPTED', `interrupted while waiting for the migration lock on ${db.target.display}, held by ${describeHolder(holder)}`, 'nothing was changed', { exit: 130 })
   }
 }

@@ -25,6 +25,10 @@ export const mysqlLock: LockDriver = {
   async release(db) {
     await db.run(`DO RELEASE_LOCK(${NAME})`)
   },
+  async held(db) {
+    const [row] = await db.query<{ mine: number | null }>(`SELECT IS_USED_LOCK(${NAME}) = CONNECTION_ID() AS mine`)
+    return Number(row?.mine) === 1
+  },
   async holder(db) {
     const row = await holderRow(db)
     if (!row) return undefined

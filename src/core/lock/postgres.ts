@@ -24,6 +24,10 @@ export const postgresLock: LockDriver = {
   async release(db) {
     await db.run('SELECT pg_advisory_unlock(7170407, 1)')
   },
+  async held(db) {
+    const rows = await db.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = 7170407 AND objid = 1 AND objsubid = 2 AND granted AND pid = pg_backend_pid()`)
+    return rows.length > 0
+  },
   async holder(db) {
     const [row] = await db.query<Row>(holderSql)
     if (!row) return undefined

@@ -59,6 +59,9 @@ export const sqliteLock: LockDriver = {
   async release(db) {
     await db.run(`DELETE FROM ${TABLE} WHERE id = 1 AND pid = ? AND host = ?`, [process.pid, hostname()])
   },
+  async held(db) {
+    return (await db.query(`SELECT 1 FROM ${TABLE} WHERE id = 1 AND pid = ? AND host = ?`, [process.pid, hostname()])).length > 0
+  },
   async holder(db): Promise<LockHolder | undefined> {
     let row: Row | undefined
     try {

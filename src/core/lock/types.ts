@@ -15,6 +15,8 @@ export interface LockDriver {
   tryAcquire(db: Db): Promise<boolean>
   release(db: Db): Promise<void>
   holder(db: Db): Promise<LockHolder | undefined>
+  /** Does this connection still hold the lock? A cheap query on the lock's own connection; throws when it is dead. */
+  held(db: Db): Promise<boolean>
   /** Break someone else's lock (terminate its session / delete its row). */
   breakLock(db: Db): Promise<void>
 }
