@@ -52,6 +52,7 @@ interface MigrationModule {
  * loads knex; up and down load the project's knex on first use.
  */
 class KnexSession implements Session {
+  private readonly modules = new Map<string, MigrationModule>()
   private batch: number | undefined
   private instance: KnexInstance | undefined
   private readonly table: string
@@ -229,7 +230,20 @@ class KnexSession implements Session {
   private async load(m: Migration): Promise<MigrationModule> {
     const path = m.files[0]
     if (!path) throw new this.ctx.errors.MigError('KNEX_MISSING_FILE', `${this.project.name}: ${m.id} is in ${this.table} but its file is gone`, `restore it in ${directoriesOf(this.loaded.config, this.base).join(' or ')}`)
-    return (await importFile(path)) as MigrationModule
+    // Loaded once a session: transactional() and the step both need it.
+    let module = this.modules.get(path)
+    if (!module) {
+      module = (await importFile(path)) as MigrationModule
+      this.modules.set(path, module)
+    }
+    return module
+  }
+
+  /** As knex runs it: in a transaction unless the file or the knexfile opts out; MySQL's DDL commits on its own. */
+  async transactional(m: Migration): Promise<boolean> {
+    if (this.target.dialect === 'mysql') return false
+    const perFile = (await this.load(m)).config?.transaction
+    return typeof perFile === 'boolean' ? perFile : !this.loaded.config.migrations?.disableTransactions
   }
 
   async toolLock(): Promise<ToolLock | undefined> {

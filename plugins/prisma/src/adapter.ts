@@ -201,6 +201,15 @@ class PrismaSession implements Session {
    * the whole script, then set finished_at and applied_steps_count; on failure
    * write the error to logs and leave finished_at empty, as Prisma does.
    */
+  /**
+   * On PostgreSQL the script runs as one simple query, which the server
+   * makes one transaction, and a crash leaves Prisma's own failed row; on
+   * SQLite and MySQL statements apply one by one, as Prisma runs them.
+   */
+  async transactional(): Promise<boolean> {
+    return this.target.dialect === 'postgres'
+  }
+
   async up(m: Migration, options: RunOptions): Promise<void> {
     this.warnMigrateDev()
     await this.withPrismaLock(async () => {

@@ -167,6 +167,11 @@ class SequelizeSession implements Session {
     }
   }
 
+  /** As sequelize-cli runs it: no transaction, unless the project's `transaction` option asks for one on a dialect whose DDL can roll back. */
+  async transactional(): Promise<boolean> {
+    return this.project.options.transaction === true && this.target.dialect !== 'mysql'
+  }
+
   up(m: Migration, options: RunOptions): Promise<void> {
     return this.step(m, 'up', options)
   }

@@ -201,6 +201,13 @@ class TypeormSession implements Session {
     return this.globs.map((g) => resolve(this.project.dir, g.split(/[*{?[]/)[0]!.replace(/\/[^/]*$/, '') || '.'))
   }
 
+  /** In mig's own transaction unless the class says `transaction = false`; MySQL's DDL commits on its own. */
+  async transactional(m: Migration): Promise<boolean> {
+    if (this.target.dialect === 'mysql') return false
+    const cls = (this.ds.options.migrations as { name: string }[]).find((c) => c.name === m.id) as unknown as (new () => { transaction?: boolean }) | undefined
+    return !cls || new cls().transaction !== false
+  }
+
   private async step(m: Migration, direction: 'up' | 'down', options: RunOptions): Promise<void> {
     const queryRunner = this.ds.createQueryRunner()
     const executor = await this.executor(queryRunner)
