@@ -1,3 +1,4 @@
+import type { MigrationState } from '../adapter.js'
 import { hostname, userInfo } from 'node:os'
 import { serialPk, tableExists } from '../db/catalog.js'
 import type { Db } from '../db/types.js'
@@ -126,6 +127,19 @@ export async function finishJournal(db: Db, e: JournalEntry, end: Pick<JournalEn
  * caller holds the lock, or sees nobody holding it).
  */
 export const leftPartial = (e: Pick<JournalEntry, 'outcome'>, runGone: boolean): boolean => e.outcome === 'failed' || (e.outcome === 'running' && runGone)
+
+/**
+ * The one rule for what the journal adds to a migration's ledger state: one
+ * whose last up stopped partway (pending in the ledger) or whose last down
+ * did (still applied in the ledger) is failed until `mig resolve` says what
+ * the database holds. `runGone`: no live run holds the lock, so a `running`
+ * row's run has ended without saying how.
+ */
+export function journaledState(state: MigrationState, last: Pick<JournalEntry, 'direction' | 'outcome'> | undefined, runGone: boolean): MigrationState {
+  if (!last || !leftPartial(last, runGone)) return state
+  if ((state === 'pending' && last.direction === 'up') || (state === 'applied' && last.direction === 'down')) return 'failed'
+  return state
+}
 
 const fromRow = (r: Row): JournalEntry => ({
   project: r.project,

@@ -9,7 +9,7 @@ import { redact } from '../output/redact.js'
 import { checksumFiles, hasDrift } from './checksum.js'
 import { isConnectionLost } from '../db/connection-errors.js'
 import { cancelInFlight, signalExit, watchInterrupts } from './interrupt.js'
-import { type JournalEntry, type Outcome, actor, appliedChecksums, ensureJournal, finishJournal, leftPartial, readJournal, recordJournal, recordJournalAgain } from './journal.js'
+import { type JournalEntry, type Outcome, actor, appliedChecksums, ensureJournal, finishJournal, readJournal, recordJournal, recordJournalAgain, journaledState, latestByMigration } from './journal.js'
 import { type HeldLock, type LockHolder, acquireLock } from './lock/index.js'
 import { JournalConnection, rereadLedger } from './recover.js'
 import { type AppliedTime, type Placed, type UnknownOrder, mergeApplied, mergeQueues } from './ordering.js'
@@ -134,10 +134,9 @@ export async function run(ws: Workspace, options: RunOptions): Promise<RunResult
       await ensureJournal(db)
       journalDbs.set(db.target.key, new JournalConnection(db))
     }
-    const { steps, journals, problems } = await select(projects, sessions, dbs, options)
+    const { steps, problems, failed } = await select(projects, sessions, dbs, options)
     // --allow-drift is journaled with every migration the run makes over it.
     const note = problems.length ? `--allow-drift over: ${problems.map(describeProblem).join('; ')}` : null
-    const failed = failedByJournal(journals)
     options.onEvent?.({ type: 'plan', steps, direction: options.direction })
     const backupIds = new Map<string, string>()
     if (options.backup && steps.length) {
@@ -355,7 +354,7 @@ export async function dryRun(ws: Workspace, options: Pick<RunOptions, 'direction
 /** Each project's journal entries, oldest first, with their database and position in its journal. */
 type Journals = Map<string, { database: string; n: number; entry: JournalEntry }[]>
 
-async function select(projects: Project[], sessions: Map<string, Session>, dbs: Map<string, Db>, options: Pick<RunOptions, 'direction' | 'selection' | 'allowDrift' | 'strict' | 'onEvent'>): Promise<{ steps: Step[]; journals: Journals; problems: Problem[] }> {
+async function select(projects: Project[], sessions: Map<string, Session>, dbs: Map<string, Db>, options: Pick<RunOptions, 'direction' | 'selection' | 'allowDrift' | 'strict' | 'onEvent'>): Promise<{ steps: Step[]; journals: Journals; problems: Problem[]; failed: Set<string> }> {
   const lists = new Map<string, Migration[]>()
   for (const p of projects) lists.set(p.name, await sessions.get(p.name)!.list())
   const journals: Journals = new Map(projects.map((p) => [p.name, []]))
@@ -374,12 +373,14 @@ async function select(projects: Project[], sessions: Map<string, Session>, dbs: 
     if (options.strict) throw emptyRefused(empty, options.direction)
     options.onEvent?.({ type: 'empty', steps: empty, direction: options.direction })
   }
-  const problems = steps.length ? await validate(projects, lists, journals) : []
+  const failed = failedByJournal(journals, lists)
+  // Always, even with nothing to run: "nothing to apply" over a half-done migration would be a false all-clear.
+  const problems = await validate(projects, lists, journals, failed)
   if (problems.length) {
     if (!options.allowDrift) throw stopped(problems, options.direction)
     options.onEvent?.({ type: 'drift-allowed', problems })
   }
-  return { steps, journals, problems }
+  return { steps, journals, problems, failed }
 }
 
 /**
@@ -390,8 +391,7 @@ async function select(projects: Project[], sessions: Map<string, Session>, dbs: 
  * to refuse, with the tool's own words and way out (`mig down` runs its
  * down.sql), so it is not repeated here.
  */
-async function validate(projects: Project[], lists: Map<string, Migration[]>, journals: Journals): Promise<Problem[]> {
-  const failed = failedByJournal(journals)
+async function validate(projects: Project[], lists: Map<string, Migration[]>, journals: Journals, failed: Set<string>): Promise<Problem[]> {
   const problems: Problem[] = []
   for (const p of projects) {
     const recorded = appliedChecksums((journals.get(p.name) ?? []).map((j) => j.entry), p.name)
@@ -400,7 +400,7 @@ async function validate(projects: Project[], lists: Map<string, Migration[]>, jo
       const checksum = m.state === 'applied' && sum && m.files.length ? await checksumFiles(m.files) : undefined
       if (m.state === 'missing') problems.push({ project: p.name, id: m.id, kind: 'missing' })
       else if (hasDrift(m, sum, checksum)) problems.push({ project: p.name, id: m.id, kind: 'drift' })
-      else if (m.state === 'pending' && failed.has(key(p.name, m.id))) problems.push({ project: p.name, id: m.id, kind: 'failed' })
+      else if (failed.has(key(p.name, m.id))) problems.push({ project: p.name, id: m.id, kind: 'failed' })
     }
   }
   return problems
@@ -449,14 +449,16 @@ function emptyRefused(steps: Step[], direction: Direction): MigError {
   return new MigError('EMPTY_MIGRATION', `${emptyText(steps[0]!, direction)}${steps.length > 1 ? ` (and ${steps.length - 1} more)` : ''}; --strict refuses it`, `write the migration, or delete it; nothing was ${direction === 'up' ? 'applied' : 'reverted'}`)
 }
 
-/** Pending migrations whose last attempt failed partway: up retries them, status shows them failed. */
-function failedByJournal(journals: Journals): Set<string> {
+/**
+ * Migrations the journal says failed partway (an up, or a down), by
+ * journaledState: validate stops on them, and a retry that fails stays
+ * failed. Read under the lock, so a `running` row's run is gone.
+ */
+function failedByJournal(journals: Journals, lists: Map<string, Migration[]>): Set<string> {
   const failed = new Set<string>()
-  for (const entries of journals.values()) {
-    const latest = new Map<string, Outcome>()
-    for (const { entry: e } of entries) latest.set(key(e.project, e.migration), e.direction === 'up' ? e.outcome : 'ok')
-    // Read under the lock: a `running` row's run is gone.
-    for (const [key, outcome] of latest) if (leftPartial({ outcome }, true)) failed.add(key)
+  for (const [project, entries] of journals) {
+    const latest = latestByMigration(entries.map((j) => j.entry), project)
+    for (const m of lists.get(project) ?? []) if (journaledState(m.state, latest.get(m.id), true) === 'failed') failed.add(key(project, m.id))
   }
   return failed
 }

@@ -3,7 +3,7 @@ import type { Project } from '../config/projects.js'
 import { connect } from '../db/connect.js'
 import { MigError, usageError } from '../output/errors.js'
 import { checksumFiles } from './checksum.js'
-import { type JournalEntry, actor, ensureJournal, latestByMigration, leftPartial, readJournal, recordJournal, resolveOutcome } from './journal.js'
+import { type JournalEntry, actor, ensureJournal, latestByMigration, readJournal, recordJournal, resolveOutcome, journaledState } from './journal.js'
 import { type HeldLock, type LockHolder, acquireLock } from './lock/index.js'
 import { type Workspace, closeAll, openSessions, requireAdapter } from './workspace.js'
 
@@ -78,7 +78,8 @@ export async function resolveMigrations(ws: Workspace, options: ResolveOptions):
         const note = noteFor(request, options.reason)
         if (!options.dryRun) {
           const startedAt = new Date()
-          await session.mark(m, as)
+          // A half-reverted migration put back by hand is still in the ledger: nothing to write there.
+          if (!(as === 'applied' && m.state === 'applied')) await session.mark(m, as)
           const entry: JournalEntry = {
             project: project.name,
             tool: project.tool,
@@ -127,7 +128,7 @@ function effectiveStates(list: Migration[], journal: JournalEntry[], project: st
     list.map((m) => {
       const last = latest.get(m.id)
       // Read under the lock: a `running` row's run is gone.
-      return [m.id, m.state === 'pending' && last?.direction === 'up' && leftPartial(last, true) ? 'failed' : m.state]
+      return [m.id, journaledState(m.state, last, true)]
     }),
   )
 }

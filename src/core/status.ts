@@ -11,7 +11,7 @@ import type { DatabaseTarget, Db } from '../db/types.js'
 import { MigError, errorMessage } from '../output/errors.js'
 import { redact } from '../output/redact.js'
 import { checksumFiles, hasDrift } from './checksum.js'
-import { type JournalEntry, appliedChecksums, latestByMigration, leftPartial, readJournal } from './journal.js'
+import { type JournalEntry, appliedChecksums, latestByMigration, readJournal, journaledState } from './journal.js'
 import { type LockHolder, lockDrivers } from './lock/index.js'
 import { parseTimestamp } from './ordering.js'
 import { envOverrides } from './project-env.js'
@@ -156,9 +156,9 @@ async function describe(migrations: Migration[], journal: JournalEntry[], projec
       const last = latest.get(m.id)
       let state = m.state
       let error: string | undefined
-      if (state === 'pending' && last?.direction === 'up' && leftPartial(last, unlocked)) {
+      if (journaledState(state, last, unlocked) === 'failed') {
+        error = last?.direction === 'down' ? `reverting it stopped partway: ${last.error ?? 'see mig log'}` : (last?.error ?? undefined)
         state = 'failed'
-        error = last.error ?? undefined
       }
       const drift = hasDrift(m, recorded, checksum)
       const timestamp = m.timestamp ?? parseTimestamp(m.id)
