@@ -458,7 +458,8 @@ function failedByJournal(journals: Journals, lists: Map<string, Migration[]>): S
   const failed = new Set<string>()
   for (const [project, entries] of journals) {
     const latest = latestByMigration(entries.map((j) => j.entry), project)
-    for (const m of lists.get(project) ?? []) if (journaledState(m.state, latest.get(m.id), true) === 'failed') failed.add(key(project, m.id))
+    // Only what the journal adds: a failure the tool's own ledger records (Prisma's) is the adapter's to handle.
+    for (const m of lists.get(project) ?? []) if (m.state !== 'failed' && journaledState(m.state, latest.get(m.id), true) === 'failed') failed.add(key(project, m.id))
   }
   return failed
 }
