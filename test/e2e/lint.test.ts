@@ -1,18 +1,17 @@
-import { cpSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import type { z } from 'zod'
 import type { Dialect } from '../../src/db/types.js'
+import { lintSchema } from '../../src/lint/schema.js'
 import { type TestDatabase, availableDialects, createTestDatabase } from '../../src/testing/index.js'
 import { base, ruleCases, script } from '../fixtures/lint/cases.js'
-import { json, mig, repoRoot, tempDir, writeSqlProject } from '../helpers.js'
+import { mig, repoRoot, tempDir, writeSqlProject } from '../helpers.js'
 
-interface LintJson {
-  findings: { code: string; severity: string; project: string; migration: string; file?: string; line?: number; statement?: string; message: string; fix: string; parsed: boolean }[]
-  unparsed: unknown[]
-  notLinted: { project: string; tool: string; reason: string }[]
-  summary: { migrations: number; errors: number; warnings: number; unparsed: number }
-  exitCode: number
-}
+type LintJson = z.infer<typeof lintSchema>
+
+/** The --json output, checked against its frozen schema. */
+const json = (r: { stdout: string }): LintJson => lintSchema.parse(JSON.parse(r.stdout))
 
 const cleanup: (() => Promise<void> | void)[] = []
 afterAll(async () => {
@@ -58,7 +57,7 @@ describe.each(await availableDialects())('mig lint on plain SQL, %s', (dialect) 
 
     const result = await mig(['lint', '--json'], { cwd: root })
     expect(result.code).toBe(1)
-    const body = json<LintJson>(result)
+    const body = json(result)
     expect(body.exitCode).toBe(1)
     expect(body.summary.migrations).toBe(1)
     const errors = body.findings.filter((f) => f.severity === 'error')
@@ -75,10 +74,10 @@ describe.each(await availableDialects())('mig lint on plain SQL, %s', (dialect) 
     const { root } = await project(dialect, clean[dialect])
     const result = await mig(['lint', '--json'], { cwd: root })
     expect(result.code, result.stdout + result.stderr).toBe(0)
-    expect(json<LintJson>(result)).toMatchObject({ findings: [], exitCode: 0, summary: { migrations: 1, errors: 0 } })
-    const all = json<LintJson>(await mig(['lint', '--all', '--json'], { cwd: root }))
+    expect(json(result)).toMatchObject({ findings: [], exitCode: 0, summary: { migrations: 1, errors: 0 } })
+    const all = json(await mig(['lint', '--all', '--json'], { cwd: root }))
     expect(all.summary.migrations).toBe(2)
-    const from = json<LintJson>(await mig(['lint', '--from', '001_base', '--json'], { cwd: root }))
+    const from = json(await mig(['lint', '--from', '001_base', '--json'], { cwd: root }))
     expect(from.summary.migrations).toBe(1)
     const unknown = await mig(['lint', '--from', '999_nope'], { cwd: root })
     expect(unknown.code).toBe(2)
@@ -89,7 +88,7 @@ describe.each(await availableDialects())('mig lint on plain SQL, %s', (dialect) 
     const silenced = '-- mig:ignore adding-required-field\n\nALTER TABLE users ADD COLUMN score INTEGER NOT NULL;\n-- mig:ignore require-concurrent-index-creation\nCREATE INDEX users_name ON users (name);\n'
     const { root } = await project(dialect, silenced)
     const result = await mig(['lint', '--json'], { cwd: root })
-    expect(json<LintJson>(result).findings.filter((f) => f.severity === 'error')).toEqual([])
+    expect(json(result).findings.filter((f) => f.severity === 'error')).toEqual([])
     expect(result.code).toBe(0)
   })
 
@@ -106,7 +105,7 @@ describe.each(await availableDialects())('mig lint on plain SQL, %s', (dialect) 
         { id: `${500 + i}_negative`, up: script(c.negative, c.noTransaction?.negative), down: 'SELECT 1;\n' },
       ]),
     ])
-    const body = json<LintJson>(await mig(['lint', '--json'], { cwd: root }))
+    const body = json(await mig(['lint', '--json'], { cwd: root }))
     expect(body.unparsed).toEqual([])
     cases.forEach((c, i) => {
       const codes = (id: string) => body.findings.filter((f) => f.migration === id).map((f) => f.code)
@@ -121,7 +120,6 @@ describe('mig lint on examples/mixed-repo', () => {
     const root = tempDir()
     cleanup.push(() => rmSync(root, { recursive: true, force: true }))
     cpSync(join(repoRoot, 'examples', 'mixed-repo'), root, { recursive: true, filter: (src) => !/\.(db|sqlite)$/.test(src) })
-    writeFileSync(join(root, '.keep'), '')
     const result = await mig(['lint'], { cwd: root, env: { NODE_ENV: 'development' } })
     expect(result.code, result.stdout + result.stderr).toBe(0)
     expect(result.stdout).toMatch(/0 errors, \d+ warnings? in 5 migrations linted/)
