@@ -115,6 +115,49 @@ describe.each(await availableDialects())('mig lint on plain SQL, %s', (dialect) 
   })
 })
 
+/** Positive fixtures that a real database refuses, as the rule's message says it will. */
+const refused: Partial<Record<Dialect, Record<string, RegExp>>> = {
+  postgres: { 'concurrently-in-transaction': /cannot run inside a transaction block/, 'adding-required-field': /contains null values/ },
+  sqlite: { 'adding-required-field': /Cannot add a NOT NULL column with default value NULL/ },
+}
+
+describe.each(await availableDialects())('the %s fixtures are real SQL', (dialect) => {
+  it('mig up applies each fixture after the base tables; the ones a rule says fail are refused by the database', async () => {
+    const cases = ruleCases.filter((c) => c.dialect === dialect)
+    const root = tempDir()
+    const failing = tempDir()
+    cleanup.push(() => rmSync(root, { recursive: true, force: true }), () => rmSync(failing, { recursive: true, force: true }))
+    const expectFailure: [string, RegExp][] = []
+    const databases = new Map<string, TestDatabase>()
+    for (const [i, c] of cases.entries()) {
+      for (const variant of ['positive', 'negative'] as const) {
+        const database = await createTestDatabase(dialect)
+        cleanup.push(() => database.drop())
+        const error = variant === 'positive' ? refused[dialect]?.[c.code] : undefined
+        const name = `${variant[0]}${i}`
+        databases.set(`${c.code} ${variant}`, database)
+        if (error) expectFailure.push([name, error])
+        writeSqlProject(error ? failing : root, name, database.url, [
+          { id: '001_base', up: base[dialect], down: 'SELECT 1;\n' },
+          { id: '002_case', up: script(c[variant], c.noTransaction?.[variant]), down: 'SELECT 1;\n' },
+        ])
+      }
+    }
+    const up = await mig(['up'], { cwd: root })
+    expect(up.code, up.stdout + up.stderr).toBe(0)
+    if (dialect === 'mysql') {
+      // As adding-required-field says: MySQL/MariaDB fill the existing row with the type's implicit default.
+      const db = await databases.get('adding-required-field positive')!.db()
+      expect(await db.query('SELECT score FROM users')).toEqual([{ score: 0 }])
+    }
+    for (const [name, error] of expectFailure) {
+      const result = await mig(['up', '--project', name], { cwd: failing })
+      expect(result.code, result.stdout).toBe(1)
+      expect(result.stderr).toMatch(error)
+    }
+  })
+})
+
 describe('mig lint on examples/mixed-repo', () => {
   it('exits 0, and says which projects it could not lint yet', async () => {
     const root = tempDir()
