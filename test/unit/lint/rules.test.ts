@@ -65,8 +65,26 @@ describe('each rule: positive and negative fixture', () => {
   })
 
   it('sees a rebuild the way Sequelize does it on SQLite (backup table, drop, create, copy back)', async () => {
-    const statements = ['CREATE TABLE users_backup (id INTEGER PRIMARY KEY, name TEXT)', 'INSERT INTO users_backup SELECT id, name FROM users', 'DROP TABLE users', 'CREATE TABLE users (id INTEGER PRIMARY KEY, full_name TEXT)', 'INSERT INTO users SELECT id, name FROM users_backup', 'DROP TABLE users_backup']
-    expect(await codes(migration('sqlite', statements))).toEqual(['sqlite-table-rebuild'])
+    // What sequelize 6 runs for queryInterface.renameColumn on SQLite.
+    const statements = [
+      'CREATE TABLE IF NOT EXISTS `accounts_backup` (`id` INTEGER PRIMARY KEY AUTOINCREMENT, `full_name` VARCHAR(255), `createdAt` DATETIME NOT NULL)',
+      'INSERT INTO `accounts_backup` SELECT `id`, `name`, `createdAt` FROM `accounts`',
+      'DROP TABLE `accounts`',
+      'CREATE TABLE IF NOT EXISTS `accounts` (`id` INTEGER PRIMARY KEY AUTOINCREMENT, `full_name` VARCHAR(255), `createdAt` DATETIME NOT NULL)',
+      'INSERT INTO `accounts` SELECT `id`, `full_name`, `createdAt` FROM `accounts_backup`',
+      'DROP TABLE `accounts_backup`',
+    ]
+    const { findings, unparsed } = await lint([migration('sqlite', statements, { tool: 'sequelize' })])
+    expect(unparsed).toEqual([])
+    expect(findings.map((f) => [f.code, f.line])).toEqual([['sqlite-table-rebuild', 3]])
+    expect(findings[0]!.message).toContain('does not create them again')
+  })
+
+  it('sees knex\'s SQLite rebuild, and that it creates indexes again', async () => {
+    const statements = ['CREATE TABLE `_knex_temp_alter111` (`id` integer not null primary key autoincrement, `email` varchar(255) NOT NULL)', 'INSERT INTO "_knex_temp_alter111" SELECT * FROM "users"', 'DROP TABLE "users"', 'ALTER TABLE "_knex_temp_alter111" RENAME TO "users"', 'CREATE INDEX `users_email_index` on `users` (`email`)']
+    const { findings } = await lint([migration('sqlite', statements, { tool: 'knex' })])
+    expect(findings.map((f) => f.code)).toEqual(['sqlite-table-rebuild'])
+    expect(findings[0]!.message).toContain('creates indexes on it again')
   })
 })
 
