@@ -1,4 +1,4 @@
-import { cpSync, rmSync } from 'node:fs'
+import { cpSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { z } from 'zod'
@@ -169,5 +169,23 @@ describe('mig lint on examples/mixed-repo', () => {
     for (const [name, tool] of [['jobs', 'knex'], ['legacy', 'sequelize'], ['users', 'typeorm'], ['reviews', 'prisma']]) {
       expect(result.stdout).toContain(`${name} (${tool}): not linted: its SQL comes from \`mig plan\``)
     }
+  })
+})
+
+describe('parsers load lazily', () => {
+  it('only mig lint loads a parser, and only the one for the dialects it meets', async () => {
+    const root = tempDir()
+    cleanup.push(() => rmSync(root, { recursive: true, force: true }))
+    writeSqlProject(root, 'app', 'sqlite:./app.db', [{ id: '001_one', up: 'CREATE TABLE one (id INTEGER);\n', down: 'DROP TABLE one;\n' }])
+    const loaded = async (args: string[]) => {
+      const trace = join(root, `trace-${args.join('-')}.txt`)
+      const r = await mig(args, { cwd: root, env: { MIG_TRACE_FILE: trace }, nodeArgs: ['--import', join(repoRoot, 'test/fixtures/trace-loads.mjs')] })
+      expect(r.code, r.stderr).toBeLessThan(3)
+      return readFileSync(trace, 'utf8')
+    }
+    const lint = await loaded(['lint'])
+    expect(lint).toMatch(/node-sql-parser\/build\/sqlite\.js/)
+    expect(lint).not.toMatch(/libpg-query|node-sql-parser\/build\/mysql/)
+    for (const args of [['status'], ['up'], ['--help']]) expect(await loaded(args)).not.toMatch(/libpg-query|node-sql-parser/)
   })
 })
