@@ -1,0 +1,6 @@
+export type { Finding, LintMigration, LintResult, Severity, Unparsed } from './types.js'
+export { lint, lintMigration } from './engine.js'
+export { type LintReport, type NotLinted, formatGithub, formatText, lintExitCode, toJson } from './format.js'
+export { type LintConfig, lintConfigSchema } from './config.js'
+export { type LintOptions, lintWorkspace } from './run.js'
+export { rules } from './rules/index.js'
