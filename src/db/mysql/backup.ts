@@ -8,7 +8,7 @@ import { MigError, errorMessage } from '../../output/errors.js'
 import type { BackupDriver, RestoreSteps } from '../driver.js'
 import type { DatabaseTarget, Db } from '../types.js'
 import { serverParts } from '../url.js'
-import { ident } from './catalog.js'
+import { dropDatabase, ident } from './catalog.js'
 
 /** The same dialect's connections, without the registry (which loads this folder). */
 const connect = async (target: DatabaseTarget): Promise<Db> => (await import('./connect.js')).connectMysql(target)
@@ -118,7 +118,7 @@ export const mysqlBackup: BackupDriver = {
 async function dropDatabases(target: DatabaseTarget, names: string[]): Promise<void> {
   const db = await connect(target)
   try {
-    for (const name of names) await db.run(`DROP DATABASE IF EXISTS ${ident(name)}`)
+    for (const name of names) await dropDatabase(db, name)
   } finally {
     await db.close()
   }

@@ -1,4 +1,5 @@
 import type { Queryable } from '../driver.js'
+import type { Db } from '../types.js'
 
 export async function tableExists(db: Queryable, table: string, schema?: string): Promise<boolean> {
   return (await db.query('SELECT 1 FROM information_schema.tables WHERE table_schema = COALESCE(?, DATABASE()) AND table_name = ?', [schema ?? null, table])).length > 0
@@ -13,3 +14,7 @@ export async function serverVersion(db: Queryable): Promise<string> {
 }
 
 export const ident = (name: string): string => `\`${name.replace(/`/g, '``')}\``
+
+export async function dropDatabase(admin: Db, name: string): Promise<void> {
+  await admin.run(`DROP DATABASE IF EXISTS ${ident(name)}`)
+}

@@ -1,7 +1,6 @@
 import type { DialectDriver } from '../driver.js'
-import type { Db } from '../types.js'
 import { mysqlBackup } from './backup.js'
-import { ident, listTables, serverVersion, tableExists } from './catalog.js'
+import { dropDatabase, listTables, serverVersion, tableExists } from './catalog.js'
 import { connectionLost, connectFailure } from './errors.js'
 import { mysqlLock } from './lock.js'
 
@@ -16,7 +15,7 @@ export const driver: DialectDriver = {
   serverVersion,
   beginSql: 'START TRANSACTION',
   serialPk: 'BIGINT AUTO_INCREMENT PRIMARY KEY',
-  dropDatabase: (admin: Db, name: string) => admin.run(`DROP DATABASE IF EXISTS ${ident(name)}`),
+  dropDatabase,
   connectFailure,
   connectionLost,
 }

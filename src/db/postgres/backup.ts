@@ -5,7 +5,7 @@ import { MigError, errorMessage } from '../../output/errors.js'
 import type { BackupDriver, RestoreSteps } from '../driver.js'
 import type { DatabaseTarget, Db } from '../types.js'
 import { serverParts } from '../url.js'
-import { ident } from './catalog.js'
+import { dropDatabase as dropOn, ident } from './catalog.js'
 
 /** The same dialect's connections, without the registry (which loads this folder). */
 const connect = async (target: DatabaseTarget): Promise<Db> => (await import('./connect.js')).connectPostgres(target)
@@ -53,7 +53,7 @@ async function swap(admin: Db, target: string, fresh: string, old: string): Prom
 async function dropDatabase(server: DatabaseTarget, name: string): Promise<void> {
   const admin = await connect(server)
   try {
-    await admin.run(`DROP DATABASE IF EXISTS ${ident(name)} WITH (FORCE)`)
+    await dropOn(admin, name)
   } finally {
     await admin.close()
   }

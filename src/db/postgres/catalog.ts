@@ -1,4 +1,5 @@
 import type { Queryable } from '../driver.js'
+import type { Db } from '../types.js'
 
 export async function tableExists(db: Queryable, table: string, schema?: string): Promise<boolean> {
   return schema
@@ -15,3 +16,8 @@ export async function serverVersion(db: Queryable): Promise<string> {
 }
 
 export const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`
+
+/** FORCE ends the sessions still on it (PostgreSQL 13+). */
+export async function dropDatabase(admin: Db, name: string): Promise<void> {
+  await admin.run(`DROP DATABASE IF EXISTS ${ident(name)} WITH (FORCE)`)
+}

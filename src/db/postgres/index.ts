@@ -1,8 +1,7 @@
 import type { DialectDriver } from '../driver.js'
-import type { Db } from '../types.js'
 import { cancelInFlight, settle } from './activity.js'
 import { postgresBackup } from './backup.js'
-import { ident, listTables, serverVersion, tableExists } from './catalog.js'
+import { dropDatabase, listTables, serverVersion, tableExists } from './catalog.js'
 import { connectionLost, connectFailure } from './errors.js'
 import { postgresLock } from './lock.js'
 
@@ -17,7 +16,7 @@ export const driver: DialectDriver = {
   serverVersion,
   beginSql: 'BEGIN',
   serialPk: 'BIGSERIAL PRIMARY KEY',
-  dropDatabase: (admin: Db, name: string) => admin.run(`DROP DATABASE IF EXISTS ${ident(name)} WITH (FORCE)`),
+  dropDatabase,
   connectFailure,
   connectionLost,
   cancelInFlight,
