@@ -1,8 +1,7 @@
 import type { Migration } from '../adapter.js'
 import type { Project } from '../config/projects.js'
 import { connect } from '../db/connect.js'
-import { isConnectionLost } from '../db/connection-errors.js'
-import { loadDriver } from '../db/drivers.js'
+import { isConnectionLost, loadDriver } from '../db/drivers.js'
 import type { DatabaseTarget, Db } from '../db/types.js'
 import { type Workspace, openSession } from './workspace.js'
 

@@ -1,7 +1,6 @@
 import { MigError, errorMessage } from '../output/errors.js'
 import { redact } from '../output/redact.js'
-import type { ConnectFailure, DriverError } from './driver.js'
-import { loadedDrivers } from './drivers.js'
+import type { ConnectFailure, DialectDriver, DriverError } from './driver.js'
 import type { DatabaseTarget } from './types.js'
 
 /** Network failures every driver reports with Node's own codes. */
@@ -45,17 +44,17 @@ function userOf(target: DatabaseTarget): string {
 const lostCodes = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED'])
 
 /** One error of a cause chain: Node's socket codes, else the drivers' own. */
-export const lostHere = (e: DriverError, drivers: readonly { connectionLost(e: DriverError): boolean }[]): boolean =>
+const lostHere = (e: DriverError, drivers: readonly Pick<DialectDriver, 'connectionLost'>[]): boolean =>
   lostCodes.has(e.code ?? '') || /connection lost/i.test(e.message ?? '') || drivers.some((d) => d.connectionLost(e))
 
 /**
- * The connection died under a query (its cause chain included): the server
- * may or may not have done what was asked, so its outcome must be read
- * again on a new connection rather than assumed. The drivers asked are
- * those loaded: an error can only come from a connection one of them opened
- * (an ORM's own client talks to a database core has connected to as well).
+ * The connection died under a query (its cause chain included), by Node's
+ * socket codes and the given drivers' own: the server may or may not have
+ * done what was asked, so its outcome must be read again on a new
+ * connection rather than assumed. Core asks through `drivers.ts`, with the
+ * drivers it has loaded.
  */
-export function isConnectionLost(error: unknown, drivers = loadedDrivers()): boolean {
+export function connectionLostIn(error: unknown, drivers: readonly Pick<DialectDriver, 'connectionLost'>[]): boolean {
   for (let e = error as (DriverError & { cause?: unknown }) | undefined, depth = 0; e && depth < 8; e = e.cause as typeof e, depth++) {
     if (lostHere(e, drivers)) return true
   }

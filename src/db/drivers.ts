@@ -1,3 +1,4 @@
+import { connectionLostIn } from './connection-errors.js'
 import type { DialectDriver } from './driver.js'
 import type { Db, Dialect } from './types.js'
 
@@ -30,5 +31,9 @@ export function driverOf(db: Pick<Db, 'dialect'>): DialectDriver {
   return driver
 }
 
-/** The drivers this process has loaded: an error from a connection can only come from one of them. */
-export const loadedDrivers = (): DialectDriver[] => [...loaded.values()]
+/**
+ * Did the connection die under a query? Asked of the drivers loaded: an
+ * error can only come from a connection one of them opened (an ORM's own
+ * client talks to a database core has connected to as well).
+ */
+export const isConnectionLost = (error: unknown): boolean => connectionLostIn(error, [...loaded.values()])

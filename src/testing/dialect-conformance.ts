@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { acquireLock } from '../core/lock/index.js'
 import { connect } from '../db/connect.js'
-import { isConnectionLost } from '../db/connection-errors.js'
+import { connectionLostIn } from '../db/connection-errors.js'
 import type { DialectDriver } from '../db/driver.js'
 import { loadDriver } from '../db/drivers.js'
 import type { Db, Dialect } from '../db/types.js'
@@ -136,7 +136,7 @@ function lockTests(ctx: Context, o: DialectConformanceOptions, timeout: number):
       await lock.breakLock(b)
       expect(await eventually(async () => !(await held.held()))).toBe(true)
       const error = await a.query('SELECT 1').then(() => undefined, (e: unknown) => e)
-      expect(isConnectionLost(error, [ctx.driver])).toBe(true)
+      expect(connectionLostIn(error, [ctx.driver])).toBe(true)
       expect(await eventually(() => lock.tryAcquire(b))).toBe(true)
       await lock.release(b)
     }, timeout)

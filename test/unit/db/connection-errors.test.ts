@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { connectionError, isConnectionLost } from '../../../src/db/connection-errors.js'
+import { connectionError, connectionLostIn } from '../../../src/db/connection-errors.js'
 import { driver as mysql } from '../../../src/db/mysql/index.js'
 import { driver as postgres } from '../../../src/db/postgres/index.js'
 import { driver as sqlite } from '../../../src/db/sqlite/index.js'
@@ -45,27 +45,27 @@ describe('connectionError', () => {
   })
 })
 
-describe('isConnectionLost', () => {
+describe('connectionLostIn', () => {
   const all = [postgres, mysql, sqlite]
 
   it('knows Node socket codes without any driver', () => {
-    for (const code of ['ECONNRESET', 'EPIPE', 'ECONNABORTED']) expect(isConnectionLost({ code }, [])).toBe(true)
+    for (const code of ['ECONNRESET', 'EPIPE', 'ECONNABORTED']) expect(connectionLostIn({ code }, [])).toBe(true)
   })
 
   it('knows each driver\'s own signs of a dead connection only through that driver', () => {
     const pgDead = [{ code: '57P01', message: 'terminating connection due to administrator command' }, new Error('Connection terminated unexpectedly'), new Error('Client was closed and is not queryable')]
     const myDead = [{ code: 'PROTOCOL_CONNECTION_LOST' }, { code: 'ER_CONNECTION_KILLED' }, { errno: 1927 }, new Error("Can't add new command when connection is in closed state")]
-    for (const e of pgDead) expect([isConnectionLost(e, [postgres]), isConnectionLost(e, [mysql])]).toEqual([true, false])
-    for (const e of myDead) expect([isConnectionLost(e, [mysql]), isConnectionLost(e, [postgres])]).toEqual([true, false])
+    for (const e of pgDead) expect([connectionLostIn(e, [postgres]), connectionLostIn(e, [mysql])]).toEqual([true, false])
+    for (const e of myDead) expect([connectionLostIn(e, [mysql]), connectionLostIn(e, [postgres])]).toEqual([true, false])
   })
 
   it('follows the cause chain, a bounded depth, and leaves ordinary SQL errors alone', () => {
-    expect(isConnectionLost(new Error('migration 003 failed', { cause: new Error('wrapped', { cause: { code: '57P01' } }) }), all)).toBe(true)
+    expect(connectionLostIn(new Error('migration 003 failed', { cause: new Error('wrapped', { cause: { code: '57P01' } }) }), all)).toBe(true)
     let deep: unknown = { code: 'ECONNRESET' }
     for (let i = 0; i < 10; i++) deep = { message: `level ${i}`, cause: deep }
-    expect(isConnectionLost(deep, all)).toBe(false)
-    expect(isConnectionLost(Object.assign(new Error('relation "x" does not exist'), { code: '42P01' }), all)).toBe(false)
-    expect(isConnectionLost({ code: 'SQLITE_BUSY' }, all)).toBe(false)
-    expect(isConnectionLost(undefined, all)).toBe(false)
+    expect(connectionLostIn(deep, all)).toBe(false)
+    expect(connectionLostIn(Object.assign(new Error('relation "x" does not exist'), { code: '42P01' }), all)).toBe(false)
+    expect(connectionLostIn({ code: 'SQLITE_BUSY' }, all)).toBe(false)
+    expect(connectionLostIn(undefined, all)).toBe(false)
   })
 })
