@@ -1,18 +1,8 @@
 import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { createWriteStream } from 'node:fs'
+import { createReadStream, createWriteStream } from 'node:fs'
 import { MigError } from '../output/errors.js'
 import { redact } from '../output/redact.js'
-
-/** Debian package that ships each client tool, for the install hint. */
-export const packages: Record<string, string> = {
-  pg_dump: 'postgresql-client',
-  pg_restore: 'postgresql-client',
-  'mariadb-dump': 'mariadb-client',
-  mysqldump: 'mariadb-client (or mysql-client)',
-  mariadb: 'mariadb-client',
-  mysql: 'mariadb-client (or mysql-client)',
-}
 
 export interface ToolRun {
   command: string
@@ -23,6 +13,10 @@ export interface ToolRun {
   stdoutTo?: string
   /** Feed this file to stdin. */
   stdinFrom?: NodeJS.ReadableStream
+  /** The package that ships the tool (e.g. postgresql-client), for the install hint. */
+  installs?: string
+  /** The dialect's reading of a failure's stderr (a client older than the server), before the generic one. */
+  explain?(stderr: string, line: string): MigError | undefined
 }
 
 export interface ToolResult {
@@ -31,8 +25,8 @@ export interface ToolResult {
   size?: number
 }
 
-const missing = (command: string): MigError =>
-  new MigError('TOOL_MISSING', `${command} is not installed`, `install ${packages[command] ?? command} (e.g. apt-get install ${(packages[command] ?? command).split(' ')[0]}) and make sure ${command} is on PATH`)
+const missing = (command: string, installs = command): MigError =>
+  new MigError('TOOL_MISSING', `${command} is not installed`, `install ${installs} (e.g. apt-get install ${installs.split(' ')[0]}) and make sure ${command} is on PATH`)
 
 /** Run a client tool; a failure becomes a one-line MigError with its stderr's first meaningful line. */
 export function runTool(run: ToolRun): Promise<ToolResult> {
@@ -73,12 +67,12 @@ export function runTool(run: ToolRun): Promise<ToolResult> {
       run.stdinFrom.pipe(child.stdin!)
     }
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
-    child.on('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? missing(run.command) : error))
+    child.on('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? missing(run.command, run.installs) : error))
     child.on('close', (code, signal) => {
       fileDone.then(
         () => {
           if (code === 0) resolvePromise({ stdout, ...(run.stdoutTo ? { sha256: hash.digest('hex'), size } : {}) })
-          else reject(toolFailed(run.command, stderr, code, signal))
+          else reject(toolFailed(run, stderr, code, signal))
         },
         (error: unknown) => reject(error),
       )
@@ -86,17 +80,24 @@ export function runTool(run: ToolRun): Promise<ToolResult> {
   })
 }
 
-function toolFailed(command: string, stderr: string, code: number | null, signal: NodeJS.Signals | null): MigError {
+function toolFailed(run: ToolRun, stderr: string, code: number | null, signal: NodeJS.Signals | null): MigError {
   const lines = redact(stderr).split('\n').map((l) => l.trim()).filter(Boolean)
   const line = lines.find((l) => /error|fatal|mismatch|denied|refused/i.test(l)) ?? lines[0] ?? `exited ${code ?? signal}`
-  const version = /server version: ([\d.]+)/.exec(stderr)?.[1]
-  if (/version mismatch/i.test(stderr)) {
-    return new MigError('TOOL_VERSION', `${command} is older than the server: ${line}`, `install the client of the server's version${version ? ` (postgresql-client-${version.split('.')[0]})` : ''}`)
-  }
-  return new MigError('TOOL_FAILED', `${command} failed: ${line}`, `run ${command} by hand to see its full output`)
+  return run.explain?.(stderr, line) ?? new MigError('TOOL_FAILED', `${run.command} failed: ${line}`, `run ${run.command} by hand to see its full output`)
 }
 
-/** `pg_dump --version` and the like, for the manifest; undefined when the tool is absent. */
-export async function toolVersion(command: string): Promise<string> {
-  return (await runTool({ command, args: ['--version'] })).stdout.trim()
+/** `pg_dump --version` and the like, for the manifest; throws TOOL_MISSING when the tool is absent. */
+export async function toolVersion(command: string, installs?: string): Promise<string> {
+  return (await runTool({ command, args: ['--version'], ...(installs ? { installs } : {}) })).stdout.trim()
+}
+
+/** sha256 and size of a file, streamed. */
+export async function hashFile(file: string): Promise<{ sha256: string; size: number }> {
+  const hash = createHash('sha256')
+  let size = 0
+  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+    hash.update(chunk)
+    size += chunk.length
+  }
+  return { sha256: hash.digest('hex'), size }
 }

@@ -1,6 +1,6 @@
 import { relative } from 'node:path'
 import { MigCommand } from '../command.js'
-import { backupRoot, scanBackups } from '../backup/index.js'
+import { backupRoot, scanBackups } from '../backup/store.js'
 import { bytes, table } from '../output/table.js'
 
 export default class Backups extends MigCommand<typeof Backups> {

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process'
 import type { Session } from '../adapter.js'
-import { type Manifest, applyRetention, backupDatabase, backupDrivers, backupRoot, findBackup, verifyBackup } from '../backup/index.js'
+import { type Manifest, applyRetention, backupDatabase, backupRoot, findBackup, verifyBackup } from '../backup/store.js'
 import { connect } from '../db/connect.js'
+import { driverOf } from '../db/drivers.js'
 import type { Db } from '../db/types.js'
 import { MigError, errorMessage } from '../output/errors.js'
 import { type JournalEntry, actor, ensureJournal, readAllJournal, recordJournal, replaceJournal } from './journal.js'
@@ -96,6 +97,7 @@ export async function restore(ws: Workspace, id: string, options: BackupOptions 
   if (!(await options.confirm(plan))) return undefined
 
   let db: Db | undefined = await connect(target)
+  const driver = driverOf(db)
   let lock: HeldLock | undefined
   const started = Date.now()
   const entry = (outcome: 'ok' | 'failed', error: string | null) =>
@@ -109,7 +111,7 @@ export async function restore(ws: Workspace, id: string, options: BackupOptions 
     lock = await acquireLock(db, options.lockTimeoutMs, (h) => options.onLockWait?.(target.display, h))
     const history = await readAllJournal(db)
     // The journal is history, not state: the restored copy gets today's whole journal plus this restore before it is swapped in.
-    await backupDrivers[target.dialect].restore(target, file, {
+    await driver.backup.restore(target, file, {
       loaded: (fresh) => replaceJournal(fresh, [...history, ...entry('ok', null)]),
       release,
       warn: (message) => options.onWarning?.(message),

@@ -1,4 +1,4 @@
-import { applicationName } from '../db/connect.js'
+import { driverOf } from '../db/drivers.js'
 import type { Db } from '../db/types.js'
 
 export interface Interrupts {
@@ -44,11 +44,10 @@ export function watchInterrupts(onFirst: (signal: NodeJS.Signals) => void, onSec
 }
 
 /**
- * Cancel this process's statement in flight on PostgreSQL (the adapter's
- * connection carries the same application_name as core's), so a long one
- * inside a transaction ends now and rolls back instead of running on.
+ * Cancel this process's statement in flight where the dialect can (the
+ * adapter's connection is found from core's), so a long one inside a
+ * transaction ends now and rolls back instead of running on.
  */
 export async function cancelInFlight(db: Db): Promise<void> {
-  if (db.dialect !== 'postgres') return
-  await db.query("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = ? AND state = 'active' AND pid <> pg_backend_pid() AND datname = current_database()", [applicationName()])
+  await driverOf(db).cancelInFlight?.(db)
 }

@@ -1,7 +1,7 @@
 import type { Migration } from '../adapter.js'
 import type { Project } from '../config/projects.js'
-import { applicationName, connect } from '../db/connect.js'
-import { isConnectionLost } from '../db/connection-errors.js'
+import { connect } from '../db/connect.js'
+import { isConnectionLost, loadDriver } from '../db/drivers.js'
 import type { DatabaseTarget, Db } from '../db/types.js'
 import { type Workspace, openSession } from './workspace.js'
 
@@ -54,21 +54,13 @@ export async function rereadLedger(ws: Workspace, project: Project, m: Migration
   }
 }
 
-/**
- * PostgreSQL: wait (up to 10 s) until no statement of this process is still
- * running on the server. A backend whose client vanished mid-COMMIT may still
- * be committing, and a ledger read before it ends would say "not applied".
- */
+/** Where the dialect can tell (PostgreSQL), wait until no statement of this process still runs on the server, on a connection of its own. */
 async function settled(target: DatabaseTarget): Promise<void> {
-  if (target.dialect !== 'postgres') return
+  const driver = await loadDriver(target.dialect)
+  if (!driver.settle) return
   const db = await connect(target)
   try {
-    const deadline = Date.now() + 10_000
-    while (Date.now() < deadline) {
-      const busy = await db.query("SELECT 1 FROM pg_stat_activity WHERE application_name = ? AND state NOT IN ('idle') AND pid <> pg_backend_pid() AND datname = current_database()", [applicationName()])
-      if (!busy.length) return
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
+    await driver.settle(db)
   } finally {
     await db.close()
   }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { relative } from 'node:path'
 import type { Migration, MigrationState } from '../adapter.js'
 import { ignoredFiles, migrationsDir } from '../adapters/sql/files.js'
-import { backupRoot } from '../backup/index.js'
+import { backupRoot } from '../backup/store.js'
 import { trackedBackups } from './backup.js'
 import { installCommand } from '../config/tools.js'
 import { connectExisting } from '../db/connect.js'
@@ -12,7 +12,7 @@ import { MigError, errorMessage } from '../output/errors.js'
 import { redact } from '../output/redact.js'
 import { checksumFiles, hasDrift } from './checksum.js'
 import { type JournalEntry, appliedChecksums, latestByMigration, readJournal, journaledState } from './journal.js'
-import { type LockHolder, lockDrivers } from './lock/index.js'
+import { type LockHolder, lockHolder } from './lock/index.js'
 import { parseTimestamp } from './ordering.js'
 import { envOverrides } from './project-env.js'
 import { type Workspace, closeAll, openSession, sharedOverrides } from './workspace.js'
@@ -120,7 +120,7 @@ async function projectStatus(ws: Workspace, project: Project, options: StatusOpt
     const migrations = await session.list()
     db = await connectExisting(session.target)
     const journal = await readJournal(db, [project.name])
-    const holder = await lockDrivers[db.dialect].holder(db)
+    const holder = await lockHolder(db)
     const tool = await session.toolLock?.()
     // The built-in adapter's rule; the files are named in its warning too.
     const ignored = project.tool === 'sql' ? (await ignoredFiles(migrationsDir(project.dir))).map((f) => relative(project.dir, f)) : []

@@ -1,5 +1,6 @@
 import { connect } from '../db/connect.js'
-import { type LockHolder, lockDrivers } from './lock/index.js'
+import { driverOf } from '../db/drivers.js'
+import type { LockHolder } from './lock/index.js'
 import { type Workspace, closeAll, openSession } from './workspace.js'
 
 export interface LockReport {
@@ -28,7 +29,7 @@ export async function unlock(ws: Workspace, options: { release: boolean; force: 
       if (!entry) {
         const db = await connect(session.target)
         try {
-          const driver = lockDrivers[db.dialect]
+          const driver = driverOf(db).lock
           const holder = await driver.holder(db)
           const release = !!holder && options.release && (holder.stale || options.force)
           if (release) await driver.breakLock(db)

@@ -1,20 +1,10 @@
 import { existsSync } from 'node:fs'
-import { hostname } from 'node:os'
+import { loadDriver } from './drivers.js'
 import type { Db, DatabaseTarget } from './types.js'
 
-/** Shown to other sessions (pg_stat_activity) so a waiter can say who holds the lock. */
-export const applicationName = (): string => `mig pid ${process.pid} on ${hostname()}`.slice(0, 63)
-
-/** Open a connection. Drivers load here, lazily: `mig --help` never loads one. */
+/** Open a connection through its dialect's driver, loaded here on first use. */
 export async function connect(target: DatabaseTarget): Promise<Db> {
-  switch (target.dialect) {
-    case 'postgres':
-      return (await import('./postgres.js')).connectPostgres(target)
-    case 'mysql':
-      return (await import('./mysql.js')).connectMysql(target)
-    case 'sqlite':
-      return (await import('./sqlite.js')).connectSqlite(target)
-  }
+  return (await loadDriver(target.dialect)).connect(target)
 }
 
 /**
@@ -23,6 +13,8 @@ export async function connect(target: DatabaseTarget): Promise<Db> {
  */
 export async function connectExisting(target: DatabaseTarget): Promise<Db> {
   if (target.dialect !== 'sqlite' || !target.file || existsSync(target.file)) return connect(target)
+  // Its driver is loaded all the same, for core's catalog calls on this Db; better-sqlite3 is not.
+  await loadDriver('sqlite')
   const nothing = async () => {
     throw new Error(`${target.display} does not exist yet, and this command only reads`)
   }

@@ -1,34 +1,35 @@
 import { MigError, errorMessage } from '../output/errors.js'
 import { redact } from '../output/redact.js'
+import type { ConnectFailure, DialectDriver, DriverError } from './driver.js'
 import type { DatabaseTarget } from './types.js'
 
-interface DriverError {
-  code?: string
-  errno?: number
-  message?: string
-}
+/** Network failures every driver reports with Node's own codes. */
+const unreachableCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'EAI_AGAIN', 'ECONNRESET'])
 
-/** Turn a driver's connect failure into a one-line error with a hint. */
-export function connectionError(target: DatabaseTarget, error: unknown): MigError {
+/**
+ * Turn a driver's connect failure into a one-line error with a hint. The
+ * network is judged here; what the driver's own codes mean, by `classify`
+ * (its `connectFailure`).
+ */
+export function connectionError(target: DatabaseTarget, error: unknown, classify: (e: DriverError) => ConnectFailure | undefined = () => undefined): MigError {
   const e = (error ?? {}) as DriverError
   const where = target.display
-  const database = { dialect: target.dialect, url: target.display }
+  const options = { cause: error, database: { dialect: target.dialect, url: target.display } }
   const code = e.code ?? ''
-  const user = userOf(target)
-  if (['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'EAI_AGAIN', 'ECONNRESET'].includes(code) || /timeout/i.test(e.message ?? '')) {
-    return new MigError('DB_UNREACHABLE', `cannot reach ${where} (${code || 'timed out'})`, 'is the server running, and are the host and port right?', { cause: error, database })
+  if (unreachableCodes.has(code) || /timeout/i.test(e.message ?? '')) {
+    return new MigError('DB_UNREACHABLE', `cannot reach ${where} (${code || 'timed out'})`, 'is the server running, and are the host and port right?', options)
   }
-  if (code === '28P01' || code === '28000' || code === 'ER_ACCESS_DENIED_ERROR' || e.errno === 1045) {
-    return new MigError('DB_AUTH', `authentication failed for user "${user}" on ${where}`, 'check the user and password in the connection URL (or DATABASE_URL)', { cause: error, database })
+  const failure = classify(e)
+  switch (failure?.kind) {
+    case 'auth':
+      return new MigError('DB_AUTH', `authentication failed for user "${userOf(target)}" on ${where}`, 'check the user and password in the connection URL (or DATABASE_URL)', options)
+    case 'missing-database':
+      return new MigError('DB_MISSING', `database "${target.database ?? ''}" does not exist on ${where}`, `create it first (${failure.create(target.database ?? '')}) or fix the database name in the URL`, options)
+    case 'cannot-open':
+      return new MigError('DB_SQLITE_OPEN', `cannot open SQLite database ${target.file ?? where}`, 'does its directory exist and is it writable?', options)
+    default:
+      return new MigError('DB_CONNECT', `cannot connect to ${where}: ${redact(errorMessage(error))}`, 'check the connection URL and that the server accepts connections', options)
   }
-  if (code === '3D000' || code === 'ER_BAD_DB_ERROR' || e.errno === 1049) {
-    const create = target.dialect === 'postgres' ? `createdb ${target.database ?? ''}` : `CREATE DATABASE \`${target.database ?? ''}\``
-    return new MigError('DB_MISSING', `database "${target.database ?? ''}" does not exist on ${where}`, `create it first (${create}) or fix the database name in the URL`, { cause: error, database })
-  }
-  if (code === 'SQLITE_CANTOPEN') {
-    return new MigError('DB_SQLITE_OPEN', `cannot open SQLite database ${target.file ?? where}`, 'does its directory exist and is it writable?', { cause: error, database })
-  }
-  return new MigError('DB_CONNECT', `cannot connect to ${where}: ${redact(errorMessage(error))}`, 'check the connection URL and that the server accepts connections', { cause: error, database })
 }
 
 function userOf(target: DatabaseTarget): string {
@@ -39,17 +40,23 @@ function userOf(target: DatabaseTarget): string {
   }
 }
 
-const lostCodes = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'PROTOCOL_CONNECTION_LOST', 'ER_CONNECTION_KILLED', '57P01'])
+/** A socket cut under any driver. */
+const lostCodes = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED'])
+
+/** One error of a cause chain: Node's socket codes, else the drivers' own. */
+const lostHere = (e: DriverError, drivers: readonly Pick<DialectDriver, 'connectionLost'>[]): boolean =>
+  lostCodes.has(e.code ?? '') || /connection lost/i.test(e.message ?? '') || drivers.some((d) => d.connectionLost(e))
 
 /**
- * The connection died under a query (its cause chain included): the server
- * may or may not have done what was asked, so its outcome must be read
- * again on a new connection rather than assumed.
+ * The connection died under a query (its cause chain included), by Node's
+ * socket codes and the given drivers' own: the server may or may not have
+ * done what was asked, so its outcome must be read again on a new
+ * connection rather than assumed. Core asks through `drivers.ts`, with the
+ * drivers it has loaded.
  */
-export function isConnectionLost(error: unknown): boolean {
+export function connectionLostIn(error: unknown, drivers: readonly Pick<DialectDriver, 'connectionLost'>[]): boolean {
   for (let e = error as (DriverError & { cause?: unknown }) | undefined, depth = 0; e && depth < 8; e = e.cause as typeof e, depth++) {
-    if (lostCodes.has(e.code ?? '') || e.errno === 1927) return true
-    if (/Connection terminated|connection lost|server closed the connection|Client has encountered a connection error|Connection is closed|terminating connection|connection is in closed state|Client was closed and is not queryable/i.test(e.message ?? '')) return true
+    if (lostHere(e, drivers)) return true
   }
   return false
 }

@@ -61,6 +61,22 @@ export function parseDatabaseUrl(url: string, baseDir: string): DatabaseTarget {
   }
 }
 
+/**
+ * Host, port, user and database of a server URL, for client tools' flags;
+ * the password separately, for the environment or an options file. A
+ * password given as `?password=` (libpq and mysql2 both accept it) counts too.
+ */
+export function serverParts(target: DatabaseTarget) {
+  const url = new URL(target.url)
+  return {
+    host: url.hostname || 'localhost',
+    port: url.port || String(defaultPorts[target.dialect]),
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password) || (url.searchParams.get('password') ?? ''),
+    database: target.database ?? decodeURIComponent(url.pathname.replace(/^\//, '')),
+  }
+}
+
 /** A server connection given as parts, as ORMs' configs often give it. */
 export interface ConnectionParts {
   dialect: 'postgres' | 'mysql'

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { connect } from '../db/connect.js'
+import { driverOf } from '../db/drivers.js'
 import type { Db, Dialect } from '../db/types.js'
 import { parseDatabaseUrl } from '../db/url.js'
 
@@ -93,7 +94,7 @@ export async function createTestDatabase(dialect: Dialect, options: { password?:
       await Promise.all(opened.map((d) => d.close()))
       const admin = await connect(server)
       try {
-        await admin.run(dialect === 'postgres' ? `DROP DATABASE IF EXISTS ${name} WITH (FORCE)` : `DROP DATABASE IF EXISTS ${name}`)
+        await driverOf(admin).dropDatabase?.(admin, name)
       } finally {
         await admin.close()
       }
@@ -102,11 +103,4 @@ export async function createTestDatabase(dialect: Dialect, options: { password?:
 }
 
 /** Tables in the database (current schema), sorted. */
-export async function listTables(db: Db): Promise<string[]> {
-  const sql = {
-    postgres: "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1",
-    mysql: 'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY 1',
-    sqlite: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1",
-  }[db.dialect]
-  return (await db.query<{ name?: string; NAME?: string }>(sql)).map((r) => String(r.name ?? r.NAME))
-}
+export const listTables = (db: Db): Promise<string[]> => driverOf(db).listTables(db)

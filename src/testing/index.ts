@@ -1,2 +1,3 @@
 export { type ConformanceOptions, runConformance } from './conformance.js'
 export { type TestDatabase, availableDialects, createTestDatabase, listTables, serverUrls } from './databases.js'
+export { type DialectConformanceOptions, runDialectConformance } from './dialect-conformance.js'

@@ -1,13 +1,12 @@
-import type { Db, Dialect } from '../../db/types.js'
+import type { LockHolder } from '../../db/driver.js'
+import { driverOf } from '../../db/drivers.js'
+import type { Db } from '../../db/types.js'
 import { MigError } from '../../output/errors.js'
-import { mysqlLock } from './mysql.js'
-import { postgresLock } from './postgres.js'
-import { sqliteLock } from './sqlite.js'
-import type { LockDriver, LockHolder } from './types.js'
 
-export type { LockHolder } from './types.js'
+export type { LockHolder } from '../../db/driver.js'
 
-export const lockDrivers: Record<Dialect, LockDriver> = { postgres: postgresLock, mysql: mysqlLock, sqlite: sqliteLock }
+/** Who holds the database's migration lock, by its dialect's driver; undefined when nobody does. */
+export const lockHolder = (db: Db): Promise<LockHolder | undefined> => driverOf(db).lock.holder(db)
 
 export interface HeldLock {
   /** How long this run waited, and for whom, when it had to. */
@@ -25,7 +24,7 @@ export const describeHolder = (h: LockHolder | undefined): string =>
  * time it is busy, `onWait` hears who holds it.
  */
 export async function acquireLock(db: Db, timeoutMs: number, onWait?: (holder: LockHolder | undefined) => void, signal?: AbortSignal): Promise<HeldLock> {
-  const driver = lockDrivers[db.dialect]
+  const driver = driverOf(db).lock
   const started = Date.now()
   let holder: LockHolder | undefined
   let waiting = false

@@ -1,11 +1,23 @@
 import { createReadStream } from 'node:fs'
-import { connect } from '../db/connect.js'
-import type { DatabaseTarget, Db } from '../db/types.js'
-import { errorMessage } from '../output/errors.js'
-import { serverParts } from './connection.js'
-import { besideName, notChanged, onDatabase } from './fresh.js'
-import { runTool, toolVersion } from './tools.js'
-import type { BackupDriver, RestoreSteps } from './types.js'
+import { besideName, handOver, notChanged, onDatabase } from '../../backup/swap.js'
+import { type ToolRun, runTool, toolVersion } from '../../backup/tools.js'
+import { MigError, errorMessage } from '../../output/errors.js'
+import type { BackupDriver, RestoreSteps } from '../driver.js'
+import type { DatabaseTarget, Db } from '../types.js'
+import { serverParts } from '../url.js'
+import { dropDatabase as dropOn, ident } from './catalog.js'
+
+/** The same dialect's connections, without the registry (which loads this folder). */
+const connect = async (target: DatabaseTarget): Promise<Db> => (await import('./connect.js')).connectPostgres(target)
+
+const installs = 'postgresql-client'
+
+/** pg_dump refuses a server newer than itself: name the client package of the server's major version. */
+const explain = (command: string): ToolRun['explain'] => (stderr, line) => {
+  if (!/version mismatch/i.test(stderr)) return undefined
+  const version = /server version: ([\d.]+)/.exec(stderr)?.[1]
+  return new MigError('TOOL_VERSION', `${command} is older than the server: ${line}`, `install the client of the server's version${version ? ` (postgresql-client-${version.split('.')[0]})` : ''}`)
+}
 
 /** libpq reads the password from PGPASSWORD: it never reaches argv. */
 function pgArgs(target: DatabaseTarget) {
@@ -17,7 +29,6 @@ function pgArgs(target: DatabaseTarget) {
   }
 }
 
-const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`
 const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`
 
 /** Renaming a database needs it free of sessions: others are ended, and a straggler that connects in between is retried, a bounded number of times. */
@@ -42,7 +53,7 @@ async function swap(admin: Db, target: string, fresh: string, old: string): Prom
 async function dropDatabase(server: DatabaseTarget, name: string): Promise<void> {
   const admin = await connect(server)
   try {
-    await admin.run(`DROP DATABASE IF EXISTS ${ident(name)} WITH (FORCE)`)
+    await dropOn(admin, name)
   } finally {
     await admin.close()
   }
@@ -50,10 +61,10 @@ async function dropDatabase(server: DatabaseTarget, name: string): Promise<void>
 
 export const postgresBackup: BackupDriver = {
   extension: 'dump',
-  tool: () => toolVersion('pg_dump'),
+  tool: () => toolVersion('pg_dump', installs),
   async dump(target, file) {
     const { args, env, database } = pgArgs(target)
-    const r = await runTool({ command: 'pg_dump', args: ['-Fc', ...args, '-d', database], env, stdoutTo: file })
+    const r = await runTool({ command: 'pg_dump', args: ['-Fc', ...args, '-d', database], env, stdoutTo: file, installs, explain: explain('pg_dump') })
     return { sha256: r.sha256!, size: r.size! }
   },
   /**
@@ -75,14 +86,8 @@ export const postgresBackup: BackupDriver = {
       const like = info ? ` ENCODING ${literal(info.enc)} LC_COLLATE ${literal(info.collate)} LC_CTYPE ${literal(info.ctype)}` : ''
       await admin.run(`CREATE DATABASE ${ident(fresh)} TEMPLATE template0${like}`)
       created = true
-      await runTool({ command: 'pg_restore', args: ['--exit-on-error', '--no-owner', ...args, '-d', fresh], env, stdinFrom: createReadStream(file) })
-      const loaded = await connect(onDatabase(target, fresh))
-      try {
-        await steps.loaded(loaded)
-      } finally {
-        await loaded.close()
-      }
-      await steps.release()
+      await runTool({ command: 'pg_restore', args: ['--exit-on-error', '--no-owner', ...args, '-d', fresh], env, stdinFrom: createReadStream(file), installs, explain: explain('pg_restore') })
+      await handOver(() => connect(onDatabase(target, fresh)), steps)
       await swap(admin, database, fresh, old)
     } catch (error) {
       // The cut that broke the load may have broken this connection too: the drop gets its own.

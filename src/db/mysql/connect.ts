@@ -1,14 +1,15 @@
 import mysql from 'mysql2/promise'
-import { connectionError } from './connection-errors.js'
-import { tableExistsIn } from './catalog.js'
-import type { Db, DatabaseTarget } from './types.js'
+import { connectionError } from '../connection-errors.js'
+import type { Db, DatabaseTarget } from '../types.js'
+import { tableExists } from './catalog.js'
+import { connectFailure } from './errors.js'
 
 export async function connectMysql(target: DatabaseTarget): Promise<Db> {
   let connection: mysql.Connection
   try {
     connection = await mysql.createConnection({ uri: target.url, connectTimeout: 10_000, dateStrings: true, supportBigNumbers: true })
   } catch (error) {
-    throw connectionError(target, error)
+    throw connectionError(target, error, connectFailure)
   }
   connection.on('error', () => {})
   const self: Db = {
@@ -22,7 +23,7 @@ export async function connectMysql(target: DatabaseTarget): Promise<Db> {
       await connection.query(sql, params as mysql.QueryValues)
     },
     async runScript(sql: string) {
-      const { splitStatements } = await import('../adapters/sql/statements.js')
+      const { splitStatements } = await import('../../adapters/sql/statements.js')
       for (const statement of splitStatements(sql, 'mysql')) {
         try {
           await connection.query(statement)
@@ -32,7 +33,7 @@ export async function connectMysql(target: DatabaseTarget): Promise<Db> {
       }
     },
     tableExists(table: string, schema?: string) {
-      return tableExistsIn(self, table, schema)
+      return tableExists(self, table, schema)
     },
     async close() {
       await connection.end().catch(() => {})

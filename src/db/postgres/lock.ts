@@ -1,4 +1,4 @@
-import type { LockDriver } from './types.js'
+import type { LockDriver } from '../driver.js'
 
 /** Two-key advisory lock: `mig` in ASCII, and 1. Advisory locks are per database and die with the session. */
 const KEY = 'pg_try_advisory_lock(7170407, 1)'

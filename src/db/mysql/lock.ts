@@ -1,4 +1,4 @@
-import type { LockDriver } from './types.js'
+import type { LockDriver } from '../driver.js'
 
 /** GET_LOCK names are server-wide, so the database name goes into the lock's name. */
 const NAME = "LEFT(CONCAT('mig:', DATABASE()), 64)"

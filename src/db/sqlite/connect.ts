@@ -1,8 +1,9 @@
 import Database from 'better-sqlite3'
-import { MigError } from '../output/errors.js'
-import { connectionError } from './connection-errors.js'
-import { tableExistsIn } from './catalog.js'
-import type { Db, DatabaseTarget } from './types.js'
+import { connectionError } from '../connection-errors.js'
+import type { Db, DatabaseTarget } from '../types.js'
+import { BUSY_TIMEOUT_MS, busy } from './busy.js'
+import { tableExists } from './catalog.js'
+import { connectFailure } from './errors.js'
 
 interface Shared {
   db: Database.Database
@@ -19,20 +20,6 @@ interface Shared {
  */
 const open = new Map<string, Shared>()
 
-/** How long a statement waits for another process's write lock on the file before it gives up (SQLITE_BUSY). */
-export const BUSY_TIMEOUT_MS = 10_000
-
-/**
- * SQLITE_BUSY after the busy timeout: another process has held the file's
- * write lock all that time (a migration writing a lot, another tool). A
- * one-line error core and the lock driver recognise, not an internal one.
- */
-function busy(target: DatabaseTarget, error: unknown): unknown {
-  const code = String((error as { code?: unknown }).code ?? '')
-  if (code !== 'SQLITE_BUSY' && code !== 'SQLITE_LOCKED') return error
-  return new MigError('DB_BUSY', `${target.display} is busy: another process has held its write lock for over ${BUSY_TIMEOUT_MS / 1000}s (a migration writing to it?)`, 'wait for it to finish; `mig unlock` shows who holds the migration lock', { cause: error })
-}
-
 export async function connectSqlite(target: DatabaseTarget): Promise<Db> {
   const file = target.file ?? ''
   let shared = open.get(file)
@@ -42,7 +29,7 @@ export async function connectSqlite(target: DatabaseTarget): Promise<Db> {
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
       shared = { db, refs: 0, cache: new Map() }
     } catch (error) {
-      throw connectionError(target, error)
+      throw connectionError(target, error, connectFailure)
     }
     open.set(file, shared)
   }
@@ -85,8 +72,8 @@ export async function connectSqlite(target: DatabaseTarget): Promise<Db> {
         throw busy(target, error)
       }
     },
-    tableExists(table: string, schema?: string) {
-      return tableExistsIn(self, table, schema)
+    tableExists(table: string) {
+      return tableExists(self, table)
     },
     async close() {
       if (closed) return

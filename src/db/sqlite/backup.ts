@@ -1,22 +1,14 @@
-import { createHash, randomBytes } from 'node:crypto'
-import { createReadStream } from 'node:fs'
+import { randomBytes } from 'node:crypto'
 import { chmod, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import { connect } from '../db/connect.js'
-import type { DatabaseTarget } from '../db/types.js'
-import { parseDatabaseUrl } from '../db/url.js'
-import { notChanged } from './fresh.js'
-import type { BackupDriver, RestoreSteps } from './types.js'
+import { handOver, notChanged } from '../../backup/swap.js'
+import { hashFile } from '../../backup/tools.js'
+import type { BackupDriver, RestoreSteps } from '../driver.js'
+import type { DatabaseTarget, Db } from '../types.js'
+import { parseDatabaseUrl } from '../url.js'
 
-export async function hashFile(file: string): Promise<{ sha256: string; size: number }> {
-  const hash = createHash('sha256')
-  let size = 0
-  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
-    hash.update(chunk)
-    size += chunk.length
-  }
-  return { sha256: hash.digest('hex'), size }
-}
+/** A file's own connection, without the registry (which loads this folder). */
+const connect = async (file: string): Promise<Db> => (await import('./connect.js')).connectSqlite(parseDatabaseUrl(`sqlite:${file}`, '/'))
 
 export const sqliteBackup: BackupDriver = {
   extension: 'sqlite',
@@ -39,7 +31,7 @@ export const sqliteBackup: BackupDriver = {
       source.close()
     }
     await chmod(file, 0o600)
-    const copy = await connect(parseDatabaseUrl(`sqlite:${file}`, '/'))
+    const copy = await connect(file)
     try {
       if (await copy.tableExists('mig_lock')) await copy.run('DELETE FROM mig_lock')
     } finally {
@@ -66,13 +58,7 @@ export const sqliteBackup: BackupDriver = {
       } finally {
         source.close()
       }
-      const copy = await connect(parseDatabaseUrl(`sqlite:${temp}`, '/'))
-      try {
-        await steps.loaded(copy)
-      } finally {
-        await copy.close()
-      }
-      await steps.release()
+      await handOver(() => connect(temp), steps)
       const ready = new Database(temp, { readonly: true, fileMustExist: true })
       try {
         await ready.backup(target.file!)

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import type { DatabaseTarget } from '../db/types.js'
+import type { RestoreSteps } from '../db/driver.js'
+import type { DatabaseTarget, Db } from '../db/types.js'
 import { parseDatabaseUrl } from '../db/url.js'
 import { MigError, errorMessage } from '../output/errors.js'
 
@@ -18,6 +19,21 @@ export function onDatabase(target: DatabaseTarget, database: string): DatabaseTa
   const url = new URL(target.url)
   url.pathname = `/${encodeURIComponent(database)}`
   return parseDatabaseUrl(url.toString(), '/')
+}
+
+/**
+ * The moment between load and swap, the same on every dialect: core writes
+ * the journal into the loaded copy (on its own connection, closed again),
+ * then lets go of the target so the swap can take it.
+ */
+export async function handOver(open: () => Promise<Db>, steps: RestoreSteps): Promise<void> {
+  const loaded = await open()
+  try {
+    await steps.loaded(loaded)
+  } finally {
+    await loaded.close()
+  }
+  await steps.release()
 }
 
 /** The error of every restore that failed before its swap: the message says the target is as it was. */

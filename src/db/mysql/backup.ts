@@ -2,13 +2,19 @@ import { createReadStream, rmSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { connect } from '../db/connect.js'
-import type { DatabaseTarget, Db } from '../db/types.js'
-import { MigError, errorMessage } from '../output/errors.js'
-import { serverParts } from './connection.js'
-import { besideName, notChanged, onDatabase } from './fresh.js'
-import { runTool, toolVersion } from './tools.js'
-import type { BackupDriver, RestoreSteps } from './types.js'
+import { besideName, handOver, notChanged, onDatabase } from '../../backup/swap.js'
+import { runTool, toolVersion } from '../../backup/tools.js'
+import { MigError, errorMessage } from '../../output/errors.js'
+import type { BackupDriver, RestoreSteps } from '../driver.js'
+import type { DatabaseTarget, Db } from '../types.js'
+import { serverParts } from '../url.js'
+import { dropDatabase, ident } from './catalog.js'
+
+/** The same dialect's connections, without the registry (which loads this folder). */
+const connect = async (target: DatabaseTarget): Promise<Db> => (await import('./connect.js')).connectMysql(target)
+
+/** Debian packages of the client tools, for the install hint. */
+const installs: Record<string, string> = { 'mariadb-dump': 'mariadb-client', mysqldump: 'mariadb-client (or mysql-client)', mariadb: 'mariadb-client', mysql: 'mariadb-client (or mysql-client)' }
 
 /** mariadb-dump where it exists (it also dumps MySQL), else mysqldump. */
 async function pick(mariadb: string, mysql: string): Promise<string> {
@@ -53,11 +59,14 @@ async function withOptionsFile<T>(target: DatabaseTarget, fn: (args: string[], d
 
 export const mysqlBackup: BackupDriver = {
   extension: 'sql',
-  tool: async () => toolVersion(await pick('mariadb-dump', 'mysqldump')),
+  tool: async () => {
+    const command = await pick('mariadb-dump', 'mysqldump')
+    return toolVersion(command, installs[command])
+  },
   async dump(target, file) {
     const command = await pick('mariadb-dump', 'mysqldump')
     return withOptionsFile(target, async (args, database) => {
-      const r = await runTool({ command, args: [...args, '--single-transaction', '--routines', '--triggers', '--events', '--hex-blob', database], stdoutTo: file })
+      const r = await runTool({ command, args: [...args, '--single-transaction', '--routines', '--triggers', '--events', '--hex-blob', database], stdoutTo: file, installs: installs[command]! })
       return { sha256: r.sha256!, size: r.size! }
     })
   },
@@ -85,14 +94,8 @@ export const mysqlBackup: BackupDriver = {
         await admin.close()
       }
       const command = await pick('mariadb', 'mysql')
-      await withOptionsFile(target, (args) => runTool({ command, args: [...args, fresh], stdinFrom: createReadStream(file) }))
-      const loaded = await connect(onDatabase(target, fresh))
-      try {
-        await steps.loaded(loaded)
-      } finally {
-        await loaded.close()
-      }
-      await steps.release()
+      await withOptionsFile(target, (args) => runTool({ command, args: [...args, fresh], stdinFrom: createReadStream(file), installs: installs[command]! }))
+      await handOver(() => connect(onDatabase(target, fresh)), steps)
       // A new connection: a cut during the load may have broken every earlier one.
       const db = await connect(target)
       try {
@@ -111,12 +114,11 @@ export const mysqlBackup: BackupDriver = {
   },
 }
 
-const ident = (name: string): string => `\`${name.replace(/`/g, '``')}\``
 
 async function dropDatabases(target: DatabaseTarget, names: string[]): Promise<void> {
   const db = await connect(target)
   try {
-    for (const name of names) await db.run(`DROP DATABASE IF EXISTS ${ident(name)}`)
+    for (const name of names) await dropDatabase(db, name)
   } finally {
     await db.close()
   }

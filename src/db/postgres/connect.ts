@@ -1,8 +1,9 @@
 import pg from 'pg'
-import { applicationName } from './connect.js'
-import { connectionError } from './connection-errors.js'
-import { tableExistsIn } from './catalog.js'
-import type { Db, DatabaseTarget } from './types.js'
+import { connectionError } from '../connection-errors.js'
+import type { Db, DatabaseTarget } from '../types.js'
+import { applicationName } from './activity.js'
+import { tableExists } from './catalog.js'
+import { connectFailure } from './errors.js'
 
 const numbered = (sql: string): string => {
   let n = 0
@@ -21,7 +22,7 @@ export async function connectPostgres(target: DatabaseTarget): Promise<Db> {
     await client.connect()
   } catch (error) {
     await client.end().catch(() => {})
-    throw connectionError(target, error)
+    throw connectionError(target, error, connectFailure)
   }
   const self: Db = {
     dialect: 'postgres',
@@ -37,7 +38,7 @@ export async function connectPostgres(target: DatabaseTarget): Promise<Db> {
       await client.query(sql)
     },
     tableExists(table: string, schema?: string) {
-      return tableExistsIn(self, table, schema)
+      return tableExists(self, table, schema)
     },
     async close() {
       await client.end().catch(() => {})

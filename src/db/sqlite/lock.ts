@@ -1,8 +1,8 @@
 import { hostname } from 'node:os'
-import type { Db } from '../../db/types.js'
-import { tableExists } from '../../db/catalog.js'
-import { BUSY_TIMEOUT_MS } from '../../db/sqlite.js'
-import type { LockDriver, LockHolder } from './types.js'
+import type { LockDriver, LockHolder } from '../driver.js'
+import type { Db } from '../types.js'
+import { BUSY_TIMEOUT_MS } from './busy.js'
+import { tableExists } from './catalog.js'
 
 /** SQLite has no session locks: a row with pid, host and start time, stale once that pid is gone. */
 const TABLE = 'mig_lock'

@@ -3,14 +3,10 @@ import { chmod, mkdir, readFile, readdir, rename, rm, statfs, writeFile } from '
 import { basename, dirname, join, resolve } from 'node:path'
 import type { Session } from '../adapter.js'
 import type { Project } from '../config/projects.js'
+import { driverOf } from '../db/drivers.js'
 import type { DatabaseTarget, Db, Dialect } from '../db/types.js'
 import { MigError, errorMessage } from '../output/errors.js'
-import { mysqlBackup } from './mysql.js'
-import { postgresBackup } from './postgres.js'
-import { hashFile, sqliteBackup } from './sqlite.js'
-import type { BackupDriver } from './types.js'
-
-export const backupDrivers: Record<Dialect, BackupDriver> = { postgres: postgresBackup, mysql: mysqlBackup, sqlite: sqliteBackup }
+import { hashFile } from './tools.js'
 
 /** Beside each dump, what it holds: enough to show and check a restore without opening the dump. */
 export interface Manifest {
@@ -42,17 +38,6 @@ export const backupRoot = (configDir: string, dir: string | undefined): string =
 
 const stamp = (d: Date): string => d.toISOString().replace(/[-:]/g, '').replace('T', '-').replace(/\.(\d+)Z$/, '-$1')
 
-async function serverVersion(db: Db): Promise<string> {
-  switch (db.dialect) {
-    case 'postgres':
-      return `PostgreSQL ${String((await db.query<{ v: string }>("SELECT current_setting('server_version') AS v"))[0]?.v)}`
-    case 'mysql':
-      return String((await db.query<{ v: string }>('SELECT VERSION() AS v'))[0]?.v)
-    case 'sqlite':
-      return `SQLite ${String((await db.query<{ v: string }>('SELECT sqlite_version() AS v'))[0]?.v)}`
-  }
-}
-
 /**
  * Dump one database to `<root>/<first project>/<id>.<ext>`: streamed into a
  * `.partial` file (0600, in a 0700 folder) and renamed only when complete,
@@ -60,7 +45,8 @@ async function serverVersion(db: Db): Promise<string> {
  * leaves nothing that looks complete. The caller holds the database's lock.
  */
 export async function backupDatabase(group: BackupGroup, db: Db, root: string): Promise<Manifest> {
-  const driver = backupDrivers[group.target.dialect]
+  const dialect = driverOf(db)
+  const driver = dialect.backup
   const name = group.projects[0]!.name
   const dir = join(root, name)
   try {
@@ -83,7 +69,7 @@ export async function backupDatabase(group: BackupGroup, db: Db, root: string): 
     migrations[group.projects[i]!.name] = (await session.list()).filter((m) => m.state === 'applied' || m.state === 'missing').map((m) => m.id)
   }
   // The versions are read while the dump runs: they cost a process start each.
-  const versions = Promise.all([driver.tool(), serverVersion(db)])
+  const versions = Promise.all([driver.tool(), dialect.serverVersion(db)])
   versions.catch(() => {})
   try {
     const result = await driver.dump(group.target, partial)

@@ -1,0 +1,24 @@
+import type { DialectDriver } from '../driver.js'
+import { cancelInFlight, settle } from './activity.js'
+import { postgresBackup } from './backup.js'
+import { dropDatabase, listTables, serverVersion, tableExists } from './catalog.js'
+import { connectionLost, connectFailure } from './errors.js'
+import { postgresLock } from './lock.js'
+
+export const driver: DialectDriver = {
+  dialect: 'postgres',
+  // pg loads with the first connection, not with this folder.
+  connect: async (target) => (await import('./connect.js')).connectPostgres(target),
+  lock: postgresLock,
+  backup: postgresBackup,
+  tableExists,
+  listTables,
+  serverVersion,
+  beginSql: 'BEGIN',
+  serialPk: 'BIGSERIAL PRIMARY KEY',
+  dropDatabase,
+  connectFailure,
+  connectionLost,
+  cancelInFlight,
+  settle,
+}
