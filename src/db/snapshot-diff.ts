@@ -35,7 +35,7 @@ interface Entry {
 const list = (items: string[]): string => items.join(', ')
 const column = (c: Column): string => `${c.type} ${c.nullable ? 'null' : 'not null'}${c.default !== null ? ` default ${c.default}` : ''}${c.extra ? ` ${c.extra}` : ''}`
 const index = (t: string, i: Index): string => `${i.unique ? 'unique ' : ''}index ${i.name} on ${t}(${list(i.columns)})`
-const indexText = (i: Index): string => [i.method && `using ${i.method}`, i.predicate && `where ${i.predicate}`].filter(Boolean).join(' ')
+const indexText = (i: Index): string => [i.method && i.method !== 'btree' && `using ${i.method}`, i.predicate && `where ${i.predicate}`].filter(Boolean).join(' ')
 const foreignKey = (t: string, f: ForeignKey): string => `foreign key ${f.name} on ${t}(${list(f.columns)})`
 const foreignKeyText = (f: ForeignKey): string => `references ${f.refTable}(${list(f.refColumns)}) on delete ${f.onDelete} on update ${f.onUpdate}`
 

@@ -187,7 +187,7 @@ export function normaliseExpression(text: string): string {
       const close = c === '[' ? ']' : c
       const j = text.indexOf(close, i + 1)
       const name = text.slice(i + 1, j < 0 ? text.length : j)
-      // A quoted name that needs its quotes (spaces, capitals on PostgreSQL) keeps them.
+      // Quotes go from plain names, whatever their case (equal on SQLite and MariaDB, rare to differ only by case on PostgreSQL); a name with spaces keeps them.
       out += /^[a-z_][a-z0-9_]*$/i.test(name) ? name.toLowerCase() : `"${name}"`
       i = j < 0 ? text.length : j + 1
     } else if (/\s/.test(c)) {
@@ -201,7 +201,7 @@ export function normaliseExpression(text: string): string {
   // Literals (the odd parts of the split) keep their spaces.
   out = out
     .split(/('(?:[^']|'')*')/)
-    .map((part, n) => (n % 2 ? part : part.replace(/ ?([(,]) ?/g, '$1').replace(/ \)/g, ')')))
+    .map((part, n) => (n % 2 ? part : part.replace(/\( /g, '(').replace(/ \)/g, ')').replace(/ ?, ?/g, ',').replace(/(\w) \(/g, '$1(')))
     .join('')
     .trim()
     .replace(/;$/, '')
