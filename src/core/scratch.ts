@@ -99,9 +99,10 @@ export async function withScratch<T>(target: DatabaseTarget, fn: (scratch: Datab
   // Best effort: a server that will not list its databases to this user still gets its scratch.
   await cleanupStaleScratch(target, options).catch(() => {})
   const name = scratchName()
-  let creating: Promise<unknown> = Promise.resolve()
+  let created: Promise<boolean> = Promise.resolve(false)
   let dropping: Promise<void> | undefined
-  const drop = (): Promise<void> => (dropping ??= creating.catch(() => {}).then(() => driver.drop(server, name)))
+  // Only a database this run created is dropped (once), after its creation settled: a signal may come mid-CREATE.
+  const drop = (): Promise<void> => (dropping ??= created.then((yes) => (yes ? driver.drop(server, name) : undefined)))
   let signalled = false
   const onSignal = (signal: NodeJS.Signals): void => {
     if (signalled) process.exit(signalExit(signal))
@@ -115,9 +116,13 @@ export async function withScratch<T>(target: DatabaseTarget, fn: (scratch: Datab
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
   process.on('exit', onExit)
+  let failed = false
   try {
     const made = driver.create(server, name)
-    creating = made
+    created = made.then(
+      () => true,
+      () => false,
+    )
     let scratch: DatabaseTarget
     try {
       scratch = await made
@@ -125,9 +130,13 @@ export async function withScratch<T>(target: DatabaseTarget, fn: (scratch: Datab
       throw driver.denied(error) ? deniedError(server, error) : error
     }
     return await fn(scratch)
+  } catch (error) {
+    failed = true
+    throw error
   } finally {
     try {
-      await drop()
+      // fn's own error is the one to report; the database a failed drop leaves, the next run's cleanup drops.
+      await (failed ? drop().catch(() => {}) : drop())
     } finally {
       // Once a signal came, the process ends in onSignal with the signal's code: nothing after this may run first.
       if (signalled) await new Promise(() => {})

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SCRATCH_PREFIX, type ScratchDriver } from '../scratch.js'
@@ -18,6 +18,8 @@ const kinds = ['table', 'index', 'view', 'trigger']
 export const sqliteScratch: ScratchDriver = {
   async create(_server, name) {
     removeFiles(name)
+    // An empty file is an empty database: the scratch exists from now on, as a server's does.
+    writeFileSync(fileOf(name), '', { mode: 0o600 })
     return parseDatabaseUrl(`sqlite:${fileOf(name)}`, '/')
   },
   async drop(_server, name) {
