@@ -87,6 +87,42 @@ const deniedError = (server: DatabaseTarget, error: unknown): MigError =>
   )
 
 /**
+ * The scratch databases of this process still to drop, each as its drop
+ * (sync part for the `exit` event). One pair of signal handlers serves them
+ * all, so runs side by side (a plan over several projects) are all dropped
+ * before the process exits.
+ */
+const live = new Map<string, { drop: () => Promise<void>; dropSync: () => void }>()
+let signalled: NodeJS.Signals | undefined
+
+function onSignal(signal: NodeJS.Signals): void {
+  if (signalled) process.exit(signalExit(signal))
+  signalled = signal
+  setTimeout(() => process.exit(signalExit(signal)), DROP_ON_SIGNAL_MS).unref()
+  void Promise.allSettled([...live.values()].map((s) => s.drop())).then(() => process.exit(signalExit(signal)))
+}
+const onExit = (): void => {
+  for (const s of live.values()) s.dropSync()
+}
+
+function register(name: string, entry: { drop: () => Promise<void>; dropSync: () => void }): void {
+  if (!live.size) {
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
+    process.on('exit', onExit)
+  }
+  live.set(name, entry)
+}
+
+function unregister(name: string): void {
+  live.delete(name)
+  if (live.size || signalled) return
+  process.off('SIGINT', onSignal)
+  process.off('SIGTERM', onSignal)
+  process.off('exit', onExit)
+}
+
+/**
  * Run `fn` on a new, empty scratch database on the target's server (or
  * scratch.url's; SQLite: a temp file) and drop it afterwards: on success, on
  * failure, and on SIGINT/SIGTERM, after which the process exits 130/143
@@ -103,19 +139,7 @@ export async function withScratch<T>(target: DatabaseTarget, fn: (scratch: Datab
   let dropping: Promise<void> | undefined
   // Only a database this run created is dropped (once), after its creation settled: a signal may come mid-CREATE.
   const drop = (): Promise<void> => (dropping ??= created.then((yes) => (yes ? driver.drop(server, name) : undefined)))
-  let signalled = false
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (signalled) process.exit(signalExit(signal))
-    signalled = true
-    setTimeout(() => process.exit(signalExit(signal)), DROP_ON_SIGNAL_MS).unref()
-    void drop()
-      .catch(() => {})
-      .finally(() => process.exit(signalExit(signal)))
-  }
-  const onExit = (): void => driver.dropSync?.(server, name)
-  process.on('SIGINT', onSignal)
-  process.on('SIGTERM', onSignal)
-  process.on('exit', onExit)
+  register(name, { drop, dropSync: () => driver.dropSync?.(server, name) })
   let failed = false
   try {
     const made = driver.create(server, name)
@@ -140,9 +164,7 @@ export async function withScratch<T>(target: DatabaseTarget, fn: (scratch: Datab
     } finally {
       // Once a signal came, the process ends in onSignal with the signal's code: nothing after this may run first.
       if (signalled) await new Promise(() => {})
-      process.off('SIGINT', onSignal)
-      process.off('SIGTERM', onSignal)
-      process.off('exit', onExit)
+      unregister(name)
     }
   }
 }

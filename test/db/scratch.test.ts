@@ -22,28 +22,30 @@ async function exists(target: DatabaseTarget, name: string): Promise<boolean> {
   return (await scratchesOn(target)).includes(name)
 }
 
-/** Run scratch-child.mjs (the built withScratch) until it holds its scratch database, then kill it with `signal`. */
-function killMidRun(target: DatabaseTarget, signal: NodeJS.Signals): Promise<{ name: string; code: number | null; signal: NodeJS.Signals | null; existedWhileRunning: boolean }> {
+const nameOf = (scratch: string): string => scratch.replace(/^.*\//, '').replace(/\.db$/, '')
+
+/** Run scratch-child.mjs (two runs of the built withScratch side by side) until both hold their scratch databases, then kill it with `signal`. */
+function killMidRun(target: DatabaseTarget, signal: NodeJS.Signals): Promise<{ names: string[]; code: number | null; signal: NodeJS.Signals | null; existedWhileRunning: boolean }> {
   return new Promise((resolvePromise, reject) => {
     const proc = spawn(process.execPath, [child, target.url], { stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
     let err = ''
-    let name = ''
+    let names: string[] = []
     let existedWhileRunning = false
     proc.stderr.on('data', (d: Buffer) => (err += d.toString()))
     proc.stdout.on('data', (d: Buffer) => {
       out += d.toString()
-      const m = /READY (\S+)/.exec(out)
-      if (m && !name) {
-        name = m[1]!.replace(/^.*\//, '').replace(/\.db$/, '')
-        void exists(target, name).then((yes) => {
-          existedWhileRunning = yes
+      const m = /READY (.+)\n/.exec(out)
+      if (m && !names.length) {
+        names = m[1]!.split(' ').map(nameOf)
+        void Promise.all(names.map((n) => exists(target, n))).then((yes) => {
+          existedWhileRunning = yes.every(Boolean)
           proc.kill(signal)
         }, reject)
       }
     })
     proc.on('error', reject)
-    proc.on('close', (code, sig) => (name ? resolvePromise({ name, code, signal: sig, existedWhileRunning }) : reject(new Error(`child ended before its scratch was ready: ${err}`))))
+    proc.on('close', (code, sig) => (names.length ? resolvePromise({ names, code, signal: sig, existedWhileRunning }) : reject(new Error(`child ended before its scratch was ready: ${err}`))))
   })
 }
 
@@ -106,7 +108,7 @@ describe.each(dialects)('scratch databases on %s', (dialect) => {
     const { target } = await database()
     let name = ''
     const result = await withScratch(target, async (scratch) => {
-      name = scratch.database ?? scratch.file!.replace(/^.*\//, '').replace(/\.db$/, '')
+      name = nameOf(scratch.database ?? scratch.file!)
       expect(parseScratchName(name)).toMatchObject({ pid: process.pid })
       expect(await exists(target, name)).toBe(true)
       const db = await connect(scratch)
@@ -119,7 +121,7 @@ describe.each(dialects)('scratch databases on %s', (dialect) => {
     const failure = new Error('the migration broke')
     await expect(
       withScratch(target, async (scratch) => {
-        name = scratch.database ?? scratch.file!.replace(/^.*\//, '').replace(/\.db$/, '')
+        name = nameOf(scratch.database ?? scratch.file!)
         throw failure
       }),
     ).rejects.toBe(failure)
@@ -134,20 +136,21 @@ describe.each(dialects)('scratch databases on %s', (dialect) => {
     const run = await killMidRun(target, signal)
     expect(run.existedWhileRunning).toBe(true)
     expect(run.code).toBe(code)
-    expect(await exists(target, run.name)).toBe(false)
+    expect(run.names).toHaveLength(2)
+    for (const name of run.names) expect(await exists(target, name)).toBe(false)
   })
 
   it('is left by a run killed with SIGKILL, and the next cleanup drops it', async () => {
     const { target } = await database()
     const run = await killMidRun(target, 'SIGKILL')
     expect(run.signal).toBe('SIGKILL')
-    expect(await exists(target, run.name)).toBe(true)
-    expect(isStale(run.name)).toBe(true)
+    for (const name of run.names) expect(await exists(target, name)).toBe(true)
+    expect(run.names.every((name) => isStale(name))).toBe(true)
     // One a live process made (this one) is not stale; nor is a name mig did not make.
     expect(isStale(scratchName())).toBe(false)
     expect(isStale('mig_scratch_by_hand')).toBe(false)
-    expect(await cleanupStaleScratch(target)).toEqual([run.name])
-    expect(await exists(target, run.name)).toBe(false)
+    expect((await cleanupStaleScratch(target)).sort()).toEqual([...run.names].sort())
+    for (const name of run.names) expect(await exists(target, name)).toBe(false)
   })
 
   it('clones the schema and the ledgers rows, and leaves the source as it was', async () => {
