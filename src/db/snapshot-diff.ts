@@ -4,7 +4,7 @@ import type { Column, ForeignKey, Index, Snapshot, Table } from './snapshot.js'
 /** One difference between two snapshots, with the object written out as it was and as it is. */
 export interface SnapshotDiff {
   change: 'added' | 'removed' | 'changed'
-  kind: 'table' | 'column' | 'index' | 'foreign key' | 'check constraint' | 'unique constraint' | 'view' | 'type' | 'sequence' | 'trigger'
+  kind: 'table' | 'column' | 'index' | 'foreign key' | 'check constraint' | 'unique constraint' | 'view' | 'type' | 'sequence' | 'trigger' | 'routine'
   /** The object, e.g. `index invoices_due_date_index on invoices(due_date)`, `column customers.phone`. */
   subject: string
   /** How it was (removed, changed), e.g. `varchar(20) null`. */
@@ -61,6 +61,7 @@ function topEntries(s: Snapshot): Map<string, Entry> {
   for (const v of s.views) out.set(`view:${v.name}`, { kind: 'view', subject: `${v.materialized ? 'materialized ' : ''}view ${v.name}`, text: v.definition, value: v })
   for (const t of s.types) out.set(`type:${t.name}`, { kind: 'type', subject: `${t.kind} type ${t.name}`, text: `(${list(t.definition)})`, value: t })
   for (const q of s.sequences) out.set(`sequence:${q.name}`, { kind: 'sequence', subject: `sequence ${q.name}`, text: `${q.type}${q.ownedBy ? ` owned by ${q.ownedBy}` : ''}`, value: q })
+  for (const r of s.routines) out.set(`routine:${r.name}`, { kind: 'routine', subject: `${r.kind} ${r.name}`, text: r.definition, value: r })
   for (const t of s.triggers) out.set(`trigger:${t.table}.${t.name}`, { kind: 'trigger', subject: `trigger ${t.name} on ${t.table}`, text: t.definition, value: t })
   return out
 }

@@ -18,6 +18,8 @@ export interface Snapshot {
   /** PostgreSQL sequences; empty elsewhere. */
   sequences: Sequence[]
   triggers: Trigger[]
+  /** Functions and procedures (PostgreSQL, MariaDB); empty on SQLite. */
+  routines: Routine[]
 }
 
 export interface Table {
@@ -108,6 +110,13 @@ export interface Trigger {
   definition: string
 }
 
+export interface Routine {
+  /** PostgreSQL: with its argument types, `touch()`, as overloads differ by them. */
+  name: string
+  kind: 'function' | 'procedure'
+  definition: string
+}
+
 export interface SnapshotOptions {
   /**
    * Tables left out (with their indexes, keys and owned sequences): the tools'
@@ -162,6 +171,7 @@ export function sortSnapshot(s: Snapshot): Snapshot {
   s.views.sort(byName)
   s.types.sort(byName)
   s.sequences.sort(byName)
+  s.routines.sort(byName)
   s.triggers.sort((a, b) => byName({ name: `${a.table}.${a.name}` }, { name: `${b.table}.${b.name}` }))
   return s
 }

@@ -114,6 +114,11 @@ const changes: Change[] = [
     expect: [/^trigger invoices_touch on invoices is gone after down; it was there before/],
   },
   {
+    what: 'add a function',
+    sql: { postgres: "CREATE FUNCTION add_one(n int) RETURNS int LANGUAGE sql AS 'SELECT n + 1'", mysql: 'CREATE FUNCTION add_one(n int) RETURNS int DETERMINISTIC RETURN n + 1' },
+    expect: [/^function add_one(\(n integer\))? exists after down; it did not before \(.*n \+ 1.*\)$/],
+  },
+  {
     what: 'add a table',
     sql: {
       postgres: 'CREATE TABLE audit (id int NOT NULL, at varchar(20) NOT NULL, CONSTRAINT audit_pkey PRIMARY KEY (id))',
@@ -164,6 +169,7 @@ describe.each(dialects)('snapshot on %s', (dialect) => {
     expect(first.views.map((v) => v.name)).toEqual(['open_invoices'])
     expect(first.triggers.map((t) => t.name)).toEqual(['invoices_touch'])
     if (dialect === 'postgres') {
+      expect(first.routines.map((r) => `${r.kind} ${r.name}`)).toEqual(['function touch()'])
       expect(first.types.map((t) => `${t.kind} ${t.name}`)).toEqual(['domain positive', 'enum status'])
       expect(first.sequences.map((s) => `${s.name} ${s.ownedBy}`)).toEqual(['customers_id_seq customers.id', 'free_seq null', 'invoices_id_seq invoices.id'])
       expect(invoices.indexes.find((i) => i.name === 'invoices_open_index')).toMatchObject({ method: 'btree', predicate: "status = 'draft'::status" })

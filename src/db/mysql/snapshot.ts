@@ -30,6 +30,10 @@ const SELECT = `SELECT
 (SELECT JSON_ARRAYAGG(JSON_OBJECT('name', TABLE_NAME, 'def', VIEW_DEFINITION)) FROM information_schema.VIEWS WHERE ${here}) AS views,
 (SELECT JSON_ARRAYAGG(JSON_OBJECT('table', EVENT_OBJECT_TABLE, 'name', TRIGGER_NAME, 'timing', ACTION_TIMING, 'event', EVENT_MANIPULATION, 'body', ACTION_STATEMENT))
   FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()) AS triggers,
+(SELECT JSON_ARRAYAGG(JSON_OBJECT('name', ROUTINE_NAME, 'kind', ROUTINE_TYPE, 'returns', DTD_IDENTIFIER, 'body', ROUTINE_DEFINITION,
+    'params', (SELECT GROUP_CONCAT(CONCAT_WS(' ', p.PARAMETER_MODE, p.PARAMETER_NAME, p.DTD_IDENTIFIER) ORDER BY p.ORDINAL_POSITION SEPARATOR ', ')
+      FROM information_schema.PARAMETERS p WHERE p.SPECIFIC_SCHEMA = r.ROUTINE_SCHEMA AND p.SPECIFIC_NAME = r.SPECIFIC_NAME AND p.ORDINAL_POSITION > 0)))
+  FROM information_schema.ROUTINES r WHERE ROUTINE_SCHEMA = DATABASE()) AS routines,
 DATABASE() AS db`
 
 interface Catalog {
@@ -40,6 +44,7 @@ interface Catalog {
   checks: { table: string; name: string; clause: string }[] | null
   views: { name: string; def: string }[] | null
   triggers: { table: string; name: string; timing: string; event: string; body: string }[] | null
+  routines: { name: string; kind: string; returns: string | null; body: string; params: string | null }[] | null
   db: string
 }
 
@@ -138,5 +143,10 @@ export async function snapshot(db: Db, options: SnapshotOptions = {}): Promise<S
     types: [],
     sequences: [],
     triggers: (c.triggers ?? []).filter((g) => !skip.has(g.table)).map((g) => ({ name: g.name, table: g.table, definition: local(`${g.timing} ${g.event} ${g.body}`) })),
+    routines: (c.routines ?? []).map((r) => ({
+      name: r.name,
+      kind: r.kind === 'PROCEDURE' ? 'procedure' : 'function',
+      definition: local(`(${r.params ?? ''})${r.returns ? ` returns ${r.returns}` : ''} ${r.body}`),
+    })),
   })
 }

@@ -49,7 +49,9 @@ SELECT
   LEFT JOIN pg_class dt ON dt.oid = d.refobjid LEFT JOIN pg_attribute da ON da.attrelid = d.refobjid AND da.attnum = d.refobjsubid
   WHERE ${inSchema('c.relnamespace')} AND c.relkind = 'S' AND ${notExtension('c.oid')}) AS sequences,
 (SELECT json_agg(json_build_object('table', c.relname, 'name', g.tgname, 'def', pg_get_triggerdef(g.oid, true)))
-  FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid WHERE ${inSchema('c.relnamespace')} AND NOT g.tgisinternal) AS triggers`
+  FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid WHERE ${inSchema('c.relnamespace')} AND NOT g.tgisinternal) AS triggers,
+(SELECT json_agg(json_build_object('name', p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', 'kind', p.prokind, 'def', pg_get_functiondef(p.oid)))
+  FROM pg_proc p WHERE ${inSchema('p.pronamespace')} AND p.prokind IN ('f', 'p') AND ${notExtension('p.oid', 'pg_proc')}) AS routines`
 
 interface Catalog {
   tables: string[] | null
@@ -60,6 +62,7 @@ interface Catalog {
   types: { name: string; kind: string; labels: string[] | null; base: string; notnull: boolean; default: string | null; checks: string[] | null; attrs: string[] | null }[] | null
   sequences: { name: string; type: string; table: string | null; column: string | null }[] | null
   triggers: { table: string; name: string; def: string }[] | null
+  routines: { name: string; kind: string; def: string }[] | null
 }
 
 const actions: Record<string, string> = { a: 'no action', r: 'restrict', c: 'cascade', n: 'set null', d: 'set default' }
@@ -119,5 +122,6 @@ export async function snapshot(db: Db, options: SnapshotOptions = {}): Promise<S
       .filter((s) => !s.table || !skip.has(s.table))
       .map((s) => ({ name: s.name, type: s.type, ownedBy: s.table ? `${s.table}.${s.column}` : null })),
     triggers: (c.triggers ?? []).filter((g) => !skip.has(g.table)).map((g) => ({ name: g.name, table: g.table, definition: normaliseExpression(g.def) })),
+    routines: (c.routines ?? []).map((r) => ({ name: r.name, kind: r.kind === 'p' ? 'procedure' : 'function', definition: normaliseExpression(r.def) })),
   })
 }

@@ -140,6 +140,7 @@ export async function snapshot(db: Db, options: SnapshotOptions = {}): Promise<S
     views: objects.filter((o) => o.type === 'view').map((o) => ({ name: o.name, materialized: false, definition: viewBody(o.sql ?? '') })),
     types: [],
     sequences: [],
+    routines: [],
     triggers: objects.filter((o) => o.type === 'trigger' && !skip.has(o.tbl)).map((o) => ({ name: o.name, table: o.tbl, definition: normaliseExpression(o.sql ?? '') })),
   })
 }
