@@ -1,4 +1,5 @@
-import type { DatabaseTarget, Dialect } from './types.js'
+import { connect } from './connect.js'
+import type { DatabaseTarget, Db, Dialect } from './types.js'
 
 /**
  * One dialect's scratch databases: throwaway databases on the same server as
@@ -25,6 +26,16 @@ export interface ScratchDriver {
 }
 
 export const SCRATCH_PREFIX = 'mig_scratch_'
+
+/** A connection for the span of `fn`. */
+export async function withConnection<T>(target: DatabaseTarget, fn: (db: Db) => Promise<T>): Promise<T> {
+  const db = await connect(target)
+  try {
+    return await fn(db)
+  } finally {
+    await db.close()
+  }
+}
 
 export async function scratchDriver(dialect: Dialect): Promise<ScratchDriver> {
   switch (dialect) {

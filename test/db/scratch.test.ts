@@ -56,11 +56,15 @@ const schema: Record<Dialect, string> = {
     CREATE TABLE orders (id serial PRIMARY KEY, customer_id int REFERENCES customers(id) ON DELETE CASCADE, total numeric CHECK (total > 0));
     CREATE INDEX orders_total ON orders (total) WHERE total > 10;
     CREATE VIEW big AS SELECT * FROM orders WHERE total > 100;
+    CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+    CREATE TRIGGER orders_touch BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION touch();
     CREATE TABLE knex_migrations (id serial PRIMARY KEY, name varchar(255), batch int, migration_time timestamptz DEFAULT now());
     CREATE TABLE knex_migrations_lock (index serial PRIMARY KEY, is_locked int);`,
   mysql: `CREATE TABLE customers (id int AUTO_INCREMENT PRIMARY KEY, email varchar(100) NOT NULL UNIQUE, kind enum('a','b'));
     CREATE TABLE orders (id int AUTO_INCREMENT PRIMARY KEY, customer_id int, total decimal(10,2), CHECK (total > 0), FOREIGN KEY (customer_id) REFERENCES customers(id) ON DELETE CASCADE, KEY orders_total (total));
     CREATE VIEW big AS SELECT * FROM orders WHERE total > 100;
+    CREATE TRIGGER orders_touch BEFORE INSERT ON orders FOR EACH ROW SET NEW.total = COALESCE(NEW.total, 1);
+    CREATE FUNCTION add_one(n int) RETURNS int DETERMINISTIC RETURN n + 1;
     CREATE TABLE knex_migrations (id int AUTO_INCREMENT PRIMARY KEY, name varchar(255), batch int, migration_time timestamp NULL DEFAULT CURRENT_TIMESTAMP);
     CREATE TABLE knex_migrations_lock (\`index\` int AUTO_INCREMENT PRIMARY KEY, is_locked int);`,
   sqlite: `CREATE TABLE customers (id integer PRIMARY KEY AUTOINCREMENT, email text NOT NULL UNIQUE, kind text CHECK (kind IN ('a', 'b')));
@@ -68,6 +72,7 @@ const schema: Record<Dialect, string> = {
     CREATE INDEX orders_total ON orders (total) WHERE total > 10;
     CREATE VIEW big AS SELECT * FROM orders WHERE total > 100;
     CREATE TRIGGER orders_touch AFTER INSERT ON orders BEGIN SELECT 1; END;
+    CREATE VIRTUAL TABLE notes USING fts5(body);
     CREATE TABLE knex_migrations (id integer PRIMARY KEY AUTOINCREMENT, name varchar(255), batch integer, migration_time datetime);
     CREATE TABLE knex_migrations_lock ("index" integer PRIMARY KEY AUTOINCREMENT, is_locked integer);`,
 }

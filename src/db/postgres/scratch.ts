@@ -2,9 +2,8 @@ import { Readable } from 'node:stream'
 import { serverParts } from '../../backup/connection.js'
 import { onDatabase } from '../../backup/fresh.js'
 import { runTool } from '../../backup/tools.js'
-import { connect } from '../connect.js'
-import { SCRATCH_PREFIX, type ScratchDriver } from '../scratch.js'
-import type { DatabaseTarget, Db } from '../types.js'
+import { SCRATCH_PREFIX, type ScratchDriver, withConnection } from '../scratch.js'
+import type { DatabaseTarget } from '../types.js'
 
 const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`
 const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`
@@ -15,15 +14,6 @@ function pgArgs(target: DatabaseTarget) {
   return {
     args: ['--no-password', '-h', p.host, '-p', p.port, ...(p.user ? ['-U', p.user] : []), '-d', p.database],
     env: { ...(p.password ? { PGPASSWORD: p.password } : {}), PGAPPNAME: 'mig scratch' },
-  }
-}
-
-async function withAdmin<T>(server: DatabaseTarget, fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = await connect(server)
-  try {
-    return await fn(db)
-  } finally {
-    await db.close()
   }
 }
 
@@ -38,7 +28,7 @@ async function pipe(source: DatabaseTarget, scratch: DatabaseTarget, dumpArgs: s
 /** `schema.table` or a table of the source's current schema, as pg_dump's exact-name pattern, for each ledger that exists. */
 async function existingLedgers(source: DatabaseTarget, ledgerTables: readonly string[]): Promise<string[]> {
   if (!ledgerTables.length) return []
-  return withAdmin(source, async (db) => {
+  return withConnection(source, async (db) => {
     const [{ schema } = { schema: 'public' }] = await db.query<{ schema: string }>('SELECT current_schema() AS schema')
     const wanted = ledgerTables.map((t) => (t.includes('.') ? t.split('.', 2) as [string, string] : [schema, t] as [string, string]))
     const found: string[] = []
@@ -50,7 +40,7 @@ async function existingLedgers(source: DatabaseTarget, ledgerTables: readonly st
 export const postgresScratch: ScratchDriver = {
   /** From template0 (template1 may hold extensions the clone creates again), with the server database's encoding and locale. */
   async create(server, name) {
-    await withAdmin(server, async (db) => {
+    await withConnection(server, async (db) => {
       const [info] = await db.query<{ enc: string; collate: string; ctype: string }>('SELECT pg_encoding_to_char(encoding) AS enc, datcollate AS collate, datctype AS ctype FROM pg_database WHERE datname = current_database()')
       const like = info ? ` ENCODING ${literal(info.enc)} LC_COLLATE ${literal(info.collate)} LC_CTYPE ${literal(info.ctype)}` : ''
       await db.run(`CREATE DATABASE ${ident(name)} TEMPLATE template0${like}`)
@@ -58,10 +48,10 @@ export const postgresScratch: ScratchDriver = {
     return onDatabase(server, name)
   },
   async drop(server, name) {
-    await withAdmin(server, (db) => db.run(`DROP DATABASE IF EXISTS ${ident(name)} WITH (FORCE)`))
+    await withConnection(server, (db) => db.run(`DROP DATABASE IF EXISTS ${ident(name)} WITH (FORCE)`))
   },
   async list(server) {
-    const rows = await withAdmin(server, (db) => db.query<{ name: string }>("SELECT datname AS name FROM pg_database WHERE starts_with(datname, ?)", [SCRATCH_PREFIX]))
+    const rows = await withConnection(server, (db) => db.query<{ name: string }>("SELECT datname AS name FROM pg_database WHERE starts_with(datname, ?)", [SCRATCH_PREFIX]))
     return rows.map((r) => r.name)
   },
   denied: (error) => (error as { code?: string }).code === '42501',
