@@ -234,3 +234,23 @@ describe.each(dialects)('scratch databases on %s', (dialect) => {
     expect(existsSync(file)).toBe(false)
   })
 })
+
+describe('scratch names', () => {
+  it('say who made them and when; only a dead maker on this host, or a day gone by, makes one stale', () => {
+    const name = scratchName()
+    expect(name.length).toBeLessThanOrEqual(63)
+    const parsed = parseScratchName(name)!
+    expect(parsed.pid).toBe(process.pid)
+    expect(Math.abs(parsed.created - Date.now())).toBeLessThan(5_000)
+    const host = parsed.host
+    const other = host === '000000' ? '111111' : '000000'
+    // A pid that cannot be running: beyond the kernel's pid_max.
+    const dead = 2 ** 22 + 1
+    const at = (ms: number) => Date.now() - ms
+    const make = (pid: number, h: string, created: number) => `mig_scratch_${pid}_${h}_${created.toString(36)}_abcdef`
+    expect(isStale(make(dead, host, at(1_000)))).toBe(true)
+    expect(isStale(make(dead, other, at(1_000)))).toBe(false)
+    expect(isStale(make(process.ppid, host, at(1_000)))).toBe(false)
+    expect(isStale(make(process.ppid, other, at(25 * 3600_000)))).toBe(true)
+  })
+})
