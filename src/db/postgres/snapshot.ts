@@ -13,7 +13,7 @@ const attnames = (rel: string, nums: string): string =>
  * The whole catalog in one round trip: one SELECT whose columns are JSON
  * arrays, one per kind of object, each aggregated over the schema at once.
  */
-export const CATALOG = `WITH ns AS (SELECT oid FROM pg_namespace WHERE nspname = COALESCE(?::text, current_schema()))
+const CATALOG = `WITH ns AS (SELECT oid FROM pg_namespace WHERE nspname = COALESCE(?::text, current_schema()))
 SELECT
 (SELECT json_agg(c.relname) FROM pg_class c
   WHERE ${inSchema('c.relnamespace')} AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND ${notExtension('c.oid')}) AS tables,
