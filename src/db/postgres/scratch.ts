@@ -1,0 +1,64 @@
+import { Readable } from 'node:stream'
+import { serverParts } from '../../backup/connection.js'
+import { onDatabase } from '../../backup/fresh.js'
+import { runTool } from '../../backup/tools.js'
+import { SCRATCH_PREFIX, type ScratchDriver, withConnection } from '../scratch.js'
+import type { DatabaseTarget } from '../types.js'
+
+const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`
+const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`
+
+/** libpq's flags for a target; the password travels in PGPASSWORD, never argv. */
+function pgArgs(target: DatabaseTarget) {
+  const p = serverParts(target)
+  return {
+    args: ['--no-password', '-h', p.host, '-p', p.port, ...(p.user ? ['-U', p.user] : []), '-d', p.database],
+    env: { ...(p.password ? { PGPASSWORD: p.password } : {}), PGAPPNAME: 'mig scratch' },
+  }
+}
+
+/** pg_dump's output straight into psql on the scratch database, stopping at the first error. */
+async function pipe(source: DatabaseTarget, scratch: DatabaseTarget, dumpArgs: string[]): Promise<void> {
+  const from = pgArgs(source)
+  const to = pgArgs(scratch)
+  const dump = await runTool({ command: 'pg_dump', args: [...dumpArgs, '--no-owner', '--no-privileges', ...from.args], env: from.env })
+  await runTool({ command: 'psql', args: ['-X', '-q', '-v', 'ON_ERROR_STOP=1', ...to.args], env: to.env, stdinFrom: Readable.from([dump.stdout]) })
+}
+
+/** `schema.table` or a table of the source's current schema, as pg_dump's exact-name pattern, for each ledger that exists. */
+async function existingLedgers(source: DatabaseTarget, ledgerTables: readonly string[]): Promise<string[]> {
+  if (!ledgerTables.length) return []
+  return withConnection(source, async (db) => {
+    const [{ schema } = { schema: 'public' }] = await db.query<{ schema: string }>('SELECT current_schema() AS schema')
+    const wanted = ledgerTables.map((t) => (t.includes('.') ? t.split('.', 2) as [string, string] : [schema, t] as [string, string]))
+    const found: string[] = []
+    for (const [s, t] of wanted) if (await db.tableExists(t, s)) found.push(`${ident(s)}.${ident(t)}`)
+    return found
+  })
+}
+
+export const postgresScratch: ScratchDriver = {
+  /** From template0 (template1 may hold extensions the clone creates again), with the server database's encoding and locale. */
+  async create(server, name) {
+    await withConnection(server, async (db) => {
+      const [info] = await db.query<{ enc: string; collate: string; ctype: string }>('SELECT pg_encoding_to_char(encoding) AS enc, datcollate AS collate, datctype AS ctype FROM pg_database WHERE datname = current_database()')
+      const like = info ? ` ENCODING ${literal(info.enc)} LC_COLLATE ${literal(info.collate)} LC_CTYPE ${literal(info.ctype)}` : ''
+      await db.run(`CREATE DATABASE ${ident(name)} TEMPLATE template0${like}`)
+    })
+    return onDatabase(server, name)
+  },
+  async drop(server, name) {
+    await withConnection(server, (db) => db.run(`DROP DATABASE IF EXISTS ${ident(name)} WITH (FORCE)`))
+  },
+  async list(server) {
+    const rows = await withConnection(server, (db) => db.query<{ name: string }>("SELECT datname AS name FROM pg_database WHERE starts_with(datname, ?)", [SCRATCH_PREFIX]))
+    return rows.map((r) => r.name)
+  },
+  denied: (error) => (error as { code?: string }).code === '42501',
+  async clone(source, scratch, ledgerTables) {
+    await pipe(source, scratch, ['--schema-only'])
+    const ledgers = await existingLedgers(source, ledgerTables)
+    // The ledgers' rows, and their owned sequences' positions, so the next id a tool takes is the one it would take on the target.
+    if (ledgers.length) await pipe(source, scratch, ['--data-only', ...ledgers.flatMap((t) => ['-t', t])])
+  },
+}
