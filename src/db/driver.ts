@@ -1,3 +1,5 @@
+import type { ScratchDriver } from './scratch.js'
+import type { Snapshot, SnapshotOptions } from './snapshot.js'
 import type { DatabaseTarget, Db, Dialect } from './types.js'
 
 /** Who holds a database's migration lock. */
@@ -102,4 +104,8 @@ export interface DialectDriver {
   cancelInFlight?(db: Db): Promise<void>
   /** Wait until no statement of this process still runs on the server: a COMMIT whose reply was lost may still be committing. */
   settle?(db: Db): Promise<void>
+  /** The normalised catalog of the connection's current database (for verify's comparisons); loads its code on first use. */
+  snapshot(db: Db, options?: SnapshotOptions): Promise<Snapshot>
+  /** Throwaway databases beside a target (plan, verify); loads its code on first use. */
+  scratch(): Promise<ScratchDriver>
 }

@@ -1,4 +1,5 @@
 import { connect } from './connect.js'
+import { loadDriver } from './drivers.js'
 import type { DatabaseTarget, Db, Dialect } from './types.js'
 
 /**
@@ -38,12 +39,5 @@ export async function withConnection<T>(target: DatabaseTarget, fn: (db: Db) => 
 }
 
 export async function scratchDriver(dialect: Dialect): Promise<ScratchDriver> {
-  switch (dialect) {
-    case 'postgres':
-      return (await import('./postgres/scratch.js')).postgresScratch
-    case 'mysql':
-      return (await import('./mysql/scratch.js')).mysqlScratch
-    case 'sqlite':
-      return (await import('./sqlite/scratch.js')).sqliteScratch
-  }
+  return (await loadDriver(dialect)).scratch()
 }

@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util'
+import { loadDriver } from './drivers.js'
 import type { Db, Dialect } from './types.js'
 
 /**
@@ -146,14 +147,7 @@ export const excluded = (options: SnapshotOptions = {}): Set<string> => new Set(
 
 /** Read a snapshot of the connection's current database (PostgreSQL: schema). */
 export async function snapshot(db: Db, options: SnapshotOptions = {}): Promise<Snapshot> {
-  switch (db.dialect) {
-    case 'postgres':
-      return (await import('./postgres/snapshot.js')).snapshot(db, options)
-    case 'mysql':
-      return (await import('./mysql/snapshot.js')).snapshot(db, options)
-    case 'sqlite':
-      return (await import('./sqlite/snapshot.js')).snapshot(db, options)
-  }
+  return (await loadDriver(db.dialect)).snapshot(db, options)
 }
 
 const byName = <T extends { name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)

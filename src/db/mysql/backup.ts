@@ -1,61 +1,18 @@
-import { createReadStream, rmSync } from 'node:fs'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { createReadStream } from 'node:fs'
 import { besideName, handOver, notChanged, onDatabase } from '../../backup/swap.js'
 import { runTool, toolVersion } from '../../backup/tools.js'
 import { MigError, errorMessage } from '../../output/errors.js'
 import type { BackupDriver, RestoreSteps } from '../driver.js'
 import type { DatabaseTarget, Db } from '../types.js'
-import { serverParts } from '../url.js'
 import { dropDatabase, ident } from './catalog.js'
+import { pick, withOptionsFile } from './client.js'
+import { serverParts } from '../url.js'
 
 /** The same dialect's connections, without the registry (which loads this folder). */
 const connect = async (target: DatabaseTarget): Promise<Db> => (await import('./connect.js')).connectMysql(target)
 
 /** Debian packages of the client tools, for the install hint. */
 const installs: Record<string, string> = { 'mariadb-dump': 'mariadb-client', mysqldump: 'mariadb-client (or mysql-client)', mariadb: 'mariadb-client', mysql: 'mariadb-client (or mysql-client)' }
-
-/** mariadb-dump where it exists (it also dumps MySQL), else mysqldump. */
-async function pick(mariadb: string, mysql: string): Promise<string> {
-  try {
-    await toolVersion(mariadb)
-    return mariadb
-  } catch {
-    return mysql
-  }
-}
-
-/**
- * The password goes in a 0600 options file in a 0700 temp dir, passed with
- * --defaults-extra-file and removed on every exit path (also if the process
- * is interrupted): never in argv, never in the environment.
- */
-async function withOptionsFile<T>(target: DatabaseTarget, fn: (args: string[], database: string) => Promise<T>): Promise<T> {
-  const p = serverParts(target)
-  const dir = await mkdtemp(join(tmpdir(), 'mig-my-'))
-  const file = join(dir, 'client.cnf')
-  const cleanup = () => rm(dir, { recursive: true, force: true })
-  // On an exit or a signal mid-run only sync work runs: remove the file right there.
-  const onExit = () => rmSync(dir, { recursive: true, force: true })
-  const onSignal = (signal: NodeJS.Signals) => {
-    onExit()
-    process.exit(signal === 'SIGINT' ? 130 : 143)
-  }
-  process.once('exit', onExit)
-  process.once('SIGINT', onSignal)
-  process.once('SIGTERM', onSignal)
-  try {
-    const quoted = p.password.replace(/\\/g, '\\\\').replace(/"/g, '\\"')
-    await writeFile(file, `[client]\npassword="${quoted}"\n`, { mode: 0o600 })
-    return await fn([`--defaults-extra-file=${file}`, '-h', p.host, '-P', p.port, ...(p.user ? ['-u', p.user] : []), '--protocol=TCP'], p.database)
-  } finally {
-    process.removeListener('exit', onExit)
-    process.removeListener('SIGINT', onSignal)
-    process.removeListener('SIGTERM', onSignal)
-    await cleanup()
-  }
-}
 
 export const mysqlBackup: BackupDriver = {
   extension: 'sql',

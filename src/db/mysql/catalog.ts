@@ -15,6 +15,9 @@ export async function serverVersion(db: Queryable): Promise<string> {
 
 export const ident = (name: string): string => `\`${name.replace(/`/g, '``')}\``
 
+/** DROP DATABASE waits for every session's metadata locks in it: sessions still there (an interrupted run's) are ended first. */
 export async function dropDatabase(admin: Db, name: string): Promise<void> {
+  const sessions = await admin.query<{ id: number }>('SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID()', [name])
+  for (const s of sessions) await admin.run(`KILL CONNECTION ${Number(s.id)}`).catch(() => {})
   await admin.run(`DROP DATABASE IF EXISTS ${ident(name)}`)
 }

@@ -18,4 +18,6 @@ export const driver: DialectDriver = {
   dropDatabase,
   connectFailure,
   connectionLost,
+  snapshot: async (db, options) => (await import('./snapshot.js')).snapshot(db, options),
+  scratch: async () => (await import('./scratch.js')).mysqlScratch,
 }

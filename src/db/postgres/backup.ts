@@ -4,7 +4,7 @@ import { type ToolRun, runTool, toolVersion } from '../../backup/tools.js'
 import { MigError, errorMessage } from '../../output/errors.js'
 import type { BackupDriver, RestoreSteps } from '../driver.js'
 import type { DatabaseTarget, Db } from '../types.js'
-import { serverParts } from '../url.js'
+import { pgArgs } from './client.js'
 import { dropDatabase as dropOn, ident } from './catalog.js'
 
 /** The same dialect's connections, without the registry (which loads this folder). */
@@ -17,16 +17,6 @@ const explain = (command: string): ToolRun['explain'] => (stderr, line) => {
   if (!/version mismatch/i.test(stderr)) return undefined
   const version = /server version: ([\d.]+)/.exec(stderr)?.[1]
   return new MigError('TOOL_VERSION', `${command} is older than the server: ${line}`, `install the client of the server's version${version ? ` (postgresql-client-${version.split('.')[0]})` : ''}`)
-}
-
-/** libpq reads the password from PGPASSWORD: it never reaches argv. */
-function pgArgs(target: DatabaseTarget) {
-  const p = serverParts(target)
-  return {
-    args: ['--no-password', '-h', p.host, '-p', p.port, ...(p.user ? ['-U', p.user] : [])],
-    env: { ...(p.password ? { PGPASSWORD: p.password } : {}), PGAPPNAME: 'mig backup' },
-    database: p.database,
-  }
 }
 
 const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`
@@ -63,7 +53,7 @@ export const postgresBackup: BackupDriver = {
   extension: 'dump',
   tool: () => toolVersion('pg_dump', installs),
   async dump(target, file) {
-    const { args, env, database } = pgArgs(target)
+    const { args, env, database } = pgArgs(target, 'mig backup')
     const r = await runTool({ command: 'pg_dump', args: ['-Fc', ...args, '-d', database], env, stdoutTo: file, installs, explain: explain('pg_dump') })
     return { sha256: r.sha256!, size: r.size! }
   },
@@ -74,7 +64,7 @@ export const postgresBackup: BackupDriver = {
    * swap the target is never touched.
    */
   async restore(target, file, steps: RestoreSteps) {
-    const { args, env, database } = pgArgs(target)
+    const { args, env, database } = pgArgs(target, 'mig backup')
     const server = onDatabase(target, 'postgres')
     const fresh = besideName(database, 'restore')
     const old = besideName(database, 'old')

@@ -21,4 +21,6 @@ export const driver: DialectDriver = {
   connectionLost,
   cancelInFlight,
   settle,
+  snapshot: async (db, options) => (await import('./snapshot.js')).snapshot(db, options),
+  scratch: async () => (await import('./scratch.js')).postgresScratch,
 }

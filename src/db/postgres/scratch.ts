@@ -1,28 +1,19 @@
 import { Readable } from 'node:stream'
-import { serverParts } from '../../backup/connection.js'
-import { onDatabase } from '../../backup/fresh.js'
+import { onDatabase } from '../../backup/swap.js'
 import { runTool } from '../../backup/tools.js'
+import { dropDatabase, ident } from './catalog.js'
+import { pgArgs } from './client.js'
 import { SCRATCH_PREFIX, type ScratchDriver, withConnection } from '../scratch.js'
 import type { DatabaseTarget } from '../types.js'
 
-const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`
 const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`
-
-/** libpq's flags for a target; the password travels in PGPASSWORD, never argv. */
-function pgArgs(target: DatabaseTarget) {
-  const p = serverParts(target)
-  return {
-    args: ['--no-password', '-h', p.host, '-p', p.port, ...(p.user ? ['-U', p.user] : []), '-d', p.database],
-    env: { ...(p.password ? { PGPASSWORD: p.password } : {}), PGAPPNAME: 'mig scratch' },
-  }
-}
 
 /** pg_dump's output straight into psql on the scratch database, stopping at the first error. */
 async function pipe(source: DatabaseTarget, scratch: DatabaseTarget, dumpArgs: string[]): Promise<void> {
-  const from = pgArgs(source)
-  const to = pgArgs(scratch)
-  const dump = await runTool({ command: 'pg_dump', args: [...dumpArgs, '--no-owner', '--no-privileges', ...from.args], env: from.env })
-  await runTool({ command: 'psql', args: ['-X', '-q', '-v', 'ON_ERROR_STOP=1', ...to.args], env: to.env, stdinFrom: Readable.from([dump.stdout]) })
+  const from = pgArgs(source, 'mig scratch')
+  const to = pgArgs(scratch, 'mig scratch')
+  const dump = await runTool({ command: 'pg_dump', args: [...dumpArgs, '--no-owner', '--no-privileges', ...from.args, '-d', from.database], env: from.env })
+  await runTool({ command: 'psql', args: ['-X', '-q', '-v', 'ON_ERROR_STOP=1', ...to.args, '-d', to.database], env: to.env, stdinFrom: Readable.from([dump.stdout]) })
 }
 
 /** `schema.table` or a table of the source's current schema, as pg_dump's exact-name pattern, for each ledger that exists. */
@@ -47,9 +38,7 @@ export const postgresScratch: ScratchDriver = {
     })
     return onDatabase(server, name)
   },
-  async drop(server, name) {
-    await withConnection(server, (db) => db.run(`DROP DATABASE IF EXISTS ${ident(name)} WITH (FORCE)`))
-  },
+  drop: (server, name) => withConnection(server, (db) => dropDatabase(db, name)),
   async list(server) {
     const rows = await withConnection(server, (db) => db.query<{ name: string }>("SELECT datname AS name FROM pg_database WHERE starts_with(datname, ?)", [SCRATCH_PREFIX]))
     return rows.map((r) => r.name)
