@@ -1,5 +1,5 @@
 import type { DatabaseTarget, Db } from './db/types.js'
-import type { FailureDetails, LoadOptions, Loader, RequireOptions, StatementRecorder } from './core/kit/index.js'
+import type { FailureDetails, LedgerRow, LoadOptions, Loader, MigrationOnDisk, RequireOptions, StatementRecorder } from './core/kit/index.js'
 import type { TemplateRequest } from './core/templates.js'
 import type { ConnectionParts } from './db/url.js'
 import type { MigError, MigrationFailure } from './output/errors.js'
@@ -101,6 +101,12 @@ export interface OpenContext {
    * the adapter threw itself passes through unless `always`.
    */
   fail(error: unknown, details: FailureDetails): Error
+  /**
+   * `list()` for a tool that keeps one ledger row per applied migration:
+   * the rows in order (`missing` when their files are gone), then the
+   * migrations on disk the ledger lacks, `pending`; `name` gives the human part of an id.
+   */
+  mergeLedger(rows: readonly LedgerRow[], disk: readonly MigrationOnDisk[], name: (id: string) => string): Migration[]
 }
 
 /** A lock the tool itself keeps (knex_migrations_lock), shown and released by `mig unlock`. */

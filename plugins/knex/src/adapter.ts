@@ -103,22 +103,8 @@ class KnexSession implements Session {
 
   async list(): Promise<Migration[]> {
     const [files, rows] = await Promise.all([listMigrationFiles(this.loaded.config, this.base), this.rows()])
-    const byName = new Map(files.map((f) => [f.name, f]))
-    const applied = new Set(rows.map((r) => r.name))
-    const done: Migration[] = rows.map((r) => {
-      const file = byName.get(r.name)
-      return {
-        id: r.name,
-        name: humanName(r.name),
-        files: file ? [file.path] : [],
-        state: file ? 'applied' : 'missing',
-        appliedAt: timeOf(r.migration_time).toISOString(),
-        batch: Number(r.batch),
-        reversible: !!file,
-      }
-    })
-    const pending: Migration[] = files.filter((f) => !applied.has(f.name)).map((f) => ({ id: f.name, name: humanName(f.name), files: [f.path], state: 'pending', reversible: true }))
-    return [...done, ...pending]
+    const ledger = rows.map((r) => ({ id: r.name, appliedAt: timeOf(r.migration_time).toISOString(), batch: Number(r.batch) }))
+    return this.ctx.mergeLedger(ledger, files.map((f) => ({ id: f.name, files: [f.path] })), humanName)
   }
 
   async up(m: Migration, options: RunOptions): Promise<void> {

@@ -72,20 +72,9 @@ class SequelizeSession implements Session {
   }
 
   async list(): Promise<Migration[]> {
-    const files = this.files()
-    const executed = await this.executed()
-    const onDisk = new Set(files)
-    const done = new Set(executed)
     const human = (id: string) => id.replace(/\.[^.]+$/, '').replace(/^\d+-/, '')
-    const applied: Migration[] = executed.map((id) => ({
-      id,
-      name: human(id),
-      files: onDisk.has(id) ? [join(this.config.migrationsDir, id)] : [],
-      state: onDisk.has(id) ? 'applied' : 'missing',
-      reversible: onDisk.has(id),
-    }))
-    const pending: Migration[] = files.filter((f) => !done.has(f)).map((id) => ({ id, name: human(id), files: [join(this.config.migrationsDir, id)], state: 'pending', reversible: true }))
-    return [...applied, ...pending]
+    const disk = this.files().map((id) => ({ id, files: [join(this.config.migrationsDir, id)] }))
+    return this.ctx.mergeLedger((await this.executed()).map((id) => ({ id })), disk, human)
   }
 
   private instance(): { Sequelize: SequelizeClass; instance: SequelizeInstance } {

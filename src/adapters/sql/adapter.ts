@@ -50,27 +50,10 @@ class SqlSession implements Session {
     const rows = (await tableExists(this.db, LEDGER))
       ? await this.db.query<LedgerRow>(`SELECT id, applied_at FROM ${LEDGER} ORDER BY id`)
       : []
-    const applied = new Map(rows.map((r) => [r.id, r]))
-    const onDisk = new Set(this.files.map((f) => f.id))
-    const missing: Migration[] = rows
-      .filter((r) => !onDisk.has(r.id))
-      .map((r) => ({ id: r.id, name: r.id.replace(/^\d+_/, ''), files: [], state: 'missing', appliedAt: r.applied_at, reversible: false }))
-    const fromFiles: Migration[] = this.files.map((f) => {
-      const row = applied.get(f.id)
-      return {
-        id: f.id,
-        name: f.name,
-        files: f.down ? [f.up, f.down] : [f.up],
-        state: row ? 'applied' : 'pending',
-        ...(row ? { appliedAt: row.applied_at } : {}),
-        reversible: f.down !== undefined,
-      }
-    })
-    const version = (m: Migration) => BigInt(/^\d+/.exec(m.id)?.[0] ?? '0')
-    const appliedOnes = [...missing, ...fromFiles.filter((m) => m.state === 'applied')].sort((a, b) =>
-      version(a) < version(b) ? -1 : version(a) > version(b) ? 1 : 0,
-    )
-    return [...appliedOnes, ...fromFiles.filter((m) => m.state !== 'applied')]
+    const version = (id: string) => BigInt(/^\d+/.exec(id)?.[0] ?? '0')
+    const byVersion = rows.map((r) => ({ id: r.id, appliedAt: r.applied_at })).sort((a, b) => (version(a.id) < version(b.id) ? -1 : version(a.id) > version(b.id) ? 1 : 0))
+    const disk = this.files.map((f) => ({ id: f.id, files: f.down ? [f.up, f.down] : [f.up], reversible: f.down !== undefined }))
+    return this.ctx.mergeLedger(byVersion, disk, (id) => id.replace(/^\d+_/, ''))
   }
 
   async up(m: Migration, options: RunOptions): Promise<void> {
