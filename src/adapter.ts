@@ -1,4 +1,5 @@
 import type { DatabaseTarget, Db } from './db/types.js'
+import type { FailureDetails, LedgerRow, LoadOptions, Loader, MigrationOnDisk, RequireOptions, StatementRecorder } from './core/kit/index.js'
 import type { TemplateRequest } from './core/templates.js'
 import type { ConnectionParts } from './db/url.js'
 import type { MigError, MigrationFailure } from './output/errors.js'
@@ -68,6 +69,44 @@ export interface OpenContext {
    * MigError listing the built-in names.
    */
   template(request: TemplateRequest): string
+  /**
+   * A loader for the tool's own files (its config, its migrations): jiti for
+   * TypeScript and ESM, Node's require first for `.js`/`.cjs` with
+   * `native`, bare imports resolved from the project. One loader shares
+   * its cache between the files it loads (with `moduleCache`).
+   */
+  loader(options?: LoadOptions): Loader
+  /**
+   * The user's own package (the ORM, its CLI, typescript), resolved from
+   * the project's folder; missing, a MigError `<PACKAGE>_MISSING` whose hint
+   * is the `npm install` to run in the project.
+   */
+  require<T = unknown>(specifier: string, options?: RequireOptions): T
+  /** Where `require` would find `specifier`, with the same error when the project lacks it. */
+  resolve(specifier: string, options?: RequireOptions): string
+  /** A new migration's time part, now in UTC: `YYYYMMDDHHMMSS`, or TypeORM's `epoch-ms`. */
+  timestamp(format?: 'YYYYMMDDHHMMSS' | 'epoch-ms'): string
+  /** Write a new migration file (its folder made); never overwrites: an existing file is a MigError MIGRATION_EXISTS. */
+  writeNew(file: string, text: string): Promise<void>
+  /**
+   * Hears the queries the tool logs while a migration runs and keeps the
+   * migration's own: not transaction control, not a query naming one of the
+   * tool's `ledger` tables. Each goes to `options.capture`; `last` names the
+   * statement of a failure.
+   */
+  recorder(options: { capture?(sql: string): void }, ledger?: readonly string[]): StatementRecorder
+  /**
+   * The error to throw when a migration fails: a MigrationFailure with the
+   * statement and whether part of it may be applied (`partial`); a MigError
+   * the adapter threw itself passes through unless `always`.
+   */
+  fail(error: unknown, details: FailureDetails): Error
+  /**
+   * `list()` for a tool that keeps one ledger row per applied migration:
+   * the rows in order (`missing` when their files are gone), then the
+   * migrations on disk the ledger lacks, `pending`; `name` gives the human part of an id.
+   */
+  mergeLedger(rows: readonly LedgerRow[], disk: readonly MigrationOnDisk[], name: (id: string) => string): Migration[]
 }
 
 /** A lock the tool itself keeps (knex_migrations_lock), shown and released by `mig unlock`. */
@@ -186,16 +225,21 @@ export interface ProjectMarker {
  *    depends on which plugins are installed. The tools core knows
  *    (src/config/tools.ts: sql, knex, typeorm, prisma, sequelize) are
  *    detected by that list, plugin installed or not; a new tool brings its own.
- * 3. `open(project, ctx)`: load the tool's own config for `ctx.env`, inside
- *    `ctx.withProjectEnv()` so it sees the project's `.env`; load the user's
- *    ORM from the project lazily (`createRequire`), connect, and return a
- *    Session. Throw MigError with a hint for bad config. An adapter never
- *    reads process.env or `.env` itself: `ctx.projectEnv()` is the one rule
- *    (an exported variable wins over the project's `.env`).
+ * 3. `open(project, ctx)`: load the tool's own config for `ctx.env` with
+ *    `ctx.loader()`, inside `ctx.withProjectEnv()` so it sees the project's
+ *    `.env`; load the user's ORM from the project lazily (`ctx.require`,
+ *    which says how to install it when missing), connect, and return a
+ *    Session. Throw `ctx.errors.MigError` with a hint for bad config. An
+ *    adapter never reads process.env or `.env` itself: `ctx.projectEnv()`
+ *    is the one rule (an exported variable wins over the project's `.env`).
  * 4. `list()`: read the tool's ledger and the files; never write.
  * 5. `up`/`down`: run exactly one migration the way the tool does and write
  *    the tool's ledger exactly as the tool writes it, in the same transaction
- *    as the migration wherever the dialect allows.
+ *    as the migration wherever the dialect allows. Feed the tool's query log
+ *    to `ctx.recorder(options, ledgerTables)` and throw
+ *    `ctx.fail(error, { statement: recorder.last, partial })` on failure.
+ *    `create()` names files with `ctx.timestamp()` and writes them with
+ *    `ctx.writeNew()`, which never overwrites.
  * 6. `mark(m, as)` (for `mig resolve` and `mig baseline`): write or clear
  *    the ledger row for `m` without running it, as the tool's own "fake" or
  *    "resolve" command does, so the tool's CLI agrees afterwards.
@@ -205,6 +249,12 @@ export interface ProjectMarker {
  *    (src/fast-status.ts), with an empty options object.
  * 8. Run `runConformance` from `mig/testing` against every dialect you
  *    support, with the tool's own CLI as the oracle for the ledger.
+ *
+ * A plugin reaches core only through types imported from `mig` (src/index.ts
+ * exports nothing else) and values through `ctx`: what every adapter needs
+ * (loading files, the user's packages, timestamps, safe writes, failures)
+ * is done once in core (src/core/kit/) and handed over on the OpenContext.
+ * An adapter keeps only what is truly its tool's.
  *
  * Core owns the rest: selection, ordering across projects, the lock, the
  * journal and checksums, backups, output.

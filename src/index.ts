@@ -1,14 +1,17 @@
+/**
+ * The public API for plugin authors: types only. A plugin reaches core's
+ * values (errors, connections, URL parsing, the plugin kit) through the
+ * OpenContext its adapter's `open()` receives, never by importing them,
+ * so a plugin never runs a second copy of core.
+ */
 import type { Adapter } from './adapter.js'
 
 export type { TemplateRequest } from './core/templates.js'
+export type { FailureDetails, LedgerRow, LoadOptions, Loader, MigrationOnDisk, RequireOptions, StatementRecorder } from './core/kit/index.js'
 export type { Adapter, Migration, MigrationState, OpenContext, ProjectMarker, ProjectRef, RunOptions, Session, ToolLock } from './adapter.js'
 export type { DatabaseTarget, Db, Dialect } from './db/types.js'
-export { connect } from './db/connect.js'
-export { type ConnectionParts, parseDatabaseUrl, targetFrom } from './db/url.js'
-export { MigError, MigrationFailure } from './output/errors.js'
-export { redact, redactUrl, registerSecret } from './output/redact.js'
-export { checksumFiles } from './core/checksum.js'
-export { parseTimestamp } from './core/ordering.js'
+export type { ConnectionParts } from './db/url.js'
+export type { MigError, MigrationFailure } from './output/errors.js'
 
 declare module '@oclif/core/hooks' {
   interface Hooks {

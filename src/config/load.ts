@@ -1,8 +1,8 @@
-import { createRequire } from 'node:module'
 import { existsSync, readFileSync, realpathSync } from 'node:fs'
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import * as v from 'valibot'
+import { createLoader } from '../core/kit/load.js'
 import { ExitCode, MigError, errorMessage } from '../output/errors.js'
 import { type MigConfig, configSchema } from './schema.js'
 
@@ -56,11 +56,7 @@ async function readConfigFile(file: string): Promise<unknown> {
     return name === 'package.json' ? (parsed as Record<string, unknown>).mig : parsed
   }
   try {
-    if (file.endsWith('.ts')) {
-      // jiti's CommonJS entry loads in half the time of its ESM one (~15 ms against ~30).
-      const { createJiti } = createRequire(import.meta.url)('jiti') as typeof import('jiti')
-      return await createJiti(import.meta.url, { interopDefault: true }).import(file, { default: true })
-    }
+    if (file.endsWith('.ts')) return await createLoader(file, { moduleCache: true })(file)
     const mod = (await import(pathToFileURL(file).href)) as { default?: unknown }
     return mod.default
   } catch (error) {

@@ -11,6 +11,7 @@ import { targetFrom } from '../db/url.js'
 import { MigError, MigrationFailure, usageError } from '../output/errors.js'
 import { registerUrlSecret } from '../output/redact.js'
 import { envOverrides, environmentName, projectEnv, queuedMs, withProjectEnv } from './project-env.js'
+import { kitFor } from './kit/index.js'
 import { noticeOnce } from './notices.js'
 import { renderTemplate } from './templates.js'
 
@@ -137,6 +138,7 @@ export function openContext(project: ProjectRef, ws: Pick<Workspace, 'root' | 'e
     target: targetFrom,
     errors: { MigError, MigrationFailure },
     template: renderTemplate,
+    ...kitFor(project),
   }
 }
 

@@ -1,9 +1,8 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
-import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Adapter, DatabaseTarget, Db, Migration, OpenContext, ProjectRef, RunOptions, Session, ToolLock } from 'mig'
-import { type KnexInstance, type LoadedKnexfile, importFile, loadKnexfile, requireKnex, targetOf } from './knexfile.js'
+import { type KnexInstance, type LoadedKnexfile, loadKnexfile, targetOf } from './knexfile.js'
 import { directoriesOf, listMigrationFiles } from './source.js'
 
 const templatesDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'templates')
@@ -59,6 +58,7 @@ class KnexSession implements Session {
   private readonly lockTable: string
   private readonly schema: string | undefined
   private readonly base: string
+  private readonly loadFile: (file: string) => Promise<unknown>
 
   constructor(
     private readonly project: ProjectRef,
@@ -72,18 +72,21 @@ class KnexSession implements Session {
     this.lockTable = `${this.table}_lock`
     this.schema = loaded.config.migrations?.schemaName
     this.base = dirname(loaded.file)
+    this.loadFile = ctx.loader({ native: true })
   }
 
   private get knex(): KnexInstance {
     if (!this.instance) {
-      const { knex } = requireKnex(this.project, this.ctx)
+      // The user's own knex, from the project: never a copy of ours.
+      const mod = this.ctx.require<{ knex?: unknown; default?: unknown }>('knex')
+      const knex = (typeof mod === 'function' ? mod : (mod.knex ?? mod.default)) as (config: unknown) => KnexInstance
       const sqlite = this.target.dialect === 'sqlite' ? { useNullAsDefault: this.loaded.config.useNullAsDefault ?? true } : {}
       this.instance = knex({ ...this.loaded.config, connection: this.connection, pool: { min: 0, max: 1, ...busyTimeout(this.loaded.config) }, ...sqlite })
     }
     return this.instance
   }
 
-  private from(trx: KnexInstance, table: string) {
+  private from(trx: KnexInstance, table: string): ReturnType<KnexInstance['table']> {
     return this.schema ? trx.withSchema(this.schema).table(table) : trx(table)
   }
 
@@ -100,22 +103,8 @@ class KnexSession implements Session {
 
   async list(): Promise<Migration[]> {
     const [files, rows] = await Promise.all([listMigrationFiles(this.loaded.config, this.base), this.rows()])
-    const byName = new Map(files.map((f) => [f.name, f]))
-    const applied = new Set(rows.map((r) => r.name))
-    const done: Migration[] = rows.map((r) => {
-      const file = byName.get(r.name)
-      return {
-        id: r.name,
-        name: humanName(r.name),
-        files: file ? [file.path] : [],
-        state: file ? 'applied' : 'missing',
-        appliedAt: timeOf(r.migration_time).toISOString(),
-        batch: Number(r.batch),
-        reversible: !!file,
-      }
-    })
-    const pending: Migration[] = files.filter((f) => !applied.has(f.name)).map((f) => ({ id: f.name, name: humanName(f.name), files: [f.path], state: 'pending', reversible: true }))
-    return [...done, ...pending]
+    const ledger = rows.map((r) => ({ id: r.name, appliedAt: timeOf(r.migration_time).toISOString(), batch: Number(r.batch) }))
+    return this.ctx.mergeLedger(ledger, files.map((f) => ({ id: f.name, files: [f.path] })), humanName)
   }
 
   async up(m: Migration, options: RunOptions): Promise<void> {
@@ -127,7 +116,7 @@ class KnexSession implements Session {
   /** One batch per session, as one `knex migrate:latest` is one batch. */
   private async nextBatch(): Promise<number> {
     if (this.batch === undefined) {
-      const [row] = await this.from(this.knex, this.table).max('batch', { as: 'batch' })
+      const [row] = (await this.from(this.knex, this.table).max('batch', { as: 'batch' })) as { batch?: number }[]
       this.batch = Number(row?.batch ?? 0) + 1
     }
     return this.batch
@@ -157,7 +146,6 @@ class KnexSession implements Session {
    * or the knexfile (disableTransactions) says otherwise.
    */
   private async step(m: Migration, direction: 'up' | 'down', options: RunOptions, record: (trx: KnexInstance) => PromiseLike<unknown>): Promise<void> {
-    const { MigrationFailure } = this.ctx.errors
     const module = await this.load(m)
     const fn = module[direction]
     if (typeof fn !== 'function') {
@@ -165,14 +153,10 @@ class KnexSession implements Session {
     }
     const perFile = module.config?.transaction
     const transactional = options.transaction === 'auto' && (typeof perFile === 'boolean' ? perFile : !this.loaded.config.migrations?.disableTransactions)
-    let last: string | undefined
+    const recorder = this.ctx.recorder(options, [this.table, this.lockTable])
     let capturing = false
-    // Only the migration's own statements: not knex's lock and ledger queries, nor transaction control.
-    const listener = (q: { sql: string }) => {
-      if (!capturing || /^\s*(begin|commit|rollback|savepoint|release savepoint)\b/i.test(q.sql)) return
-      last = q.sql
-      options.capture?.(q.sql)
-    }
+    // Only while the migration's own function runs: knex takes its lock and writes its ledger on the same connection.
+    const listener = (q: { sql: string }) => capturing && recorder.hear(q.sql)
     const runMigration = async (knex: KnexInstance) => {
       capturing = true
       try {
@@ -203,7 +187,7 @@ class KnexSession implements Session {
       if (error instanceof this.ctx.errors.MigError) throw error
       // On MySQL the migration's DDL committed the lock row with it; knex frees its lock after any failure but a lock error.
       await Promise.resolve(this.from(this.knex, this.lockTable).update({ is_locked: 0 })).catch(() => {})
-      throw new MigrationFailure((error as Error).message ?? String(error), { ...(last ? { statement: last } : {}), partial: !transactional || this.target.dialect === 'mysql', cause: error })
+      throw this.ctx.fail(error, { statement: recorder.last, partial: !transactional || this.target.dialect === 'mysql' })
     } finally {
       this.knex.off('query', listener)
     }
@@ -220,11 +204,28 @@ class KnexSession implements Session {
     }
   }
 
-  /** knex's own table-creator, from the user's knex, so the tables are exactly knex's. */
+  /**
+   * The ledger tables as knex's table-creator (lib/migrations/migrate) builds
+   * them, through knex's public schema builder: knex_migrations, then
+   * knex_migrations_lock with its one unlocked row.
+   */
   private async ensureTables(): Promise<void> {
-    const require = (await import('node:module')).createRequire(join(this.project.dir, 'package.json'))
-    const { ensureTable } = require('knex/lib/migrations/migrate/table-creator') as { ensureTable(t: string, s: string | undefined, k: KnexInstance): Promise<void> }
-    await ensureTable(this.table, this.schema, this.knex)
+    const schema = () => (this.schema ? this.knex.schema.withSchema(this.schema) : this.knex.schema)
+    if (!(await schema().hasTable(this.table))) {
+      await schema().createTable(this.table, (t) => {
+        t.increments()
+        t.string('name')
+        t.integer('batch')
+        t.timestamp('migration_time')
+      })
+    }
+    if (!(await schema().hasTable(this.lockTable))) {
+      await schema().createTable(this.lockTable, (t) => {
+        t.increments('index').primary()
+        t.integer('is_locked')
+      })
+    }
+    if (!(await this.from(this.knex, this.lockTable).select('*')).length) await this.from(this.knex, this.lockTable).insert({ is_locked: 0 })
   }
 
   private async load(m: Migration): Promise<MigrationModule> {
@@ -233,7 +234,7 @@ class KnexSession implements Session {
     // Loaded once a session: transactional() and the step both need it.
     let module = this.modules.get(path)
     if (!module) {
-      module = (await importFile(path)) as MigrationModule
+      module = (await this.loadFile(path)) as MigrationModule
       this.modules.set(path, module)
     }
     return module
@@ -266,10 +267,8 @@ class KnexSession implements Session {
     const ext = this.extension(dir)
     const flavour = ext === 'ts' ? 'ts' : ext === 'mjs' || (ext === 'js' && this.isEsm()) ? 'esm' : 'cjs'
     const text = this.ctx.template({ tool: 'knex', projectDir: this.project.dir, builtIn: templatesDir, name: template, file: `${template}.${flavour}.txt`, vars })
-    const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14)
-    const file = join(dir, `${stamp}_${name}.${ext}`)
-    await mkdir(dir, { recursive: true })
-    await writeFile(file, text, { flag: 'wx' })
+    const file = join(dir, `${this.ctx.timestamp()}_${name}.${ext}`)
+    await this.ctx.writeNew(file, text)
     return [file]
   }
 

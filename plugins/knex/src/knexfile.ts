@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
+import type { Knex } from 'knex'
 import type { DatabaseTarget, OpenContext, ProjectRef } from 'mig'
 const knexfileNames = ['knexfile.js', 'knexfile.cjs', 'knexfile.mjs', 'knexfile.ts'] as const
 
@@ -36,8 +36,8 @@ export function findKnexfile(project: ProjectRef): string | undefined {
 
 /**
  * Load the knexfile in-process as the knex CLI does (default export, a
- * function is called, `config[env] || config`), with jiti so TS and ESM
- * knexfiles work without the user registering anything.
+ * function is called, `config[env] || config`); TS and ESM knexfiles work
+ * without the user registering anything.
  */
 export async function loadKnexfile(project: ProjectRef, ctx: OpenContext): Promise<LoadedKnexfile> {
   const { MigError } = ctx.errors
@@ -47,7 +47,8 @@ export async function loadKnexfile(project: ProjectRef, ctx: OpenContext): Promi
   }
   let loaded: unknown
   try {
-    loaded = await importFile(file)
+    // As the knex CLI loads it: Node's require for a CommonJS knexfile, jiti for TypeScript and ESM.
+    loaded = await ctx.loader({ native: true })(file)
     if (typeof loaded === 'function') loaded = await (loaded as () => unknown)()
   } catch (error) {
     throw new MigError('KNEXFILE_LOAD', `${project.name}: ${file} failed to load: ${String((error as Error).message ?? error).split('\n')[0]}`, `run \`npx knex migrate:list\` in ${project.dir} to see the full error`, { cause: error })
@@ -63,61 +64,8 @@ export async function loadKnexfile(project: ProjectRef, ctx: OpenContext): Promi
   return { file, config, environment: picked ? environment : undefined }
 }
 
-/**
- * A CommonJS file through Node's own require (fast); TypeScript, ESM and
- * anything require refuses through jiti.
- */
-export async function importFile(file: string): Promise<unknown> {
-  if (/\.c?js$/.test(file)) {
-    try {
-      const mod = createRequire(file)(file) as { default?: unknown; __esModule?: boolean }
-      return mod && mod.__esModule && 'default' in mod ? mod.default : mod
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ERR_REQUIRE_ESM') throw error
-    }
-  }
-  // jiti's CommonJS entry loads in half the time of its ESM one (~15 ms against ~30).
-  const { createJiti } = createRequire(import.meta.url)('jiti') as typeof import('jiti')
-  return createJiti(file, { interopDefault: true, moduleCache: false }).import(file, { default: true })
-}
-
-/** The user's own knex, from the project: never a copy of ours. */
-export function requireKnex(project: ProjectRef, ctx: OpenContext): { knex: (config: unknown) => KnexInstance; dir: string } {
-  const require = createRequire(join(project.dir, 'package.json'))
-  let path: string
-  try {
-    path = require.resolve('knex')
-  } catch {
-    throw new ctx.errors.MigError('KNEX_MISSING', `${project.name}: knex is not installed in ${project.dir}`, `run \`npm install knex\` in ${project.dir}`)
-  }
-  const mod = require(path) as { knex?: unknown; default?: unknown }
-  const knex = (typeof mod === 'function' ? mod : (mod.knex ?? mod.default)) as (config: unknown) => KnexInstance
-  return { knex, dir: path.slice(0, path.lastIndexOf('node_modules') + 'node_modules'.length) }
-}
-
-// The slice of knex's API the adapter uses: typed here so the plugin does not need knex's types at build time.
-export interface KnexQueryBuilder extends PromiseLike<unknown> {
-  where(column: string, op: string, value: unknown): KnexQueryBuilder
-  where(values: Record<string, unknown>): KnexQueryBuilder
-  update(values: Record<string, unknown>): PromiseLike<number>
-  insert(values: Record<string, unknown>): PromiseLike<unknown>
-  del(): PromiseLike<number>
-  select(...columns: string[]): KnexQueryBuilder
-  max(column: string, options?: { as: string }): PromiseLike<Record<string, unknown>[]>
-  orderBy(column: string): PromiseLike<Record<string, unknown>[]>
-  transacting(trx: unknown): KnexQueryBuilder
-}
-
-export interface KnexInstance {
-  (table: string): KnexQueryBuilder
-  schema: { hasTable(name: string): PromiseLike<boolean>; withSchema(name: string): { hasTable(name: string): PromiseLike<boolean> } }
-  transaction<T>(fn: (trx: KnexInstance) => Promise<T>): Promise<T>
-  withSchema(name: string): { table(name: string): KnexQueryBuilder }
-  on(event: 'query', fn: (q: { sql: string; bindings?: unknown[] }) => void): void
-  off(event: 'query', fn: (q: { sql: string; bindings?: unknown[] }) => void): void
-  destroy(): Promise<void>
-  client: { config: { client: unknown } }
-}
+// knex's own types only: erased from the build, so knex is loaded from the project alone.
+export type KnexInstance = Knex
 
 const dialects: Record<string, DatabaseTarget['dialect']> = {
   pg: 'postgres',

@@ -1,8 +1,7 @@
 import { execFile } from 'node:child_process'
 import { createHash, randomUUID } from 'node:crypto'
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
-import { mkdir, writeFile } from 'node:fs/promises'
-import { createRequire } from 'node:module'
+import { writeFile } from 'node:fs/promises'
 import { basename, dirname, join, relative } from 'node:path'
 import { promisify } from 'node:util'
 import { fileURLToPath } from 'node:url'
@@ -191,8 +190,7 @@ class PrismaSession implements Session {
     try {
       await this.db.runScript(sql)
     } catch (error) {
-      const statement = (error as { statement?: string }).statement
-      throw new this.ctx.errors.MigrationFailure((error as Error).message ?? String(error), { ...(statement ? { statement } : {}), partial: this.target.dialect !== 'postgres', cause: error })
+      throw this.ctx.fail(error, { statement: (error as { statement?: string }).statement, partial: this.target.dialect !== 'postgres', always: true })
     }
   }
 
@@ -307,14 +305,12 @@ class PrismaSession implements Session {
    * the schema (up) and back (down), Prisma's documented way to write a down.
    */
   async create(name: string, template: string, vars: Record<string, unknown>): Promise<string[]> {
-    const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14)
-    const dir = join(this.prisma.migrationsDir, `${stamp}_${name}`)
+    const dir = join(this.prisma.migrationsDir, `${this.ctx.timestamp()}_${name}`)
     const texts = vars.fromSchema ? await this.fromSchema() : this.fromTemplate(template, vars)
-    await mkdir(dir, { recursive: true })
     const written: string[] = []
     for (const [kind, text] of Object.entries(texts)) {
       const file = join(dir, `${kind}.sql`)
-      await writeFile(file, text, { flag: 'wx' })
+      await this.ctx.writeNew(file, text)
       written.push(file)
     }
     const lock = join(this.prisma.migrationsDir, 'migration_lock.toml')
@@ -324,12 +320,7 @@ class PrismaSession implements Session {
 
   private async fromSchema(): Promise<{ migration: string; down: string }> {
     const { MigError } = this.ctx.errors
-    let cli: string
-    try {
-      cli = createRequire(join(this.project.dir, 'package.json')).resolve('prisma/build/index.js')
-    } catch {
-      throw new MigError('PRISMA_CLI_MISSING', `${this.project.name}: --from-schema needs the project's Prisma CLI, and prisma is not installed in ${this.project.dir}`, `run \`npm install -D prisma\` there, or write the SQL by hand (drop --from-schema)`)
-    }
+    const cli = this.ctx.resolve('prisma/build/index.js', { for: "--from-schema needs the project's Prisma CLI", dev: true, otherwise: 'write the SQL by hand (drop --from-schema)' })
     const schema = relative(this.project.dir, this.prisma.schemaFile)
     const diff = async (args: string[]) => {
       const { stdout } = await execFileAsync(process.execPath, [cli, 'migrate', 'diff', ...args, '--script'], { cwd: this.project.dir, env: { ...this.ctx.projectEnv() }, maxBuffer: 64 * 1024 * 1024 }).catch((error: { stderr?: string; message: string }) => {

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module'
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import type { DatabaseTarget, OpenContext, ProjectRef } from 'mig'
@@ -30,7 +29,7 @@ interface PrismaConfig {
 }
 
 /**
- * Prisma 7's `prisma.config.ts` evaluated with jiti (its `prisma/config`
+ * Prisma 7's `prisma.config.ts` evaluated (its `prisma/config`
  * import answered by a stand-in for defineConfig and env), else Prisma ≤ 6's
  * datasource block in `prisma/schema.prisma`.
  */
@@ -45,8 +44,6 @@ async function read(project: ProjectRef, ctx: OpenContext): Promise<PrismaProjec
   const configFile = configNames.map((n) => join(project.dir, n)).find((f) => existsSync(f))
   let config: PrismaConfig = {}
   if (configFile) {
-    // jiti's CommonJS entry loads in half the time of its ESM one (~15 ms against ~30).
-    const { createJiti } = createRequire(import.meta.url)('jiti') as typeof import('jiti')
     // `prisma/config` stands in for itself: a config file uses only defineConfig and env, and the real module takes ~200 ms to load.
     const standIn = {
       defineConfig: (c: unknown) => c,
@@ -57,8 +54,7 @@ async function read(project: ProjectRef, ctx: OpenContext): Promise<PrismaProjec
       },
     }
     try {
-      const jiti = createJiti(configFile, { interopDefault: true, moduleCache: false, virtualModules: { 'prisma/config': standIn, '@prisma/config': standIn } })
-      config = ((await jiti.import(configFile, { default: true })) ?? {}) as PrismaConfig
+      config = ((await ctx.loader({ virtualModules: { 'prisma/config': standIn, '@prisma/config': standIn } })(configFile)) ?? {}) as PrismaConfig
     } catch (error) {
       if (error instanceof MigError) throw error
       const message = String((error as Error).message ?? error).split('\n')[0] ?? ''

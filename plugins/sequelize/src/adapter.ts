@@ -1,11 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs'
-import { mkdir, writeFile } from 'node:fs/promises'
-import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Adapter, DatabaseTarget, Db, Migration, OpenContext, ProjectRef, RunOptions, Session } from 'mig'
-import { type ProjectConfig, type SequelizeClass, type SequelizeInstance, readProjectConfig, requireSequelize, targetOf } from './config.js'
+import { type ProjectConfig, type SequelizeClass, type SequelizeInstance, readProjectConfig, targetOf } from './config.js'
 
 const templatesDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'templates')
 
@@ -74,25 +72,15 @@ class SequelizeSession implements Session {
   }
 
   async list(): Promise<Migration[]> {
-    const files = this.files()
-    const executed = await this.executed()
-    const onDisk = new Set(files)
-    const done = new Set(executed)
     const human = (id: string) => id.replace(/\.[^.]+$/, '').replace(/^\d+-/, '')
-    const applied: Migration[] = executed.map((id) => ({
-      id,
-      name: human(id),
-      files: onDisk.has(id) ? [join(this.config.migrationsDir, id)] : [],
-      state: onDisk.has(id) ? 'applied' : 'missing',
-      reversible: onDisk.has(id),
-    }))
-    const pending: Migration[] = files.filter((f) => !done.has(f)).map((id) => ({ id, name: human(id), files: [join(this.config.migrationsDir, id)], state: 'pending', reversible: true }))
-    return [...applied, ...pending]
+    const disk = this.files().map((id) => ({ id, files: [join(this.config.migrationsDir, id)] }))
+    return this.ctx.mergeLedger((await this.executed()).map((id) => ({ id })), disk, human)
   }
 
   private instance(): { Sequelize: SequelizeClass; instance: SequelizeInstance } {
     if (!this.sequelize) {
-      const Sequelize = requireSequelize(this.project, this.ctx)
+      const mod = this.ctx.require<{ Sequelize?: SequelizeClass } & SequelizeClass>('sequelize')
+      const Sequelize = mod.Sequelize ?? mod
       // The options sequelize-cli builds (the URL already merged in), so both open the same database the same way.
       const instance = new Sequelize({ ...this.config.env, logging: (sql: string) => this.log?.(sql.replace(/^Executing \([^)]*\): /, '')) })
       this.sequelize = { Sequelize, instance }
@@ -113,12 +101,8 @@ class SequelizeSession implements Session {
     const { Umzug } = await import('umzug')
     const { Sequelize, instance } = this.instance()
     const storage = await this.storage()
-    const load = async (path: string): Promise<MigrationModule> => {
-      if (/\.c?js$/.test(path)) return createRequire(path)(path) as MigrationModule
-      // jiti's CommonJS entry loads in half the time of its ESM one (~15 ms against ~30).
-      const { createJiti } = createRequire(import.meta.url)('jiti') as typeof import('jiti')
-      return (await createJiti(path, { interopDefault: true }).import(path, { default: true })) as MigrationModule
-    }
+    // As sequelize-cli loads them: Node's require for CommonJS; TypeScript and ESM too.
+    const load = this.ctx.loader({ native: true, moduleCache: true }) as (path: string) => Promise<MigrationModule>
     const migrations = this.files().map((name) => {
       const path = join(this.config.migrationsDir, name)
       const call = (direction: 'up' | 'down') => async ({ context }: { context: unknown }) => {
@@ -142,13 +126,8 @@ class SequelizeSession implements Session {
     const wantsTransaction = this.project.options.transaction === true && options.transaction === 'auto'
     if (wantsTransaction && this.target.dialect === 'mysql') this.ctx.warn(`${this.project.name}: MySQL/MariaDB cannot roll back DDL; running ${m.id} without a transaction`)
     const transactional = wantsTransaction && this.target.dialect !== 'mysql'
-    let last: string | undefined
-    this.log = (sql) => {
-      if (sql.includes(this.table)) return
-      if (/^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK|SAVEPOINT)/i.test(sql)) return
-      last = sql
-      options.capture?.(sql)
-    }
+    const recorder = this.ctx.recorder(options, [this.table])
+    this.log = recorder.hear
     const run = () => (direction === 'up' ? umzug.up({ migrations: [m.id] }) : umzug.down({ migrations: [m.id] }))
     try {
       if (transactional) {
@@ -159,9 +138,9 @@ class SequelizeSession implements Session {
         await run()
       }
     } catch (error) {
-      if (error instanceof this.ctx.errors.MigError) throw error
+      // umzug wraps the migration's error: say the error itself.
       const cause = (error as { cause?: Error }).cause ?? error
-      throw new this.ctx.errors.MigrationFailure((cause as Error).message ?? String(cause), { ...(last ? { statement: last } : {}), partial: !transactional, cause: error })
+      throw this.ctx.fail(error, { statement: recorder.last, partial: !transactional, message: (cause as Error).message ?? String(cause) })
     } finally {
       this.log = undefined
     }
@@ -193,10 +172,8 @@ class SequelizeSession implements Session {
   /** `YYYYMMDDHHMMSS-name.js`, as `sequelize-cli migration:generate` names it. */
   async create(name: string, template: string, vars: Record<string, unknown>): Promise<string[]> {
     const text = this.ctx.template({ tool: 'sequelize', projectDir: this.project.dir, builtIn: templatesDir, name: template, file: `${template}.js.txt`, vars })
-    const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14)
-    const file = join(this.config.migrationsDir, `${stamp}-${name}.js`)
-    await mkdir(this.config.migrationsDir, { recursive: true })
-    await writeFile(file, text, { flag: 'wx' })
+    const file = join(this.config.migrationsDir, `${this.ctx.timestamp()}-${name}.js`)
+    await this.ctx.writeNew(file, text)
     return [file]
   }
 

@@ -187,18 +187,6 @@ export function targetOf(project: ProjectRef, config: ProjectConfig, ctx: OpenCo
   return ctx.target({ dialect, host: e.host || undefined, port: e.port ?? undefined, user: e.username, password: e.password, database: e.database }, project.dir)
 }
 
-/** The user's own sequelize, from the project. */
-export function requireSequelize(project: ProjectRef, ctx: OpenContext): SequelizeClass {
-  const require = createRequire(join(project.dir, 'package.json'))
-  try {
-    const mod = require('sequelize') as { Sequelize?: SequelizeClass } & SequelizeClass
-    return mod.Sequelize ?? mod
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error
-    throw new ctx.errors.MigError('SEQUELIZE_MISSING', `${project.name}: sequelize is not installed in ${project.dir}`, `run \`npm install sequelize\` in ${project.dir}`)
-  }
-}
-
 // The slice of sequelize the adapter uses, typed here so the plugin builds without sequelize's types.
 export interface SequelizeInstance {
   getQueryInterface(): unknown

@@ -1,6 +1,4 @@
 import { existsSync, readdirSync } from 'node:fs'
-import { mkdir, writeFile } from 'node:fs/promises'
-import { createRequire } from 'node:module'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Adapter, DatabaseTarget, Migration, OpenContext, ProjectRef, RunOptions, Session } from 'mig'
@@ -46,7 +44,7 @@ export const typeormAdapter: Adapter = {
   tool: 'typeorm',
   async open(project: ProjectRef, ctx: OpenContext): Promise<Session> {
     const file = resolveDataSourceFile(project, ctx, dataSourceFromScripts(project.dir))
-    const load = await projectLoader(project, ctx)
+    const load = projectLoader(project, ctx)
     let mod: Record<string, unknown>
     try {
       // The DataSource file reads process.env: give it the project's environment.
@@ -147,7 +145,7 @@ class TypeormSession implements Session {
         throw new this.ctx.errors.MigError('TYPEORM_CONNECT', `${this.project.name}: the DataSource could not connect to ${this.target.display}: ${(error as Error).message}`, 'check its connection options (host, port, credentials, database)', { cause: error })
       }
     }
-    const { MigrationExecutor } = createRequire(join(this.project.dir, 'package.json'))('typeorm') as { MigrationExecutor: new (ds: DataSource, qr?: QueryRunner) => MigrationExecutor }
+    const { MigrationExecutor } = this.ctx.require<{ MigrationExecutor: new (ds: DataSource, qr?: QueryRunner) => MigrationExecutor }>('typeorm')
     const executor = new MigrationExecutor(this.ds, queryRunner)
     executor.transaction = 'none'
     return executor
@@ -220,12 +218,8 @@ class TypeormSession implements Session {
     }
     migration.instance ??= new (instance as unknown as new () => NonNullable<TypeormMigration['instance']>)()
     const transactional = options.transaction === 'auto' && migration.instance.transaction !== false
-    let last: string | undefined
-    this.capture = (sql) => {
-      if (/^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT)/i.test(sql.trim())) return
-      last = sql
-      options.capture?.(sql)
-    }
+    const recorder = this.ctx.recorder(options, [this.ds.options.migrationsTableName ?? 'migrations'])
+    this.capture = recorder.hear
     try {
       if (transactional) await queryRunner.startTransaction()
       if (direction === 'up') await executor.executeMigration(migration)
@@ -236,8 +230,7 @@ class TypeormSession implements Session {
       if (transactional) await queryRunner.commitTransaction()
     } catch (error) {
       if (queryRunner.isTransactionActive) await queryRunner.rollbackTransaction().catch(() => {})
-      if (error instanceof this.ctx.errors.MigError) throw error
-      throw new this.ctx.errors.MigrationFailure((error as Error).message ?? String(error), { ...(last ? { statement: last } : {}), partial: !transactional || this.target.dialect === 'mysql', cause: error })
+      throw this.ctx.fail(error, { statement: recorder.last, partial: !transactional || this.target.dialect === 'mysql' })
     } finally {
       this.capture = undefined
       await queryRunner.release()
@@ -280,11 +273,10 @@ class TypeormSession implements Session {
   async create(name: string, template: string, vars: Record<string, unknown>): Promise<string[]> {
     const dir = this.migrationDirs()[0] ?? join(this.project.dir, 'src', 'migrations')
     const pascal = name.split(/[-_\s]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('')
-    const epoch = Date.now()
+    const epoch = this.ctx.timestamp('epoch-ms')
     const file = join(dir, `${epoch}-${pascal}.ts`)
     const text = this.ctx.template({ tool: 'typeorm', projectDir: this.project.dir, builtIn: templatesDir, name: template, file: `${template}.ts.txt`, vars: { ...vars, className: `${pascal}${epoch}` } })
-    await mkdir(dir, { recursive: true })
-    await writeFile(file, text, { flag: 'wx' })
+    await this.ctx.writeNew(file, text)
     return [file]
   }
 

@@ -1,4 +1,4 @@
-import { mkdir, readdir, writeFile } from 'node:fs/promises'
+import { readdir } from 'node:fs/promises'
 import { readFileSync } from 'node:fs'
 import { basename, dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -6,8 +6,7 @@ import type { Adapter, Migration, OpenContext, ProjectRef, RunOptions, Session }
 import { beginSql, tableExists } from '../../db/catalog.js'
 import type { Db } from '../../db/types.js'
 import { parseDatabaseUrl } from '../../db/url.js'
-import { MigError, MigrationFailure, errorMessage } from '../../output/errors.js'
-import { renderTemplate } from '../../core/templates.js'
+import { MigError, errorMessage } from '../../output/errors.js'
 import { resolveUrl } from './connection.js'
 import { type SqlMigrationFile, ignoredFiles, migrationsDir, namingRule, readMigrationFiles } from './files.js'
 
@@ -23,7 +22,7 @@ export const sqlAdapter: Adapter = {
     const files = await readMigrationFiles(project.name, dir)
     for (const file of await ignoredFiles(dir)) ctx.warn(`Warning: ${project.name}: ignoring ${relative(project.dir, file)}: ${namingRule}`)
     const db = await ctx.connect(target)
-    return new SqlSession(project, dir, files, db)
+    return new SqlSession(project, ctx, dir, files, db)
   },
 }
 
@@ -37,6 +36,7 @@ class SqlSession implements Session {
 
   constructor(
     private readonly project: ProjectRef,
+    private readonly ctx: OpenContext,
     private readonly dir: string,
     private files: SqlMigrationFile[],
     private readonly db: Db,
@@ -50,27 +50,10 @@ class SqlSession implements Session {
     const rows = (await tableExists(this.db, LEDGER))
       ? await this.db.query<LedgerRow>(`SELECT id, applied_at FROM ${LEDGER} ORDER BY id`)
       : []
-    const applied = new Map(rows.map((r) => [r.id, r]))
-    const onDisk = new Set(this.files.map((f) => f.id))
-    const missing: Migration[] = rows
-      .filter((r) => !onDisk.has(r.id))
-      .map((r) => ({ id: r.id, name: r.id.replace(/^\d+_/, ''), files: [], state: 'missing', appliedAt: r.applied_at, reversible: false }))
-    const fromFiles: Migration[] = this.files.map((f) => {
-      const row = applied.get(f.id)
-      return {
-        id: f.id,
-        name: f.name,
-        files: f.down ? [f.up, f.down] : [f.up],
-        state: row ? 'applied' : 'pending',
-        ...(row ? { appliedAt: row.applied_at } : {}),
-        reversible: f.down !== undefined,
-      }
-    })
-    const version = (m: Migration) => BigInt(/^\d+/.exec(m.id)?.[0] ?? '0')
-    const appliedOnes = [...missing, ...fromFiles.filter((m) => m.state === 'applied')].sort((a, b) =>
-      version(a) < version(b) ? -1 : version(a) > version(b) ? 1 : 0,
-    )
-    return [...appliedOnes, ...fromFiles.filter((m) => m.state !== 'applied')]
+    const version = (id: string) => BigInt(/^\d+/.exec(id)?.[0] ?? '0')
+    const byVersion = rows.map((r) => ({ id: r.id, appliedAt: r.applied_at })).sort((a, b) => (version(a.id) < version(b.id) ? -1 : version(a.id) > version(b.id) ? 1 : 0))
+    const disk = this.files.map((f) => ({ id: f.id, files: f.down ? [f.up, f.down] : [f.up], reversible: f.down !== undefined }))
+    return this.ctx.mergeLedger(byVersion, disk, (id) => id.replace(/^\d+_/, ''))
   }
 
   async up(m: Migration, options: RunOptions): Promise<void> {
@@ -114,15 +97,14 @@ class SqlSession implements Session {
     const timestamped = existing.some((d) => d.length === 14)
     const width = existing[0]?.length ?? 3
     const next = timestamped
-      ? new Date().toISOString().replace(/\D/g, '').slice(0, 14)
+      ? this.ctx.timestamp()
       : String(existing.reduce((max, d) => (Number(d) > max ? Number(d) : max), 0) + 1).padStart(width, '0')
     const id = `${next}_${name}`
     const written: string[] = []
     for (const direction of ['up', 'down'] as const) {
-      const text = renderTemplate({ tool: 'sql', projectDir: this.project.dir, builtIn: templatesDir, name: template, file: `${template}.${direction}.sql`, vars: { name, ...vars } })
+      const text = this.ctx.template({ tool: 'sql', projectDir: this.project.dir, builtIn: templatesDir, name: template, file: `${template}.${direction}.sql`, vars: { name, ...vars } })
       const out = join(this.dir, `${id}.${direction}.sql`)
-      await mkdir(dirname(out), { recursive: true })
-      await writeFile(out, text, { flag: 'wx' })
+      await this.ctx.writeNew(out, text)
       written.push(out)
     }
     this.files = await readMigrationFiles(this.project.name, this.dir)
@@ -173,7 +155,7 @@ class SqlSession implements Session {
       if (transactional) await this.db.run('ROLLBACK').catch(() => {})
       const statement = index < statements.length ? statements[index] : undefined
       const partial = index > 0 && (!transactional || this.db.dialect === 'mysql')
-      throw new MigrationFailure(`${basename(path)}: ${errorMessage(error)}`, { ...(statement ? { statement } : {}), partial, cause: error })
+      throw this.ctx.fail(error, { statement, partial, message: `${basename(path)}: ${errorMessage(error)}`, always: true })
     }
   }
 }

@@ -1,0 +1,63 @@
+import { createRequire } from 'node:module'
+
+/** How a tool's own file (a config, a migration) is loaded; each caller keeps its tool's way. */
+export interface LoadOptions {
+  /**
+   * `.js`/`.cjs` through Node's own require first, as the tool's CLI loads
+   * them (fast, and the same module instance the tool would get); jiti only
+   * when require refuses the file (ESM). Default false.
+   */
+  native?: boolean
+  /** Keep loaded modules cached. Default false: a config read again sees the project's environment as it is now. */
+  moduleCache?: boolean
+  /** The default export rather than the module namespace. Default true. */
+  default?: boolean
+  /** Specifiers answered without loading anything, e.g. a light stand-in for a heavy package the file imports. */
+  virtualModules?: Record<string, unknown>
+  /** Compile each source file yourself (e.g. with the project's TypeScript, to keep decorator metadata). */
+  transform?: (input: { source: string; filename?: string }) => { code: string }
+}
+
+/** Loads files with one set of options; one jiti behind it, so files it loads share their imports' instances when cached. */
+export type Loader = (file: string) => Promise<unknown>
+
+/**
+ * The one place core and adapters load a tool's file: jiti (TypeScript,
+ * ESM and CommonJS without the user registering anything), or Node's
+ * require first where the tool's CLI uses it. `from` is the file or folder
+ * that relative imports and bare package names resolve from.
+ */
+export function createLoader(from: string, options: LoadOptions = {}): Loader {
+  const unwrap = options.default !== false
+  let jiti: import('jiti').Jiti | undefined
+  const viaJiti = (file: string) => {
+    if (!jiti) {
+      // jiti's CommonJS entry loads in half the time of its ESM one (~15 ms against ~30).
+      const { createJiti } = createRequire(import.meta.url)('jiti') as typeof import('jiti')
+      jiti = createJiti(from, {
+        interopDefault: unwrap,
+        moduleCache: options.moduleCache ?? false,
+        ...(options.virtualModules ? { virtualModules: options.virtualModules } : {}),
+        ...(options.transform ? { transform: options.transform } : {}),
+      })
+    }
+    return unwrap ? jiti.import(file, { default: true }) : jiti.import(file)
+  }
+  return async (file) => {
+    if (options.native && /\.c?js$/.test(file)) {
+      try {
+        return nativeRequire(file, options.moduleCache ?? false, unwrap)
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ERR_REQUIRE_ESM') throw error
+      }
+    }
+    return viaJiti(file)
+  }
+}
+
+function nativeRequire(file: string, cached: boolean, unwrap: boolean): unknown {
+  const require = createRequire(file)
+  if (!cached) Reflect.deleteProperty(require.cache, require.resolve(file))
+  const mod = require(file) as { default?: unknown; __esModule?: boolean } | undefined
+  return unwrap && mod && mod.__esModule && 'default' in mod ? mod.default : mod
+}
