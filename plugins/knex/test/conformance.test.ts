@@ -1,4 +1,4 @@
-import { runConformance, availableDialects } from '../../../src/testing/index.js'
+import { runConformance, availableDialects } from 'mig/testing'
 import { knexAdapter } from '../src/adapter.js'
 import { createTable, knexMigrateList, writeKnexProject } from './helpers.js'
 

@@ -1,4 +1,4 @@
-import { availableDialects, runConformance } from '../../../src/testing/index.js'
+import { availableDialects, runConformance } from 'mig/testing'
 import { prismaAdapter } from '../src/adapter.js'
 import { createTable, migrateStatus, prismaUrl, writePrismaProject } from './helpers.js'
 

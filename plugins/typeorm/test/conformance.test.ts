@@ -1,4 +1,4 @@
-import { availableDialects, runConformance } from '../../../src/testing/index.js'
+import { availableDialects, runConformance } from 'mig/testing'
 import { typeormAdapter } from '../src/adapter.js'
 import { createTable, migrationShow, writeTypeormProject } from './helpers.js'
 
