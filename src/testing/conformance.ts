@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Adapter, ProjectRef, Session } from '../adapter.js'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import type { Adapter, OpenContext, ProjectRef, Session } from '../adapter.js'
 import { openContext } from '../core/workspace.js'
 import type { Dialect } from '../db/types.js'
 import { type TestDatabase, createTestDatabase, listTables } from './databases.js'
@@ -28,6 +28,12 @@ export interface ConformanceOptions {
    * SQLite (as Prisma does, for its PRAGMA-laden table rebuilds) narrows it.
    */
   atomicDdl?: Dialect[]
+  /**
+   * Take the tool's own migration lock natively (as a crashed run of the
+   * tool leaves it), so the suite can check `toolLock()` reports it held and
+   * `release()` frees it. For an adapter with `toolLock()`.
+   */
+  holdToolLock?(project: ProjectRef, database: TestDatabase): Promise<void>
 }
 
 
@@ -39,6 +45,13 @@ export interface ConformanceOptions {
  * ledger the tool reads, and runs nothing.
  */
 export function runConformance(options: ConformanceOptions): void {
+  lifecycleChecks(options)
+  contractChecks(options)
+}
+
+const contextFor = (project: ProjectRef, dir: string): OpenContext => openContext(project, { root: dir, env: undefined, readOnly: false, warn: () => {} })
+
+function lifecycleChecks(options: ConformanceOptions): void {
   const timeout = options.timeoutMs ?? 30_000
   describe.each(options.dialects)(`${options.adapter.tool} adapter conformance on %s`, (dialect) => {
     let database: TestDatabase
@@ -50,7 +63,7 @@ export function runConformance(options: ConformanceOptions): void {
       database = await createTestDatabase(dialect)
       dir = mkdtempSync(join(tmpdir(), `mig-conf-${options.adapter.tool}-`))
       project = await options.writeProject(dir, database, { failing: true })
-      session = await options.adapter.open(project, openContext(project, { root: dir, env: undefined, readOnly: false, warn: () => {} }))
+      session = await options.adapter.open(project, contextFor(project, dir))
     }, timeout)
 
     afterAll(async () => {
@@ -116,6 +129,134 @@ export function runConformance(options: ConformanceOptions): void {
       expect(await options.nativeApplied(project, database)).toEqual([list[0]!.id, list[1]!.id, failing.id])
       // Marked, not run: the schema is as the failed attempt left it.
       expect(await tables()).toEqual(before)
+    }, timeout)
+  })
+}
+
+/** Transaction control: not the migration's own statements. */
+const transactionControl = /^\s*(begin|start transaction|commit|rollback|savepoint|release savepoint)\b/i
+
+/**
+ * The rest of the Session contract, on a fresh database: `capture` hears the
+ * migration's statements in order and none of the ledger's; `transaction:
+ * 'none'` runs without a wrapping transaction; `toolLock()`; `create()`;
+ * `close()` twice.
+ */
+function contractChecks(options: ConformanceOptions): void {
+  const timeout = options.timeoutMs ?? 30_000
+  describe.each(options.dialects)(`${options.adapter.tool} adapter contract on %s`, (dialect) => {
+    let database: TestDatabase
+    let dir: string
+    let project: ProjectRef
+    let session: Session
+
+    beforeAll(async () => {
+      database = await createTestDatabase(dialect)
+      dir = mkdtempSync(join(tmpdir(), `mig-contract-${options.adapter.tool}-`))
+      project = await options.writeProject(dir, database, { failing: true })
+      session = await options.adapter.open(project, contextFor(project, dir))
+    }, timeout)
+
+    afterAll(async () => {
+      await session?.close()
+      await database?.drop()
+      rmSync(dir, { recursive: true, force: true })
+    }, timeout)
+
+    const tables = async () => listTables(await database.db())
+    /** The tables that are not the migrations' own (conf_*): the tool's ledger and lock. */
+    const ledgerTables = async () => (await tables()).filter((t) => !t.startsWith('conf_')).map((t) => t.toLowerCase())
+
+    it('capture hears the statements of the migration, up and down, and none of the ledger or transaction control', async () => {
+      const [first] = await session.list()
+      const up: string[] = []
+      await session.up(first!, { transaction: 'auto', capture: (sql) => up.push(sql) })
+      const ledger = await ledgerTables()
+      expect(ledger.length).toBeGreaterThan(0)
+      const [applied] = (await session.list()).filter((m) => m.state === 'applied')
+      const down: string[] = []
+      await session.down(applied!, { transaction: 'auto', capture: (sql) => down.push(sql) })
+      for (const captured of [up, down]) {
+        expect(captured.join('\n')).toMatch(/conf_one/)
+        for (const sql of captured) {
+          expect(sql).not.toMatch(transactionControl)
+          for (const table of ledger) expect(sql.toLowerCase()).not.toContain(table)
+        }
+      }
+    }, timeout)
+
+    it("with transaction 'none' applies and reverts exactly one migration, and the native ledger agrees", async () => {
+      const [first] = await session.list()
+      await session.up(first!, { transaction: 'none' })
+      expect(await options.nativeApplied(project, database)).toEqual([first!.id])
+      expect(await tables()).toContain('conf_one')
+      const [applied] = (await session.list()).filter((m) => m.state === 'applied')
+      await session.down(applied!, { transaction: 'none' })
+      expect(await options.nativeApplied(project, database)).toEqual([])
+      expect(await tables()).not.toContain('conf_one')
+    }, timeout)
+
+    it("with transaction 'none' a throwing migration records nothing, keeps what ran before the throw, and capture heard its statements in order", async () => {
+      const list = await session.list()
+      await session.up(list[0]!, { transaction: 'auto' })
+      await session.up(list[1]!, { transaction: 'auto' })
+      const captured: string[] = []
+      await expect(session.up(list[2]!, { transaction: 'none', capture: (sql) => captured.push(sql) })).rejects.toThrow()
+      expect(await options.nativeApplied(project, database)).toEqual([list[0]!.id, list[1]!.id])
+      expect(['pending', 'failed']).toContain((await session.list()).find((m) => m.id === list[2]!.id)!.state)
+      const text = captured.join('\n')
+      expect(text.indexOf('conf_fail')).toBeGreaterThanOrEqual(0)
+      expect(text.indexOf('no_such_table')).toBeGreaterThan(text.indexOf('conf_fail'))
+      // No wrapping transaction: the statement before the throw stays.
+      expect(await tables()).toContain('conf_fail')
+    }, timeout)
+
+    it('toolLock() is not held between runs, and release() frees a held one', async (t) => {
+      if (!session.toolLock) return t.skip()
+      const lock = await session.toolLock()
+      expect(lock?.held ?? false).toBe(false)
+      if (!options.holdToolLock) return
+      await options.holdToolLock(project, database)
+      const held = await session.toolLock()
+      expect(held?.held).toBe(true)
+      expect(held!.name).not.toBe('')
+      await held!.release()
+      expect((await session.toolLock())?.held).toBe(false)
+    }, timeout)
+
+    it('create() writes files that a new session lists as pending, and never overwrites one', async () => {
+      const pendingBefore = (await session.list()).filter((m) => m.state === 'pending').length
+      // One clock for both: a tool that names files by the time makes the same name twice.
+      vi.useFakeTimers({ toFake: ['Date'], now: new Date('2031-02-03T04:05:06.789Z') })
+      let first: string[]
+      let second: string[] | Error
+      try {
+        first = await session.create('conf_made', 'blank', { name: 'conf_made' })
+        const texts = first.map((f) => readFileSync(f, 'utf8'))
+        second = await session.create('conf_made', 'blank', { name: 'conf_made' }).catch((error: Error) => error)
+        expect(first.map((f) => readFileSync(f, 'utf8'))).toEqual(texts)
+      } finally {
+        vi.useRealTimers()
+      }
+      expect(first.length).toBeGreaterThan(0)
+      for (const f of first) expect(existsSync(f)).toBe(true)
+      if (!(second instanceof Error)) expect(second.filter((f) => first.includes(f))).toEqual([])
+      const fresh = await options.adapter.open(project, contextFor(project, dir))
+      try {
+        const pending = (await fresh.list()).filter((m) => m.state === 'pending')
+        expect(pending).toHaveLength(pendingBefore + (second instanceof Error ? 1 : 2))
+        expect(pending.some((m) => m.files.some((f) => first.includes(f)))).toBe(true)
+      } finally {
+        await fresh.close()
+      }
+    }, timeout)
+
+    it('close() twice is harmless, and leaves other sessions working', async () => {
+      const other = await options.adapter.open(project, contextFor(project, dir))
+      await other.list()
+      await other.close()
+      await other.close()
+      expect((await session.list()).length).toBeGreaterThan(0)
     }, timeout)
   })
 }
