@@ -1,11 +1,9 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { jsonErrorWhere, loadConfig } from '../../src/config/load.js'
-import { detectProjects } from '../../src/config/projects.js'
-import { sqlAdapter } from '../../src/adapters/sql/adapter.js'
-import { MigError } from '../../src/output/errors.js'
-import { tempDir, writeSqlProject } from '../helpers.js'
+import { jsonErrorWhere, loadConfig } from '../../../src/config/load.js'
+import { MigError } from '../../../src/output/errors.js'
+import { tempDir } from '../../helpers.js'
 
 const tools = new Set(['sql', 'knex', 'typeorm', 'prisma', 'sequelize'])
 
@@ -129,38 +127,5 @@ describe('configs that say nothing, or too much', () => {
     expect(where('{"a": [1,]    ,  "bbbbbbbbbbbbbbbbbbbbbbbb": 2}')).toBe("mig.config.json:1:10: Unexpected token ']'")
     expect(where('{ "aaaaaaaaaaa": [1,] , "bbbbbbbbbbbbbbbbbbbbbbbbbbb": 2 }')).toBe("mig.config.json:1:21: Unexpected token ']'")
     expect(where('{\n  "projects": [\n    { "name": "app" },\n    ]\n}')).toBe("mig.config.json:4:5: Unexpected token ']'")
-  })
-})
-
-describe('project detection', () => {
-  it('finds SQL projects and known tools, skips node_modules, dist and .git, and names collisions by parent', async () => {
-    const root = tempDir()
-    writeSqlProject(join(root, 'services'), 'billing', 'sqlite:x.db', [{ id: '001_a', up: 'SELECT 1;' }])
-    writeSqlProject(join(root, 'legacy'), 'billing', 'sqlite:x.db', [{ id: '001_a', up: 'SELECT 1;' }])
-    writeSqlProject(join(root, 'node_modules', 'dep'), 'x', 'sqlite:x.db', [{ id: '001_a', up: 'SELECT 1;' }])
-    writeSqlProject(join(root, 'dist'), 'y', 'sqlite:x.db', [{ id: '001_a', up: 'SELECT 1;' }])
-    mkdirSync(join(root, 'api', 'prisma'), { recursive: true })
-    writeFileSync(join(root, 'api', 'prisma', 'schema.prisma'), '')
-    mkdirSync(join(root, 'jobs'))
-    writeFileSync(join(root, 'jobs', 'knexfile.ts'), '')
-    const found = await detectProjects(root, new Map([['sql', sqlAdapter]]))
-    expect(found.map((p) => [p.name, p.tool, p.relDir, p.adapter ? 'installed' : 'missing'])).toEqual([
-      ['api', 'prisma', 'api', 'missing'],
-      ['jobs', 'knex', 'jobs', 'missing'],
-      ['legacy-billing', 'sql', 'legacy/billing', 'installed'],
-      ['services-billing', 'sql', 'services/billing', 'installed'],
-    ])
-  })
-
-  it('skips what .gitignore files ignore (nested ones, negations) and vendored, fixture and example folders below the root', async () => {
-    const root = tempDir()
-    const sql = (dir: string) => writeSqlProject(join(root, dir), '.', 'sqlite:x.db', [{ id: '001_a', up: 'SELECT 1;' }])
-    for (const dir of ['app', 'vendor/lib', 'third_party/x', 'test/fixtures/a', 'pkg/__fixtures__/b', 'examples/c', 'build/d', 'gen/e', 'tmp/keep', 'tmp/drop', 'pkg/old', 'pkg/new']) sql(dir)
-    writeFileSync(join(root, '.gitignore'), 'gen/\ntmp/*\n!tmp/keep/\n')
-    writeFileSync(join(root, 'pkg', '.gitignore'), 'old/\n')
-    const found = await detectProjects(root, new Map([['sql', sqlAdapter]]))
-    expect(found.map((p) => p.relDir)).toEqual(['app', 'pkg/new', 'tmp/keep'])
-    const examples = await detectProjects(join(root, 'examples', 'c'), new Map([['sql', sqlAdapter]]))
-    expect(examples.map((p) => p.relDir)).toEqual(['.'])
   })
 })
