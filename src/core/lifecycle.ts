@@ -353,7 +353,7 @@ export async function dryRun(ws: Workspace, options: Pick<LifecycleOptions, 'dir
 }
 
 /** Each project's journal entries, oldest first, with their database and position in its journal. */
-type Journals = Map<string, { database: string; n: number; entry: JournalEntry }[]>
+export type Journals = Map<string, { database: string; n: number; entry: JournalEntry }[]>
 
 async function select(projects: Project[], sessions: Map<string, Session>, dbs: Map<string, Db>, options: Pick<LifecycleOptions, 'direction' | 'selection' | 'allowDrift' | 'strict' | 'onEvent'>): Promise<{ steps: Step[]; journals: Journals; problems: Problem[]; failed: Set<string> }> {
   const lists = new Map<string, Migration[]>()
@@ -465,7 +465,8 @@ function failedByJournal(journals: Journals, lists: Map<string, Migration[]>): S
   return failed
 }
 
-function plan(projects: Project[], lists: Map<string, Migration[]>, journals: Journals, options: Pick<LifecycleOptions, 'direction' | 'selection'>): Step[] {
+/** The steps a run takes, from the projects' lists (read under the lock) and their journals: pure, so the rules are tested without a database. */
+export function plan(projects: Project[], lists: Map<string, Migration[]>, journals: Journals, options: Pick<LifecycleOptions, 'direction' | 'selection'>): Step[] {
   const { direction, selection } = options
   const byName = new Map(projects.map((p) => [p.name, p]))
   const candidates = (p: Project): Migration[] => {

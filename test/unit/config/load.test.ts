@@ -129,3 +129,28 @@ describe('configs that say nothing, or too much', () => {
     expect(where('{\n  "projects": [\n    { "name": "app" },\n    ]\n}')).toBe("mig.config.json:4:5: Unexpected token ']'")
   })
 })
+
+describe('config files that cannot be read', () => {
+  it('a --config path that does not exist is a usage error naming it', async () => {
+    const root = tempDir()
+    const error = (await loadConfig(root, 'nope.json', tools).catch((e: unknown) => e)) as MigError
+    expect(error).toBeInstanceOf(MigError)
+    expect([error.code, error.message, error.exit]).toEqual(['CONFIG_NOT_FOUND', `config file ${join(root, 'nope.json')} does not exist`, 2])
+    expect(error.hint).toMatch(/--config path/)
+  })
+
+  it('invalid JSON says file:line:column, with a hint', async () => {
+    const root = tempDir()
+    writeFileSync(join(root, 'mig.config.json'), '{\n  "projects": [,]\n}')
+    const error = (await loadConfig(root, undefined, tools).catch((e: unknown) => e)) as MigError
+    expect([error.code, error.message]).toEqual(['CONFIG_JSON', "mig.config.json is not valid JSON: mig.config.json:2:16: Unexpected token ','"])
+    expect(error.hint).toMatch(/trailing comma/)
+  })
+
+  it('a config module that throws: its first line only, and how to see the rest', async () => {
+    const root = tempDir()
+    writeFileSync(join(root, 'mig.config.mjs'), "throw new Error('boom\\nat a stack line')\n")
+    const error = (await loadConfig(root, undefined, tools).catch((e: unknown) => e)) as MigError
+    expect([error.code, error.message, error.hint]).toEqual(['CONFIG_LOAD', 'mig.config.mjs failed to load: boom', 'run `node mig.config.mjs` to see the full error'])
+  })
+})
