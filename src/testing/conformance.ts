@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { type TestFunction, afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { Adapter, OpenContext, ProjectRef, Session } from '../adapter.js'
 import { openContext } from '../core/workspace.js'
 import type { Dialect } from '../db/types.js'
@@ -34,6 +34,21 @@ export interface ConformanceOptions {
    * `release()` frees it. For an adapter with `toolLock()`.
    */
   holdToolLock?(project: ProjectRef, database: TestDatabase): Promise<void>
+  /**
+   * Contract checks the adapter is known to fail, each with why. They run
+   * expecting the failure (vitest's `it.fails`), so fixing the adapter turns
+   * them red until the entry is removed: a gap stays visible, never silent.
+   */
+  knownFailures?: KnownFailure[]
+}
+
+export type ContractCheck = 'capture' | 'transaction-none' | 'transaction-none-failure' | 'tool-lock' | 'create' | 'close'
+
+export interface KnownFailure {
+  check: ContractCheck
+  /** Only on these dialects (default: all). */
+  dialects?: Dialect[]
+  why: string
 }
 
 
@@ -164,10 +179,15 @@ function contractChecks(options: ConformanceOptions): void {
     }, timeout)
 
     const tables = async () => listTables(await database.db())
+    const check = (name: ContractCheck, title: string, fn: TestFunction): void => {
+      const known = options.knownFailures?.find((k) => k.check === name && (!k.dialects || k.dialects.includes(dialect)))
+      if (known) it.fails(`${title} [known failure: ${known.why}]`, fn, timeout)
+      else it(title, fn, timeout)
+    }
     /** The tables that are not the migrations' own (conf_*): the tool's ledger and lock. */
     const ledgerTables = async () => (await tables()).filter((t) => !t.startsWith('conf_')).map((t) => t.toLowerCase())
 
-    it('capture hears the statements of the migration, up and down, and none of the ledger or transaction control', async () => {
+    check('capture', 'capture hears the statements of the migration, up and down, and none of the ledger or transaction control', async () => {
       const [first] = await session.list()
       const up: string[] = []
       await session.up(first!, { transaction: 'auto', capture: (sql) => up.push(sql) })
@@ -183,9 +203,9 @@ function contractChecks(options: ConformanceOptions): void {
           for (const table of ledger) expect(sql.toLowerCase()).not.toContain(table)
         }
       }
-    }, timeout)
+    })
 
-    it("with transaction 'none' applies and reverts exactly one migration, and the native ledger agrees", async () => {
+    check('transaction-none', "with transaction 'none' applies and reverts exactly one migration, and the native ledger agrees", async () => {
       const [first] = await session.list()
       await session.up(first!, { transaction: 'none' })
       expect(await options.nativeApplied(project, database)).toEqual([first!.id])
@@ -194,9 +214,9 @@ function contractChecks(options: ConformanceOptions): void {
       await session.down(applied!, { transaction: 'none' })
       expect(await options.nativeApplied(project, database)).toEqual([])
       expect(await tables()).not.toContain('conf_one')
-    }, timeout)
+    })
 
-    it("with transaction 'none' a throwing migration records nothing, keeps what ran before the throw, and capture heard its statements in order", async () => {
+    check('transaction-none-failure', "with transaction 'none' a throwing migration records nothing, keeps what ran before the throw, and capture heard its statements in order", async () => {
       const list = await session.list()
       await session.up(list[0]!, { transaction: 'auto' })
       await session.up(list[1]!, { transaction: 'auto' })
@@ -209,9 +229,9 @@ function contractChecks(options: ConformanceOptions): void {
       expect(text.indexOf('no_such_table')).toBeGreaterThan(text.indexOf('conf_fail'))
       // No wrapping transaction: the statement before the throw stays.
       expect(await tables()).toContain('conf_fail')
-    }, timeout)
+    })
 
-    it('toolLock() is not held between runs, and release() frees a held one', async (t) => {
+    check('tool-lock', 'toolLock() is not held between runs, and release() frees a held one', async (t) => {
       if (!session.toolLock) return t.skip()
       const lock = await session.toolLock()
       expect(lock?.held ?? false).toBe(false)
@@ -222,9 +242,9 @@ function contractChecks(options: ConformanceOptions): void {
       expect(held!.name).not.toBe('')
       await held!.release()
       expect((await session.toolLock())?.held).toBe(false)
-    }, timeout)
+    })
 
-    it('create() writes files that a new session lists as pending, and never overwrites one', async () => {
+    check('create', 'create() writes files that a new session lists as pending, and never overwrites one', async () => {
       const pendingBefore = (await session.list()).filter((m) => m.state === 'pending').length
       // One clock for both: a tool that names files by the time makes the same name twice.
       vi.useFakeTimers({ toFake: ['Date'], now: new Date('2031-02-03T04:05:06.789Z') })
@@ -249,14 +269,14 @@ function contractChecks(options: ConformanceOptions): void {
       } finally {
         await fresh.close()
       }
-    }, timeout)
+    })
 
-    it('close() twice is harmless, and leaves other sessions working', async () => {
+    check('close', 'close() twice is harmless, and leaves other sessions working', async () => {
       const other = await options.adapter.open(project, contextFor(project, dir))
       await other.list()
       await other.close()
       await other.close()
       expect((await session.list()).length).toBeGreaterThan(0)
-    }, timeout)
+    })
   })
 }

@@ -1,2 +1,2 @@
-export { type ConformanceOptions, runConformance } from './conformance.js'
+export { type ConformanceOptions, type ContractCheck, type KnownFailure, runConformance } from './conformance.js'
 export { type TestDatabase, availableDialects, createTestDatabase, listTables, serverUrls } from './databases.js'
