@@ -1,4 +1,5 @@
 import * as Args from '@oclif/core/args'
+import type { Command } from '@oclif/core/command'
 import * as Flags from '@oclif/core/flags'
 import { MigCommand } from '../command.js'
 import { type ResolveRequest, resolveMigrations } from '../core/resolve.js'
@@ -6,7 +7,23 @@ import { describeHolder } from '../core/lock/index.js'
 import { usageError } from '../output/errors.js'
 import { resolveJson, resolveLines } from '../output/resolve-output.js'
 
-export default class Resolve extends MigCommand<typeof Resolve> {
+/** What `mig resolve` and `mig baseline` share: mark under the lock, then print what was marked. */
+export abstract class MarkCommand<T extends typeof Command> extends MigCommand<T> {
+  protected async mark(request: ResolveRequest, flags: { reason: string | undefined; dryRun: boolean; json: boolean }): Promise<void> {
+    const ws = await this.projectsWorkspace()
+    const result = await resolveMigrations(ws, {
+      request,
+      ...(flags.reason !== undefined ? { reason: flags.reason } : {}),
+      dryRun: flags.dryRun,
+      lockTimeoutMs: this.lockTimeoutMs(ws),
+      onLockWait: (database, holder) => this.note(`waiting for the migration lock on ${database}, held by ${describeHolder(holder)}…`),
+    })
+    if (flags.json) this.printJson(resolveJson(result))
+    else for (const line of resolveLines(result)) this.out(line)
+  }
+}
+
+export default class Resolve extends MarkCommand<typeof Resolve> {
   static override summary = 'Mark a failed or hand-fixed migration applied or rolled back, without running it'
   static override description =
     "Writes the tool's own ledger as the tool would (Prisma's `migrate resolve`, Flyway's `repair`) and journals who and why. --applied --to ID marks every pending migration up to and including ID applied (as `mig baseline`)."
@@ -33,15 +50,6 @@ export default class Resolve extends MigCommand<typeof Resolve> {
     if (to !== undefined && (rolledBack || id !== undefined)) throw usageError('RESOLVE_TO', '--to goes with --applied and no migration id', '`mig resolve --applied --to ID` marks every pending migration up to ID')
     if (to === undefined && id === undefined) throw usageError('RESOLVE_ID', 'which migration? pass its id (or --applied --to ID)', 'run `mig status` to see migration ids')
     const request: ResolveRequest = to !== undefined ? { kind: 'baseline', to } : { kind: 'one', id: id!, as: applied ? 'applied' : 'rolled-back' }
-    const ws = await this.projectsWorkspace()
-    const result = await resolveMigrations(ws, {
-      request,
-      ...(this.flags.reason !== undefined ? { reason: this.flags.reason } : {}),
-      dryRun: this.flags['dry-run'],
-      lockTimeoutMs: this.lockTimeoutMs(ws),
-      onLockWait: (database, holder) => this.note(`waiting for the migration lock on ${database}, held by ${describeHolder(holder)}…`),
-    })
-    if (this.flags.json) this.printJson(resolveJson(result))
-    else for (const line of resolveLines(result)) this.out(line)
+    await this.mark(request, { reason: this.flags.reason, dryRun: this.flags['dry-run'], json: this.flags.json })
   }
 }

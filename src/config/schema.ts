@@ -2,7 +2,9 @@ import * as v from 'valibot'
 
 // valibot rather than zod: the config is read on every command, and valibot
 // loads in ~5 ms where zod takes ~35 ms of a 150 ms `mig status`.
-const nonEmpty = v.pipe(v.string(), v.minLength(1))
+const nonEmpty = v.pipe(v.string(), v.minLength(1, 'must not be empty'))
+// Said as a person reads the key, rather than valibot's "Expected >0 but received 0".
+const seconds = v.pipe(v.number(), v.gtValue(0, 'must be more than 0 seconds'))
 
 export const projectSchema = v.strictObject({
   name: v.pipe(v.string(), v.regex(/^[A-Za-z0-9][\w.-]*$/, 'letters, digits, ".", "_" and "-" only, starting with a letter or digit')),
@@ -25,12 +27,12 @@ export const configSchema = v.strictObject({
     v.strictObject({
       dir: v.optional(nonEmpty),
       before: v.optional(v.array(v.picklist(['up', 'down']))),
-      keep: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+      keep: v.optional(v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'))),
     }),
   ),
-  lock: v.optional(v.strictObject({ timeoutSeconds: v.optional(v.pipe(v.number(), v.gtValue(0))) })),
+  lock: v.optional(v.strictObject({ timeoutSeconds: v.optional(seconds) })),
   /** How long a project's tool config may take to load, and its migrations to list (`--timeout`). */
-  timeoutSeconds: v.optional(v.pipe(v.number(), v.gtValue(0))),
+  timeoutSeconds: v.optional(seconds),
 })
 
 export type ProjectConfig = v.InferOutput<typeof projectSchema>

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
-import type { Migration, RunOptions as StepOptions, Session } from '../adapter.js'
+import type { Migration, RunOptions, Session } from '../adapter.js'
 import type { Project } from '../config/projects.js'
 import { connectExisting } from '../db/connect.js'
 import type { Db } from '../db/types.js'
@@ -57,7 +57,8 @@ export interface Problem {
   kind: 'drift' | 'missing' | 'failed'
 }
 
-export interface RunOptions {
+/** What `mig up`/`mig down` ask of the lifecycle (RunOptions, in src/adapter.ts, is what one migration's up/down receives). */
+export interface LifecycleOptions {
   direction: Direction
   selection: Selection
   lockTimeoutMs: number
@@ -99,7 +100,7 @@ export interface RunResult {
  * the run after the current migration (rolled back where the dialect can),
  * the second exits at once.
  */
-export async function run(ws: Workspace, options: RunOptions): Promise<RunResult> {
+export async function run(ws: Workspace, options: LifecycleOptions): Promise<RunResult> {
   const projects = ws.projects
   for (const p of projects) requireAdapter(p)
   const sessions = await openSessions(ws, projects)
@@ -184,7 +185,7 @@ interface StepContext {
   session: Session
   /** The step's database, for its journal rows. */
   journal: JournalConnection
-  options: RunOptions
+  options: LifecycleOptions
   backupId: string | null
   note: string | null
   /** Its last run failed partway: the database holds part of it whatever this run does. */
@@ -223,7 +224,7 @@ async function runStep(step: Step, c: StepContext, onStart: (transactional: bool
     transactional
       ? c.journal.write((db) => recordJournal(db, { ...entry, durationMs: elapsed(), outcome, error }), (db) => recordJournalAgain(db, { ...entry, durationMs: elapsed(), outcome, error }))
       : c.journal.write((db) => finishJournal(db, entry, { durationMs: elapsed(), outcome, error }))
-  const runOptions: StepOptions = {
+  const runOptions: RunOptions = {
     transaction: 'auto',
     signal: c.signal,
     progress: async (done, total) => {
@@ -338,7 +339,7 @@ const oneLine = (text: string): string => {
  * The steps a run would take, without taking a lock or writing anything:
  * `--dry-run`. A SQLite file that does not exist yet is not created.
  */
-export async function dryRun(ws: Workspace, options: Pick<RunOptions, 'direction' | 'selection' | 'allowDrift' | 'strict'>): Promise<Step[]> {
+export async function dryRun(ws: Workspace, options: Pick<LifecycleOptions, 'direction' | 'selection' | 'allowDrift' | 'strict'>): Promise<Step[]> {
   for (const p of ws.projects) requireAdapter(p)
   const sessions = await openSessions({ ...ws, readOnly: true }, ws.projects)
   const dbs = new Map<string, Db>()
@@ -352,9 +353,9 @@ export async function dryRun(ws: Workspace, options: Pick<RunOptions, 'direction
 }
 
 /** Each project's journal entries, oldest first, with their database and position in its journal. */
-type Journals = Map<string, { database: string; n: number; entry: JournalEntry }[]>
+export type Journals = Map<string, { database: string; n: number; entry: JournalEntry }[]>
 
-async function select(projects: Project[], sessions: Map<string, Session>, dbs: Map<string, Db>, options: Pick<RunOptions, 'direction' | 'selection' | 'allowDrift' | 'strict' | 'onEvent'>): Promise<{ steps: Step[]; journals: Journals; problems: Problem[]; failed: Set<string> }> {
+async function select(projects: Project[], sessions: Map<string, Session>, dbs: Map<string, Db>, options: Pick<LifecycleOptions, 'direction' | 'selection' | 'allowDrift' | 'strict' | 'onEvent'>): Promise<{ steps: Step[]; journals: Journals; problems: Problem[]; failed: Set<string> }> {
   const lists = new Map<string, Migration[]>()
   for (const p of projects) lists.set(p.name, await sessions.get(p.name)!.list())
   const journals: Journals = new Map(projects.map((p) => [p.name, []]))
@@ -464,7 +465,8 @@ function failedByJournal(journals: Journals, lists: Map<string, Migration[]>): S
   return failed
 }
 
-function plan(projects: Project[], lists: Map<string, Migration[]>, journals: Journals, options: Pick<RunOptions, 'direction' | 'selection'>): Step[] {
+/** The steps a run takes, from the projects' lists (read under the lock) and their journals: pure, so the rules are tested without a database. */
+export function plan(projects: Project[], lists: Map<string, Migration[]>, journals: Journals, options: Pick<LifecycleOptions, 'direction' | 'selection'>): Step[] {
   const { direction, selection } = options
   const byName = new Map(projects.map((p) => [p.name, p]))
   const candidates = (p: Project): Migration[] => {

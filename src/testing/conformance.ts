@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Adapter, ProjectRef, Session } from '../adapter.js'
+import { type TestFunction, afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import type { Adapter, OpenContext, ProjectRef, Session } from '../adapter.js'
 import { openContext } from '../core/workspace.js'
 import type { Dialect } from '../db/types.js'
 import { type TestDatabase, createTestDatabase, listTables } from './databases.js'
@@ -28,6 +28,27 @@ export interface ConformanceOptions {
    * SQLite (as Prisma does, for its PRAGMA-laden table rebuilds) narrows it.
    */
   atomicDdl?: Dialect[]
+  /**
+   * Take the tool's own migration lock natively (as a crashed run of the
+   * tool leaves it), so the suite can check `toolLock()` reports it held and
+   * `release()` frees it. For an adapter with `toolLock()`.
+   */
+  holdToolLock?(project: ProjectRef, database: TestDatabase): Promise<void>
+  /**
+   * Contract checks the adapter is known to fail, each with why. They run
+   * expecting the failure (vitest's `it.fails`), so fixing the adapter turns
+   * them red until the entry is removed: a gap stays visible, never silent.
+   */
+  knownFailures?: KnownFailure[]
+}
+
+export type ContractCheck = 'capture' | 'transaction-none' | 'transaction-none-failure' | 'tool-lock' | 'create' | 'close'
+
+export interface KnownFailure {
+  check: ContractCheck
+  /** Only on these dialects (default: all). */
+  dialects?: Dialect[]
+  why: string
 }
 
 
@@ -39,6 +60,13 @@ export interface ConformanceOptions {
  * ledger the tool reads, and runs nothing.
  */
 export function runConformance(options: ConformanceOptions): void {
+  lifecycleChecks(options)
+  contractChecks(options)
+}
+
+const contextFor = (project: ProjectRef, dir: string): OpenContext => openContext(project, { root: dir, env: undefined, readOnly: false, warn: () => {} })
+
+function lifecycleChecks(options: ConformanceOptions): void {
   const timeout = options.timeoutMs ?? 30_000
   describe.each(options.dialects)(`${options.adapter.tool} adapter conformance on %s`, (dialect) => {
     let database: TestDatabase
@@ -50,7 +78,7 @@ export function runConformance(options: ConformanceOptions): void {
       database = await createTestDatabase(dialect)
       dir = mkdtempSync(join(tmpdir(), `mig-conf-${options.adapter.tool}-`))
       project = await options.writeProject(dir, database, { failing: true })
-      session = await options.adapter.open(project, openContext(project, { root: dir, env: undefined, readOnly: false, warn: () => {} }))
+      session = await options.adapter.open(project, contextFor(project, dir))
     }, timeout)
 
     afterAll(async () => {
@@ -118,4 +146,152 @@ export function runConformance(options: ConformanceOptions): void {
       expect(await tables()).toEqual(before)
     }, timeout)
   })
+}
+
+/** Transaction control: not the migration's own statements. */
+const transactionControl = /^\s*(begin|start transaction|commit|rollback|savepoint|release savepoint)\b/i
+
+/** What each contract check works on: one fresh database and project per dialect, opened once. */
+interface Fixture {
+  options: ConformanceOptions
+  database: TestDatabase
+  dir: string
+  project: ProjectRef
+  session: Session
+}
+
+const tablesOf = async (f: Fixture): Promise<string[]> => listTables(await f.database.db())
+
+/**
+ * The rest of the Session contract, on a fresh database: `capture` hears the
+ * migration's statements in order and none of the ledger's; `transaction:
+ * 'none'` runs without a wrapping transaction; `toolLock()`; `create()`;
+ * `close()` twice.
+ */
+function contractChecks(options: ConformanceOptions): void {
+  const timeout = options.timeoutMs ?? 30_000
+  describe.each(options.dialects)(`${options.adapter.tool} adapter contract on %s`, (dialect) => {
+    const f = { options } as Fixture
+
+    beforeAll(async () => {
+      f.database = await createTestDatabase(dialect)
+      f.dir = mkdtempSync(join(tmpdir(), `mig-contract-${options.adapter.tool}-`))
+      f.project = await options.writeProject(f.dir, f.database, { failing: true })
+      f.session = await options.adapter.open(f.project, contextFor(f.project, f.dir))
+    }, timeout)
+
+    afterAll(async () => {
+      await f.session?.close()
+      await f.database?.drop()
+      if (f.dir) rmSync(f.dir, { recursive: true, force: true })
+    }, timeout)
+
+    const check = (name: ContractCheck, title: string, fn: TestFunction): void => {
+      const known = options.knownFailures?.find((k) => k.check === name && (!k.dialects || k.dialects.includes(dialect)))
+      if (known) it.fails(`${title} [known failure: ${known.why}]`, fn, timeout)
+      else it(title, fn, timeout)
+    }
+    check('capture', 'capture hears the statements of the migration, up and down, and none of the ledger or transaction control', () => captureCheck(f))
+    check('transaction-none', "with transaction 'none' applies and reverts exactly one migration, and the native ledger agrees", () => noTransactionCheck(f))
+    check('transaction-none-failure', "with transaction 'none' a throwing migration records nothing, keeps what ran before the throw, and capture heard its statements in order", () => noTransactionFailureCheck(f))
+    check('tool-lock', 'toolLock() is not held between runs, and release() frees a held one', (t) => (f.session.toolLock ? toolLockCheck(f) : t.skip()))
+    check('create', 'create() writes files that a new session lists as pending, and never overwrites one', () => createCheck(f))
+    check('close', 'close() twice is harmless, and leaves other sessions working', () => closeCheck(f))
+  })
+}
+
+async function captureCheck(f: Fixture): Promise<void> {
+  const { session } = f
+  const [first] = await session.list()
+  const up: string[] = []
+  await session.up(first!, { transaction: 'auto', capture: (sql) => up.push(sql) })
+  // The tables that are not the migrations' own (conf_*): the tool's ledger and lock.
+  const ledger = (await tablesOf(f)).filter((t) => !t.startsWith('conf_')).map((t) => t.toLowerCase())
+  expect(ledger.length).toBeGreaterThan(0)
+  const [applied] = (await session.list()).filter((m) => m.state === 'applied')
+  const down: string[] = []
+  await session.down(applied!, { transaction: 'auto', capture: (sql) => down.push(sql) })
+  for (const captured of [up, down]) {
+    expect(captured.join('\n')).toMatch(/conf_one/)
+    for (const sql of captured) {
+      expect(sql).not.toMatch(transactionControl)
+      for (const table of ledger) expect(sql.toLowerCase()).not.toContain(table)
+    }
+  }
+}
+
+async function noTransactionCheck(f: Fixture): Promise<void> {
+  const { session, options, project, database } = f
+  const [first] = await session.list()
+  await session.up(first!, { transaction: 'none' })
+  expect(await options.nativeApplied(project, database)).toEqual([first!.id])
+  expect(await tablesOf(f)).toContain('conf_one')
+  const [applied] = (await session.list()).filter((m) => m.state === 'applied')
+  await session.down(applied!, { transaction: 'none' })
+  expect(await options.nativeApplied(project, database)).toEqual([])
+  expect(await tablesOf(f)).not.toContain('conf_one')
+}
+
+async function noTransactionFailureCheck(f: Fixture): Promise<void> {
+  const { session, options, project, database } = f
+  const list = await session.list()
+  await session.up(list[0]!, { transaction: 'auto' })
+  await session.up(list[1]!, { transaction: 'auto' })
+  const captured: string[] = []
+  await expect(session.up(list[2]!, { transaction: 'none', capture: (sql) => captured.push(sql) })).rejects.toThrow()
+  expect(await options.nativeApplied(project, database)).toEqual([list[0]!.id, list[1]!.id])
+  expect(['pending', 'failed']).toContain((await session.list()).find((m) => m.id === list[2]!.id)!.state)
+  const text = captured.join('\n')
+  expect(text.indexOf('conf_fail')).toBeGreaterThanOrEqual(0)
+  expect(text.indexOf('no_such_table')).toBeGreaterThan(text.indexOf('conf_fail'))
+  // No wrapping transaction: the statement before the throw stays.
+  expect(await tablesOf(f)).toContain('conf_fail')
+}
+
+async function toolLockCheck(f: Fixture): Promise<void> {
+  const { session, options } = f
+  expect((await session.toolLock!())?.held ?? false).toBe(false)
+  if (!options.holdToolLock) return
+  await options.holdToolLock(f.project, f.database)
+  const held = await session.toolLock!()
+  expect(held?.held).toBe(true)
+  expect(held!.name).not.toBe('')
+  await held!.release()
+  expect((await session.toolLock!())?.held).toBe(false)
+}
+
+async function createCheck(f: Fixture): Promise<void> {
+  const { session, options, project, dir } = f
+  const pendingBefore = (await session.list()).filter((m) => m.state === 'pending').length
+  // One clock for both: a tool that names files by the time makes the same name twice.
+  vi.useFakeTimers({ toFake: ['Date'], now: new Date('2031-02-03T04:05:06.789Z') })
+  let first: string[]
+  let second: string[] | Error
+  try {
+    first = await session.create('conf_made', 'blank', { name: 'conf_made' })
+    const texts = first.map((file) => readFileSync(file, 'utf8'))
+    second = await session.create('conf_made', 'blank', { name: 'conf_made' }).catch((error: Error) => error)
+    expect(first.map((file) => readFileSync(file, 'utf8'))).toEqual(texts)
+  } finally {
+    vi.useRealTimers()
+  }
+  expect(first.length).toBeGreaterThan(0)
+  for (const file of first) expect(existsSync(file)).toBe(true)
+  if (!(second instanceof Error)) expect(second.filter((file) => first.includes(file))).toEqual([])
+  const fresh = await options.adapter.open(project, contextFor(project, dir))
+  try {
+    const pending = (await fresh.list()).filter((m) => m.state === 'pending')
+    expect(pending).toHaveLength(pendingBefore + (second instanceof Error ? 1 : 2))
+    expect(pending.some((m) => m.files.some((file) => first.includes(file)))).toBe(true)
+  } finally {
+    await fresh.close()
+  }
+}
+
+async function closeCheck(f: Fixture): Promise<void> {
+  const other = await f.options.adapter.open(f.project, contextFor(f.project, f.dir))
+  await other.list()
+  await other.close()
+  await other.close()
+  expect((await f.session.list()).length).toBeGreaterThan(0)
 }

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { z } from 'zod'
-import { backupsSchema, errorSchema, initSchema, logSchema, makeSchema, restoreSchema, runSchema, statusSchema, unlockSchema } from '../../src/output/schemas.js'
+import { backupsSchema, errorSchema, initSchema, logSchema, makeSchema, restoreSchema, runSchema, statusSchema, unlockSchema } from '../support/schemas.js'
 import { mig, tableMigrations, tempDir, writeSqlProject } from '../helpers.js'
 
 const root = tempDir()

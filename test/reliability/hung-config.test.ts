@@ -1,7 +1,7 @@
 import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { statusSchema } from '../../src/output/schemas.js'
+import { statusSchema } from '../support/schemas.js'
 import { createTestDatabase } from '../../src/testing/index.js'
 import { hasStack, mig, tempDir, withPlugins, writeSqlProject } from '../helpers.js'
 import { writeKnexProject } from '../../plugins/knex/test/helpers.js'

@@ -1,7 +1,7 @@
 import { writeFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { statusSchema } from '../../src/output/schemas.js'
+import { statusSchema } from '../support/schemas.js'
 import { availableDialects, createTestDatabase } from '../../src/testing/index.js'
 import { mig, tempDir, writeSqlProject } from '../helpers.js'
 

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Dialect } from '../../../src/db/types.js'
+import type { Dialect } from 'mig'
 import { linkNodeModules, nodeCli, repoRoot } from '../../../test/helpers.js'
 
 export const knexClient: Record<Dialect, string> = { postgres: 'pg', mysql: 'mysql2', sqlite: 'better-sqlite3' }

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { availableDialects, createTestDatabase, listTables } from '../../../src/testing/index.js'
+import { availableDialects, createTestDatabase, listTables } from 'mig/testing'
 import { json, mig, pluginProject, repoRoot, tempDir, withPlugins, writeSqlProject } from '../../../test/helpers.js'
 import { createTable, knexCli, knexMigrateList, writeKnexProject, writeMigration } from './helpers.js'
 

@@ -1,4 +1,4 @@
-import { availableDialects, runConformance } from '../../../src/testing/index.js'
+import { availableDialects, runConformance } from 'mig/testing'
 import { prismaAdapter } from '../src/adapter.js'
 import { createTable, migrateStatus, prismaUrl, writePrismaProject } from './helpers.js'
 
@@ -26,4 +26,8 @@ runConformance({
     return (await migrateStatus(project.dir, prismaUrl(database.dialect, database.url))).applied
   },
   timeoutMs: 60_000,
+  knownFailures: [
+    // The script runs as one simple query, which PostgreSQL makes one implicit transaction (as Prisma runs it).
+    { check: 'transaction-none-failure', dialects: ['postgres'], why: "transaction 'none' still runs migration.sql as one implicit transaction" },
+  ],
 })

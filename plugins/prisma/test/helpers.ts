@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import type { Dialect } from '../../../src/db/types.js'
+import type { Dialect } from 'mig'
 import { linkNodeModules, repoRoot, runNodeCli } from '../../../test/helpers.js'
 
 /** The engine shim from shared/ beside the checkout (MIG_PRISMA_SHIM overrides). */

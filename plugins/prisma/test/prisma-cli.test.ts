@@ -1,9 +1,9 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { availableDialects, createTestDatabase, listTables } from '../../../src/testing/index.js'
+import { availableDialects, createTestDatabase, listTables } from 'mig/testing'
 import { json, mig, pluginProject, repoRoot, tempDir, withPlugins } from '../../../test/helpers.js'
-import type { Dialect } from '../../../src/db/types.js'
+import type { Dialect } from 'mig'
 import { type PrismaMigration, createTable, migrateStatus, prismaCli, prismaUrl, shim, writeMigration, writePrismaProject } from './helpers.js'
 
 const names = ['20240101000000_a', '20240102000000_b', '20240103000000_c', '20240104000000_d', '20240105000000_e']

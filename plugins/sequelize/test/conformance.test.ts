@@ -1,4 +1,4 @@
-import { availableDialects, runConformance } from '../../../src/testing/index.js'
+import { availableDialects, runConformance } from 'mig/testing'
 import { sequelizeAdapter } from '../src/adapter.js'
 import { createTable, migrateStatus, writeSequelizeProject } from './helpers.js'
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { availableDialects, listTables } from '../../../src/testing/index.js'
+import { availableDialects, listTables } from 'mig/testing'
 import { json, mig, pluginProject, repoRoot, tempDir, withPlugins } from '../../../test/helpers.js'
 import { createTable, migrateStatus, sequelizeCli, writeMigration, writeSequelizeProject } from './helpers.js'
 

@@ -1,4 +1,4 @@
-import { availableDialects, runConformance } from '../../../src/testing/index.js'
+import { availableDialects, runConformance } from 'mig/testing'
 import { typeormAdapter } from '../src/adapter.js'
 import { createTable, migrationShow, writeTypeormProject } from './helpers.js'
 
@@ -17,4 +17,10 @@ runConformance({
     return (await migrationShow(project.dir)).executed
   },
   timeoutMs: 60_000,
+  knownFailures: [
+    // The session's logger hears MigrationExecutor's own queries too (the filter drops only transaction control).
+    { check: 'capture', why: 'capture hears the queries MigrationExecutor makes on its migrations table (CREATE TABLE "migrations" …)' },
+    // jiti's module cache hands a second open() the same DataSource, whose migrations option already holds the classes loaded at the first.
+    { check: 'create', why: 'a second session in the same process lists the migrations loaded by the first' },
+  ],
 })

@@ -1,7 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { availableDialects, listTables } from '../../../src/testing/index.js'
+import { availableDialects, listTables } from 'mig/testing'
 import { json, mig, pluginProject, tempDir, withPlugins } from '../../../test/helpers.js'
 import { createTable, migrationShow, typeormCli, writeTypeormProject } from './helpers.js'
 

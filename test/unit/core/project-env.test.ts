@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { envOverrides, environmentName, projectEnv, withProjectEnv } from '../../src/core/project-env.js'
-import { tempDir } from '../helpers.js'
+import { envOverrides, environmentName, projectEnv, withProjectEnv } from '../../../src/core/project-env.js'
+import { tempDir } from '../../helpers.js'
 
 const project = (dotenv: string): string => {
   const dir = join(tempDir(), 'svc')

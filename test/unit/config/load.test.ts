@@ -1,11 +1,9 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { jsonErrorWhere, loadConfig } from '../../src/config/load.js'
-import { detectProjects } from '../../src/config/projects.js'
-import { sqlAdapter } from '../../src/adapters/sql/adapter.js'
-import { MigError } from '../../src/output/errors.js'
-import { tempDir, writeSqlProject } from '../helpers.js'
+import { jsonErrorWhere, loadConfig } from '../../../src/config/load.js'
+import { MigError } from '../../../src/output/errors.js'
+import { tempDir } from '../../helpers.js'
 
 const tools = new Set(['sql', 'knex', 'typeorm', 'prisma', 'sequelize'])
 
@@ -132,35 +130,27 @@ describe('configs that say nothing, or too much', () => {
   })
 })
 
-describe('project detection', () => {
-  it('finds SQL projects and known tools, skips node_modules, dist and .git, and names collisions by parent', async () => {
+describe('config files that cannot be read', () => {
+  it('a --config path that does not exist is a usage error naming it', async () => {
     const root = tempDir()
-    writeSqlProject(join(root, 'services'), 'billing', 'sqlite:x.db', [{ id: '001_a', up: 'SELECT 1;' }])
-    writeSqlProject(join(root, 'legacy'), 'billing', 'sqlite:x.db', [{ id: '001_a', up: 'SELECT 1;' }])
-    writeSqlProject(join(root, 'node_modules', 'dep'), 'x', 'sqlite:x.db', [{ id: '001_a', up: 'SELECT 1;' }])
-    writeSqlProject(join(root, 'dist'), 'y', 'sqlite:x.db', [{ id: '001_a', up: 'SELECT 1;' }])
-    mkdirSync(join(root, 'api', 'prisma'), { recursive: true })
-    writeFileSync(join(root, 'api', 'prisma', 'schema.prisma'), '')
-    mkdirSync(join(root, 'jobs'))
-    writeFileSync(join(root, 'jobs', 'knexfile.ts'), '')
-    const found = await detectProjects(root, new Map([['sql', sqlAdapter]]))
-    expect(found.map((p) => [p.name, p.tool, p.relDir, p.adapter ? 'installed' : 'missing'])).toEqual([
-      ['api', 'prisma', 'api', 'missing'],
-      ['jobs', 'knex', 'jobs', 'missing'],
-      ['legacy-billing', 'sql', 'legacy/billing', 'installed'],
-      ['services-billing', 'sql', 'services/billing', 'installed'],
-    ])
+    const error = (await loadConfig(root, 'nope.json', tools).catch((e: unknown) => e)) as MigError
+    expect(error).toBeInstanceOf(MigError)
+    expect([error.code, error.message, error.exit]).toEqual(['CONFIG_NOT_FOUND', `config file ${join(root, 'nope.json')} does not exist`, 2])
+    expect(error.hint).toMatch(/--config path/)
   })
 
-  it('skips what .gitignore files ignore (nested ones, negations) and vendored, fixture and example folders below the root', async () => {
+  it('invalid JSON says file:line:column, with a hint', async () => {
     const root = tempDir()
-    const sql = (dir: string) => writeSqlProject(join(root, dir), '.', 'sqlite:x.db', [{ id: '001_a', up: 'SELECT 1;' }])
-    for (const dir of ['app', 'vendor/lib', 'third_party/x', 'test/fixtures/a', 'pkg/__fixtures__/b', 'examples/c', 'build/d', 'gen/e', 'tmp/keep', 'tmp/drop', 'pkg/old', 'pkg/new']) sql(dir)
-    writeFileSync(join(root, '.gitignore'), 'gen/\ntmp/*\n!tmp/keep/\n')
-    writeFileSync(join(root, 'pkg', '.gitignore'), 'old/\n')
-    const found = await detectProjects(root, new Map([['sql', sqlAdapter]]))
-    expect(found.map((p) => p.relDir)).toEqual(['app', 'pkg/new', 'tmp/keep'])
-    const examples = await detectProjects(join(root, 'examples', 'c'), new Map([['sql', sqlAdapter]]))
-    expect(examples.map((p) => p.relDir)).toEqual(['.'])
+    writeFileSync(join(root, 'mig.config.json'), '{\n  "projects": [,]\n}')
+    const error = (await loadConfig(root, undefined, tools).catch((e: unknown) => e)) as MigError
+    expect([error.code, error.message]).toEqual(['CONFIG_JSON', "mig.config.json is not valid JSON: mig.config.json:2:16: Unexpected token ','"])
+    expect(error.hint).toMatch(/trailing comma/)
+  })
+
+  it('a config module that throws: its first line only, and how to see the rest', async () => {
+    const root = tempDir()
+    writeFileSync(join(root, 'mig.config.mjs'), "throw new Error('boom\\nat a stack line')\n")
+    const error = (await loadConfig(root, undefined, tools).catch((e: unknown) => e)) as MigError
+    expect([error.code, error.message, error.hint]).toEqual(['CONFIG_LOAD', 'mig.config.mjs failed to load: boom', 'run `node mig.config.mjs` to see the full error'])
   })
 })

@@ -1,9 +1,9 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { renderTemplate } from '../../src/core/templates.js'
-import { MigError } from '../../src/output/errors.js'
-import { tempDir } from '../helpers.js'
+import { renderTemplate } from '../../../src/core/templates.js'
+import { MigError } from '../../../src/output/errors.js'
+import { tempDir } from '../../helpers.js'
 
 const root = tempDir()
 afterAll(() => rmSync(root, { recursive: true, force: true }))

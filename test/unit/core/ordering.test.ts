@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { Migration } from '../../src/adapter.js'
-import { type AppliedTime, type Placed, mergeApplied, mergeQueues, parseTimestamp } from '../../src/core/ordering.js'
+import type { Migration } from '../../../src/adapter.js'
+import { type AppliedTime, type Placed, mergeApplied, mergeQueues, parseTimestamp } from '../../../src/core/ordering.js'
 
 const m = (id: string): Migration => ({ id, name: id, files: [], state: 'pending', reversible: true })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { bytes } from '../../src/output/table.js'
+import { bytes } from '../../../src/output/table.js'
 
 describe('sizes as people read them', () => {
   it('B, KiB, MiB, GiB', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { renderStatus } from '../../src/output/status-text.js'
+import { renderStatus } from '../../../src/output/status-text.js'
 
 describe('status as text', () => {
   it('names the project once in an error, whether or not the adapter already did', () => {
