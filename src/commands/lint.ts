@@ -1,6 +1,5 @@
 import * as Flags from '@oclif/core/flags'
 import { MigCommand } from '../command.js'
-import type { LintConfig } from '../lint/config.js'
 import { formatGithub, formatText, lintExitCode, toJson } from '../lint/format.js'
 import { lintWorkspace } from '../lint/run.js'
 
@@ -17,7 +16,7 @@ export default class Lint extends MigCommand<typeof Lint> {
 
   async run(): Promise<void> {
     const ws = await this.projectsWorkspace()
-    const config = (ws.config.config as { lint?: LintConfig }).lint
+    const config = ws.config.config.lint
     const report = await lintWorkspace(ws, {
       ...(this.flags.from !== undefined ? { from: this.flags.from } : {}),
       all: this.flags.all,

@@ -1,4 +1,5 @@
 import * as v from 'valibot'
+import { lintConfigSchema } from '../lint/config.js'
 
 // valibot rather than zod: the config is read on every command, and valibot
 // loads in ~5 ms where zod takes ~35 ms of a 150 ms `mig status`.
@@ -32,6 +33,8 @@ export const configSchema = v.strictObject({
   ),
   lock: v.optional(v.strictObject({ timeoutSeconds: v.optional(seconds) })),
   /** How long a project's tool config may take to load, and its migrations to list (`--timeout`). */
+  /** `mig lint`: per-rule severity (`"rules": { "renaming-column": "off" }`). */
+  lint: v.optional(lintConfigSchema),
   timeoutSeconds: v.optional(seconds),
 })
 
