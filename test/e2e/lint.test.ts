@@ -1,4 +1,4 @@
-import { cpSync, readFileSync, rmSync } from 'node:fs'
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { z } from 'zod'
@@ -90,6 +90,22 @@ describe.each(await availableDialects())('mig lint on plain SQL, %s', (dialect) 
     const result = await mig(['lint', '--json'], { cwd: root })
     expect(json(result).findings.filter((f) => f.severity === 'error')).toEqual([])
     expect(result.code).toBe(0)
+  })
+
+  it('takes per-rule severity from mig.config.json, and refuses an unknown rule code', async () => {
+    const { root } = await project(dialect, risky)
+    const config = (rules: Record<string, string>) =>
+      writeFileSync(join(root, 'mig.config.json'), JSON.stringify({ projects: [{ name: 'app', tool: 'sql', dir: 'app' }], lint: { rules } }))
+    config({ 'adding-required-field': 'warning', 'require-concurrent-index-creation': 'off' })
+    const result = await mig(['lint', '--json'], { cwd: root })
+    expect(result.code, result.stdout + result.stderr).toBe(0)
+    const found = json(result).findings.map((f) => `${f.code}:${f.severity}`)
+    expect(found).toContain('adding-required-field:warning')
+    expect(found.filter((f) => f.endsWith(':error') || f.startsWith('require-concurrent-index-creation'))).toEqual([])
+    config({ 'adding-required-feild': 'off' })
+    const typo = await mig(['lint'], { cwd: root })
+    expect(typo.code).not.toBe(0)
+    expect(typo.stderr).toContain('adding-required-field')
   })
 
   it('each rule\'s fixtures through the plain-SQL path: positives flagged, negatives not', async () => {
