@@ -57,6 +57,16 @@ export interface OpenContext {
    */
   target(source: string | ConnectionParts, baseDir: string): DatabaseTarget
   /**
+   * The database the session must work on, given the one the tool's config
+   * names: normally `target` itself; while `mig plan` or `mig verify` runs, a
+   * scratch database on the same server with the same credentials (SQLite:
+   * another file). An adapter passes its configured target through this and,
+   * when the key it gets back differs, points the tool's own connection
+   * settings at the returned database (`database`; SQLite `file`) and
+   * reports that one as `Session.target`. The conformance suite checks it.
+   */
+  database(target: DatabaseTarget): DatabaseTarget
+  /**
    * Core's error classes. A plugin throws these (rather than its own copies)
    * so core gives them its exit codes and hints: MigError for bad config or
    * input, MigrationFailure when a migration itself fails.

@@ -47,6 +47,8 @@ export interface Workspace {
   readOnly: boolean
   /** `--timeout`, else the config's `timeoutSeconds`, else 30. */
   timeoutSeconds: number
+  /** plan and verify: sessions open on a scratch database instead of the one the tool's config names (OpenContext.database). */
+  redirect?: (target: DatabaseTarget) => DatabaseTarget | undefined
   warn(message: string): void
 }
 
@@ -125,7 +127,7 @@ function withinTimeout<T>(work: Promise<T>, seconds: number, project: Project, w
 }
 
 /** What core hands an adapter to open `project` with: the one place an OpenContext is made. */
-export function openContext(project: ProjectRef, ws: Pick<Workspace, 'root' | 'env' | 'readOnly' | 'warn'> & Partial<Pick<Workspace, 'timeoutSeconds'>>): OpenContext {
+export function openContext(project: ProjectRef, ws: Pick<Workspace, 'root' | 'env' | 'readOnly' | 'warn'> & Partial<Pick<Workspace, 'timeoutSeconds' | 'redirect'>>): OpenContext {
   return {
     root: ws.root,
     env: environmentName(project.dir, ws.env, project.options.env),
@@ -136,6 +138,7 @@ export function openContext(project: ProjectRef, ws: Pick<Workspace, 'root' | 'e
     warnOnce: (key, message) => noticeOnce(ws.root, `${project.name}:${key}`, message, ws.warn),
     connect: ws.readOnly ? connectExisting : connect,
     target: targetFrom,
+    database: (target) => ws.redirect?.(target) ?? target,
     errors: { MigError, MigrationFailure },
     template: renderTemplate,
     ...kitFor(project),
