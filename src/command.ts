@@ -3,7 +3,8 @@ import * as Flags from '@oclif/core/flags'
 import type { Interfaces } from '@oclif/core'
 import { createInterface } from 'node:readline/promises'
 import type { Adapter } from './adapter.js'
-import { sqlAdapter } from './adapters/sql/adapter.js'
+import { noProjects } from './core/no-projects.js'
+import { collectAdapters, reportPluginFailures } from './core/verify-adapter.js'
 import { type Workspace, openWorkspace } from './core/workspace.js'
 import { ExitCode, MigError, errorMessage } from './output/errors.js'
 import { redact, redactValue } from './output/redact.js'
@@ -26,6 +27,13 @@ export abstract class MigCommand<T extends typeof Command> extends Command {
     debug: Flags.boolean({ description: 'show stack traces for errors', helpGroup: 'GLOBAL' }),
     timeout: Flags.integer({ description: "seconds a project's tool config may take to load and list its migrations (default: timeoutSeconds, or 30)", min: 1, helpGroup: 'GLOBAL' }),
   }
+
+  /**
+   * Integer flags of every command and their minimum, for the fast dispatcher
+   * (src/fast-status.ts): oclif's manifest records no type beyond "option", but
+   * keeps a command's extra static properties. A command adding one extends this.
+   */
+  static integerFlags: Record<string, number> = { timeout: 1 }
 
   /** Commands that only read set this: they never create a database that does not exist yet. */
   static readOnly = false
@@ -60,19 +68,15 @@ export abstract class MigCommand<T extends typeof Command> extends Command {
     this.args = args as Interfaces.InferredArgs<T['args']>
   }
 
-  /** The adapters: the built-in sql one plus every plugin's, through the `mig:adapters` hook. */
+  /** The adapters: the built-in sql one plus every plugin's, through the `mig:adapters` hook, each verified. */
   protected async adapters(): Promise<Map<string, Adapter>> {
-    const adapters = new Map<string, Adapter>([[sqlAdapter.tool, sqlAdapter]])
     const result = await this.config.runHook('mig:adapters', {})
-    for (const { result: contributed } of result.successes) {
-      for (const adapter of [contributed].flat()) if (adapter?.tool) adapters.set(adapter.tool, adapter)
-    }
-    for (const { error, plugin } of result.failures) {
-      const failure = new MigError('PLUGIN_FAILED', `plugin ${plugin.name} failed to provide its adapter: ${errorMessage(error)}`, `reinstall it, or remove it with \`mig plugins uninstall ${plugin.name}\``, { cause: error })
-      this.pluginFailures.push(failure)
-      this.note(`Error: ${failure.message}`)
-      this.note(`Hint: ${failure.hint}`)
-    }
+    const { adapters, failures } = collectAdapters([
+      ...result.successes.map(({ plugin, result: contributed }) => ({ plugin: plugin.name, result: contributed as unknown })),
+      ...result.failures.map(({ plugin, error }) => ({ plugin: plugin.name, error: error as unknown })),
+    ])
+    this.pluginFailures.push(...failures)
+    reportPluginFailures(failures, (l) => this.note(l))
     return adapters
   }
 
@@ -154,8 +158,3 @@ export abstract class MigCommand<T extends typeof Command> extends Command {
     return this.exit(exit)
   }
 }
-
-/** Nothing to act on: mig was run outside the repository, or the repository has no migrations yet. */
-const noProjects = (root: string): MigError =>
-  new MigError('NO_PROJECTS', 'no projects found', `looked in ${root}: pass --cwd <repository root>, or list the projects in mig.config.json (\`mig init\` writes it)`, { exit: ExitCode.usage })
-
