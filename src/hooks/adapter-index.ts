@@ -24,8 +24,11 @@ export const pluginsChanged = async function (options: { config: Config }): Prom
   write(options.config as PluginSource)
 }
 
+/** The `plugins` commands that change the plugin list, aliases included (not `plugins` itself, nor `inspect`). */
+const changes = (id: string): boolean => id.startsWith('plugins:') && id !== 'plugins:inspect'
+
 export const postrun = async function (options: { config: Config; Command?: { id?: string } }): Promise<void> {
-  if (!options.Command?.id?.startsWith('plugins')) return
+  if (!changes(options.Command?.id ?? '')) return
   const { Config: Fresh } = await import('@oclif/core/config')
   write((await Fresh.load(options.config.root)) as PluginSource)
 }
