@@ -75,9 +75,31 @@ export function buildIndex(config: PluginSource): AdapterIndex {
       }
     }
   }
+  const loaded = new Set(config.getPluginsList().map((p) => p.name))
+  for (const listed of pluginList(config.dataDir)) {
+    files[join(listed.root, 'package.json')] = null
+    // oclif warned that it could not load it: a warning the fast path would not repeat.
+    if (!loaded.has(listed.name)) decline ??= `plugin ${listed.name} did not load`
+  }
   for (const file of Object.keys(files)) files[file] = fingerprintFile(file, isPluginList(file, config.dataDir))
   for (const { plugin, file } of adapters) if (files[file] === null) decline ??= `plugin ${plugin}: ${file} not found`
   return { format: FORMAT, mig: config.version, root: config.root, dataDir: config.dataDir, files, adapters, ...(decline ? { decline } : {}) }
+}
+
+/** The installed and linked plugins the data dir's package.json lists, and where each lives. */
+function pluginList(dataDir: string): { name: string; root: string }[] {
+  let entries: unknown
+  try {
+    entries = (JSON.parse(readFileSync(join(dataDir, 'package.json'), 'utf8')) as { oclif?: { plugins?: unknown } }).oclif?.plugins
+  } catch {
+    return []
+  }
+  if (!Array.isArray(entries)) return []
+  return entries.flatMap((e: { type?: unknown; name?: unknown; root?: unknown }) => {
+    if (typeof e?.name !== 'string') return []
+    if (e.type === 'link' && typeof e.root === 'string') return [{ name: e.name, root: e.root }]
+    return e.type === 'user' ? [{ name: e.name, root: join(dataDir, 'node_modules', e.name) }] : []
+  })
 }
 
 /** Write the index if it changed: oclif calls this on every run, so an unchanged install costs a read, not a write. */
