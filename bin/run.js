@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The commands the fast dispatcher knows (src/fast-status.ts) run without oclif in their
 // plain form; anything it does not handle falls through to oclif, untouched.
-if (['status'].includes(process.argv[2]) && process.env.MIG_FAST_PATH !== '0') {
+if (['status', 'up', 'down', 'backup'].includes(process.argv[2]) && process.env.MIG_FAST_PATH !== '0') {
   // Whatever goes wrong there, loading it included (dist half rebuilt), nothing is printed
   // before it succeeds and oclif answers instead.
   const code = await import('../dist/fast-status.js').then(({ fastRun }) => fastRun(process.argv.slice(2))).catch(() => undefined)

@@ -3,11 +3,12 @@ import * as Flags from '@oclif/core/flags'
 import type { Interfaces } from '@oclif/core'
 import { createInterface } from 'node:readline/promises'
 import type { Adapter } from './adapter.js'
-import { noProjects } from './core/no-projects.js'
+import { type CommandIo, commandWorkspace, lockTimeoutMs } from './core/command-workspace.js'
 import { collectAdapters, reportPluginFailures } from './core/verify-adapter.js'
 import { type Workspace, openWorkspace } from './core/workspace.js'
 import { ExitCode, MigError, errorMessage } from './output/errors.js'
 import { redact, redactValue } from './output/redact.js'
+import { asMigError, reportError } from './output/report-error.js'
 import { didYouMean } from './output/suggest.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof MigCommand)['baseFlags'] & T['flags']>
@@ -94,15 +95,17 @@ export abstract class MigCommand<T extends typeof Command> extends Command {
   }
 
   protected lockTimeoutMs(ws: Workspace): number {
-    const flag = (this.flags as { 'lock-timeout'?: number })['lock-timeout']
-    return (flag ?? ws.config.config.lock?.timeoutSeconds ?? 30) * 1000
+    return lockTimeoutMs(ws, (this.flags as { 'lock-timeout'?: number })['lock-timeout'])
   }
 
   /** The workspace, refusing an empty one: nothing to act on is a usage error. */
   protected async projectsWorkspace(): Promise<Workspace> {
-    const ws = await this.workspace()
-    if (!ws.projects.length) throw noProjects(ws.root)
-    return ws
+    return commandWorkspace(this.flags, await this.adapters(), (this.ctor as unknown as typeof MigCommand).readOnly, (m) => this.note(m))
+  }
+
+  /** What the core functions of commands (src/core/run-commands.ts) write through. */
+  protected io(): CommandIo {
+    return { out: (l) => this.out(l), note: (l) => this.note(l), json: (v) => this.printJson(v), confirm: (q, y) => this.confirm(q, y) }
   }
 
   /** A line on stdout (text mode only). */
@@ -144,17 +147,10 @@ export abstract class MigCommand<T extends typeof Command> extends Command {
       const meant = unknown ? didYouMean(unknown, flags) : undefined
       migError = new MigError('USAGE', lines[0] ?? 'invalid arguments', `${meant ? `did you mean ${meant}? ` : ''}see \`mig ${this.id ?? ''} --help\``, { exit: ExitCode.usage, details: lines.slice(1) })
     } else {
-      migError = new MigError('INTERNAL', errorMessage(error).split('\n')[0] ?? 'unexpected error', 'run again with --debug for the stack trace, and report it if it persists', { cause: error })
+      migError = asMigError(error)
     }
-    const exit = migError.exit === ExitCode.usage ? (this.ctor as unknown as typeof MigCommand).usageExit : migError.exit
-    if (this.flags?.json || (!this.flags && process.argv.includes('--json'))) {
-      this.printJson({ ...migError.result, error: { code: migError.code, message: migError.message, ...(migError.hint ? { hint: migError.hint } : {}), details: migError.details }, exitCode: exit })
-    } else {
-      process.stderr.write(`${redact(`Error: ${migError.message}`)}\n`)
-      for (const line of migError.details) process.stderr.write(`  ${redact(line)}\n`)
-      if (migError.hint) process.stderr.write(`${redact(`Hint: ${migError.hint}`)}\n`)
-    }
-    if (debug) process.stderr.write(`${redact(String((migError.cause as Error | undefined)?.stack ?? error.stack ?? ''))}\n`)
+    const json = this.flags?.json || (!this.flags && process.argv.includes('--json'))
+    const exit = reportError(migError, { json, debug, usageExit: (this.ctor as unknown as typeof MigCommand).usageExit, ...(error.stack ? { stack: error.stack } : {}) })
     return this.exit(exit)
   }
 }

@@ -3,9 +3,12 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { readIndex } from './core/adapter-index.js'
+import type { CommandIo } from './core/command-workspace.js'
 import { runStatus } from './core/run-status.js'
 import { type CollectedAdapters, type HookOutcome, collectAdapters } from './core/verify-adapter.js'
+import { ExitCode } from './output/errors.js'
 import { redact, redactValue } from './output/redact.js'
+import { asMigError, reportError } from './output/report-error.js'
 
 /**
  * The fast dispatcher: a command's core function without the CLI framework.
@@ -39,6 +42,7 @@ export async function fastRun(argv: string[]): Promise<number | undefined> {
   if (manifest.version !== version) return decline('manifest of another version')
   const flags = parseFlags(manifest.commands[id], rest)
   if (!flags) return decline('flags it does not handle')
+  if (prompts(id, flags)) return decline('it would ask for confirmation')
   const index = readIndex(root, version)
   if (typeof index === 'string') return decline(index)
   const outcomes: HookOutcome[] = []
@@ -53,15 +57,28 @@ export async function fastRun(argv: string[]): Promise<number | undefined> {
   }
   const collected = collectAdapters(outcomes)
   if (collected.failures.length) return decline(`${collected.failures[0]!.message}: oclif reports it`)
+  const json = flags.json === true
+  const run = await command.run()
+  if (!command.reads) {
+    const io = liveIo(json)
+    try {
+      return await run(flags, collected, io)
+    } catch (error) {
+      return reportError(asMigError(error), { json, debug: false, usageExit: manifest.commands[id]?.usageExit ?? ExitCode.usage })
+    } finally {
+      trace(id, 'handled')
+    }
+  }
   // Nothing is printed before the command succeeds: a decline leaves oclif a clean slate.
   const stdout: string[] = []
   const stderr: string[] = []
   let code
   try {
-    code = await command(flags, collected, {
+    code = await run(flags, collected, {
       out: (line) => stdout.push(`${redact(line)}\n`),
       note: (line) => stderr.push(`${redact(line)}\n`),
       json: (value) => stdout.push(`${JSON.stringify(redactValue(value), null, 2)}\n`),
+      confirm: () => Promise.reject(new Error('no prompt in the fast path')),
     })
   } catch {
     return decline('the command failed: oclif reports it')
@@ -72,12 +89,34 @@ export async function fastRun(argv: string[]): Promise<number | undefined> {
   return code
 }
 
-type FastCommand = (flags: Record<string, unknown>, adapters: CollectedAdapters, io: Parameters<typeof runStatus>[2]) => Promise<number>
+/** MigCommand's writers: out is silent with --json. */
+const liveIo = (json: boolean): CommandIo => ({
+  out: (line) => {
+    if (!json) process.stdout.write(`${redact(line)}\n`)
+  },
+  note: (line) => process.stderr.write(`${redact(line)}\n`),
+  json: (value) => process.stdout.write(`${JSON.stringify(redactValue(value), null, 2)}\n`),
+  // Never reached: a flag set that would prompt is left to oclif (see prompts).
+  confirm: () => Promise.reject(new Error('no prompt in the fast path')),
+})
 
-/** The commands the dispatcher runs, by id: each the same core function its oclif command runs. */
-const fastCommands: Record<string, FastCommand> = {
-  status: (flags, adapters, io) => runStatus(flags, adapters, io),
+type FastCommand = (flags: Record<string, unknown>, adapters: CollectedAdapters, io: CommandIo) => Promise<number>
+
+/**
+ * The commands the dispatcher runs, by id: each the same core function its
+ * oclif command runs. `reads`: only reads, so a failure can still go to oclif
+ * (nothing printed yet); the others print as they go and report their own
+ * errors, as MigCommand.catch does.
+ */
+const fastCommands: Record<string, { run: () => Promise<FastCommand>; reads: boolean }> = {
+  status: { run: async () => (flags, adapters, io) => runStatus(flags, adapters, io), reads: true },
+  up: { run: async () => (await import('./core/run-commands.js')).runUp, reads: false },
+  down: { run: async () => (await import('./core/run-commands.js')).runDown, reads: false },
+  backup: { run: async () => (await import('./core/run-commands.js')).runBackup, reads: false },
 }
+
+/** Whether the command would ask on the terminal: oclif's path does that. */
+const prompts = (id: string, flags: Record<string, unknown>): boolean => id === 'down' && flags.all === true && flags.yes !== true && flags['dry-run'] !== true
 
 /** Flags only oclif handles: --debug wants its stack traces. */
 const oclifOnly = new Set(['debug'])
@@ -105,11 +144,11 @@ export interface ManifestFlag {
 
 interface Manifest {
   version: string
-  commands: Record<string, { flags: Record<string, ManifestFlag>; args?: Record<string, unknown>; integerFlags?: Record<string, number> } | undefined>
+  commands: Record<string, { flags: Record<string, ManifestFlag>; args?: Record<string, unknown>; integerFlags?: Record<string, number>; usageExit?: number } | undefined>
 }
 
 /** Flag features oclif implements that this parser does not: a command using any of them goes to oclif. */
-const unhandled = ['allowNo', 'options', 'default', 'required', 'exclusive', 'dependsOn', 'exactlyOne', 'relationships', 'env', 'aliases', 'charAliases', 'delimiter'] as const
+const unhandled = ['options', 'default', 'required', 'dependsOn', 'exactlyOne', 'relationships', 'env', 'aliases', 'charAliases', 'delimiter'] as const
 
 /**
  * The command's flags as oclif would parse them, from its manifest entry, or
@@ -122,16 +161,25 @@ export function parseFlags(command: Manifest['commands'][string], argv: string[]
     const used = unhandled.filter((k) => flag[k] !== undefined && flag[k] !== false && !(Array.isArray(flag[k]) && !flag[k].length))
     if (used.length) return undefined
     options[flag.name] = { type: flag.type === 'boolean' ? 'boolean' : 'string', ...(flag.char ? { short: flag.char } : {}), ...(flag.multiple ? { multiple: true } : {}) }
+    if (flag.allowNo) options[`no-${flag.name}`] = { type: 'boolean' }
   }
   try {
     const { values, tokens } = parseArgs({ args: argv, options, strict: true, allowPositionals: false, tokens: true })
-    const given = tokens.flatMap((t) => (t.kind === 'option' ? [t.name] : []))
+    // --no-x is x, given.
+    const canonical = (name: string) => (!command.flags[name] && name.startsWith('no-') && command.flags[name.slice(3)]?.allowNo ? name.slice(3) : name)
+    const given = tokens.flatMap((t) => (t.kind === 'option' ? [canonical(t.name)] : []))
     if (given.some((name) => oclifOnly.has(name))) return undefined
-    // oclif refuses a repeated single-valued flag; leave that message to it.
+    // oclif refuses a repeated single-valued flag (--x and --no-x included), and flags given together that exclude each other; leave its messages to it.
     const single = given.filter((name) => !command.flags[name]?.multiple)
     if (new Set(single).size !== single.length) return undefined
+    if (given.some((name) => [command.flags[name]?.exclusive ?? []].flat().some((other) => given.includes(other as string)))) return undefined
     const flags: Record<string, unknown> = {}
-    for (const [name, value] of Object.entries(values)) {
+    for (const [key, value] of Object.entries(values)) {
+      const name = canonical(key)
+      if (name !== key) {
+        flags[name] = false
+        continue
+      }
       const strings = [value].flat().filter((v): v is string => typeof v === 'string')
       // A value oclif might read as a flag, or reject as empty: its message.
       if (strings.some((v) => v === '' || v.startsWith('-'))) return undefined

@@ -12,7 +12,7 @@ export default class Status extends MigCommand<typeof Status> {
 
   async run(): Promise<void> {
     const adapters = await this.adapters()
-    const code = await runStatus(this.flags, { adapters, failures: this.pluginFailures }, { out: (l) => this.out(l), note: (l) => this.note(l), json: (v) => this.printJson(v) })
+    const code = await runStatus(this.flags, { adapters, failures: this.pluginFailures }, this.io())
     this.exit(code)
   }
 }

@@ -1,8 +1,7 @@
 import { renderStatus } from '../output/status-text.js'
 import type { CollectedAdapters } from './verify-adapter.js'
-import { noProjects } from './no-projects.js'
+import { commandWorkspace } from './command-workspace.js'
 import { StatusBit, status } from './status.js'
-import { openWorkspace } from './workspace.js'
 
 /** `mig status`'s flags, as oclif parses them and as the fast dispatcher does from oclif's manifest. */
 export interface StatusFlags {
@@ -29,17 +28,7 @@ export interface StatusIo {
  * unseen. Errors throw (MigError), for the caller to report.
  */
 export async function runStatus(flags: StatusFlags, { adapters, failures }: CollectedAdapters, io: StatusIo): Promise<number> {
-  const ws = await openWorkspace({
-    cwd: flags.cwd,
-    config: flags.config,
-    env: flags.env,
-    projects: flags.project,
-    readOnly: true,
-    ...(flags.timeout !== undefined ? { timeoutSeconds: flags.timeout } : {}),
-    adapters,
-    warn: (m) => io.note(m),
-  })
-  if (!ws.projects.length) throw noProjects(ws.root)
+  const ws = await commandWorkspace(flags, adapters, true, io.note)
   const result = await status(ws, { checksums: flags.json === true })
   // A plugin that failed to load hides its tool's projects: status cannot say they are clean.
   if (failures.length) result.exitCode |= StatusBit.unanswered
