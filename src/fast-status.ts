@@ -4,26 +4,28 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { readIndex } from './core/adapter-index.js'
 import type { CommandIo } from './core/command-workspace.js'
-import { runStatus } from './core/run-status.js'
-import { type CollectedAdapters, type HookOutcome, collectAdapters } from './core/verify-adapter.js'
+import type { CollectedAdapters, HookOutcome } from './core/verify-adapter.js'
 import { ExitCode } from './output/errors.js'
 import { redact, redactValue } from './output/redact.js'
 import { asMigError, reportError } from './output/report-error.js'
 
 /**
- * The fast dispatcher: a command's core function without the CLI framework.
- * Loading oclif, its plugin discovery and the command class is ~110 ms of a
- * ~200 ms status run, and status is the command people (and CI) run most.
+ * The fast dispatcher: a command's core function without the CLI framework,
+ * for status and the release routine (up, down, backup). Loading oclif, its
+ * plugin discovery and the command class costs about as much again as the
+ * rest of a plain `status` or `up --one` (bench/startup.js).
  *
  * It takes the command's flags from oclif.manifest.json (written by `oclif
  * manifest` in the build) and the plugins' `mig:adapters` hooks from the
  * adapter index oclif writes (src/core/adapter-index.ts), trusted only while
  * its fingerprint matches. Anything else (--help, --debug, an unknown or
- * repeated flag, a stale or missing index, a plugin with other hooks, a plugin
- * that fails, a bad config, no projects) returns undefined before anything is
- * printed, and bin/run.js runs the command through oclif as usual, which gives
- * the usual errors and exit codes. The commands here only read, so doing their
- * first steps twice is harmless.
+ * repeated flag, flags that exclude each other, a prompt, a stale or missing
+ * index, a plugin with other hooks, a plugin that fails) returns undefined
+ * before anything is printed or done, and bin/run.js runs the command through
+ * oclif as usual, which gives the usual errors and exit codes. Status only
+ * reads, so it also leaves its own failures (a bad config, no projects) to
+ * oclif; the others, once started, report their errors as MigCommand.catch
+ * does (src/output/report-error.ts) and never fall through.
  *
  * Disable it with MIG_FAST_PATH=0; DEBUG=mig:fast says which path ran and why.
  */
@@ -55,18 +57,24 @@ export async function fastRun(argv: string[]): Promise<number | undefined> {
       return decline(`${hook.plugin}: its mig:adapters hook failed`)
     }
   }
+  // Loaded only now: a declined run (--help) loads nothing of core.
+  const { collectAdapters } = await import('./core/verify-adapter.js')
   const collected = collectAdapters(outcomes)
   if (collected.failures.length) return decline(`${collected.failures[0]!.message}: oclif reports it`)
   const json = flags.json === true
   const run = await command.run()
   if (!command.reads) {
     const io = liveIo(json)
+    // Once it has started, it must not fall through to oclif and run twice: every way out is an exit code.
+    trace(id, 'handled')
     try {
       return await run(flags, collected, io)
     } catch (error) {
-      return reportError(asMigError(error), { json, debug: false, usageExit: manifest.commands[id]?.usageExit ?? ExitCode.usage })
-    } finally {
-      trace(id, 'handled')
+      try {
+        return reportError(asMigError(error), { json, debug: false, usageExit: manifest.commands[id]?.usageExit ?? ExitCode.usage })
+      } catch {
+        return ExitCode.error
+      }
     }
   }
   // Nothing is printed before the command succeeds: a decline leaves oclif a clean slate.
@@ -109,7 +117,7 @@ type FastCommand = (flags: Record<string, unknown>, adapters: CollectedAdapters,
  * errors, as MigCommand.catch does.
  */
 const fastCommands: Record<string, { run: () => Promise<FastCommand>; reads: boolean }> = {
-  status: { run: async () => (flags, adapters, io) => runStatus(flags, adapters, io), reads: true },
+  status: { run: async () => (await import('./core/run-status.js')).runStatus, reads: true },
   up: { run: async () => (await import('./core/run-commands.js')).runUp, reads: false },
   down: { run: async () => (await import('./core/run-commands.js')).runDown, reads: false },
   backup: { run: async () => (await import('./core/run-commands.js')).runBackup, reads: false },
