@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// `mig status` in its plain form runs without oclif (src/fast-status.ts); anything
-// it does not handle falls through to oclif, untouched.
-if (process.argv[2] === 'status' && process.env.MIG_FAST_PATH !== '0') {
+// The commands the fast dispatcher knows (src/fast-status.ts) run without oclif in their
+// plain form; anything it does not handle falls through to oclif, untouched.
+if (['status', 'up', 'down', 'backup'].includes(process.argv[2]) && process.env.MIG_FAST_PATH !== '0') {
   // Whatever goes wrong there, loading it included (dist half rebuilt), nothing is printed
   // before it succeeds and oclif answers instead.
-  const code = await import('../dist/fast-status.js').then(({ fastStatus }) => fastStatus(process.argv.slice(3))).catch(() => undefined)
+  const code = await import('../dist/fast-status.js').then(({ fastRun }) => fastRun(process.argv.slice(2))).catch(() => undefined)
   if (code !== undefined) process.exit(code)
 }
 

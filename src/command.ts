@@ -3,10 +3,12 @@ import * as Flags from '@oclif/core/flags'
 import type { Interfaces } from '@oclif/core'
 import { createInterface } from 'node:readline/promises'
 import type { Adapter } from './adapter.js'
-import { sqlAdapter } from './adapters/sql/adapter.js'
+import { type CommandIo, commandWorkspace, lockTimeoutMs } from './core/command-workspace.js'
+import { collectAdapters, reportPluginFailures } from './core/verify-adapter.js'
 import { type Workspace, openWorkspace } from './core/workspace.js'
 import { ExitCode, MigError, errorMessage } from './output/errors.js'
 import { redact, redactValue } from './output/redact.js'
+import { asMigError, reportError } from './output/report-error.js'
 import { didYouMean } from './output/suggest.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof MigCommand)['baseFlags'] & T['flags']>
@@ -26,6 +28,13 @@ export abstract class MigCommand<T extends typeof Command> extends Command {
     debug: Flags.boolean({ description: 'show stack traces for errors', helpGroup: 'GLOBAL' }),
     timeout: Flags.integer({ description: "seconds a project's tool config may take to load and list its migrations (default: timeoutSeconds, or 30)", min: 1, helpGroup: 'GLOBAL' }),
   }
+
+  /**
+   * Integer flags of every command and their minimum, for the fast dispatcher
+   * (src/fast-status.ts): oclif's manifest records no type beyond "option", but
+   * keeps a command's extra static properties. A command adding one extends this.
+   */
+  static integerFlags: Record<string, number> = { timeout: 1 }
 
   /** Commands that only read set this: they never create a database that does not exist yet. */
   static readOnly = false
@@ -60,19 +69,15 @@ export abstract class MigCommand<T extends typeof Command> extends Command {
     this.args = args as Interfaces.InferredArgs<T['args']>
   }
 
-  /** The adapters: the built-in sql one plus every plugin's, through the `mig:adapters` hook. */
+  /** The adapters: the built-in sql one plus every plugin's, through the `mig:adapters` hook, each verified. */
   protected async adapters(): Promise<Map<string, Adapter>> {
-    const adapters = new Map<string, Adapter>([[sqlAdapter.tool, sqlAdapter]])
     const result = await this.config.runHook('mig:adapters', {})
-    for (const { result: contributed } of result.successes) {
-      for (const adapter of [contributed].flat()) if (adapter?.tool) adapters.set(adapter.tool, adapter)
-    }
-    for (const { error, plugin } of result.failures) {
-      const failure = new MigError('PLUGIN_FAILED', `plugin ${plugin.name} failed to provide its adapter: ${errorMessage(error)}`, `reinstall it, or remove it with \`mig plugins uninstall ${plugin.name}\``, { cause: error })
-      this.pluginFailures.push(failure)
-      this.note(`Error: ${failure.message}`)
-      this.note(`Hint: ${failure.hint}`)
-    }
+    const { adapters, failures } = collectAdapters([
+      ...result.successes.map(({ plugin, result: contributed }) => ({ plugin: plugin.name, result: contributed as unknown })),
+      ...result.failures.map(({ plugin, error }) => ({ plugin: plugin.name, error: error as unknown })),
+    ])
+    this.pluginFailures.push(...failures)
+    reportPluginFailures(failures, (l) => this.note(l))
     return adapters
   }
 
@@ -90,15 +95,17 @@ export abstract class MigCommand<T extends typeof Command> extends Command {
   }
 
   protected lockTimeoutMs(ws: Workspace): number {
-    const flag = (this.flags as { 'lock-timeout'?: number })['lock-timeout']
-    return (flag ?? ws.config.config.lock?.timeoutSeconds ?? 30) * 1000
+    return lockTimeoutMs(ws, (this.flags as { 'lock-timeout'?: number })['lock-timeout'])
   }
 
   /** The workspace, refusing an empty one: nothing to act on is a usage error. */
   protected async projectsWorkspace(): Promise<Workspace> {
-    const ws = await this.workspace()
-    if (!ws.projects.length) throw noProjects(ws.root)
-    return ws
+    return commandWorkspace(this.flags, await this.adapters(), (this.ctor as unknown as typeof MigCommand).readOnly, (m) => this.note(m))
+  }
+
+  /** What the core functions of commands (src/core/run-commands.ts) write through. */
+  protected io(): CommandIo {
+    return { out: (l) => this.out(l), note: (l) => this.note(l), json: (v) => this.printJson(v), confirm: (q, y) => this.confirm(q, y) }
   }
 
   /** A line on stdout (text mode only). */
@@ -140,22 +147,10 @@ export abstract class MigCommand<T extends typeof Command> extends Command {
       const meant = unknown ? didYouMean(unknown, flags) : undefined
       migError = new MigError('USAGE', lines[0] ?? 'invalid arguments', `${meant ? `did you mean ${meant}? ` : ''}see \`mig ${this.id ?? ''} --help\``, { exit: ExitCode.usage, details: lines.slice(1) })
     } else {
-      migError = new MigError('INTERNAL', errorMessage(error).split('\n')[0] ?? 'unexpected error', 'run again with --debug for the stack trace, and report it if it persists', { cause: error })
+      migError = asMigError(error)
     }
-    const exit = migError.exit === ExitCode.usage ? (this.ctor as unknown as typeof MigCommand).usageExit : migError.exit
-    if (this.flags?.json || (!this.flags && process.argv.includes('--json'))) {
-      this.printJson({ ...migError.result, error: { code: migError.code, message: migError.message, ...(migError.hint ? { hint: migError.hint } : {}), details: migError.details }, exitCode: exit })
-    } else {
-      process.stderr.write(`${redact(`Error: ${migError.message}`)}\n`)
-      for (const line of migError.details) process.stderr.write(`  ${redact(line)}\n`)
-      if (migError.hint) process.stderr.write(`${redact(`Hint: ${migError.hint}`)}\n`)
-    }
-    if (debug) process.stderr.write(`${redact(String((migError.cause as Error | undefined)?.stack ?? error.stack ?? ''))}\n`)
+    const json = this.flags?.json || (!this.flags && process.argv.includes('--json'))
+    const exit = reportError(migError, { json, debug, usageExit: (this.ctor as unknown as typeof MigCommand).usageExit, ...(error.stack ? { stack: error.stack } : {}) })
     return this.exit(exit)
   }
 }
-
-/** Nothing to act on: mig was run outside the repository, or the repository has no migrations yet. */
-const noProjects = (root: string): MigError =>
-  new MigError('NO_PROJECTS', 'no projects found', `looked in ${root}: pass --cwd <repository root>, or list the projects in mig.config.json (\`mig init\` writes it)`, { exit: ExitCode.usage })
-

@@ -1,197 +1,204 @@
-import { existsSync, readFileSync } from 'node:fs'
-import { homedir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
-import type { Adapter } from './adapter.js'
-import { sqlAdapter } from './adapters/sql/adapter.js'
-import { status } from './core/status.js'
-import { openWorkspace } from './core/workspace.js'
+import { readIndex } from './core/adapter-index.js'
+import type { CommandIo } from './core/command-workspace.js'
+import type { CollectedAdapters, HookOutcome } from './core/verify-adapter.js'
+import { ExitCode } from './output/errors.js'
 import { redact, redactValue } from './output/redact.js'
-import { renderStatus } from './output/status-text.js'
+import { asMigError, reportError } from './output/report-error.js'
 
 /**
- * `mig status` without the CLI framework. Loading oclif, its plugin discovery
- * and the command class is ~110 ms of a ~200 ms status run, and status is the
- * command people (and CI) run most. This path handles the plain case only:
- * the flags below, plugins that contribute nothing but `mig:adapters` hooks,
- * and a workspace that opens with an adapter for every project. Anything
- * else (--help, --debug, an unknown flag, a plugin with an init or prerun
- * hook, a bad config, a plugin that fails to load, a project whose plugin it
- * does not find, no projects at all) returns undefined before anything is
- * printed, and bin/run.js runs the command through oclif as usual, which gives
- * the usual errors and their exit code (always 1 for status: MigCommand.catch).
- * Status only reads, so doing its first steps twice is harmless.
+ * The fast dispatcher: a command's core function without the CLI framework,
+ * for status and the release routine (up, down, backup). Loading oclif, its
+ * plugin discovery and the command class costs about as much again as the
+ * rest of a plain `status` or `up --one` (bench/startup.js).
+ *
+ * It takes the command's flags from oclif.manifest.json (written by `oclif
+ * manifest` in the build) and the plugins' `mig:adapters` hooks from the
+ * adapter index oclif writes (src/core/adapter-index.ts), trusted only while
+ * its fingerprint matches. Anything else (--help, --debug, an unknown or
+ * repeated flag, flags that exclude each other, a prompt, a stale or missing
+ * index, a plugin with other hooks, a plugin that fails) returns undefined
+ * before anything is printed or done, and bin/run.js runs the command through
+ * oclif as usual, which gives the usual errors and exit codes. Status only
+ * reads, so it also leaves its own failures (a bad config, no projects) to
+ * oclif; the others, once started, report their errors as MigCommand.catch
+ * does (src/output/report-error.ts) and never fall through.
  *
  * Disable it with MIG_FAST_PATH=0; DEBUG=mig:fast says which path ran and why.
  */
-export async function fastStatus(argv: string[]): Promise<number | undefined> {
+export async function fastRun(argv: string[]): Promise<number | undefined> {
+  const [id = '', ...rest] = argv
   const decline = (why: string): undefined => {
-    trace(`declined (${why})`)
+    trace(id, `declined (${why})`)
     return undefined
   }
-  const flags = parseFlags(argv)
+  const command = fastCommands[id]
+  if (!command) return decline('not a fast command')
+  if (process.platform === 'win32') return decline('Windows data folders')
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+  const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version
+  const manifest = JSON.parse(readFileSync(join(root, 'oclif.manifest.json'), 'utf8')) as Manifest
+  if (manifest.version !== version) return decline('manifest of another version')
+  const flags = parseFlags(manifest.commands[id], rest)
   if (!flags) return decline('flags it does not handle')
-  const plugins = pluginHooks()
-  if (typeof plugins === 'string') return decline(plugins)
-  const adapters = new Map<string, Adapter>([[sqlAdapter.tool, sqlAdapter]])
-  for (const hook of plugins) {
-    let contributed: unknown
+  if (prompts(id, flags)) return decline('it would ask for confirmation')
+  const index = readIndex(root, version)
+  if (typeof index === 'string') return decline(index)
+  const outcomes: HookOutcome[] = []
+  for (const hook of index.adapters) {
     try {
-      const mod = (await import(pathToFileURL(hook.file).href)) as { default?: unknown }
-      if (typeof mod.default !== 'function') return decline(`${hook.plugin}: its mig:adapters hook has no default export`)
-      contributed = await (mod.default as (options: object) => unknown)({})
+      const mod = (await import(pathToFileURL(hook.file).href)) as Record<string, unknown>
+      const fn = hookFunction(mod, hook.identifier)
+      if (fn) outcomes.push({ plugin: hook.plugin, result: await fn({}) })
     } catch {
       return decline(`${hook.plugin}: its mig:adapters hook failed`)
     }
-    for (const adapter of [contributed].flat() as (Adapter | undefined)[]) if (adapter?.tool) adapters.set(adapter.tool, adapter)
   }
-  const notes: string[] = []
-  const { json, ...where } = flags
-  let ws
-  let result
-  try {
-    ws = await openWorkspace({ ...where, readOnly: true, adapters, warn: (m) => notes.push(m) })
-    if (!ws.projects.length) return decline('no projects')
-    // A project without its plugin: maybe not installed, maybe installed where this path does not look. oclif knows.
-    const orphan = ws.projects.find((p) => !p.adapter)
-    if (orphan) return decline(`no plugin found for ${orphan.name} (${orphan.tool})`)
-    result = await status(ws, { checksums: json })
-  } catch {
-    return decline('the workspace did not open, or status failed')
-  }
-  const note = (line: string) => process.stderr.write(`${redact(line)}\n`)
-  for (const line of notes) note(line)
-  if (json) process.stdout.write(`${JSON.stringify(redactValue(result), null, 2)}\n`)
-  else renderStatus(result, ws.detected, { out: (line) => process.stdout.write(`${redact(line)}\n`), note }, ws.skipped)
-  trace('handled')
-  return result.exitCode
-}
-
-function trace(message: string): void {
-  if (/(^|,)\s*mig(:fast|:\*|\*)/.test(process.env.DEBUG ?? '')) process.stderr.write(`mig:fast status ${message}\n`)
-}
-
-interface StatusFlags {
-  projects?: string[]
-  env?: string
-  json: boolean
-  config?: string
-  cwd?: string
-  timeoutSeconds?: number
-}
-
-/** The global flags status takes (MigCommand.baseFlags, less --debug); a test checks them against oclif's manifest. */
-export const fastStatusFlags = {
-  project: { type: 'string', short: 'p', multiple: true },
-  env: { type: 'string' },
-  json: { type: 'boolean' },
-  config: { type: 'string' },
-  cwd: { type: 'string' },
-  timeout: { type: 'string' },
-} as const
-
-function parseFlags(argv: string[]): StatusFlags | undefined {
-  try {
-    const { values, tokens } = parseArgs({ args: argv, options: fastStatusFlags, strict: true, allowPositionals: false, tokens: true })
-    // oclif refuses a repeated single-valued flag; leave that message to it.
-    const seen = tokens.filter((t) => t.kind === 'option' && t.name !== 'project').map((t) => (t as { name: string }).name)
-    if (new Set(seen).size !== seen.length) return undefined
-    if ([values.env, values.config, values.cwd, ...(values.project ?? [])].some((v) => v === '' || v?.startsWith('-'))) return undefined
-    // Anything but a positive integer: oclif's message.
-    if (values.timeout !== undefined && !/^[1-9]\d*$/.test(values.timeout)) return undefined
-    return {
-      ...(values.project ? { projects: values.project } : {}),
-      ...(values.env !== undefined ? { env: values.env } : {}),
-      ...(values.config !== undefined ? { config: values.config } : {}),
-      ...(values.cwd !== undefined ? { cwd: values.cwd } : {}),
-      ...(values.timeout !== undefined ? { timeoutSeconds: Number(values.timeout) } : {}),
-      json: values.json === true,
+  // Loaded only now: a declined run (--help) loads nothing of core.
+  const { collectAdapters } = await import('./core/verify-adapter.js')
+  const collected = collectAdapters(outcomes)
+  if (collected.failures.length) return decline(`${collected.failures[0]!.message}: oclif reports it`)
+  const json = flags.json === true
+  const run = await command.run()
+  if (!command.reads) {
+    const io = liveIo(json)
+    // Once it has started, it must not fall through to oclif and run twice: every way out is an exit code.
+    trace(id, 'handled')
+    try {
+      return await run(flags, collected, io)
+    } catch (error) {
+      try {
+        return reportError(asMigError(error), { json, debug: false, usageExit: manifest.commands[id]?.usageExit ?? ExitCode.usage })
+      } catch {
+        return ExitCode.error
+      }
     }
+  }
+  // Nothing is printed before the command succeeds: a decline leaves oclif a clean slate.
+  const stdout: string[] = []
+  const stderr: string[] = []
+  let code
+  try {
+    code = await run(flags, collected, {
+      out: (line) => stdout.push(`${redact(line)}\n`),
+      note: (line) => stderr.push(`${redact(line)}\n`),
+      json: (value) => stdout.push(`${JSON.stringify(redactValue(value), null, 2)}\n`),
+      confirm: () => Promise.reject(new Error('no prompt in the fast path')),
+    })
   } catch {
-    return undefined
+    return decline('the command failed: oclif reports it')
   }
+  process.stderr.write(stderr.join(''))
+  process.stdout.write(stdout.join(''))
+  trace(id, 'handled')
+  return code
 }
 
-interface PackageJson {
-  name?: string
-  oclif?: {
-    plugins?: unknown[]
-    devPlugins?: unknown[]
-    hooks?: Record<string, unknown>
-  }
-}
+/** MigCommand's writers: out is silent with --json. */
+const liveIo = (json: boolean): CommandIo => ({
+  out: (line) => {
+    if (!json) process.stdout.write(`${redact(line)}\n`)
+  },
+  note: (line) => process.stderr.write(`${redact(line)}\n`),
+  json: (value) => process.stdout.write(`${JSON.stringify(redactValue(value), null, 2)}\n`),
+  // Never reached: a flag set that would prompt is left to oclif (see prompts).
+  confirm: () => Promise.reject(new Error('no prompt in the fast path')),
+})
 
-const readJson = (file: string): PackageJson => JSON.parse(readFileSync(file, 'utf8')) as PackageJson
-
-/** Hooks oclif would run in a `status` run besides mig:adapters; a plugin with any of them goes through oclif. */
-const runHooks = ['init', 'preparse', 'prerun', 'postrun', 'finally']
+type FastCommand = (flags: Record<string, unknown>, adapters: CollectedAdapters, io: CommandIo) => Promise<number>
 
 /**
- * The `mig:adapters` hook files of every plugin oclif would load, in oclif's
- * order (user-installed, then linked, then core), or why this path declines.
+ * The commands the dispatcher runs, by id: each the same core function its
+ * oclif command runs. `reads`: only reads, so a failure can still go to oclif
+ * (nothing printed yet); the others print as they go and report their own
+ * errors, as MigCommand.catch does.
  */
-function pluginHooks(): { plugin: string; file: string }[] | string {
-  if (process.platform === 'win32') return 'Windows data folders'
-  const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-  const roots: { name: string; root: string }[] = []
-  const own = readJson(join(root, 'package.json'))
-  if (own.oclif?.devPlugins?.length) return 'dev plugins'
-  const dataDir = process.env.MIG_DATA_DIR || join(process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'mig')
-  const userFile = join(dataDir, 'package.json')
-  if (existsSync(userFile)) {
-    let entries: unknown[]
-    try {
-      entries = readJson(userFile).oclif?.plugins ?? []
-    } catch {
-      return 'unreadable plugin list'
-    }
-    const typed = (type: string) => entries.filter((e): e is { type: string; name: string; root?: string } => typeof e === 'object' && e !== null && (e as { type?: unknown }).type === type)
-    if (entries.some((e) => typeof e !== 'object' || e === null)) return 'plugin list entries it does not know'
-    for (const e of typed('user')) roots.push({ name: e.name, root: join(dataDir, 'node_modules', e.name) })
-    for (const e of typed('link')) {
-      if (!e.root) return `linked plugin ${e.name} without a root`
-      roots.push({ name: e.name, root: e.root })
-    }
-  }
-  for (const name of own.oclif?.plugins ?? []) {
-    if (typeof name !== 'string') return 'core plugin entries it does not know'
-    const found = packageDir(root, name)
-    if (!found) return `core plugin ${name} not found`
-    roots.push({ name, root: found })
-  }
-  const hooks: { plugin: string; file: string }[] = []
-  const names = new Set<string>()
-  for (const plugin of [{ name: own.name ?? 'mig', root }, ...roots]) {
-    if (names.has(plugin.name)) return `plugin ${plugin.name} installed twice`
-    names.add(plugin.name)
-    let pjson: PackageJson
-    try {
-      pjson = readJson(join(plugin.root, 'package.json'))
-    } catch {
-      return `plugin ${plugin.name} unreadable`
-    }
-    if (plugin.root !== root && pjson.oclif?.plugins?.length) return `plugin ${plugin.name} brings plugins of its own`
-    const declared = pjson.oclif?.hooks ?? {}
-    const busy = runHooks.find((h) => h in declared)
-    if (busy) return `plugin ${plugin.name} has a hook on ${busy}`
-    const adapters = declared['mig:adapters']
-    if (adapters === undefined) continue
-    for (const target of [adapters].flat()) {
-      if (typeof target !== 'string') return `plugin ${plugin.name}: a mig:adapters hook it does not know`
-      const file = resolve(plugin.root, target)
-      if (!existsSync(file)) return `plugin ${plugin.name}: ${target} not found`
-      hooks.push({ plugin: plugin.name, file })
-    }
-  }
-  return hooks
+const fastCommands: Record<string, { run: () => Promise<FastCommand>; reads: boolean }> = {
+  status: { run: async () => (await import('./core/run-status.js')).runStatus, reads: true },
+  up: { run: async () => (await import('./core/run-commands.js')).runUp, reads: false },
+  down: { run: async () => (await import('./core/run-commands.js')).runDown, reads: false },
+  backup: { run: async () => (await import('./core/run-commands.js')).runBackup, reads: false },
 }
 
-/** Where Node would find package `name` from `from`: the nearest node_modules/<name> upward. */
-function packageDir(from: string, name: string): string | undefined {
-  for (let dir = from; ; dir = dirname(dir)) {
-    const candidate = join(dir, 'node_modules', name)
-    if (existsSync(join(candidate, 'package.json'))) return candidate
-    if (dirname(dir) === dir) return undefined
+/** Whether the command would ask on the terminal: oclif's path does that. */
+const prompts = (id: string, flags: Record<string, unknown>): boolean => id === 'down' && flags.all === true && flags.yes !== true && flags['dry-run'] !== true
+
+/** Flags only oclif handles: --debug wants its stack traces. */
+const oclifOnly = new Set(['debug'])
+
+/** oclif's lookup of a hook's function in its module (Config.runHook). */
+function hookFunction(mod: Record<string, unknown>, identifier: string): ((options: object) => unknown) | undefined {
+  const named = mod[identifier]
+  if (typeof named === 'function') return named as (options: object) => unknown
+  if (identifier !== 'default') return undefined
+  return Object.values(mod).find((v) => typeof v === 'function') as ((options: object) => unknown) | undefined
+}
+
+function trace(id: string, message: string): void {
+  if (/(^|,)\s*mig(:fast|:\*|\*)/.test(process.env.DEBUG ?? '')) process.stderr.write(`mig:fast ${id} ${message}\n`)
+}
+
+export interface ManifestFlag {
+  name: string
+  type: 'boolean' | 'option'
+  char?: string
+  multiple?: boolean
+  allowNo?: boolean
+  [other: string]: unknown
+}
+
+interface Manifest {
+  version: string
+  commands: Record<string, { flags: Record<string, ManifestFlag>; args?: Record<string, unknown>; integerFlags?: Record<string, number>; usageExit?: number } | undefined>
+}
+
+/** Flag features oclif implements that this parser does not: a command using any of them goes to oclif. */
+const unhandled = ['options', 'default', 'required', 'dependsOn', 'exactlyOne', 'relationships', 'env', 'aliases', 'charAliases', 'delimiter'] as const
+
+/**
+ * The command's flags as oclif would parse them, from its manifest entry, or
+ * undefined when this parser cannot promise oclif's answer (oclif then gives its own).
+ */
+export function parseFlags(command: Manifest['commands'][string], argv: string[]): Record<string, unknown> | undefined {
+  if (!command || Object.keys(command.args ?? {}).length) return undefined
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {}
+  for (const flag of Object.values(command.flags)) {
+    const used = unhandled.filter((k) => flag[k] !== undefined && flag[k] !== false && !(Array.isArray(flag[k]) && !flag[k].length))
+    if (used.length) return undefined
+    options[flag.name] = { type: flag.type === 'boolean' ? 'boolean' : 'string', ...(flag.char ? { short: flag.char } : {}), ...(flag.multiple ? { multiple: true } : {}) }
+    if (flag.allowNo) options[`no-${flag.name}`] = { type: 'boolean' }
+  }
+  try {
+    const { values, tokens } = parseArgs({ args: argv, options, strict: true, allowPositionals: false, tokens: true })
+    // --no-x is x, given.
+    const canonical = (name: string) => (!command.flags[name] && name.startsWith('no-') && command.flags[name.slice(3)]?.allowNo ? name.slice(3) : name)
+    const given = tokens.flatMap((t) => (t.kind === 'option' ? [canonical(t.name)] : []))
+    if (given.some((name) => oclifOnly.has(name))) return undefined
+    // oclif refuses a repeated single-valued flag (--x and --no-x included), and flags given together that exclude each other; leave its messages to it.
+    const single = given.filter((name) => !command.flags[name]?.multiple)
+    if (new Set(single).size !== single.length) return undefined
+    if (given.some((name) => [command.flags[name]?.exclusive ?? []].flat().some((other) => given.includes(other as string)))) return undefined
+    const flags: Record<string, unknown> = {}
+    for (const [key, value] of Object.entries(values)) {
+      const name = canonical(key)
+      if (name !== key) {
+        flags[name] = false
+        continue
+      }
+      const strings = [value].flat().filter((v): v is string => typeof v === 'string')
+      // A value oclif might read as a flag, or reject as empty: its message.
+      if (strings.some((v) => v === '' || v.startsWith('-'))) return undefined
+      const min = command.integerFlags?.[name]
+      if (min === undefined) flags[name] = value
+      // Anything but a plain integer at or over its minimum: oclif's message.
+      else if (typeof value === 'string' && /^(0|[1-9]\d*)$/.test(value) && Number(value) >= min) flags[name] = Number(value)
+      else return undefined
+    }
+    return flags
+  } catch {
+    return undefined
   }
 }

@@ -1,9 +1,8 @@
 import { MigCommand } from '../command.js'
-import { StatusBit, status } from '../core/status.js'
+import { runStatus } from '../core/run-status.js'
 import { ExitCode } from '../output/errors.js'
-import { renderStatus } from '../output/status-text.js'
 
-/** The plain case of this command also runs without oclif: see src/fast-status.ts. */
+/** The plain case of this command also runs without oclif, through the same runStatus: see src/fast-status.ts. */
 export default class Status extends MigCommand<typeof Status> {
   static override readOnly = true
   static override usageExit: number = ExitCode.error
@@ -12,12 +11,8 @@ export default class Status extends MigCommand<typeof Status> {
   static override examples = ['<%= config.bin %> status', '<%= config.bin %> status --project billing --json']
 
   async run(): Promise<void> {
-    const ws = await this.projectsWorkspace()
-    const result = await status(ws, { checksums: this.flags.json === true })
-    // A plugin that failed to load hides its tool's projects: status cannot say they are clean.
-    if (this.pluginFailures.length) result.exitCode |= StatusBit.unanswered
-    if (this.flags.json) this.printJson(result)
-    else renderStatus(result, ws.detected, { out: (l) => this.out(l), note: (l) => this.note(l), ...(this.flags.debug ? { debug: (l: string) => this.note(l) } : {}) }, ws.skipped)
-    this.exit(result.exitCode)
+    const adapters = await this.adapters()
+    const code = await runStatus(this.flags, { adapters, failures: this.pluginFailures }, this.io())
+    this.exit(code)
   }
 }

@@ -1,0 +1,88 @@
+import { bytes } from '../output/table.js'
+import { dryRunJson, dryRunText, progress, runJson, summary } from '../output/run-output.js'
+import { backup } from './backup.js'
+import { type Selection, dryRun, run } from './lifecycle.js'
+import { describeHolder } from './lock/index.js'
+import { type CommandIo, type GlobalFlags, commandWorkspace, lockTimeoutMs } from './command-workspace.js'
+import type { CollectedAdapters } from './verify-adapter.js'
+import type { Workspace } from './workspace.js'
+
+/**
+ * The release routine's commands (up, down, backup) as core functions, run by
+ * their oclif commands and by the fast dispatcher alike (src/fast-status.ts).
+ */
+
+interface RunFlags extends GlobalFlags {
+  step?: number
+  to?: string
+  backup?: boolean
+  'dry-run'?: boolean
+  'lock-timeout'?: number
+  'allow-shared-url'?: boolean
+  'allow-drift'?: boolean
+  strict?: boolean
+}
+
+export interface UpFlags extends RunFlags {
+  one?: boolean
+}
+
+export interface DownFlags extends RunFlags {
+  batch?: boolean
+  all?: boolean
+  yes?: boolean
+}
+
+export async function runUp(flags: UpFlags, { adapters }: CollectedAdapters, io: CommandIo): Promise<number> {
+  const { one, step, to } = flags
+  const selection: Selection = one ? { kind: 'one' } : step ? { kind: 'step', n: step } : to ? { kind: 'to', id: to } : { kind: 'all' }
+  return runMigrations('up', selection, flags, await commandWorkspace(flags, adapters, false, io.note), io, !flags.json && selection.kind === 'one')
+}
+
+export async function runDown(flags: DownFlags, { adapters }: CollectedAdapters, io: CommandIo): Promise<number> {
+  const { step, to, all, batch } = flags
+  const selection: Selection = all ? { kind: 'all' } : batch ? { kind: 'batch' } : step ? { kind: 'step', n: step } : to ? { kind: 'to', id: to } : { kind: 'one' }
+  const ws = await commandWorkspace(flags, adapters, false, io.note)
+  if (all && !flags.yes && !flags['dry-run']) {
+    const names = ws.projects.map((p) => p.name).join(', ')
+    if (!(await io.confirm(`Revert EVERY applied migration of ${names}?`, '--yes'))) {
+      io.out('Nothing reverted.')
+      return 0
+    }
+  }
+  return runMigrations('down', selection, flags, ws, io, !flags.json)
+}
+
+async function runMigrations(direction: 'up' | 'down', selection: Selection, flags: RunFlags, ws: Workspace, io: CommandIo, announce: boolean): Promise<number> {
+  if (flags['dry-run']) {
+    const steps = await dryRun(ws, { direction, selection, allowDrift: flags['allow-drift'], strict: flags.strict })
+    if (flags.json) io.json(dryRunJson(steps, direction))
+    else for (const line of dryRunText(steps, direction)) io.out(line)
+    return 0
+  }
+  const result = await run(ws, {
+    direction,
+    selection,
+    lockTimeoutMs: lockTimeoutMs(ws, flags['lock-timeout']),
+    backup: flags.backup ?? ws.config.config.backup?.before?.includes(direction) ?? false,
+    allowSharedUrl: flags['allow-shared-url'],
+    allowDrift: flags['allow-drift'],
+    strict: flags.strict,
+    onEvent: progress(io.out, io.note, { announce }),
+  })
+  if (flags.json) io.json(runJson(result))
+  else io.out(summary(result))
+  return 0
+}
+
+export async function runBackup(flags: GlobalFlags & { 'lock-timeout'?: number }, { adapters }: CollectedAdapters, io: CommandIo): Promise<number> {
+  const ws = await commandWorkspace(flags, adapters, false, io.note)
+  const manifests = await backup(ws, {
+    lockTimeoutMs: lockTimeoutMs(ws, flags['lock-timeout']),
+    onLockWait: (database, holder) => io.note(`waiting for the migration lock on ${database}, held by ${describeHolder(holder)}…`),
+    onWarning: (message) => io.note(`warning: ${message}`),
+  })
+  if (flags.json) io.json({ backups: manifests, exitCode: 0 })
+  else for (const m of manifests) io.out(`backed up ${m.database} (${m.projects.join(', ')}) as ${m.id}, ${bytes(m.size)}`)
+  return 0
+}

@@ -1,0 +1,38 @@
+import { renderStatus } from '../output/status-text.js'
+import type { CollectedAdapters } from './verify-adapter.js'
+import { commandWorkspace } from './command-workspace.js'
+import { StatusBit, status } from './status.js'
+
+/** `mig status`'s flags, as oclif parses them and as the fast dispatcher does from oclif's manifest. */
+export interface StatusFlags {
+  project?: string[]
+  env?: string
+  json?: boolean
+  config?: string
+  cwd?: string
+  timeout?: number
+  debug?: boolean
+}
+
+/** Where status writes; the writer redacts every line and value. */
+export interface StatusIo {
+  out(line: string): void
+  note(line: string): void
+  json(value: unknown): void
+}
+
+/**
+ * `mig status`, whichever way it was started (the oclif command or the fast
+ * dispatcher in bin/run.js): its exit code. Plugin failures were reported
+ * where the adapters were collected; here they only mean some projects are
+ * unseen. Errors throw (MigError), for the caller to report.
+ */
+export async function runStatus(flags: StatusFlags, { adapters, failures }: CollectedAdapters, io: StatusIo): Promise<number> {
+  const ws = await commandWorkspace(flags, adapters, true, io.note)
+  const result = await status(ws, { checksums: flags.json === true })
+  // A plugin that failed to load hides its tool's projects: status cannot say they are clean.
+  if (failures.length) result.exitCode |= StatusBit.unanswered
+  if (flags.json) io.json(result)
+  else renderStatus(result, ws.detected, { out: io.out, note: io.note, ...(flags.debug ? { debug: io.note } : {}) }, ws.skipped)
+  return result.exitCode
+}
