@@ -238,8 +238,10 @@ export interface ProjectMarker {
  * 3. `open(project, ctx)`: load the tool's own config for `ctx.env` with
  *    `ctx.loader()`, inside `ctx.withProjectEnv()` so it sees the project's
  *    `.env`; load the user's ORM from the project lazily (`ctx.require`,
- *    which says how to install it when missing), connect, and return a
- *    Session. Throw `ctx.errors.MigError` with a hint for bad config. An
+ *    which says how to install it when missing), pass the target the
+ *    tool's config names through `ctx.database()` (plan and verify swap in a
+ *    scratch database there), connect the tool to what it returns, and
+ *    return a Session. Throw `ctx.errors.MigError` with a hint for bad config. An
  *    adapter never reads process.env or `.env` itself: `ctx.projectEnv()`
  *    is the one rule (an exported variable wins over the project's `.env`).
  * 4. `list()`: read the tool's ledger and the files; never write.
@@ -255,8 +257,10 @@ export interface ProjectMarker {
  *    "resolve" command does, so the tool's CLI agrees afterwards.
  * 7. Contribute it from an oclif plugin: a `mig:adapters` hook in the
  *    plugin's package.json returning `[adapter]`. The hook must not rely on
- *    its arguments or `this`: `mig status` calls it without oclif
- *    (src/fast-status.ts), with an empty options object.
+ *    its arguments or `this`: the fast dispatcher calls it without oclif
+ *    (src/fast-status.ts), with an empty options object. What it returns is
+ *    checked (src/core/verify-adapter.ts): a malformed adapter is refused
+ *    with one line naming the plugin.
  * 8. Run `runConformance` from `mig/testing` against every dialect you
  *    support, with the tool's own CLI as the oracle for the ledger.
  *
