@@ -63,10 +63,12 @@ export const prismaAdapter: Adapter = {
   tool: 'prisma',
   async open(project: ProjectRef, ctx: OpenContext): Promise<Session> {
     const prisma = await readPrismaProject(project, ctx)
-    const target = targetOf(project, prisma, ctx)
+    const configured = targetOf(project, prisma, ctx)
+    // plan and verify: core's connection on the scratch database ctx.database() gives; the Prisma CLI gets it in cliEnv().
+    const target = ctx.database(configured)
     const db = await ctx.connect(target)
     if (prisma.pgSchema && prisma.pgSchema !== 'public') await db.run(`SET search_path TO "${prisma.pgSchema.replace(/"/g, '""')}"`)
-    return new PrismaSession(project, ctx, prisma, target, db)
+    return new PrismaSession(project, ctx, prisma, target, db, target.key !== configured.key)
   },
 }
 
@@ -106,6 +108,8 @@ class PrismaSession implements Session {
     private readonly prisma: PrismaProject,
     readonly target: DatabaseTarget,
     private readonly db: Db,
+    /** On a database other than the one the config names (plan, verify). */
+    private readonly redirected = false,
   ) {
     this.table = target.dialect === 'mysql' ? '`_prisma_migrations`' : '"_prisma_migrations"'
   }
@@ -323,7 +327,7 @@ class PrismaSession implements Session {
     const cli = this.ctx.resolve('prisma/build/index.js', { for: "--from-schema needs the project's Prisma CLI", dev: true, otherwise: 'write the SQL by hand (drop --from-schema)' })
     const schema = relative(this.project.dir, this.prisma.schemaFile)
     const diff = async (args: string[]) => {
-      const { stdout } = await execFileAsync(process.execPath, [cli, 'migrate', 'diff', ...args, '--script'], { cwd: this.project.dir, env: { ...this.ctx.projectEnv() }, maxBuffer: 64 * 1024 * 1024 }).catch((error: { stderr?: string; message: string }) => {
+      const { stdout } = await execFileAsync(process.execPath, [cli, 'migrate', 'diff', ...args, '--script'], { cwd: this.project.dir, env: this.cliEnv(), maxBuffer: 64 * 1024 * 1024 }).catch((error: { stderr?: string; message: string }) => {
         const line = (error.stderr ?? error.message).split('\n').map((l) => l.trim()).find((l) => /error|P\d{4}/i.test(l)) ?? error.message.split('\n')[0]
         throw new MigError('PRISMA_DIFF', `${this.project.name}: prisma migrate diff failed: ${line}`, 'run the same `npx prisma migrate diff … --script` in the project to see its full output')
       })
@@ -333,6 +337,25 @@ class PrismaSession implements Session {
     const migration = withoutMigTables(await diff(['--from-config-datasource', '--to-schema', schema]))
     const down = withoutMigTables(await diff(['--from-schema', schema, '--to-config-datasource']))
     return { migration, down }
+  }
+
+  /**
+   * The project's environment for the Prisma CLI; redirected, with the
+   * variable the URL comes from set to the session's database (never in
+   * argv, where a password would show). A URL written into the config
+   * itself cannot be redirected so: refused rather than read.
+   */
+  private cliEnv(): Record<string, string> {
+    const env = { ...this.ctx.projectEnv() }
+    if (!this.redirected) return env
+    const variable = this.prisma.urlVariable
+    if (!variable) {
+      throw new this.ctx.errors.MigError('PRISMA_REDIRECT', `${this.project.name}: the datasource URL is not read with env("…"), so the Prisma CLI cannot be pointed at the scratch database`, 'read the URL from an environment variable: url = env("DATABASE_URL") in the schema, or datasource: { url: env(\'DATABASE_URL\') } in prisma.config.ts')
+    }
+    if (this.target.file) return { ...env, [variable]: `file:${this.target.file}` }
+    const url = new URL(this.prisma.url)
+    url.pathname = `/${encodeURIComponent(this.target.database ?? '')}`
+    return { ...env, [variable]: url.toString() }
   }
 
   private fromTemplate(template: string, vars: Record<string, unknown>): { migration: string; down: string } {

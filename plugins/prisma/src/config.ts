@@ -16,6 +16,8 @@ export interface PrismaProject {
   externalTables: string[]
   /** The prisma.config file, when there is one. */
   configFile: string | undefined
+  /** The environment variable the URL came from (`env("…")` in the schema or prisma.config), through which the Prisma CLI can be given another database. */
+  urlVariable: string | undefined
 }
 
 const configNames = ['prisma.config.ts', 'prisma.config.mts', 'prisma.config.js', 'prisma.config.mjs', 'prisma.config.cjs']
@@ -43,11 +45,13 @@ async function read(project: ProjectRef, ctx: OpenContext): Promise<PrismaProjec
   const env = ctx.projectEnv()
   const configFile = configNames.map((n) => join(project.dir, n)).find((f) => existsSync(f))
   let config: PrismaConfig = {}
+  const asked: string[] = []
   if (configFile) {
     // `prisma/config` stands in for itself: a config file uses only defineConfig and env, and the real module takes ~200 ms to load.
     const standIn = {
       defineConfig: (c: unknown) => c,
       env: (name: string) => {
+        asked.push(name)
         const value = env[name]
         if (value === undefined) throw new MigError('PRISMA_ENV', `${project.name}: prisma.config uses env("${name}"), which is not set`, `set ${name} in the environment or in ${join(project.dir, '.env')}`)
         return value
@@ -81,10 +85,12 @@ async function read(project: ProjectRef, ctx: OpenContext): Promise<PrismaProjec
   if (!provider) throw new MigError('PRISMA_PROVIDER', `${project.name}: no datasource provider in ${schemaFile} or migration_lock.toml`, 'add `provider = "postgresql"` (or mysql, sqlite) to the datasource block')
   let url = config.datasource?.url
   let urlBase = base
+  let urlVariable = asked.find((name) => url !== undefined && env[name] === url)
   if (!url) {
     const literal = /url\s*=\s*"([^"]+)"/.exec(block)?.[1]
     const fromEnv = /url\s*=\s*env\(\s*"([^"]+)"\s*\)/.exec(block)?.[1]
     url = literal ?? (fromEnv ? env[fromEnv] : undefined)
+    urlVariable = literal ? undefined : fromEnv
     urlBase = dirname(schemaFile)
     if (!url) {
       throw new MigError('PRISMA_URL', `${project.name}: no database URL${fromEnv ? ` (${fromEnv} is not set)` : ''}`, fromEnv ? `set ${fromEnv} in the environment or in ${join(project.dir, '.env')}` : 'set datasource.url in prisma.config.ts, or url in the schema\'s datasource block')
@@ -92,7 +98,7 @@ async function read(project: ProjectRef, ctx: OpenContext): Promise<PrismaProjec
   }
   const pgSchema = /^postgres/.test(url) ? (new URL(url).searchParams.get('schema') ?? undefined) : undefined
   const external = config.experimental?.externalTables && Array.isArray(config.tables?.external) ? config.tables.external.filter((t): t is string => typeof t === 'string') : []
-  return { schemaFile, migrationsDir, provider, url, urlBase, pgSchema, externalTables: external, configFile }
+  return { schemaFile, migrationsDir, provider, url, urlBase, pgSchema, externalTables: external, configFile, urlVariable }
 }
 
 const normalize = (p: string): string => (p === 'postgres' ? 'postgresql' : p)

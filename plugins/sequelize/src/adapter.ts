@@ -17,11 +17,29 @@ export const sequelizeAdapter: Adapter = {
     if (config.env.migrationStorage === 'none') {
       throw new ctx.errors.MigError('SEQUELIZE_STORAGE_NONE', `${project.name}: migrationStorage is "none", so nothing records what is applied`, 'use the default "sequelize" storage (SequelizeMeta) or "json"')
     }
-    const target = targetOf(project, config, ctx)
+    const configured = targetOf(project, config, ctx)
+    const target = ctx.database(configured)
     // Sequelize creates the SQLite storage's folder when it connects, so sequelize-cli works on a fresh checkout; so must mig.
     if (target.file) mkdirSync(dirname(target.file), { recursive: true })
-    return new SequelizeSession(project, ctx, config, target, await ctx.connect(target))
+    const options = target.key === configured.key ? config : redirected(project, config, target, ctx)
+    return new SequelizeSession(project, ctx, options, target, await ctx.connect(target))
   },
+}
+
+/**
+ * plan and verify: the options sequelize-cli would use, on the scratch
+ * database `ctx.database()` gave (same server and credentials). A `url` or
+ * `use_env_variable` is already merged into the parts, so `database`
+ * (SQLite `storage`) is all that changes. A JSON ledger is a file of the
+ * project, which a redirected session must not write; replicas are other
+ * servers, where no scratch database is: both refused.
+ */
+function redirected(project: ProjectRef, config: ProjectConfig, target: DatabaseTarget, ctx: OpenContext): ProjectConfig {
+  const refuse = (what: string, hint: string) => new ctx.errors.MigError('SEQUELIZE_REDIRECT', `${project.name}: ${what}, so mig plan and mig verify cannot run it on a scratch database`, hint)
+  if (config.env.migrationStorage === 'json') throw refuse('migrationStorage is "json" (the ledger is a file in the project)', 'use the default "sequelize" storage (SequelizeMeta) for plan and verify')
+  if (config.env.replication) throw refuse('the config uses replication (read replicas on other servers)', 'give the environment one connection (host and database, or url) for plan and verify')
+  const { url: _url, use_env_variable: _variable, ...env } = config.env
+  return { ...config, env: { ...env, ...(target.dialect === 'sqlite' ? { storage: target.file } : { database: target.database }) } }
 }
 
 interface MigrationModule {

@@ -59,9 +59,28 @@ export const typeormAdapter: Adapter = {
     }
     const globs = ((dataSource.options.migrations ?? []) as unknown[]).filter((e): e is string => typeof e === 'string')
     await supplyClasses(project, dataSource, load)
-    const target = targetOf(project, dataSource, ctx)
-    return new TypeormSession(project, ctx, dataSource, target, globs)
+    const configured = targetOf(project, dataSource, ctx)
+    const target = ctx.database(configured)
+    const ds = target.key === configured.key ? dataSource : redirected(project, dataSource, target, ctx)
+    return new TypeormSession(project, ctx, ds, target, globs)
   },
+}
+
+/**
+ * plan and verify: a DataSource like the project's on the scratch database
+ * `ctx.database()` gave (same server and credentials). A new one, since the
+ * project's instance is shared through the module cache with every other
+ * session on the real database, and MySQL's driver copies the options it
+ * was made with. A `url` wins over `database` in TypeORM's drivers: both change.
+ */
+function redirected(project: ProjectRef, ds: DataSource, target: DatabaseTarget, ctx: OpenContext): DataSource {
+  if (ds.options.replication) {
+    throw new ctx.errors.MigError('TYPEORM_REDIRECT', `${project.name}: a DataSource with replication cannot be pointed at a scratch database for plan or verify`, 'give the DataSource one connection (url, or host and database) while running mig plan or mig verify')
+  }
+  const url = typeof ds.options.url === 'string' && target.dialect !== 'sqlite' ? new URL(ds.options.url) : undefined
+  if (url) url.pathname = `/${encodeURIComponent(target.database ?? '')}`
+  const database = target.dialect === 'sqlite' ? target.file : target.database
+  return new (ds.constructor as new (options: Record<string, unknown>) => DataSource)({ ...ds.options, database, ...(url ? { url: url.toString() } : {}) })
 }
 
 /**
