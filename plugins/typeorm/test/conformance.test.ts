@@ -18,8 +18,6 @@ runConformance({
   },
   timeoutMs: 60_000,
   knownFailures: [
-    // The session's logger hears MigrationExecutor's own queries too (the filter drops only transaction control).
-    { check: 'capture', why: 'capture hears the queries MigrationExecutor makes on its migrations table (CREATE TABLE "migrations" …)' },
     // jiti's module cache hands a second open() the same DataSource, whose migrations option already holds the classes loaded at the first.
     { check: 'create', why: 'a second session in the same process lists the migrations loaded by the first' },
   ],

@@ -12,7 +12,8 @@ const escape = (name: string): string => name.replace(/[.*+?^${}()|[\]\\]/g, '\\
  */
 export function isLedgerQuery(sql: string, ledger: readonly string[]): boolean {
   if (transactionControl.test(sql)) return true
-  return ledger.some((table) => new RegExp(`(?<![\\w$])${escape(table)}(?![\\w$])`).test(sql))
+  // SQLite names a table's implicit unique index sqlite_autoindex_<table>_<n>: sequelize reads it with PRAGMA index_info.
+  return ledger.some((table) => new RegExp(`(?<![\\w$])(?:${escape(table)}(?![\\w$])|sqlite_autoindex_${escape(table)}_\\d+)`).test(sql))
 }
 
 /** The migration's own statements, heard from the tool's query log while it runs. */

@@ -13,12 +13,14 @@ describe('isLedgerQuery', () => {
     expect(isLedgerQuery('insert into "knex_migrations" ("name") values ($1)', ledger)).toBe(true)
     expect(isLedgerQuery(`select * from information_schema.tables where table_name = 'migrations'`, ['migrations'])).toBe(true)
     expect(isLedgerQuery('select * from public.SequelizeMeta', ['SequelizeMeta'])).toBe(true)
+    expect(isLedgerQuery('PRAGMA INDEX_INFO(`sqlite_autoindex_SequelizeMeta_1`)', ['SequelizeMeta'])).toBe(true)
   })
   it('does not take a name that merely contains a ledger table, nor a statement that begins with one of the words', () => {
     expect(isLedgerQuery('create table knex_migrations_archive (id int)', ['knex_migrations'])).toBe(false)
     expect(isLedgerQuery('create table user_migrations (id int)', ['migrations'])).toBe(false)
     expect(isLedgerQuery('create table beginnings (id int)', [])).toBe(false)
     expect(isLedgerQuery('SELECT * FROM nowhere', ['SequelizeMeta'])).toBe(false)
+    expect(isLedgerQuery('PRAGMA INDEX_INFO(`sqlite_autoindex_users_1`)', ['SequelizeMeta'])).toBe(false)
   })
 })
 
