@@ -1,25 +1,13 @@
 import { renderStatus } from '../output/status-text.js'
 import type { CollectedAdapters } from './verify-adapter.js'
-import { commandWorkspace } from './command-workspace.js'
+import { type CommandIo, type GlobalFlags, commandWorkspace } from './command-workspace.js'
 import { StatusBit, status } from './status.js'
 
-/** `mig status`'s flags, as oclif parses them and as the fast dispatcher does from oclif's manifest. */
-export interface StatusFlags {
-  project?: string[]
-  env?: string
-  json?: boolean
-  config?: string
-  cwd?: string
-  timeout?: number
-  debug?: boolean
-}
+/** `mig status`'s flags (the global ones), as oclif parses them and as the fast dispatcher does from oclif's manifest. */
+export type StatusFlags = GlobalFlags
 
-/** Where status writes; the writer redacts every line and value. */
-export interface StatusIo {
-  out(line: string): void
-  note(line: string): void
-  json(value: unknown): void
-}
+/** Where status writes (it never asks); the writer redacts every line and value. */
+export type StatusIo = Omit<CommandIo, 'confirm'>
 
 /**
  * `mig status`, whichever way it was started (the oclif command or the fast

@@ -5,6 +5,7 @@ import type { DatabaseTarget } from '../db/types.js'
 import { parseDatabaseUrl } from '../db/url.js'
 import { MigError, errorMessage } from '../output/errors.js'
 import { signalExit } from './interrupt.js'
+import { processAlive as alive } from '../db/process-alive.js'
 
 export interface ScratchOptions {
   /**
@@ -36,16 +37,6 @@ export const scratchName = (): string =>
 export function parseScratchName(name: string): { pid: number; host: string; created: number } | undefined {
   const m = /^mig_scratch_(\d+)_([0-9a-f]{6})_([0-9a-z]+)_[0-9a-f]+$/.exec(name)
   return m ? { pid: Number(m[1]), host: m[2]!, created: parseInt(m[3]!, 36) } : undefined
-}
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    // EPERM: it runs, as another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
 }
 
 /** Made on this host by a process that no longer runs, or older than a day. A name mig did not make is never stale. */

@@ -3,6 +3,7 @@ import type { LockDriver, LockHolder } from '../driver.js'
 import type { Db } from '../types.js'
 import { BUSY_TIMEOUT_MS } from './busy.js'
 import { tableExists } from './catalog.js'
+import { processAlive as alive } from '../process-alive.js'
 
 /** SQLite has no session locks: a row with pid, host and start time, stale once that pid is gone. */
 const TABLE = 'mig_lock'
@@ -11,15 +12,6 @@ interface Row {
   pid: number
   host: string
   started_at: string
-}
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
 }
 
 const isStale = (row: Row): boolean => row.host === hostname() && !alive(Number(row.pid))
