@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseScratchName } from '../../src/core/scratch.js'
@@ -6,7 +6,7 @@ import { scratchDriver } from '../../src/db/scratch.js'
 import type { Dialect } from '../../src/db/types.js'
 import { parseDatabaseUrl } from '../../src/db/url.js'
 import { type TestDatabase, availableDialects, createTestDatabase, listTables, serverUrls } from '../../src/testing/index.js'
-import { json, mig, tempDir, withPlugins } from '../helpers.js'
+import { json, linkNodeModules, mig, repoRoot, tempDir, withPlugins } from '../helpers.js'
 import { type KnexMigration, writeKnexProject } from '../../plugins/knex/test/helpers.js'
 
 /**
@@ -149,4 +149,30 @@ describe.each(['sql', 'knex'] as const)('mig verify with %s', (tool) => {
       expect(await leftScratch(dialect, since)).toEqual([])
     })
   })
+})
+
+describe('mig verify on examples/mixed-repo', () => {
+  it('passes for its sql and knex projects, and leaves their databases as they were', async () => {
+    const env = { ...(await withPlugins('knex')), NODE_ENV: 'development' }
+    const root = tempDir()
+    try {
+      cpSync(join(repoRoot, 'examples', 'mixed-repo'), root, { recursive: true, filter: (src) => !/\.(db|sqlite)$/.test(src) })
+      linkNodeModules(root)
+      const files = () => readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => !f.startsWith('node_modules')).sort()
+      const before = files()
+      const r = await mig(['verify', '--project', 'billing', '--project', 'catalog', '--project', 'jobs', '--json'], { cwd: root, env })
+      expect(r.code, r.stdout + r.stderr).toBe(0)
+      const result = json<{ ok: boolean; projects: { project: string; ok: boolean; migrations: { outcome: string }[] }[] }>(r)
+      expect(result.projects.map((p) => [p.project, p.ok, p.migrations.length])).toEqual([
+        ['billing', true, 3],
+        ['catalog', true, 2],
+        ['jobs', true, 2],
+      ])
+      expect(result.projects.flatMap((p) => p.migrations.map((m) => m.outcome)).every((o) => o === 'ok')).toBe(true)
+      // No database file made where the projects' own would be: verify worked on scratch files only.
+      expect(files()).toEqual(before)
+    } finally {
+      rmSync(root, { recursive: true, force: true })
+    }
+  }, 120_000)
 })
