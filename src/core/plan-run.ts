@@ -7,6 +7,15 @@ import { type Selection, type Step, dryRun } from './lifecycle.js'
 import { cloneSchema, withScratch } from './scratch.js'
 import { type Workspace, closeAll, openSessions } from './workspace.js'
 
+/**
+ * Let a pending SIGINT/SIGTERM be handled (withScratch drops the scratch and
+ * exits). On SQLite every step is synchronous underneath its promises, so
+ * without this turn of the event loop a signal would wait for the whole run.
+ */
+export const yieldToSignals = async (): Promise<void> => {
+  for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve))
+}
+
 /** One migration as `mig plan` ran it on a schema-only copy of its database. */
 export interface PlannedMigration {
   project: string
@@ -94,6 +103,7 @@ async function runOnScratch(ws: Workspace, steps: Step[], key: string, scratch: 
         if (reads.test(sql)) read = true
       }
       try {
+        await yieldToSignals()
         await sessions.get(step.project.name)!.up(step.migration, { transaction: 'auto', capture })
       } catch (error) {
         planned.error = errorMessage(error)

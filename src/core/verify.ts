@@ -4,7 +4,7 @@ import { connect } from '../db/connect.js'
 import { type Snapshot, describeDiff, diffSnapshots, ledgerTables, snapshot } from '../db/snapshot.js'
 import type { Db } from '../db/types.js'
 import { MigError, errorMessage } from '../output/errors.js'
-import { openOn } from './plan-run.js'
+import { openOn, yieldToSignals } from './plan-run.js'
 import { withScratch } from './scratch.js'
 import { type Workspace, closeAll, openSessions } from './workspace.js'
 
@@ -106,6 +106,7 @@ const take = (db: Db): Promise<Snapshot> => snapshot(db, { exclude: ledgerTables
 /** undefined when `fn` succeeds; its error's message otherwise. */
 async function attempt(fn: () => Promise<void>): Promise<string | undefined> {
   try {
+    await yieldToSignals()
     await fn()
     return undefined
   } catch (error) {
@@ -123,6 +124,7 @@ async function checkOne(session: Session, db: Db, m: Migration): Promise<Migrati
   // As `down` would find it: applied, per the tool's ledger.
   const applied = (await session.list()).find((x) => x.id === m.id) ?? m
   try {
+    await yieldToSignals()
     await session.down(applied, { transaction: 'auto' })
   } catch (thrown) {
     // A down the adapter only finds missing when asked to run it (a knex or sequelize module without one).

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process'
 import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -6,7 +7,7 @@ import { scratchDriver } from '../../src/db/scratch.js'
 import type { Dialect } from '../../src/db/types.js'
 import { parseDatabaseUrl } from '../../src/db/url.js'
 import { type TestDatabase, availableDialects, createTestDatabase, listTables, serverUrls } from '../../src/testing/index.js'
-import { json, linkNodeModules, mig, repoRoot, tempDir, withPlugins } from '../helpers.js'
+import { bin, json, linkNodeModules, mig, migSpawnOptions, repoRoot, tempDir, withPlugins } from '../helpers.js'
 import { type KnexMigration, writeKnexProject } from '../../plugins/knex/test/helpers.js'
 
 /**
@@ -175,4 +176,40 @@ describe('mig verify on examples/mixed-repo', () => {
       rmSync(root, { recursive: true, force: true })
     }
   }, 120_000)
+})
+
+/** A migration that takes a while on each dialect, so verify can be stopped in the middle of it (SQLite sees the signal once its statement returns). */
+const slow: Record<Dialect, string> = {
+  postgres: 'SELECT pg_sleep(30);\n',
+  mysql: 'SELECT SLEEP(30);\n',
+  sqlite: "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 8000000) SELECT count(*) FROM n;\n",
+}
+
+describe.each(dialects)('mig verify stopped mid-run on %s', (dialect) => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('%s drops its scratch database before exiting', async (signal) => {
+    const database = await createTestDatabase(dialect)
+    const root = tempDir()
+    try {
+      writeFileSync(join(root, 'mig.config.json'), JSON.stringify({ projects: [{ name: 'app', tool: 'sql', dir: 'app', url: database.url }] }))
+      mkdirSync(join(root, 'app', 'migrations'), { recursive: true })
+      writeFileSync(join(root, 'app', 'migrations', '001_slow.up.sql'), `CREATE TABLE slow_t (id INTEGER);\n${slow[dialect].repeat(dialect === 'sqlite' ? 4 : 1)}`)
+      writeFileSync(join(root, 'app', 'migrations', '001_slow.down.sql'), 'DROP TABLE slow_t;\n')
+      const since = Date.now()
+      const child = spawn(process.execPath, [bin, 'verify'], migSpawnOptions({ cwd: root }))
+      const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
+      const server = parseDatabaseUrl(dialect === 'sqlite' ? 'sqlite:/tmp/x.db' : serverUrls[dialect], '/')
+      const mine = async () => (await (await scratchDriver(dialect)).list(server)).filter((n) => parseScratchName(n)?.pid === child.pid)
+      // Wait for its scratch database, then for the slow statement to be under way.
+      for (let i = 0; i < 200 && !(await mine()).length; i++) await new Promise((r) => setTimeout(r, 100))
+      expect(await mine()).toHaveLength(1)
+      await new Promise((r) => setTimeout(r, 1500))
+      child.kill(signal)
+      expect(await exited).toBe(signal === 'SIGTERM' ? 143 : 130)
+      expect(await mine()).toEqual([])
+      expect(await leftScratch(dialect, since)).toEqual([])
+    } finally {
+      await database.drop()
+      rmSync(root, { recursive: true, force: true })
+    }
+  }, 60_000)
 })
