@@ -91,11 +91,17 @@ async function checkAll(session: Session, db: Db, project: Project, from: string
   // --from names one project's migration: the other projects are checked whole.
   const start = from === undefined ? 0 : list.findIndex((m) => m.id === from) + 1
   const checks: MigrationCheck[] = []
+  // The schema a check ends on is the next one's start: one snapshot fewer per migration.
+  let last: Snapshot | undefined
   for (const [i, m] of list.entries()) {
     if (i < start) {
       const error = await attempt(() => session.up(m, { transaction: 'auto' }))
       checks.push(error === undefined ? { id: m.id, outcome: 'applied' } : { id: m.id, outcome: 'failed', step: 'up', message: error })
-    } else checks.push(await checkOne(session, db, m))
+    } else {
+      const { check, after } = await checkOne(session, db, m, last)
+      checks.push(check)
+      last = after
+    }
     if (failing(checks.at(-1)!) && checks.at(-1)!.outcome !== 'irreversible') break
   }
   return checks
@@ -114,13 +120,13 @@ async function attempt(fn: () => Promise<void>): Promise<string | undefined> {
   }
 }
 
-/** snapshot, up, snapshot, down, snapshot = first, up again, snapshot = second. */
-async function checkOne(session: Session, db: Db, m: Migration): Promise<MigrationCheck> {
-  const before = await take(db)
+/** snapshot, up, snapshot, down, snapshot = first, up again, snapshot = second; and the schema it ends on. */
+async function checkOne(session: Session, db: Db, m: Migration, start: Snapshot | undefined): Promise<{ check: MigrationCheck; after?: Snapshot }> {
+  const before = start ?? (await take(db))
   let error = await attempt(() => session.up(m, { transaction: 'auto' }))
-  if (error !== undefined) return { id: m.id, outcome: 'failed', step: 'up', message: error }
+  if (error !== undefined) return { check: { id: m.id, outcome: 'failed', step: 'up', message: error } }
   const afterUp = await take(db)
-  if (!m.reversible) return { id: m.id, outcome: 'irreversible', ...(m.irreversibleHint ? { message: m.irreversibleHint } : {}) }
+  if (!m.reversible) return { check: irreversible(m, m.irreversibleHint), after: afterUp }
   // As `down` would find it: applied, per the tool's ledger.
   const applied = (await session.list()).find((x) => x.id === m.id) ?? m
   try {
@@ -128,14 +134,17 @@ async function checkOne(session: Session, db: Db, m: Migration): Promise<Migrati
     await session.down(applied, { transaction: 'auto' })
   } catch (thrown) {
     // A down the adapter only finds missing when asked to run it (a knex or sequelize module without one).
-    if (thrown instanceof MigError && /(^|_)NO_(DOWN|FUNCTION)$/.test(thrown.code)) return { id: m.id, outcome: 'irreversible', message: thrown.hint ?? thrown.message }
-    return { id: m.id, outcome: 'failed', step: 'down', message: errorMessage(thrown) }
+    if (thrown instanceof MigError && /(^|_)NO_(DOWN|FUNCTION)$/.test(thrown.code)) return { check: irreversible(m, thrown.hint ?? thrown.message), after: afterUp }
+    return { check: { id: m.id, outcome: 'failed', step: 'down', message: errorMessage(thrown) } }
   }
   const restored = diffSnapshots(before, await take(db))
-  if (restored.length) return { id: m.id, outcome: 'not-restored', differences: describeDiff(restored, { before: 'before up', after: 'after down' }) }
+  if (restored.length) return { check: { id: m.id, outcome: 'not-restored', differences: describeDiff(restored, { before: 'before up', after: 'after down' }) } }
   error = await attempt(() => session.up(m, { transaction: 'auto' }))
-  if (error !== undefined) return { id: m.id, outcome: 'failed', step: 'up again', message: error }
-  const repeated = diffSnapshots(afterUp, await take(db))
-  if (repeated.length) return { id: m.id, outcome: 'not-repeatable', differences: describeDiff(repeated, { before: 'after the first up', after: 'after up again' }) }
-  return { id: m.id, outcome: 'ok' }
+  if (error !== undefined) return { check: { id: m.id, outcome: 'failed', step: 'up again', message: error } }
+  const again = await take(db)
+  const repeated = diffSnapshots(afterUp, again)
+  if (repeated.length) return { check: { id: m.id, outcome: 'not-repeatable', differences: describeDiff(repeated, { before: 'after the first up', after: 'after up again' }) } }
+  return { check: { id: m.id, outcome: 'ok' }, after: again }
 }
+
+const irreversible = (m: Migration, message: string | undefined): MigrationCheck => ({ id: m.id, outcome: 'irreversible', ...(message ? { message } : {}) })

@@ -5,7 +5,8 @@ import { splitStatements } from '../../src/adapters/sql/statements.js'
 import { ledgerTables, migTables, snapshot } from '../../src/db/snapshot.js'
 import type { Db, Dialect } from '../../src/db/types.js'
 import { type TestDatabase, availableDialects, createTestDatabase } from '../../src/testing/index.js'
-import { json, mig, tempDir, withPlugins } from '../helpers.js'
+import { mig, tempDir, withPlugins } from '../helpers.js'
+import { planSchema } from '../support/schemas.js'
 import { writeKnexProject } from '../../plugins/knex/test/helpers.js'
 
 /**
@@ -71,12 +72,6 @@ async function targetState(db: Db): Promise<string> {
   return JSON.stringify({ schema: await snapshot(db), rows })
 }
 
-interface PlanJson {
-  projects: string[]
-  migrations: { project: string; id: string; statements: string[]; dataDependent: number[]; error?: string }[]
-  exitCode: number
-}
-
 const dialects = await availableDialects()
 
 describe.each(['sql', 'knex'] as const)('mig plan with %s', (tool) => {
@@ -112,7 +107,7 @@ describe.each(['sql', 'knex'] as const)('mig plan with %s', (tool) => {
 
       const r = await run('plan', '--json')
       expect(r.code, r.stderr).toBe(0)
-      const plan = json<PlanJson>(r)
+      const plan = planSchema.parse(JSON.parse(r.stdout))
       expect(plan.projects).toEqual(['app'])
       expect(plan.migrations.map((m) => [m.project, m.id.replace(/\.js$/, '')])).toEqual([
         ['app', tool === 'sql' ? '002_tags' : '20240102000000_tags'],

@@ -7,7 +7,8 @@ import { scratchDriver } from '../../src/db/scratch.js'
 import type { Dialect } from '../../src/db/types.js'
 import { parseDatabaseUrl } from '../../src/db/url.js'
 import { type TestDatabase, availableDialects, createTestDatabase, listTables, serverUrls } from '../../src/testing/index.js'
-import { bin, json, linkNodeModules, mig, migSpawnOptions, repoRoot, tempDir, withPlugins } from '../helpers.js'
+import { verifySchema } from '../support/schemas.js'
+import { bin, linkNodeModules, mig, migSpawnOptions, repoRoot, tempDir, withPlugins } from '../helpers.js'
 import { type KnexMigration, writeKnexProject } from '../../plugins/knex/test/helpers.js'
 
 /**
@@ -128,7 +129,7 @@ describe.each(['sql', 'knex'] as const)('mig verify with %s', (tool) => {
     it('fails naming the migration and the difference for a down that forgets an index, does not restore a column, or is missing', async () => {
       const r = await run('verify', '--json')
       expect(r.code, r.stderr).toBe(1)
-      const result = json<{ ok: boolean; exitCode: number; projects: { project: string; ok: boolean; migrations: { id: string; outcome: string; differences?: string[] }[] }[] }>(r)
+      const result = verifySchema.parse(JSON.parse(r.stdout))
       expect(result).toMatchObject({ ok: false, exitCode: 1 })
       const byName = new Map(result.projects.map((p) => [p.project, p]))
       expect(byName.get('good')!.ok).toBe(true)
@@ -143,6 +144,20 @@ describe.each(['sql', 'knex'] as const)('mig verify with %s', (tool) => {
       const text = await run('verify', '--project', 'nocolumn')
       expect(text.code).toBe(1)
       expect(text.stdout).toMatch(/drop_phone(\.js)?: FAILED: down does not restore the schema\n\s+- column customers\.phone is gone after down/)
+    })
+
+    it('--from applies the migrations up to the id unchecked and checks the rest; an unknown id is refused', async () => {
+      const first = tool === 'sql' ? '001_customers' : '20240101000000_customers.js'
+      const r = await run('verify', '--project', 'noindex', '--from', first, '--json')
+      expect(r.code, r.stderr).toBe(1)
+      const [project] = verifySchema.parse(JSON.parse(r.stdout)).projects
+      expect(project!.migrations.map((m) => [m.id, m.outcome])).toEqual([
+        [first, 'applied'],
+        [expect.stringMatching(/email_index/), 'not-restored'],
+      ])
+      const unknown = await run('verify', '--from', '999_nope')
+      expect(unknown.code).toBe(1)
+      expect(unknown.stderr).toMatch(/no selected project has a migration 999_nope/)
     })
 
     it('leaves the configured database untouched and no scratch database behind', async () => {
@@ -163,7 +178,7 @@ describe('mig verify on examples/mixed-repo', () => {
       const before = files()
       const r = await mig(['verify', '--project', 'billing', '--project', 'catalog', '--project', 'jobs', '--json'], { cwd: root, env })
       expect(r.code, r.stdout + r.stderr).toBe(0)
-      const result = json<{ ok: boolean; projects: { project: string; ok: boolean; migrations: { outcome: string }[] }[] }>(r)
+      const result = verifySchema.parse(JSON.parse(r.stdout))
       expect(result.projects.map((p) => [p.project, p.ok, p.migrations.length])).toEqual([
         ['billing', true, 3],
         ['catalog', true, 2],
