@@ -4,7 +4,7 @@ import { ledgerTables } from '../db/snapshot.js'
 import type { DatabaseTarget } from '../db/types.js'
 import { MigError, errorMessage } from '../output/errors.js'
 import { type Selection, type Step, dryRun } from './lifecycle.js'
-import { cloneSchema, withScratch } from './scratch.js'
+import { type ScratchOptions, cloneSchema, withScratch } from './scratch.js'
 import { type Workspace, closeAll, openSessions } from './workspace.js'
 
 /**
@@ -56,13 +56,23 @@ export async function planRun(ws: Workspace, selection: Selection): Promise<Plan
   const steps = await dryRun(ws, { direction: 'up', selection, allowDrift: false })
   const planned = new Map<Step, PlannedMigration>()
   for (const [key, group] of groupSteps(steps, targets)) {
-    const results = await withScratch(group.target, async (scratch) => {
-      await cloneSchema(group.target, scratch, ledgerTables)
-      return runOnScratch(ws, group.steps, key, scratch)
-    })
+    const results = await withScratch(
+      group.target,
+      async (scratch) => {
+        await cloneSchema(group.target, scratch, ledgerTables)
+        return runOnScratch(ws, group.steps, key, scratch)
+      },
+      scratchOptions(ws),
+    )
     group.steps.forEach((step, i) => results[i] && planned.set(step, results[i]))
   }
   return { projects: ws.projects.map((p) => p.name), migrations: steps.flatMap((s) => planned.get(s) ?? []) }
+}
+
+/** `scratch.url` of mig.config, relative SQLite paths from the repository root. */
+export const scratchOptions = (ws: Workspace): ScratchOptions => {
+  const url = ws.config.config.scratch?.url
+  return url ? { scratchUrl: url, baseDir: ws.root } : {}
 }
 
 /** Each selected project's database, as its adapter names it (opened read-only, then closed). */

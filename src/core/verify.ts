@@ -4,7 +4,7 @@ import { connect } from '../db/connect.js'
 import { type Snapshot, describeDiff, diffSnapshots, ledgerTables, snapshot } from '../db/snapshot.js'
 import type { Db } from '../db/types.js'
 import { MigError, errorMessage } from '../output/errors.js'
-import { openOn, yieldToSignals } from './plan-run.js'
+import { openOn, scratchOptions, yieldToSignals } from './plan-run.js'
 import { withScratch } from './scratch.js'
 import { type Workspace, closeAll, openSessions } from './workspace.js'
 
@@ -82,7 +82,7 @@ async function verifyProject(ws: Workspace, project: Project, from: string | und
     } finally {
       await closeAll([...sessions.values(), db])
     }
-  })
+  }, scratchOptions(ws))
   return { project: project.name, tool: project.tool, dialect: target.dialect, ok: !migrations.some(failing), migrations }
 }
 

@@ -115,5 +115,8 @@ function redirected(connection: unknown, target: DatabaseTarget): unknown {
   if (typeof connection === 'string') return target.url
   const c = connection as { connectionString?: string }
   if (c.connectionString) return { ...c, connectionString: target.url }
-  return { ...c, database: target.database }
+  // The server too: scratch.url may name another server than the knexfile's.
+  const url = new URL(target.url)
+  const server = { host: url.hostname, ...(url.port ? { port: Number(url.port) } : {}), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) }
+  return { ...c, ...server, database: target.database }
 }
