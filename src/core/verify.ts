@@ -2,7 +2,7 @@ import type { Migration, Session } from '../adapter.js'
 import type { Project } from '../config/projects.js'
 import { connect } from '../db/connect.js'
 import { type Snapshot, describeDiff, diffSnapshots, ledgerTables, snapshot } from '../db/snapshot.js'
-import type { Db } from '../db/types.js'
+import type { DatabaseTarget, Db } from '../db/types.js'
 import { MigError, errorMessage } from '../output/errors.js'
 import { openOn, scratchOptions, yieldToSignals } from './plan-run.js'
 import { withScratch } from './scratch.js'
@@ -58,35 +58,47 @@ const failing = (c: MigrationCheck): boolean => c.outcome !== 'ok' && c.outcome 
  * learn where their servers are.
  */
 export async function verify(ws: Workspace, options: { from?: string } = {}): Promise<VerifyResult> {
-  const projects: ProjectVerification[] = []
-  for (const project of ws.projects) projects.push(await verifyProject(ws, project, options.from))
+  const real = await openSessions({ ...ws, readOnly: true }, ws.projects)
+  const targets = new Map<string, DatabaseTarget>()
+  const ids = new Set<string>()
+  try {
+    for (const [name, session] of real) {
+      targets.set(name, session.target)
+      for (const m of await session.list()) ids.add(m.id)
+    }
+  } finally {
+    await closeAll(real.values())
+  }
   const { from } = options
-  if (from !== undefined && !projects.some((p) => p.migrations.some((c) => c.id === from))) {
+  if (from !== undefined && !ids.has(from)) {
     throw new MigError('VERIFY_FROM_UNKNOWN', `no selected project has a migration ${from}`, 'pass one of the ids `mig status` lists, with --project for its project')
   }
+  const projects: ProjectVerification[] = []
+  for (const project of ws.projects) projects.push(await verifyProject(ws, project, targets.get(project.name)!, from))
   return { ok: projects.every((p) => p.ok), projects }
 }
 
-async function verifyProject(ws: Workspace, project: Project, from: string | undefined): Promise<ProjectVerification> {
-  const real = await openSessions({ ...ws, readOnly: true }, [project])
-  const target = real.get(project.name)!.target
-  await closeAll(real.values())
-  const migrations = await withScratch(target, async (scratch) => {
-    const sessions = await openOn(ws, [project], target.key, scratch)
-    const db = await connect(scratch).catch(async (error: unknown) => {
-      await closeAll(sessions.values())
-      throw error
-    })
-    try {
-      return await checkAll(sessions.get(project.name)!, db, project, from)
-    } finally {
-      await closeAll([...sessions.values(), db])
-    }
-  }, scratchOptions(ws))
+async function verifyProject(ws: Workspace, project: Project, target: DatabaseTarget, from: string | undefined): Promise<ProjectVerification> {
+  const migrations = await withScratch(
+    target,
+    async (scratch) => {
+      const sessions = await openOn(ws, [project], target.key, scratch)
+      const db = await connect(scratch).catch(async (error: unknown) => {
+        await closeAll(sessions.values())
+        throw error
+      })
+      try {
+        return await checkAll(sessions.get(project.name)!, db, from)
+      } finally {
+        await closeAll([...sessions.values(), db])
+      }
+    },
+    scratchOptions(ws),
+  )
   return { project: project.name, tool: project.tool, dialect: target.dialect, ok: !migrations.some(failing), migrations }
 }
 
-async function checkAll(session: Session, db: Db, project: Project, from: string | undefined): Promise<MigrationCheck[]> {
+async function checkAll(session: Session, db: Db, from: string | undefined): Promise<MigrationCheck[]> {
   const list = await session.list()
   // --from names one project's migration: the other projects are checked whole.
   const start = from === undefined ? 0 : list.findIndex((m) => m.id === from) + 1
