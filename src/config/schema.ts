@@ -32,6 +32,8 @@ export const configSchema = v.strictObject({
     }),
   ),
   lock: v.optional(v.strictObject({ timeoutSeconds: v.optional(seconds) })),
+  /** `mig plan` / `mig verify`: a server (any database on it) where mig may create its mig_scratch_* databases, when the target's user may not. */
+  scratch: v.optional(v.strictObject({ url: v.optional(nonEmpty) })),
   /** How long a project's tool config may take to load, and its migrations to list (`--timeout`). */
   /** `mig lint`: per-rule severity (`"rules": { "renaming-column": "off" }`). */
   lint: v.optional(lintConfigSchema),

@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { type TestFunction, afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { Adapter, OpenContext, ProjectRef, Session } from '../adapter.js'
 import { openContext } from '../core/workspace.js'
-import type { Dialect } from '../db/types.js'
+import type { DatabaseTarget, Dialect } from '../db/types.js'
+import { parseDatabaseUrl } from '../db/url.js'
 import { type TestDatabase, createTestDatabase, listTables } from './databases.js'
 
 /**
@@ -40,6 +41,11 @@ export interface ConformanceOptions {
    * them red until the entry is removed: a gap stays visible, never silent.
    */
   knownFailures?: KnownFailure[]
+  /**
+   * Check that the adapter honours `OpenContext.database()` (plan and verify
+   * redirect it to a scratch database). Opt-in while adapters adopt it.
+   */
+  redirect?: boolean
 }
 
 export type ContractCheck = 'capture' | 'transaction-none' | 'transaction-none-failure' | 'tool-lock' | 'create' | 'close'
@@ -62,9 +68,60 @@ export interface KnownFailure {
 export function runConformance(options: ConformanceOptions): void {
   lifecycleChecks(options)
   contractChecks(options)
+  if (options.redirect) redirectChecks(options)
 }
 
-const contextFor = (project: ProjectRef, dir: string): OpenContext => openContext(project, { root: dir, env: undefined, readOnly: false, warn: () => {} })
+const contextFor = (project: ProjectRef, dir: string, redirect?: (target: DatabaseTarget) => DatabaseTarget | undefined): OpenContext =>
+  openContext(project, { root: dir, env: undefined, readOnly: false, warn: () => {}, redirect })
+
+/**
+ * `OpenContext.database()`: with the project's database redirected to a
+ * second one, the session reports the second as its target, and up writes
+ * the migration and its ledger row there, leaving the first untouched.
+ */
+function redirectChecks(options: ConformanceOptions): void {
+  const timeout = options.timeoutMs ?? 30_000
+  describe.each(options.dialects)(`${options.adapter.tool} adapter on a redirected database on %s`, (dialect) => {
+    let first: TestDatabase
+    let second: TestDatabase
+    let dir: string
+
+    beforeAll(async () => {
+      first = await createTestDatabase(dialect)
+      second = await createTestDatabase(dialect)
+      dir = mkdtempSync(join(tmpdir(), `mig-redirect-${options.adapter.tool}-`))
+    }, timeout)
+
+    afterAll(async () => {
+      await first?.drop()
+      await second?.drop()
+      if (dir) rmSync(dir, { recursive: true, force: true })
+    }, timeout)
+
+    it('works on the database OpenContext.database() returns, and never touches the configured one', async () => {
+      const project = await options.writeProject(dir, first, { failing: false })
+      const from = parseDatabaseUrl(first.url, dir)
+      const to = parseDatabaseUrl(second.url, dir)
+      const asked: string[] = []
+      const session = await options.adapter.open(project, contextFor(project, dir, (target) => (asked.push(target.key), target.key === from.key ? to : undefined)))
+      try {
+        expect(asked).toContain(from.key)
+        expect(session.target.key).toBe(to.key)
+        const [one] = await session.list()
+        await session.up(one!, { transaction: 'auto' })
+        expect((await session.list()).filter((m) => m.state === 'applied').map((m) => m.id)).toEqual([one!.id])
+        const tables = await listTables(await second.db())
+        expect(tables).toContain('conf_one')
+        // The tool's ledger, beside the migration's table.
+        expect(tables.filter((t) => !t.startsWith('conf_')).length).toBeGreaterThan(0)
+        expect(await listTables(await first.db())).toEqual([])
+        expect(await options.nativeApplied(project, first)).toEqual([])
+      } finally {
+        await session.close()
+      }
+    }, timeout)
+  })
+}
 
 function lifecycleChecks(options: ConformanceOptions): void {
   const timeout = options.timeoutMs ?? 30_000

@@ -151,3 +151,36 @@ export const lintSchema = z.strictObject({
   summary: z.strictObject({ migrations: z.int().min(0), errors: z.int().min(0), warnings: z.int().min(0), unparsed: z.int().min(0) }),
   exitCode: z.int().min(0),
 })
+
+/** `mig plan --json` (and `mig up --dry-run --json` once up calls printPlan). */
+export const planSchema = z.strictObject({
+  projects: z.array(z.string()),
+  migrations: z.array(
+    z.strictObject({ project: z.string(), id: z.string(), statements: z.array(z.string()), dataDependent: z.array(z.int().min(0)), error: z.string().optional() }),
+  ),
+  caveat: z.string(),
+  exitCode,
+})
+
+/** `mig verify --json`. */
+export const verifySchema = z.strictObject({
+  ok: z.boolean(),
+  projects: z.array(
+    z.strictObject({
+      project: z.string(),
+      tool: z.string(),
+      dialect: z.enum(['postgres', 'mysql', 'sqlite']),
+      ok: z.boolean(),
+      migrations: z.array(
+        z.strictObject({
+          id: z.string(),
+          outcome: z.enum(['ok', 'applied', 'irreversible', 'not-restored', 'not-repeatable', 'failed']),
+          step: z.enum(['up', 'down', 'up again']).optional(),
+          differences: z.array(z.string()).optional(),
+          message: z.string().optional(),
+        }),
+      ),
+    }),
+  ),
+  exitCode,
+})

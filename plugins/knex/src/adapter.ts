@@ -81,7 +81,8 @@ class KnexSession implements Session {
       const mod = this.ctx.require<{ knex?: unknown; default?: unknown }>('knex')
       const knex = (typeof mod === 'function' ? mod : (mod.knex ?? mod.default)) as (config: unknown) => KnexInstance
       const sqlite = this.target.dialect === 'sqlite' ? { useNullAsDefault: this.loaded.config.useNullAsDefault ?? true } : {}
-      this.instance = knex({ ...this.loaded.config, connection: this.connection, pool: { min: 0, max: 1, ...busyTimeout(this.loaded.config) }, ...sqlite })
+      // One connection, keeping the knexfile's own pool hooks (an afterCreate that sets search_path).
+      this.instance = knex({ ...this.loaded.config, connection: this.connection, pool: { ...(this.loaded.config.pool as object | undefined), min: 0, max: 1, ...busyTimeout(this.loaded.config) }, ...sqlite })
     }
     return this.instance
   }

@@ -99,11 +99,24 @@ export async function targetOf(project: ProjectRef, loaded: LoadedKnexfile, ctx:
     if (!filename || filename === ':memory:') {
       throw new MigError('KNEX_SQLITE_FILE', `${project.name}: the knexfile's SQLite connection names no file`, 'set connection.filename to a file path')
     }
-    const target = ctx.target(`sqlite:${filename}`, base)
+    const target = ctx.database(ctx.target(`sqlite:${filename}`, base))
     // knex itself resolves the file against the working directory: give it the absolute path.
     return { target, connection: typeof connection === 'string' ? { filename: target.file } : { ...(connection as object), filename: target.file } }
   }
   const c = (connection ?? {}) as { connectionString?: string; host?: string; port?: number; user?: string; password?: string; database?: string }
   const source = typeof connection === 'string' ? connection : (c.connectionString ?? { dialect, host: c.host, port: c.port, user: c.user, password: c.password, database: c.database })
-  return { target: ctx.target(source, base), connection }
+  const configured = ctx.target(source, base)
+  const target = ctx.database(configured)
+  return { target, connection: target.key === configured.key ? connection : redirected(connection, target) }
+}
+
+/** The knexfile's connection pointed at `target` (plan and verify's scratch database), its other options kept. */
+function redirected(connection: unknown, target: DatabaseTarget): unknown {
+  if (typeof connection === 'string') return target.url
+  const c = connection as { connectionString?: string }
+  if (c.connectionString) return { ...c, connectionString: target.url }
+  // The server too: scratch.url may name another server than the knexfile's.
+  const url = new URL(target.url)
+  const server = { host: url.hostname, ...(url.port ? { port: Number(url.port) } : {}), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) }
+  return { ...c, ...server, database: target.database }
 }

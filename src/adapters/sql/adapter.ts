@@ -17,7 +17,8 @@ const templatesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '
 export const sqlAdapter: Adapter = {
   tool: 'sql',
   async open(project: ProjectRef, ctx: OpenContext): Promise<Session> {
-    const target = parseDatabaseUrl(resolveUrl(project, ctx), project.dir)
+    // plan and verify hand a scratch database on the same server instead.
+    const target = ctx.database(parseDatabaseUrl(resolveUrl(project, ctx), project.dir))
     const dir = migrationsDir(project.dir)
     const files = await readMigrationFiles(project.name, dir)
     for (const file of await ignoredFiles(dir)) ctx.warn(`Warning: ${project.name}: ignoring ${relative(project.dir, file)}: ${namingRule}`)
