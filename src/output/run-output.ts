@@ -75,7 +75,10 @@ export function dryRunText(steps: Step[], direction: Direction): string[] {
   const verb = direction === 'up' ? 'apply' : 'revert'
   if (!steps.length) return [`Dry run: nothing to ${verb}.`]
   const n = steps.length
-  return [...steps.map((s) => `would ${verb}  ${s.project.name}  ${s.migration.id}`), `Dry run: ${n} migration${n === 1 ? '' : 's'} would be ${direction === 'up' ? 'applied' : 'reverted'}; nothing was changed.`]
+  const done = `Dry run: ${n} migration${n === 1 ? '' : 's'} would be ${direction === 'up' ? 'applied' : 'reverted'}; nothing was changed.`
+  // The order costs nothing to show; the SQL means running them on a scratch copy, which plan does.
+  const sql = direction === 'up' ? ['The SQL each would run: `mig plan` with the same flags.'] : []
+  return [...steps.map((s) => `would ${verb}  ${s.project.name}  ${s.migration.id}`), done, ...sql]
 }
 
 export const dryRunJson = (steps: Step[], direction: Direction) => ({

@@ -43,7 +43,8 @@ export interface ConformanceOptions {
   knownFailures?: KnownFailure[]
   /**
    * Check that the adapter honours `OpenContext.database()` (plan and verify
-   * redirect it to a scratch database). Opt-in while adapters adopt it.
+   * redirect it to a scratch database); on unless set to false, which an
+   * adapter may only do if its sessions refuse a redirect with a MigError.
    */
   redirect?: boolean
 }
@@ -68,7 +69,7 @@ export interface KnownFailure {
 export function runConformance(options: ConformanceOptions): void {
   lifecycleChecks(options)
   contractChecks(options)
-  if (options.redirect) redirectChecks(options)
+  if (options.redirect !== false) redirectChecks(options)
 }
 
 const contextFor = (project: ProjectRef, dir: string, redirect?: (target: DatabaseTarget) => DatabaseTarget | undefined): OpenContext =>

@@ -7,7 +7,6 @@ import { availableDialects, runConformance } from '../../src/testing/index.js'
 runConformance({
   adapter: sqlAdapter,
   dialects: await availableDialects(),
-  redirect: true,
   async writeProject(dir, database, { failing }) {
     const m = join(dir, 'migrations')
     mkdirSync(m, { recursive: true })

@@ -5,7 +5,6 @@ import { createTable, knexMigrateList, writeKnexProject } from './helpers.js'
 runConformance({
   adapter: knexAdapter,
   dialects: await availableDialects(),
-  redirect: true,
   async writeProject(dir, database, { failing }) {
     writeKnexProject(dir, database.dialect, database.url, {
       migrationsList: [
