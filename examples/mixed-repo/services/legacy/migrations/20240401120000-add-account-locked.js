@@ -7,6 +7,9 @@ module.exports = {
   },
 
   async down(queryInterface) {
-    await queryInterface.removeColumn('accounts', 'locked')
+    // On SQLite removeColumn rebuilds the table and loses AUTOINCREMENT on its key (\`mig verify\` shows it);
+    // SQLite 3.35+ drops the column in place instead.
+    if (queryInterface.sequelize.getDialect() === 'sqlite') await queryInterface.sequelize.query('ALTER TABLE accounts DROP COLUMN locked')
+    else await queryInterface.removeColumn('accounts', 'locked')
   },
 }
