@@ -15,7 +15,29 @@ const server = process.env.MIG_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:543
 const name = `mig_bench_backup`
 const url = new URL(server)
 url.pathname = `/${name}`
-const psql = (db, sql) => execFileSync('psql', ['-X', '-q', '-t', '-A', '-v', 'ON_ERROR_STOP=1', '-h', url.hostname, '-p', url.port || '5432', '-U', url.username || 'postgres', '-d', db, '-c', sql], { encoding: 'utf8' })
+const psql = (db, sql) =>
+  execFileSync(
+    'psql',
+    [
+      '-X',
+      '-q',
+      '-t',
+      '-A',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-h',
+      url.hostname,
+      '-p',
+      url.port || '5432',
+      '-U',
+      url.username || 'postgres',
+      '-d',
+      db,
+      '-c',
+      sql,
+    ],
+    { encoding: 'utf8' },
+  )
 
 rmSync(work, { recursive: true, force: true })
 mkdirSync(join(work, 'app', 'migrations'), { recursive: true })
@@ -27,11 +49,18 @@ psql('postgres', `CREATE DATABASE ${name}`)
 // ~1 KB a row: 30 md5s per row, each of the row's own random value, so the
 // dump (gzip inside -Fc) stays large, as real data does.
 const rows = mb * 1024
-psql(name, `CREATE TABLE bulk AS SELECT g AS id, (SELECT string_agg(md5(random()::text || g || s), '') FROM generate_series(1, 30) s) AS payload FROM generate_series(1, ${rows}) g`)
+psql(
+  name,
+  `CREATE TABLE bulk AS SELECT g AS id, (SELECT string_agg(md5(random()::text || g || s), '') FROM generate_series(1, 30) s) AS payload FROM generate_series(1, ${rows}) g`,
+)
 const size = psql(name, `SELECT pg_size_pretty(pg_database_size('${name}'))`).trim()
 
 const timed = (cmd, args, env = {}) => {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...args], { cwd: join(work, 'app'), encoding: 'utf8', env: { ...process.env, ...env } })
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...args], {
+    cwd: join(work, 'app'),
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  })
   if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}`)
   const [seconds, kb] = r.stderr.trim().split('\n').pop().split(' ').map(Number)
   return { seconds, mb: kb / 1024 }
@@ -41,7 +70,9 @@ const runs = Number(process.env.BENCH_RUNS ?? 3)
 const direct = []
 const ours = []
 for (let i = 0; i < runs; i++) {
-  direct.push(timed('sh', ['-c', `pg_dump -Fc -h ${url.hostname} -U ${url.username || 'postgres'} -d ${name} > ${join(work, 'direct.dump')}`]))
+  direct.push(
+    timed('sh', ['-c', `pg_dump -Fc -h ${url.hostname} -U ${url.username || 'postgres'} -d ${name} > ${join(work, 'direct.dump')}`]),
+  )
   rmSync(join(work, 'app', '.mig'), { recursive: true, force: true })
   ours.push(timed(process.execPath, [join(repo, 'bin/run.js'), 'backup']))
 }
@@ -51,6 +82,8 @@ console.table([
   { what: `pg_dump -Fc > file (database ${size}, dump ${dumpSize} MB)`, seconds: best(direct), 'peak RSS (MB)': '-' },
   { what: 'mig backup', seconds: best(ours), 'peak RSS (MB)': Math.max(...ours.map((x) => x.mb)).toFixed(0) },
 ])
-console.log(`ratio ${(best(ours) / best(direct)).toFixed(3)} (best of ${runs}); all runs: pg_dump ${direct.map((x) => x.seconds).join(' ')}, mig ${ours.map((x) => x.seconds).join(' ')}`)
+console.log(
+  `ratio ${(best(ours) / best(direct)).toFixed(3)} (best of ${runs}); all runs: pg_dump ${direct.map((x) => x.seconds).join(' ')}, mig ${ours.map((x) => x.seconds).join(' ')}`,
+)
 psql('postgres', `DROP DATABASE ${name}`)
 rmSync(work, { recursive: true, force: true })

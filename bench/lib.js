@@ -12,7 +12,13 @@ export function workspace(name, plugins = []) {
   rmSync(work, { recursive: true, force: true })
   const home = join(work, 'oclif')
   mkdirSync(home, { recursive: true })
-  const env = { ...process.env, XDG_DATA_HOME: join(home, 'data'), XDG_CACHE_HOME: join(home, 'cache'), XDG_CONFIG_HOME: join(home, 'config'), NODE_ENV: 'development' }
+  const env = {
+    ...process.env,
+    XDG_DATA_HOME: join(home, 'data'),
+    XDG_CACHE_HOME: join(home, 'cache'),
+    XDG_CONFIG_HOME: join(home, 'config'),
+    NODE_ENV: 'development',
+  }
   const bench = {
     work,
     env,
@@ -43,4 +49,10 @@ export function time(fn) {
 
 export const best = (fn, setup = () => {}) => Math.min(...Array.from({ length: runs }, () => (setup(), time(fn))))
 
-export const row = (work, nativeName, native, ours, target) => ({ work, native: `${nativeName} ${native.toFixed(0)} ms`, mig: `${ours.toFixed(0)} ms`, ratio: (ours / native).toFixed(2), target })
+export const row = (work, nativeName, native, ours, target) => ({
+  work,
+  native: `${nativeName} ${native.toFixed(0)} ms`,
+  mig: `${ours.toFixed(0)} ms`,
+  ratio: (ours / native).toFixed(2),
+  target,
+})

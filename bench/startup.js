@@ -17,8 +17,7 @@ function measure(label, plugins) {
   const root = join(bench.work, 'mixed-repo')
   cpSync(join(repo, 'examples', 'mixed-repo'), root, { recursive: true })
   for (const service of readdirSync(join(root, 'services')))
-    for (const f of readdirSync(join(root, 'services', service)))
-      if (/\.(db|sqlite)$/.test(f)) rmSync(join(root, 'services', service, f))
+    for (const f of readdirSync(join(root, 'services', service))) if (/\.(db|sqlite)$/.test(f)) rmSync(join(root, 'services', service, f))
   const projects = { knex: 'jobs', sequelize: 'legacy', typeorm: 'users', prisma: 'reviews' }
   for (const project of ['billing', 'catalog', ...plugins.map((p) => projects[p])]) bench.mig(root, 'up', '--project', project)
   const run = (args) => () => spawnSync(process.execPath, args, { cwd: root, env: bench.env, stdio: 'ignore' })

@@ -1,5 +1,13 @@
 import type { DatabaseTarget, Db } from './db/types.js'
-import type { FailureDetails, LedgerRow, LoadOptions, Loader, MigrationOnDisk, RequireOptions, StatementRecorder } from './core/kit/index.js'
+import type {
+  FailureDetails,
+  LedgerRow,
+  LoadOptions,
+  Loader,
+  MigrationOnDisk,
+  RequireOptions,
+  StatementRecorder,
+} from './core/kit/index.js'
 import type { TemplateRequest } from './core/templates.js'
 import type { ConnectionParts } from './db/url.js'
 import type { MigError, MigrationFailure } from './output/errors.js'

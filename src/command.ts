@@ -26,7 +26,11 @@ export abstract class MigCommand<T extends typeof Command> extends Command {
     config: Flags.string({ description: 'path to mig.config.json/.js/.ts', helpGroup: 'GLOBAL' }),
     cwd: Flags.string({ description: 'repository root (default: the current directory)', helpGroup: 'GLOBAL' }),
     debug: Flags.boolean({ description: 'show stack traces for errors', helpGroup: 'GLOBAL' }),
-    timeout: Flags.integer({ description: "seconds a project's tool config may take to load and list its migrations (default: timeoutSeconds, or 30)", min: 1, helpGroup: 'GLOBAL' }),
+    timeout: Flags.integer({
+      description: "seconds a project's tool config may take to load and list its migrations (default: timeoutSeconds, or 30)",
+      min: 1,
+      helpGroup: 'GLOBAL',
+    }),
   }
 
   /**
@@ -46,13 +50,21 @@ export abstract class MigCommand<T extends typeof Command> extends Command {
   protected pluginFailures: MigError[] = []
 
   /** For commands that take a database's lock. */
-  static lockTimeoutFlag = Flags.integer({ description: "seconds to wait for another run's lock (default: lock.timeoutSeconds, or 30)", min: 0 })
+  static lockTimeoutFlag = Flags.integer({
+    description: "seconds to wait for another run's lock (default: lock.timeoutSeconds, or 30)",
+    min: 0,
+  })
 
   /** For up and down: Flyway's validate, overridden (see validate in core/lifecycle.ts). */
-  static allowDriftFlag = Flags.boolean({ description: 'run even over an applied migration whose files changed or are gone, or one that failed partway (journaled)' })
+  static allowDriftFlag = Flags.boolean({
+    description: 'run even over an applied migration whose files changed or are gone, or one that failed partway (journaled)',
+  })
 
   /** For up and down: see refuseSharedOverrides. */
-  static allowSharedUrlFlag = Flags.boolean({ description: 'run even though one exported variable overrides different .env values of several projects and points them at one database' })
+  static allowSharedUrlFlag = Flags.boolean({
+    description:
+      'run even though one exported variable overrides different .env values of several projects and points them at one database',
+  })
 
   protected flags!: BaseFlags<T>
   protected args!: Interfaces.InferredArgs<T['args']>
@@ -125,7 +137,12 @@ export abstract class MigCommand<T extends typeof Command> extends Command {
   /** Ask yes/no on a terminal; refuse without one (CI must say --yes). */
   protected async confirm(question: string, yesFlag: string): Promise<boolean> {
     if (!process.stdin.isTTY) {
-      throw new MigError('CONFIRM_NEEDED', `${question.replace(/\?$/, '')}: needs confirmation`, `no terminal to ask on; pass ${yesFlag} to proceed`, { exit: ExitCode.usage })
+      throw new MigError(
+        'CONFIRM_NEEDED',
+        `${question.replace(/\?$/, '')}: needs confirmation`,
+        `no terminal to ask on; pass ${yesFlag} to proceed`,
+        { exit: ExitCode.usage },
+      )
     }
     const rl = createInterface({ input: process.stdin, output: process.stderr })
     try {
@@ -141,16 +158,29 @@ export abstract class MigCommand<T extends typeof Command> extends Command {
     let migError: MigError
     if (error instanceof MigError) migError = error
     else if (error?.parse !== undefined || error?.oclif?.exit === 2) {
-      const lines = errorMessage(error).split('\n').map((l) => l.trim()).filter((l) => l && !/^The following errors occurred:$|^See more help with/.test(l))
+      const lines = errorMessage(error)
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l && !/^The following errors occurred:$|^See more help with/.test(l))
       const unknown = /^Nonexistent flags?: (--?[\w-]+)/.exec(lines[0] ?? '')?.[1]
       const flags = Object.keys({ ...(this.ctor as typeof MigCommand).baseFlags, ...this.ctor.flags }).map((f) => `--${f}`)
       const meant = unknown ? didYouMean(unknown, flags) : undefined
-      migError = new MigError('USAGE', lines[0] ?? 'invalid arguments', `${meant ? `did you mean ${meant}? ` : ''}see \`mig ${this.id ?? ''} --help\``, { exit: ExitCode.usage, details: lines.slice(1) })
+      migError = new MigError(
+        'USAGE',
+        lines[0] ?? 'invalid arguments',
+        `${meant ? `did you mean ${meant}? ` : ''}see \`mig ${this.id ?? ''} --help\``,
+        { exit: ExitCode.usage, details: lines.slice(1) },
+      )
     } else {
       migError = asMigError(error)
     }
     const json = this.flags?.json || (!this.flags && process.argv.includes('--json'))
-    const exit = reportError(migError, { json, debug, usageExit: (this.ctor as unknown as typeof MigCommand).usageExit, ...(error.stack ? { stack: error.stack } : {}) })
+    const exit = reportError(migError, {
+      json,
+      debug,
+      usageExit: (this.ctor as unknown as typeof MigCommand).usageExit,
+      ...(error.stack ? { stack: error.stack } : {}),
+    })
     return this.exit(exit)
   }
 }

@@ -124,7 +124,8 @@ const fastCommands: Record<string, { run: () => Promise<FastCommand>; reads: boo
 }
 
 /** Whether the command would ask on the terminal: oclif's path does that. */
-const prompts = (id: string, flags: Record<string, unknown>): boolean => id === 'down' && flags.all === true && flags.yes !== true && flags['dry-run'] !== true
+const prompts = (id: string, flags: Record<string, unknown>): boolean =>
+  id === 'down' && flags.all === true && flags.yes !== true && flags['dry-run'] !== true
 
 /** Flags only oclif handles: --debug wants its stack traces. */
 const oclifOnly = new Set(['debug'])
@@ -152,11 +153,26 @@ export interface ManifestFlag {
 
 interface Manifest {
   version: string
-  commands: Record<string, { flags: Record<string, ManifestFlag>; args?: Record<string, unknown>; integerFlags?: Record<string, number>; usageExit?: number } | undefined>
+  commands: Record<
+    string,
+    | { flags: Record<string, ManifestFlag>; args?: Record<string, unknown>; integerFlags?: Record<string, number>; usageExit?: number }
+    | undefined
+  >
 }
 
 /** Flag features oclif implements that this parser does not: a command using any of them goes to oclif. */
-const unhandled = ['options', 'default', 'required', 'dependsOn', 'exactlyOne', 'relationships', 'env', 'aliases', 'charAliases', 'delimiter'] as const
+const unhandled = [
+  'options',
+  'default',
+  'required',
+  'dependsOn',
+  'exactlyOne',
+  'relationships',
+  'env',
+  'aliases',
+  'charAliases',
+  'delimiter',
+] as const
 
 /**
  * The command's flags as oclif would parse them, from its manifest entry, or
@@ -168,19 +184,25 @@ export function parseFlags(command: Manifest['commands'][string], argv: string[]
   for (const flag of Object.values(command.flags)) {
     const used = unhandled.filter((k) => flag[k] !== undefined && flag[k] !== false && !(Array.isArray(flag[k]) && !flag[k].length))
     if (used.length) return undefined
-    options[flag.name] = { type: flag.type === 'boolean' ? 'boolean' : 'string', ...(flag.char ? { short: flag.char } : {}), ...(flag.multiple ? { multiple: true } : {}) }
+    options[flag.name] = {
+      type: flag.type === 'boolean' ? 'boolean' : 'string',
+      ...(flag.char ? { short: flag.char } : {}),
+      ...(flag.multiple ? { multiple: true } : {}),
+    }
     if (flag.allowNo) options[`no-${flag.name}`] = { type: 'boolean' }
   }
   try {
     const { values, tokens } = parseArgs({ args: argv, options, strict: true, allowPositionals: false, tokens: true })
     // --no-x is x, given.
-    const canonical = (name: string) => (!command.flags[name] && name.startsWith('no-') && command.flags[name.slice(3)]?.allowNo ? name.slice(3) : name)
+    const canonical = (name: string) =>
+      !command.flags[name] && name.startsWith('no-') && command.flags[name.slice(3)]?.allowNo ? name.slice(3) : name
     const given = tokens.flatMap((t) => (t.kind === 'option' ? [canonical(t.name)] : []))
     if (given.some((name) => oclifOnly.has(name))) return undefined
     // oclif refuses a repeated single-valued flag (--x and --no-x included), and flags given together that exclude each other; leave its messages to it.
     const single = given.filter((name) => !command.flags[name]?.multiple)
     if (new Set(single).size !== single.length) return undefined
-    if (given.some((name) => [command.flags[name]?.exclusive ?? []].flat().some((other) => given.includes(other as string)))) return undefined
+    if (given.some((name) => [command.flags[name]?.exclusive ?? []].flat().some((other) => given.includes(other as string))))
+      return undefined
     const flags: Record<string, unknown> = {}
     for (const [key, value] of Object.entries(values)) {
       const name = canonical(key)

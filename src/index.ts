@@ -7,8 +7,26 @@
 import type { Adapter } from './adapter.js'
 
 export type { TemplateRequest } from './core/templates.js'
-export type { FailureDetails, LedgerRow, LoadOptions, Loader, MigrationOnDisk, RequireOptions, StatementRecorder } from './core/kit/index.js'
-export type { Adapter, Migration, MigrationState, OpenContext, ProjectMarker, ProjectRef, RunOptions, Session, ToolLock } from './adapter.js'
+export type {
+  FailureDetails,
+  LedgerRow,
+  LoadOptions,
+  Loader,
+  MigrationOnDisk,
+  RequireOptions,
+  StatementRecorder,
+} from './core/kit/index.js'
+export type {
+  Adapter,
+  Migration,
+  MigrationState,
+  OpenContext,
+  ProjectMarker,
+  ProjectRef,
+  RunOptions,
+  Session,
+  ToolLock,
+} from './adapter.js'
 export type { DatabaseTarget, Db, Dialect } from './db/types.js'
 export type { ConnectionParts } from './db/url.js'
 export type { MigError, MigrationFailure } from './output/errors.js'

@@ -61,7 +61,11 @@ export function writeSqlProject(root: string, name: string, url: string, migrati
 export const tableMigrations = (n: number, prefix = ''): SqlMigration[] =>
   Array.from({ length: n }, (_, i) => {
     const v = String(i + 1).padStart(3, '0')
-    return { id: `${v}_${prefix}t${i + 1}`, up: `CREATE TABLE ${prefix}t${i + 1} (id INTEGER PRIMARY KEY);\n`, down: `DROP TABLE ${prefix}t${i + 1};\n` }
+    return {
+      id: `${v}_${prefix}t${i + 1}`,
+      up: `CREATE TABLE ${prefix}t${i + 1} (id INTEGER PRIMARY KEY);\n`,
+      down: `DROP TABLE ${prefix}t${i + 1};\n`,
+    }
   })
 
 export const json = <T = Record<string, unknown>>(r: Result): T => JSON.parse(r.stdout) as T
@@ -101,9 +105,16 @@ export function linkNodeModules(dir: string): void {
 }
 
 /** Run a Node CLI script (a tool's own CLI, the oracle) in `cwd`: its exit code and its output, colours stripped. */
-export function runNodeCli(script: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<{ code: number; out: string }> {
+export function runNodeCli(
+  script: string,
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv },
+): Promise<{ code: number; out: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { cwd: options.cwd, env: { ...process.env, NODE_OPTIONS: '', ...options.env } })
+    const child = spawn(process.execPath, [script, ...args], {
+      cwd: options.cwd,
+      env: { ...process.env, NODE_OPTIONS: '', ...options.env },
+    })
     let out = ''
     child.stdout.on('data', (d: Buffer) => (out += d.toString()))
     child.stderr.on('data', (d: Buffer) => (out += d.toString()))

@@ -36,7 +36,12 @@ export interface BackupGroup {
 
 export const backupRoot = (configDir: string, dir: string | undefined): string => resolve(configDir, dir ?? '.mig/backups')
 
-const stamp = (d: Date): string => d.toISOString().replace(/[-:]/g, '').replace('T', '-').replace(/\.(\d+)Z$/, '-$1')
+const stamp = (d: Date): string =>
+  d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace('T', '-')
+    .replace(/\.(\d+)Z$/, '-$1')
 
 /**
  * Dump one database to `<root>/<first project>/<id>.<ext>`: streamed into a
@@ -57,7 +62,15 @@ export async function backupDatabase(group: BackupGroup, db: Db, root: string): 
     await chmod(root, 0o700).catch(() => {})
     await chmod(dir, 0o700)
   } catch (error) {
-    throw (await diskFull(root, error)) ?? new MigError('BACKUP_DIR', `cannot write backups to ${dir}: ${errorMessage(error)}`, 'check backup.dir in mig.config.json and the folder\'s permissions', { cause: error })
+    throw (
+      (await diskFull(root, error)) ??
+      new MigError(
+        'BACKUP_DIR',
+        `cannot write backups to ${dir}: ${errorMessage(error)}`,
+        "check backup.dir in mig.config.json and the folder's permissions",
+        { cause: error },
+      )
+    )
   }
   const createdAt = new Date()
   const id = `${stamp(createdAt)}-${name}`
@@ -66,7 +79,9 @@ export async function backupDatabase(group: BackupGroup, db: Db, root: string): 
   const manifestFile = join(dir, `${id}.json`)
   const migrations: Record<string, string[]> = {}
   for (const [i, session] of group.sessions.entries()) {
-    migrations[group.projects[i]!.name] = (await session.list()).filter((m) => m.state === 'applied' || m.state === 'missing').map((m) => m.id)
+    migrations[group.projects[i]!.name] = (await session.list())
+      .filter((m) => m.state === 'applied' || m.state === 'missing')
+      .map((m) => m.id)
   }
   // The versions are read while the dump runs: they cost a process start each.
   const versions = Promise.all([driver.tool(), dialect.serverVersion(db)])
@@ -108,7 +123,12 @@ async function diskFull(dir: string, error: unknown): Promise<MigError | undefin
   if (!code || !fullCodes.has(code)) return undefined
   const fs = await statfs(existsSync(dir) ? dir : dirname(dir)).catch(() => undefined)
   const free = fs ? `${((fs.bavail * fs.bsize) / 1024).toFixed(0)} KiB free` : 'free space unknown'
-  return new MigError('BACKUP_DISK_FULL', `no space left for the backup in ${dir} (${free}); nothing was kept of this backup`, 'free some space, lower backup.keep, or point backup.dir at a larger disk', { cause: error })
+  return new MigError(
+    'BACKUP_DISK_FULL',
+    `no space left for the backup in ${dir} (${free}); nothing was kept of this backup`,
+    'free some space, lower backup.keep, or point backup.dir at a larger disk',
+    { cause: error },
+  )
 }
 
 export type ListedBackup = Manifest & { dir: string; manifestFile: string }
@@ -127,8 +147,20 @@ export interface RejectedManifest {
  */
 export function pathInside(dir: string, name: unknown, what: string, manifestFile: string): string {
   const path = typeof name === 'string' && name !== '' ? resolve(dir, name) : ''
-  if (typeof name !== 'string' || name !== basename(name) || name.includes('\\') || name.includes('\0') || dirname(path) !== resolve(dir) || name === '..' || name === '.') {
-    throw new MigError('BACKUP_MANIFEST_PATH', `${manifestFile}: its ${what} ${JSON.stringify(name)} is not a file name inside ${dir}; refusing to use it`, 'a manifest names only files in its own folder: remove or fix this manifest')
+  if (
+    typeof name !== 'string' ||
+    name !== basename(name) ||
+    name.includes('\\') ||
+    name.includes('\0') ||
+    dirname(path) !== resolve(dir) ||
+    name === '..' ||
+    name === '.'
+  ) {
+    throw new MigError(
+      'BACKUP_MANIFEST_PATH',
+      `${manifestFile}: its ${what} ${JSON.stringify(name)} is not a file name inside ${dir}; refusing to use it`,
+      'a manifest names only files in its own folder: remove or fix this manifest',
+    )
   }
   return path
 }
@@ -175,7 +207,11 @@ export async function findBackup(root: string, id: string): Promise<ListedBackup
     const hostile = rejected.find((r) => r.id === id)
     if (hostile) throw hostile.error
     const recent = all.slice(-3).map((m) => m.id)
-    throw new MigError('BACKUP_UNKNOWN', `no backup "${id}" in ${root}`, recent.length ? `\`mig backups\` lists them; the newest: ${recent.join(', ')}` : 'take one with `mig backup`')
+    throw new MigError(
+      'BACKUP_UNKNOWN',
+      `no backup "${id}" in ${root}`,
+      recent.length ? `\`mig backups\` lists them; the newest: ${recent.join(', ')}` : 'take one with `mig backup`',
+    )
   }
   return found
 }
@@ -183,10 +219,19 @@ export async function findBackup(root: string, id: string): Promise<ListedBackup
 /** The dump matches its manifest's sha256 and size, or restore refuses before touching anything. */
 export async function verifyBackup(manifest: ListedBackup): Promise<string> {
   const file = pathInside(manifest.dir, manifest.file, 'file', manifest.manifestFile)
-  if (!existsSync(file)) throw new MigError('BACKUP_FILE_MISSING', `backup ${manifest.id}: ${file} is missing`, 'the manifest has no dump beside it; pick another backup (`mig backups`)')
+  if (!existsSync(file))
+    throw new MigError(
+      'BACKUP_FILE_MISSING',
+      `backup ${manifest.id}: ${file} is missing`,
+      'the manifest has no dump beside it; pick another backup (`mig backups`)',
+    )
   const { sha256, size } = await hashFile(file)
   if (sha256 !== manifest.sha256 || size !== manifest.size) {
-    throw new MigError('BACKUP_CORRUPT', `backup ${manifest.id} is damaged: its sha256 does not match the manifest`, 'nothing was restored; pick another backup (`mig backups`)')
+    throw new MigError(
+      'BACKUP_CORRUPT',
+      `backup ${manifest.id} is damaged: its sha256 does not match the manifest`,
+      'nothing was restored; pick another backup (`mig backups`)',
+    )
   }
   return file
 }
@@ -196,7 +241,12 @@ export async function verifyBackup(manifest: ListedBackup): Promise<string> {
  * older ones. A manifest refused for its paths is reported, never deleted,
  * and does not stop the others.
  */
-export async function applyRetention(root: string, databaseKey: string, keep: number | undefined, warn: (message: string) => void = () => {}): Promise<string[]> {
+export async function applyRetention(
+  root: string,
+  databaseKey: string,
+  keep: number | undefined,
+  warn: (message: string) => void = () => {},
+): Promise<string[]> {
   if (!keep) return []
   const { backups, rejected } = await scanBackups(root)
   for (const r of rejected) warn(`backup.keep skipped ${r.error.message}`)

@@ -11,7 +11,10 @@ import { MigError, errorMessage } from '../output/errors.js'
  */
 export const besideName = (database: string, kind: 'restore' | 'old'): string => {
   const suffix = `_mig_${kind}_${randomBytes(4).toString('hex')}`
-  return `${Buffer.from(database).subarray(0, 63 - suffix.length).toString().replace(/\uFFFD+$/, '')}${suffix}`
+  return `${Buffer.from(database)
+    .subarray(0, 63 - suffix.length)
+    .toString()
+    .replace(/\uFFFD+$/, '')}${suffix}`
 }
 
 /** The same server and credentials, another database. */

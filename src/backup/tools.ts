@@ -26,12 +26,19 @@ export interface ToolResult {
 }
 
 const missing = (command: string, installs = command): MigError =>
-  new MigError('TOOL_MISSING', `${command} is not installed`, `install ${installs} (e.g. apt-get install ${installs.split(' ')[0]}) and make sure ${command} is on PATH`)
+  new MigError(
+    'TOOL_MISSING',
+    `${command} is not installed`,
+    `install ${installs} (e.g. apt-get install ${installs.split(' ')[0]}) and make sure ${command} is on PATH`,
+  )
 
 /** Run a client tool; a failure becomes a one-line MigError with its stderr's first meaningful line. */
 export function runTool(run: ToolRun): Promise<ToolResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(run.command, run.args, { env: { ...process.env, ...run.env }, stdio: [run.stdinFrom ? 'pipe' : 'ignore', 'pipe', 'pipe'] })
+    const child = spawn(run.command, run.args, {
+      env: { ...process.env, ...run.env },
+      stdio: [run.stdinFrom ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    })
     let stderr = ''
     let stdout = ''
     const hash = createHash('sha256')
@@ -81,9 +88,15 @@ export function runTool(run: ToolRun): Promise<ToolResult> {
 }
 
 function toolFailed(run: ToolRun, stderr: string, code: number | null, signal: NodeJS.Signals | null): MigError {
-  const lines = redact(stderr).split('\n').map((l) => l.trim()).filter(Boolean)
+  const lines = redact(stderr)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
   const line = lines.find((l) => /error|fatal|mismatch|denied|refused/i.test(l)) ?? lines[0] ?? `exited ${code ?? signal}`
-  return run.explain?.(stderr, line) ?? new MigError('TOOL_FAILED', `${run.command} failed: ${line}`, `run ${run.command} by hand to see its full output`)
+  return (
+    run.explain?.(stderr, line) ??
+    new MigError('TOOL_FAILED', `${run.command} failed: ${line}`, `run ${run.command} by hand to see its full output`)
+  )
 }
 
 /** `pg_dump --version` and the like, for the manifest; throws TOOL_MISSING when the tool is absent. */

@@ -24,7 +24,14 @@ export default class Backups extends MigCommand<typeof Backups> {
     this.out(
       table(
         ['id', 'created', 'projects', 'database', 'size', 'migrations'],
-        all.map((m) => [m.id, m.createdAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), m.projects.join(','), m.database, bytes(m.size), Object.values(m.migrations).flat().length]),
+        all.map((m) => [
+          m.id,
+          m.createdAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
+          m.projects.join(','),
+          m.database,
+          bytes(m.size),
+          Object.values(m.migrations).flat().length,
+        ]),
       ),
     )
   }

@@ -15,6 +15,9 @@ export default class Baseline extends MarkCommand<typeof Baseline> {
   }
 
   async run(): Promise<void> {
-    await this.mark({ kind: 'baseline', ...(this.flags.to !== undefined ? { to: this.flags.to } : {}) }, { reason: this.flags.reason, dryRun: this.flags['dry-run'], json: this.flags.json })
+    await this.mark(
+      { kind: 'baseline', ...(this.flags.to !== undefined ? { to: this.flags.to } : {}) },
+      { reason: this.flags.reason, dryRun: this.flags['dry-run'], json: this.flags.json },
+    )
   }
 }

@@ -4,11 +4,19 @@ import { runDown } from '../core/run-commands.js'
 
 export default class Down extends MigCommand<typeof Down> {
   static override summary = 'Revert the migration applied last (across projects: by when it was applied)'
-  static override examples = ['<%= config.bin %> down', '<%= config.bin %> down --project billing --step 2', '<%= config.bin %> down --project billing --to 001_create_users', '<%= config.bin %> down --all --yes']
+  static override examples = [
+    '<%= config.bin %> down',
+    '<%= config.bin %> down --project billing --step 2',
+    '<%= config.bin %> down --project billing --to 001_create_users',
+    '<%= config.bin %> down --all --yes',
+  ]
   static override integerFlags = { ...MigCommand.integerFlags, step: 1, 'lock-timeout': 0 }
   static override flags = {
     step: Flags.integer({ description: 'revert the last N applied migrations', min: 1, exclusive: ['to', 'all', 'batch'] }),
-    to: Flags.string({ description: 'revert every migration applied after this id (the id itself stays applied)', exclusive: ['step', 'all', 'batch'] }),
+    to: Flags.string({
+      description: 'revert every migration applied after this id (the id itself stays applied)',
+      exclusive: ['step', 'all', 'batch'],
+    }),
     batch: Flags.boolean({ description: "revert the project's whole last batch (knex)", exclusive: ['step', 'to', 'all'] }),
     all: Flags.boolean({ description: 'revert every applied migration (asks first unless --yes)', exclusive: ['step', 'to', 'batch'] }),
     yes: Flags.boolean({ char: 'y', description: 'do not ask for confirmation' }),

@@ -19,7 +19,11 @@ export default class Init extends MigCommand<typeof Init> {
     const root = this.flags.cwd ? join(process.cwd(), this.flags.cwd) : process.cwd()
     const existing = configFiles.map((f) => join(root, f)).find((f) => existsSync(f))
     if (existing && !this.flags.force) {
-      throw new MigError('CONFIG_EXISTS', `${relative(process.cwd(), existing) || existing} already exists`, 'edit it, or pass --force to overwrite it with what is detected now')
+      throw new MigError(
+        'CONFIG_EXISTS',
+        `${relative(process.cwd(), existing) || existing} already exists`,
+        'edit it, or pass --force to overwrite it with what is detected now',
+      )
     }
     const projects = await detectProjects(root, await this.adapters())
     const config = { projects: projects.map((p) => ({ name: p.name, tool: p.tool, dir: p.relDir })) }
@@ -31,12 +35,20 @@ export default class Init extends MigCommand<typeof Init> {
       return
     }
     this.out(`Wrote ${relative(process.cwd(), file) || file} with ${projects.length} project${projects.length === 1 ? '' : 's'}:`)
-    if (projects.length) this.out(table(['project', 'tool', 'dir'], projects.map((p) => [p.name, p.tool, p.relDir])))
+    if (projects.length)
+      this.out(
+        table(
+          ['project', 'tool', 'dir'],
+          projects.map((p) => [p.name, p.tool, p.relDir]),
+        ),
+      )
     for (const p of projects) {
       const install = p.adapter ? undefined : installCommand(p.tool)
       if (install) this.out(`${p.name} needs the ${p.tool} plugin: ${install}`)
     }
-    this.out('This file is now the trusted list: mig runs the tool configs (knexfile, DataSource, …) of these projects only and detects no others. Edit it to add or remove one.')
+    this.out(
+      'This file is now the trusted list: mig runs the tool configs (knexfile, DataSource, …) of these projects only and detects no others. Edit it to add or remove one.',
+    )
   }
 }
 

@@ -7,9 +7,16 @@ export default class Lint extends MigCommand<typeof Lint> {
   static override readOnly = true
   static override summary = 'Check pending migrations for SQL that locks or breaks production'
   static override description = `Rules, severities and how to silence one (\`-- mig:ignore CODE\`, or "lint": { "rules": { "CODE": "off" } } in mig.config): see the README. Exit code 1 when any error-level finding remains. Plain-SQL projects are linted from their files; the other tools' projects need the SQL that \`mig plan\` captures, and are listed as not linted yet.`
-  static override examples = ['<%= config.bin %> lint', '<%= config.bin %> lint --project billing --from 20240101000000_create_users', '<%= config.bin %> lint --all --format github']
+  static override examples = [
+    '<%= config.bin %> lint',
+    '<%= config.bin %> lint --project billing --from 20240101000000_create_users',
+    '<%= config.bin %> lint --all --format github',
+  ]
   static override flags = {
-    from: Flags.string({ description: 'lint the migrations after this id in the project that has it (a pull request\'s new ones), whether applied or not; other projects: their pending ones' }),
+    from: Flags.string({
+      description:
+        "lint the migrations after this id in the project that has it (a pull request's new ones), whether applied or not; other projects: their pending ones",
+    }),
     all: Flags.boolean({ description: 'lint every migration, applied or not', exclusive: ['from'] }),
     format: Flags.string({ description: 'output format', options: ['text', 'json', 'github'], default: 'text' }),
   }

@@ -46,10 +46,22 @@ export default class Resolve extends MarkCommand<typeof Resolve> {
     const { applied, to } = this.flags
     const rolledBack = this.flags['rolled-back']
     const { id } = this.args
-    if (applied === rolledBack) throw usageError('RESOLVE_HOW', 'say how to mark it: exactly one of --applied or --rolled-back', 'e.g. `mig resolve 002_add_phone --rolled-back --reason "…"`')
-    if (to !== undefined && (rolledBack || id !== undefined)) throw usageError('RESOLVE_TO', '--to goes with --applied and no migration id', '`mig resolve --applied --to ID` marks every pending migration up to ID')
-    if (to === undefined && id === undefined) throw usageError('RESOLVE_ID', 'which migration? pass its id (or --applied --to ID)', 'run `mig status` to see migration ids')
-    const request: ResolveRequest = to !== undefined ? { kind: 'baseline', to } : { kind: 'one', id: id!, as: applied ? 'applied' : 'rolled-back' }
+    if (applied === rolledBack)
+      throw usageError(
+        'RESOLVE_HOW',
+        'say how to mark it: exactly one of --applied or --rolled-back',
+        'e.g. `mig resolve 002_add_phone --rolled-back --reason "…"`',
+      )
+    if (to !== undefined && (rolledBack || id !== undefined))
+      throw usageError(
+        'RESOLVE_TO',
+        '--to goes with --applied and no migration id',
+        '`mig resolve --applied --to ID` marks every pending migration up to ID',
+      )
+    if (to === undefined && id === undefined)
+      throw usageError('RESOLVE_ID', 'which migration? pass its id (or --applied --to ID)', 'run `mig status` to see migration ids')
+    const request: ResolveRequest =
+      to !== undefined ? { kind: 'baseline', to } : { kind: 'one', id: id!, as: applied ? 'applied' : 'rolled-back' }
     await this.mark(request, { reason: this.flags.reason, dryRun: this.flags['dry-run'], json: this.flags.json })
   }
 }

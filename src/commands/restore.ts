@@ -25,7 +25,12 @@ export default class Restore extends MigCommand<typeof Restore> {
       },
     })
     if (this.flags.json) {
-      this.printJson({ restored: plan ? plan.manifest.id : null, database: plan?.database ?? null, projects: plan?.projects ?? [], exitCode: 0 })
+      this.printJson({
+        restored: plan ? plan.manifest.id : null,
+        database: plan?.database ?? null,
+        projects: plan?.projects ?? [],
+        exitCode: 0,
+      })
       return
     }
     this.out(plan ? `Restored ${plan.database} from ${plan.manifest.id}.` : 'Nothing restored.')

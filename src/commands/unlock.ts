@@ -4,7 +4,8 @@ import { type LockReport, unlock } from '../core/unlock.js'
 
 export default class Unlock extends MigCommand<typeof Unlock> {
   static override summary = "Show who holds each database's migration lock, and release a stale one"
-  static override description = "Without flags it only shows. --release frees mig locks whose holder is gone, and tools' own locks (knex_migrations_lock) while no mig run holds that database; --force also ends a live holder's session."
+  static override description =
+    "Without flags it only shows. --release frees mig locks whose holder is gone, and tools' own locks (knex_migrations_lock) while no mig run holds that database; --force also ends a live holder's session."
   static override flags = {
     release: Flags.boolean({ description: 'release stale locks' }),
     force: Flags.boolean({ description: 'also break locks held by a live run (terminates its session)', dependsOn: ['release'] }),

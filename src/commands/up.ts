@@ -4,7 +4,11 @@ import { runUp } from '../core/run-commands.js'
 
 export default class Up extends MigCommand<typeof Up> {
   static override summary = 'Apply pending migrations, oldest first across projects'
-  static override examples = ['<%= config.bin %> up', '<%= config.bin %> up --one', '<%= config.bin %> up --project billing --to 003_add_phone']
+  static override examples = [
+    '<%= config.bin %> up',
+    '<%= config.bin %> up --one',
+    '<%= config.bin %> up --project billing --to 003_add_phone',
+  ]
   static override integerFlags = { ...MigCommand.integerFlags, step: 1, 'lock-timeout': 0 }
   static override flags = {
     one: Flags.boolean({ description: 'apply only the single oldest pending migration', exclusive: ['step', 'to'] }),

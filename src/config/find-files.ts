@@ -10,7 +10,18 @@ import type { Ignore } from 'ignore'
  * would run it. The root itself is never skipped: `--cwd examples/mixed-repo`
  * detects that repository.
  */
-export const ignoredDirs = ['node_modules', 'dist', 'build', '.git', '.mig', 'vendor', 'third_party', 'fixtures', '__fixtures__', 'examples']
+export const ignoredDirs = [
+  'node_modules',
+  'dist',
+  'build',
+  '.git',
+  '.mig',
+  'vendor',
+  'third_party',
+  'fixtures',
+  '__fixtures__',
+  'examples',
+]
 const ignored = new Set(ignoredDirs)
 
 /** A folder detection did not walk into, relative to the root, and why. */
@@ -38,7 +49,10 @@ export class FileIndex {
     // Compiled regexes: picomatch's matcher function costs ~10x more per path.
     const { default: picomatch } = await import('picomatch')
     const res = patterns.map((p) => picomatch.makeRe(p, { dot: options.dot ?? false }))
-    return (await this.files).filter((f) => res.some((re) => re.test(f))).sort().map((f) => join(this.root, f))
+    return (await this.files)
+      .filter((f) => res.some((re) => re.test(f)))
+      .sort()
+      .map((f) => join(this.root, f))
   }
 
   /** The folders the walk left out, sorted (complete once `find` has answered). */
@@ -58,7 +72,9 @@ export class FileIndex {
     return new fdir()
       .withRelativePaths()
       .withPathSeparator('/')
-      .exclude((name, path) => (ignored.has(name) ? skip(path, 'skipped by name') : gitignore.ignores(path, true) ? skip(path, 'git-ignored') : false))
+      .exclude((name, path) =>
+        ignored.has(name) ? skip(path, 'skipped by name') : gitignore.ignores(path, true) ? skip(path, 'git-ignored') : false,
+      )
       .filter((path, isDirectory) => isDirectory || !gitignore.ignores(join(this.root, path), false))
       .crawl(this.root)
       .withPromise()

@@ -21,7 +21,12 @@ export async function loadConfig(root: string, explicit: string | undefined, too
   const file = explicit ? resolve(root, explicit) : findConfig(root)
   if (!file) return { config: {}, file: undefined, dir: root }
   if (!existsSync(file)) {
-    throw new MigError('CONFIG_NOT_FOUND', `config file ${file} does not exist`, 'check the --config path, or run `mig init` to write one', { exit: 2 })
+    throw new MigError(
+      'CONFIG_NOT_FOUND',
+      `config file ${file} does not exist`,
+      'check the --config path, or run `mig init` to write one',
+      { exit: 2 },
+    )
   }
   const raw = await readConfigFile(file)
   return { config: validate(raw, file, tools), file, dir: dirname(file) }
@@ -51,7 +56,11 @@ async function readConfigFile(file: string): Promise<unknown> {
     try {
       parsed = JSON.parse(text)
     } catch (error) {
-      throw new MigError('CONFIG_JSON', `${name} is not valid JSON: ${jsonErrorWhere(name, errorMessage(error), text)}`, 'fix the syntax (a trailing comma or a missing quote is the usual cause)')
+      throw new MigError(
+        'CONFIG_JSON',
+        `${name} is not valid JSON: ${jsonErrorWhere(name, errorMessage(error), text)}`,
+        'fix the syntax (a trailing comma or a missing quote is the usual cause)',
+      )
     }
     return name === 'package.json' ? (parsed as Record<string, unknown>).mig : parsed
   }
@@ -60,7 +69,12 @@ async function readConfigFile(file: string): Promise<unknown> {
     const mod = (await import(pathToFileURL(file).href)) as { default?: unknown }
     return mod.default
   } catch (error) {
-    throw new MigError('CONFIG_LOAD', `${name} failed to load: ${errorMessage(error).split('\n')[0]}`, `run \`node ${name}\` to see the full error`, { cause: error })
+    throw new MigError(
+      'CONFIG_LOAD',
+      `${name} failed to load: ${errorMessage(error).split('\n')[0]}`,
+      `run \`node ${name}\` to see the full error`,
+      { cause: error },
+    )
   }
 }
 
@@ -116,12 +130,18 @@ function validate(raw: unknown, file: string, tools: ReadonlySet<string>): MigCo
  */
 function refuseEmpty(raw: unknown, file: string): void {
   const where = basename(file) === 'package.json' ? 'package.json "mig"' : basename(file)
-  const hint = 'give it the form {"projects": [{"name": …, "tool": …, "dir": …}]} (`mig init --force` writes it), or delete it to detect the projects'
+  const hint =
+    'give it the form {"projects": [{"name": …, "tool": …, "dir": …}]} (`mig init --force` writes it), or delete it to detect the projects'
   if (raw === undefined) throw new MigError('CONFIG_INVALID', `${where} exports no config`, hint)
   if (raw === null) throw new MigError('CONFIG_INVALID', `${where} is null, not a config object`, hint)
   if (Array.isArray(raw)) throw new MigError('CONFIG_INVALID', `${where} is a list, not a config object`, hint)
   if (Array.isArray((raw as { projects?: unknown }).projects) && !(raw as { projects: unknown[] }).projects.length) {
-    throw new MigError('NO_PROJECTS', 'no projects found', `${where} lists no projects: pass --cwd <repository root> if this is not it, or list them (\`mig init --force\` writes them), or remove "projects" to detect them`, { exit: ExitCode.usage })
+    throw new MigError(
+      'NO_PROJECTS',
+      'no projects found',
+      `${where} lists no projects: pass --cwd <repository root> if this is not it, or list them (\`mig init --force\` writes them), or remove "projects" to detect them`,
+      { exit: ExitCode.usage },
+    )
   }
 }
 
@@ -140,7 +160,9 @@ function checkProjects(raw: unknown, base: string, tools: ReadonlySet<string>): 
     if (typeof dir === 'string' && dir && !existsSync(resolve(base, dir))) {
       problems.push(`projects[${i}].dir: directory "${dir}" does not exist (paths are relative to the config file)`)
     } else if (typeof dir === 'string' && dir && outside !== true && isOutside(base, dir)) {
-      problems.push(`projects[${i}].dir: "${dir}" is outside the repository, and mig would run its tool config (add "outside": true to this project if that is meant)`)
+      problems.push(
+        `projects[${i}].dir: "${dir}" is outside the repository, and mig would run its tool config (add "outside": true to this project if that is meant)`,
+      )
     }
     if (typeof name === 'string') {
       const first = seen.get(name)
@@ -165,14 +187,19 @@ export function configProblems(file: string, problems: string[]): MigError {
 }
 
 export const keyPath = (path: readonly PropertyKey[]): string =>
-  path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '') || '(root)'
+  path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '') ||
+  '(root)'
 
 function describeIssue(issue: v.BaseIssue<unknown>): string {
   const at = keyPath((issue.path ?? []).map((p) => p.key as PropertyKey))
   const expected = (issue.expected ?? '').toLowerCase()
   if (issue.type === 'strict_object' && issue.expected === 'never') return `${at}: unknown key (remove it, or check its spelling)`
   if (issue.received === 'undefined') return `${at}: required, but it is missing`
-  if (issue.type === 'picklist') return `${at}: must be one of ${expected.replace(/^\(|\)$/g, '').split(' | ').join(', ')}`
+  if (issue.type === 'picklist')
+    return `${at}: must be one of ${expected
+      .replace(/^\(|\)$/g, '')
+      .split(' | ')
+      .join(', ')}`
   if (issue.kind === 'validation') return `${at}: ${issue.message.replace(/^Invalid \w+: /, '')}`
   return `${at}: expected ${expected}, got ${issue.received}`
 }

@@ -47,7 +47,10 @@ export async function detectProjects(root: string, adapters: ReadonlyMap<string,
  * ignores or that hold vendored code, fixtures or examples are not searched
  * (`ignoredDirs`): a project's tool config is code that mig runs.
  */
-export async function detect(root: string, adapters: ReadonlyMap<string, Adapter>): Promise<{ projects: Project[]; skipped: readonly SkippedDir[] }> {
+export async function detect(
+  root: string,
+  adapters: ReadonlyMap<string, Adapter>,
+): Promise<{ projects: Project[]; skipped: readonly SkippedDir[] }> {
   const files = new FileIndex(root)
   const tools = new Map<string, readonly ProjectMarker[]>(Object.entries(knownTools).map(([tool, t]) => [tool, t.markers]))
   for (const adapter of adapters.values()) if (!tools.has(adapter.tool) && adapter.markers) tools.set(adapter.tool, adapter.markers)

@@ -49,7 +49,10 @@ export const knownTools = {
   },
   prisma: {
     plugin: '@mig/plugin-prisma',
-    markers: [{ glob: '**/prisma/schema.prisma', project: (file) => ({ dir: dirname(dirname(file)) }) }, { glob: '**/prisma.config.{ts,mts,js,mjs,cjs}' }],
+    markers: [
+      { glob: '**/prisma/schema.prisma', project: (file) => ({ dir: dirname(dirname(file)) }) },
+      { glob: '**/prisma.config.{ts,mts,js,mjs,cjs}' },
+    ],
   },
   sequelize: {
     plugin: '@mig/plugin-sequelize',

@@ -30,7 +30,8 @@ export interface AdapterIndex {
 const FORMAT = 1
 
 /** Events a command run fires (oclif's lifecycle, mig's own); others (plugins:*, update, command_not_found…) cannot fire in a fast run. */
-const firesInARun = (event: string): boolean => ['init', 'preparse', 'prerun', 'postrun', 'finally'].includes(event) || event.startsWith('mig:')
+const firesInARun = (event: string): boolean =>
+  ['init', 'preparse', 'prerun', 'postrun', 'finally'].includes(event) || event.startsWith('mig:')
 
 /** The parts of oclif's Config the index is built from (structural: this module never loads oclif). */
 export interface PluginSource {
@@ -42,7 +43,8 @@ export interface PluginSource {
 }
 
 /** One index per mig install, so two installs sharing a cache dir do not take turns rewriting it. */
-export const indexFile = (cacheDir: string, root: string): string => join(cacheDir, `adapter-index-${createHash('sha1').update(root).digest('hex').slice(0, 12)}.json`)
+export const indexFile = (cacheDir: string, root: string): string =>
+  join(cacheDir, `adapter-index-${createHash('sha1').update(root).digest('hex').slice(0, 12)}.json`)
 
 function fingerprintFile(file: string, content: boolean): string | null {
   try {
@@ -83,7 +85,15 @@ export function buildIndex(config: PluginSource): AdapterIndex {
   }
   for (const file of Object.keys(files)) files[file] = fingerprintFile(file, isPluginList(file, config.dataDir))
   for (const { plugin, file } of adapters) if (files[file] === null) decline ??= `plugin ${plugin}: ${file} not found`
-  return { format: FORMAT, mig: config.version, root: config.root, dataDir: config.dataDir, files, adapters, ...(decline ? { decline } : {}) }
+  return {
+    format: FORMAT,
+    mig: config.version,
+    root: config.root,
+    dataDir: config.dataDir,
+    files,
+    adapters,
+    ...(decline ? { decline } : {}),
+  }
 }
 
 /** The installed and linked plugins the data dir's package.json lists, and where each lives. */
@@ -123,7 +133,8 @@ export function writeIndex(config: PluginSource): void {
 export function oclifDirs(bin = 'mig'): { cacheDir: string; dataDir: string } {
   const home = process.env.HOME || homedir()
   const scoped = (name: string) => process.env[`${bin.toUpperCase()}_${name}`]
-  const xdg = (category: 'cache' | 'data') => join(process.env[`XDG_${category.toUpperCase()}_HOME`] || join(home, category === 'data' ? '.local/share' : '.cache'), bin)
+  const xdg = (category: 'cache' | 'data') =>
+    join(process.env[`XDG_${category.toUpperCase()}_HOME`] || join(home, category === 'data' ? '.local/share' : '.cache'), bin)
   const cacheDir = scoped('CACHE_DIR') || (process.platform === 'darwin' ? join(home, 'Library', 'Caches', bin) : xdg('cache'))
   return { cacheDir, dataDir: scoped('DATA_DIR') || xdg('data') }
 }
@@ -137,7 +148,8 @@ export function readIndex(root: string, version: string): AdapterIndex | string 
   } catch {
     return 'no adapter index yet'
   }
-  if (index.format !== FORMAT || index.mig !== version || index.root !== root || index.dataDir !== dataDir) return 'adapter index of another install'
+  if (index.format !== FORMAT || index.mig !== version || index.root !== root || index.dataDir !== dataDir)
+    return 'adapter index of another install'
   for (const [file, print] of Object.entries(index.files)) {
     if (fingerprintFile(file, isPluginList(file, dataDir)) !== print) return `adapter index stale (${file} changed)`
   }

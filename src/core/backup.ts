@@ -20,13 +20,30 @@ export interface BackupOptions {
  * Back up one database whose lock the caller holds: dump, manifest, a journal
  * entry for each project on it, then retention.
  */
-export async function backupHeld(ws: Workspace, group: ReturnType<typeof byDatabase>[number], db: Db, warn?: (message: string) => void): Promise<Manifest> {
+export async function backupHeld(
+  ws: Workspace,
+  group: ReturnType<typeof byDatabase>[number],
+  db: Db,
+  warn?: (message: string) => void,
+): Promise<Manifest> {
   const root = backupRoot(ws.config.dir, ws.config.config.backup?.dir)
   const started = Date.now()
   const manifest = await backupDatabase(group, db, root)
   await ensureJournal(db)
   for (const project of group.projects) {
-    await recordJournal(db, { project: project.name, tool: project.tool, migration: '-', direction: 'backup', checksum: manifest.sha256, actor: actor(), startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, outcome: 'ok', error: null, backupId: manifest.id })
+    await recordJournal(db, {
+      project: project.name,
+      tool: project.tool,
+      migration: '-',
+      direction: 'backup',
+      checksum: manifest.sha256,
+      actor: actor(),
+      startedAt: new Date(started).toISOString(),
+      durationMs: Date.now() - started,
+      outcome: 'ok',
+      error: null,
+      backupId: manifest.id,
+    })
   }
   await applyRetention(root, manifest.databaseKey, ws.config.config.backup?.keep, warn)
   return manifest
@@ -67,13 +84,22 @@ export interface RestorePlan {
  * whole database under its lock. The journal keeps its full history across
  * the restore, plus a restore entry.
  */
-export async function restore(ws: Workspace, id: string, options: BackupOptions & { confirm(plan: RestorePlan): Promise<boolean> }): Promise<RestorePlan | undefined> {
+export async function restore(
+  ws: Workspace,
+  id: string,
+  options: BackupOptions & { confirm(plan: RestorePlan): Promise<boolean> },
+): Promise<RestorePlan | undefined> {
   const root = backupRoot(ws.config.dir, ws.config.config.backup?.dir)
   const manifest = await findBackup(root, id)
   const file = await verifyBackup(manifest)
   const projects = manifest.projects.map((name) => {
     const project = ws.projects.find((p) => p.name === name)
-    if (!project) throw new MigError('RESTORE_PROJECT', `backup ${id} is of project "${name}", which is not in this repository's projects`, 'run restore from the repository the backup was taken in, or restore the dump by hand')
+    if (!project)
+      throw new MigError(
+        'RESTORE_PROJECT',
+        `backup ${id} is of project "${name}", which is not in this repository's projects`,
+        'run restore from the repository the backup was taken in, or restore the dump by hand',
+      )
     return project
   })
   const sessions = await openSessions(ws, projects)
@@ -84,7 +110,11 @@ export async function restore(ws: Workspace, id: string, options: BackupOptions 
     if (target.key !== manifest.databaseKey) {
       // Two displays can read the same (a relative SQLite path from another folder, another ?schema=): then name them by key, which differs.
       const [was, now] = manifest.database === target.display ? [manifest.databaseKey, target.key] : [manifest.database, target.display]
-      throw new MigError('RESTORE_TARGET', `backup ${id} is of ${was}, but ${projects[0]!.name} now points at ${now}`, 'check --env and the project\'s connection; mig restores only into the database the backup came from')
+      throw new MigError(
+        'RESTORE_TARGET',
+        `backup ${id} is of ${was}, but ${projects[0]!.name} now points at ${now}`,
+        "check --env and the project's connection; mig restores only into the database the backup came from",
+      )
     }
     plan = { manifest, database: target.display, projects: [] }
     for (const p of projects) {
@@ -101,7 +131,19 @@ export async function restore(ws: Workspace, id: string, options: BackupOptions 
   let lock: HeldLock | undefined
   const started = Date.now()
   const entry = (outcome: 'ok' | 'failed', error: string | null) =>
-    projects.map((p) => ({ project: p.name, tool: p.tool, migration: '-', direction: 'restore' as const, checksum: manifest.sha256, actor: actor(), startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, outcome, error, backupId: manifest.id }))
+    projects.map((p) => ({
+      project: p.name,
+      tool: p.tool,
+      migration: '-',
+      direction: 'restore' as const,
+      checksum: manifest.sha256,
+      actor: actor(),
+      startedAt: new Date(started).toISOString(),
+      durationMs: Date.now() - started,
+      outcome,
+      error,
+      backupId: manifest.id,
+    }))
   const release = async () => {
     await lock?.release().catch(() => {})
     await closeAll(db ? [db] : [])
@@ -118,7 +160,15 @@ export async function restore(ws: Workspace, id: string, options: BackupOptions 
     })
     return plan
   } catch (error) {
-    const failure = error instanceof MigError ? error : new MigError('RESTORE_FAILED', `restoring ${id} into ${target.display} failed: ${errorMessage(error)}`, 'the target was not changed; fix the cause and run the restore again', { cause: error })
+    const failure =
+      error instanceof MigError
+        ? error
+        : new MigError(
+            'RESTORE_FAILED',
+            `restoring ${id} into ${target.display} failed: ${errorMessage(error)}`,
+            'the target was not changed; fix the cause and run the restore again',
+            { cause: error },
+          )
     if (failure.code === 'RESTORE_NOT_APPLIED') await journalFailure(target, entry('failed', failure.message))
     throw failure
   } finally {

@@ -19,6 +19,10 @@ export async function checksumFiles(files: readonly string[]): Promise<string> {
  * checksum journaled when it was applied. One rule for status and for the
  * gate that stops up and down.
  */
-export function hasDrift(m: { state: string; drift?: boolean }, recorded: string | null | undefined, checksum: string | undefined): boolean {
+export function hasDrift(
+  m: { state: string; drift?: boolean },
+  recorded: string | null | undefined,
+  checksum: string | undefined,
+): boolean {
   return m.state === 'missing' || (m.state === 'applied' && (m.drift === true || (!!recorded && !!checksum && recorded !== checksum)))
 }

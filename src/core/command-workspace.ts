@@ -25,7 +25,12 @@ export interface CommandIo {
 }
 
 /** The workspace a command acts on, refusing an empty one: nothing to act on is a usage error. */
-export async function commandWorkspace(flags: GlobalFlags, adapters: CollectedAdapters['adapters'], readOnly: boolean, note: (line: string) => void): Promise<Workspace> {
+export async function commandWorkspace(
+  flags: GlobalFlags,
+  adapters: CollectedAdapters['adapters'],
+  readOnly: boolean,
+  note: (line: string) => void,
+): Promise<Workspace> {
   const ws = await openWorkspace({
     cwd: flags.cwd,
     config: flags.config,
@@ -40,8 +45,14 @@ export async function commandWorkspace(flags: GlobalFlags, adapters: CollectedAd
   return ws
 }
 
-export const lockTimeoutMs = (ws: Workspace, flag: number | undefined): number => (flag ?? ws.config.config.lock?.timeoutSeconds ?? 30) * 1000
+export const lockTimeoutMs = (ws: Workspace, flag: number | undefined): number =>
+  (flag ?? ws.config.config.lock?.timeoutSeconds ?? 30) * 1000
 
 /** Nothing to act on: mig was run outside the repository, or the repository has no migrations yet. */
 export const noProjects = (root: string): MigError =>
-  new MigError('NO_PROJECTS', 'no projects found', `looked in ${root}: pass --cwd <repository root>, or list the projects in mig.config.json (\`mig init\` writes it)`, { exit: ExitCode.usage })
+  new MigError(
+    'NO_PROJECTS',
+    'no projects found',
+    `looked in ${root}: pass --cwd <repository root>, or list the projects in mig.config.json (\`mig init\` writes it)`,
+    { exit: ExitCode.usage },
+  )

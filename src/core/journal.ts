@@ -93,12 +93,26 @@ async function hasNote(db: Db): Promise<boolean> {
   }
 }
 
-const columns = (note: boolean) => `project, tool, migration, direction, checksum, actor, started_at, duration_ms, outcome, error, backup_id, ${note ? 'note' : 'NULL AS note'}`
+const columns = (note: boolean) =>
+  `project, tool, migration, direction, checksum, actor, started_at, duration_ms, outcome, error, backup_id, ${note ? 'note' : 'NULL AS note'}`
 
 export async function recordJournal(db: Db, e: JournalEntry): Promise<void> {
   await db.run(
     `INSERT INTO ${JOURNAL} (project, tool, migration, direction, checksum, actor, started_at, duration_ms, outcome, error, backup_id, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [e.project, e.tool, e.migration, e.direction, e.checksum, e.actor, e.startedAt, Math.round(e.durationMs), e.outcome, e.error === null ? null : redact(e.error), e.backupId, e.note ? redact(e.note) : null],
+    [
+      e.project,
+      e.tool,
+      e.migration,
+      e.direction,
+      e.checksum,
+      e.actor,
+      e.startedAt,
+      Math.round(e.durationMs),
+      e.outcome,
+      e.error === null ? null : redact(e.error),
+      e.backupId,
+      e.note ? redact(e.note) : null,
+    ],
   )
 }
 
@@ -107,17 +121,34 @@ export async function recordJournal(db: Db, e: JournalEntry): Promise<void> {
  * which the server may have carried out with its reply lost: once only.
  */
 export async function recordJournalAgain(db: Db, e: JournalEntry): Promise<void> {
-  const rows = await db.query(`SELECT 1 FROM ${JOURNAL} WHERE project = ? AND migration = ? AND direction = ? AND started_at = ? AND actor = ?`, [e.project, e.migration, e.direction, e.startedAt, e.actor])
+  const rows = await db.query(
+    `SELECT 1 FROM ${JOURNAL} WHERE project = ? AND migration = ? AND direction = ? AND started_at = ? AND actor = ?`,
+    [e.project, e.migration, e.direction, e.startedAt, e.actor],
+  )
   if (rows.length) await finishJournal(db, { ...e, outcome: 'running' }, e)
   else await recordJournal(db, e)
 }
 
 /** Settle a `running` row: the end of the step it announced. */
-export async function finishJournal(db: Db, e: JournalEntry, end: Pick<JournalEntry, 'durationMs' | 'outcome' | 'error'> & { checksum?: string | null }): Promise<void> {
+export async function finishJournal(
+  db: Db,
+  e: JournalEntry,
+  end: Pick<JournalEntry, 'durationMs' | 'outcome' | 'error'> & { checksum?: string | null },
+): Promise<void> {
   const checksum = end.checksum === undefined ? e.checksum : end.checksum
   await db.run(
     `UPDATE ${JOURNAL} SET duration_ms = ?, outcome = ?, error = ?, checksum = ? WHERE project = ? AND migration = ? AND direction = ? AND started_at = ? AND actor = ? AND outcome = 'running'`,
-    [Math.round(end.durationMs), end.outcome, end.error === null ? null : redact(end.error), checksum, e.project, e.migration, e.direction, e.startedAt, e.actor],
+    [
+      Math.round(end.durationMs),
+      end.outcome,
+      end.error === null ? null : redact(end.error),
+      checksum,
+      e.project,
+      e.migration,
+      e.direction,
+      e.startedAt,
+      e.actor,
+    ],
   )
 }
 
@@ -126,7 +157,8 @@ export async function finishJournal(db: Db, e: JournalEntry, end: Pick<JournalEn
  * partway, or it was still `running` when its run died (`runGone`: the
  * caller holds the lock, or sees nobody holding it).
  */
-export const leftPartial = (e: Pick<JournalEntry, 'outcome'>, runGone: boolean): boolean => e.outcome === 'failed' || (e.outcome === 'running' && runGone)
+export const leftPartial = (e: Pick<JournalEntry, 'outcome'>, runGone: boolean): boolean =>
+  e.outcome === 'failed' || (e.outcome === 'running' && runGone)
 
 /**
  * The one rule for what the journal adds to a migration's ledger state: one
@@ -135,7 +167,11 @@ export const leftPartial = (e: Pick<JournalEntry, 'outcome'>, runGone: boolean):
  * the database holds. `runGone`: no live run holds the lock, so a `running`
  * row's run has ended without saying how.
  */
-export function journaledState(state: MigrationState, last: Pick<JournalEntry, 'direction' | 'outcome'> | undefined, runGone: boolean): MigrationState {
+export function journaledState(
+  state: MigrationState,
+  last: Pick<JournalEntry, 'direction' | 'outcome'> | undefined,
+  runGone: boolean,
+): MigrationState {
   if (!last || !leftPartial(last, runGone)) return state
   if ((state === 'pending' && last.direction === 'up') || (state === 'applied' && last.direction === 'down')) return 'failed'
   return state
@@ -169,7 +205,8 @@ export async function readJournal(db: Db, projects: readonly string[], limit?: n
 /** The latest migration entry per migration of one project: a resolve after a failed up settles it. */
 export function latestByMigration(entries: readonly JournalEntry[], project: string): Map<string, JournalEntry> {
   const latest = new Map<string, JournalEntry>()
-  for (const e of entries) if (e.project === project && (e.direction === 'up' || e.direction === 'down' || e.direction === 'resolve')) latest.set(e.migration, e)
+  for (const e of entries)
+    if (e.project === project && (e.direction === 'up' || e.direction === 'down' || e.direction === 'resolve')) latest.set(e.migration, e)
   return latest
 }
 

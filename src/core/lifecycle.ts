@@ -9,7 +9,19 @@ import { redact } from '../output/redact.js'
 import { checksumFiles, hasDrift } from './checksum.js'
 import { isConnectionLost } from '../db/drivers.js'
 import { cancelInFlight, signalExit, watchInterrupts } from './interrupt.js'
-import { type JournalEntry, type Outcome, actor, appliedChecksums, ensureJournal, finishJournal, readJournal, recordJournal, recordJournalAgain, journaledState, latestByMigration } from './journal.js'
+import {
+  type JournalEntry,
+  type Outcome,
+  actor,
+  appliedChecksums,
+  ensureJournal,
+  finishJournal,
+  readJournal,
+  recordJournal,
+  recordJournalAgain,
+  journaledState,
+  latestByMigration,
+} from './journal.js'
 import { type HeldLock, type LockHolder, acquireLock } from './lock/index.js'
 import { JournalConnection, rereadLedger } from './recover.js'
 import { type AppliedTime, type Placed, type UnknownOrder, mergeApplied, mergeQueues } from './ordering.js'
@@ -117,16 +129,32 @@ export async function run(ws: Workspace, options: LifecycleOptions): Promise<Run
   let inFlight: { step: Step; db: Db; transactional: boolean } | undefined
   const interrupts = watchInterrupts(
     (signal) => {
-      options.onEvent?.({ type: 'interrupt', signal, again: false, ...(inFlight ? { step: inFlight.step, transactional: inFlight.transactional } : {}) })
+      options.onEvent?.({
+        type: 'interrupt',
+        signal,
+        again: false,
+        ...(inFlight ? { step: inFlight.step, transactional: inFlight.transactional } : {}),
+      })
       if (inFlight?.transactional) cancelInFlight(inFlight.db).catch(() => {})
     },
-    (signal) => options.onEvent?.({ type: 'interrupt', signal, again: true, ...(inFlight ? { step: inFlight.step, transactional: inFlight.transactional } : {}) }),
+    (signal) =>
+      options.onEvent?.({
+        type: 'interrupt',
+        signal,
+        again: true,
+        ...(inFlight ? { step: inFlight.step, transactional: inFlight.transactional } : {}),
+      }),
   )
   try {
     dbs = await connectTargets(sessions.values())
     for (const db of dbs.values()) {
       const database = db.target.display
-      const lock = await acquireLock(db, options.lockTimeoutMs, (holder) => options.onEvent?.({ type: 'lock-wait', database, holder }), interrupts.signal)
+      const lock = await acquireLock(
+        db,
+        options.lockTimeoutMs,
+        (holder) => options.onEvent?.({ type: 'lock-wait', database, holder }),
+        interrupts.signal,
+      )
       locks.set(db.target.key, lock)
       if (lock.waited) {
         result.waited.push({ database, ms: lock.waited.ms, ...(lock.waited.holder ? { holder: lock.waited.holder.who } : {}) })
@@ -159,12 +187,22 @@ export async function run(ws: Workspace, options: LifecycleOptions): Promise<Run
       if (!(await locks.get(key_)!.held())) throw withResult(lockLost(session.target.display, result), result)
       const wasFailed = failed.has(key(project.name, m.id))
       if (wasFailed) options.onEvent?.({ type: 'retry-failed', step })
-      const context: StepContext = { ws, session, journal: journalDbs.get(key_)!, options, backupId: backupIds.get(key_) ?? null, note, wasFailed, signal: interrupts.signal }
+      const context: StepContext = {
+        ws,
+        session,
+        journal: journalDbs.get(key_)!,
+        options,
+        backupId: backupIds.get(key_) ?? null,
+        note,
+        wasFailed,
+        signal: interrupts.signal,
+      }
       try {
         result.migrations.push(await runStep(step, context, (transactional) => (inFlight = { step, db: dbs.get(key_)!, transactional })))
       } catch (error) {
         // What the run did before it stopped is part of the answer (--json prints it beside the error).
-        if (error instanceof StepInterrupted) throw withResult(interrupted(interrupts.received, result, { step, outcome: error.outcome, kept: error.kept }), stopped)
+        if (error instanceof StepInterrupted)
+          throw withResult(interrupted(interrupts.received, result, { step, outcome: error.outcome, kept: error.kept }), stopped)
         throw withResult(error, stopped)
       } finally {
         inFlight = undefined
@@ -204,7 +242,8 @@ class StepInterrupted extends Error {
 }
 
 /** How far a statement-by-statement migration got, in words. */
-const ran = (progress: { done: number; total: number } | undefined): string | undefined => (progress ? `${progress.done} of ${progress.total} statements ran` : undefined)
+const ran = (progress: { done: number; total: number } | undefined): string | undefined =>
+  progress ? `${progress.done} of ${progress.total} statements ran` : undefined
 
 async function runStep(step: Step, c: StepContext, onStart: (transactional: boolean) => void): Promise<Applied> {
   const { project, migration: m } = step
@@ -216,20 +255,44 @@ async function runStep(step: Step, c: StepContext, onStart: (transactional: bool
   const startedAt = new Date()
   const elapsed = (): number => Date.now() - startedAt.getTime()
   let progress: { done: number; total: number } | undefined
-  const unfinished = (): string => `its run ended without recording how (killed, or its connection lost)${progress ? `; ${ran(progress)}` : ''}`
-  const entry: JournalEntry = { project: project.name, tool: project.tool, migration: m.id, direction, checksum, actor: actor(), startedAt: startedAt.toISOString(), durationMs: 0, outcome: 'running', error: unfinished(), backupId: c.backupId, note: c.note }
+  const unfinished = (): string =>
+    `its run ended without recording how (killed, or its connection lost)${progress ? `; ${ran(progress)}` : ''}`
+  const entry: JournalEntry = {
+    project: project.name,
+    tool: project.tool,
+    migration: m.id,
+    direction,
+    checksum,
+    actor: actor(),
+    startedAt: startedAt.toISOString(),
+    durationMs: 0,
+    outcome: 'running',
+    error: unfinished(),
+    backupId: c.backupId,
+    note: c.note,
+  }
   // No transaction covers it: say so before its first statement, so a crash leaves a trace (golang-migrate's dirty flag).
-  if (!transactional) await c.journal.write((db) => recordJournal(db, entry), (db) => recordJournalAgain(db, entry))
+  if (!transactional)
+    await c.journal.write(
+      (db) => recordJournal(db, entry),
+      (db) => recordJournalAgain(db, entry),
+    )
   const end = (outcome: Outcome, error: string | null): Promise<void> =>
     transactional
-      ? c.journal.write((db) => recordJournal(db, { ...entry, durationMs: elapsed(), outcome, error }), (db) => recordJournalAgain(db, { ...entry, durationMs: elapsed(), outcome, error }))
+      ? c.journal.write(
+          (db) => recordJournal(db, { ...entry, durationMs: elapsed(), outcome, error }),
+          (db) => recordJournalAgain(db, { ...entry, durationMs: elapsed(), outcome, error }),
+        )
       : c.journal.write((db) => finishJournal(db, entry, { durationMs: elapsed(), outcome, error }))
   const runOptions: RunOptions = {
     transaction: 'auto',
     signal: c.signal,
     progress: async (done, total) => {
       progress = { done, total }
-      if (!transactional) await c.journal.write((db) => finishJournal(db, entry, { durationMs: elapsed(), outcome: 'running', error: unfinished() })).catch(() => {})
+      if (!transactional)
+        await c.journal
+          .write((db) => finishJournal(db, entry, { durationMs: elapsed(), outcome: 'running', error: unfinished() }))
+          .catch(() => {})
     },
   }
   onStart(transactional)
@@ -267,7 +330,14 @@ async function runStep(step: Step, c: StepContext, onStart: (transactional: bool
 async function lostConnection(
   step: Step,
   c: StepContext,
-  s: { transactional: boolean; partial: boolean; message: string; progress: { done: number; total: number } | undefined; end(outcome: Outcome, error: string | null): Promise<void>; elapsed(): number },
+  s: {
+    transactional: boolean
+    partial: boolean
+    message: string
+    progress: { done: number; total: number } | undefined
+    end(outcome: Outcome, error: string | null): Promise<void>
+    elapsed(): number
+  },
 ): Promise<never> {
   const { project, migration: m } = step
   const direction = c.options.direction
@@ -277,15 +347,30 @@ async function lostConnection(
   if (truth === 'done') {
     await s.end('ok', null).catch(() => {})
     c.options.onEvent?.({ type: 'done', step, direction, durationMs: s.elapsed() })
-    throw new MigError('CONNECTION_LOST', `${where}; read again on a new connection, its ledger shows it ${done} (journaled ok)`, `nothing after it ran; run \`mig ${direction}\` to go on`)
+    throw new MigError(
+      'CONNECTION_LOST',
+      `${where}; read again on a new connection, its ledger shows it ${done} (journaled ok)`,
+      `nothing after it ran; run \`mig ${direction}\` to go on`,
+    )
   }
   if (truth === 'not-done' && !s.partial && s.transactional) {
     await s.end('rolled_back', `connection lost; the ledger read again shows it not ${done}`).catch(() => {})
-    throw new MigError('CONNECTION_LOST', `${where}; read again on a new connection, its ledger shows it not ${done}: its transaction did not commit`, `nothing of it was kept; run \`mig ${direction}\` again once the connection is steady`)
+    throw new MigError(
+      'CONNECTION_LOST',
+      `${where}; read again on a new connection, its ledger shows it not ${done}: its transaction did not commit`,
+      `nothing of it was kept; run \`mig ${direction}\` again once the connection is steady`,
+    )
   }
-  const known = truth === 'unknown' ? 'its ledger could not be read again' : `its ledger, read again, shows it not ${done}, and no transaction covered it`
+  const known =
+    truth === 'unknown'
+      ? 'its ledger could not be read again'
+      : `its ledger, read again, shows it not ${done}, and no transaction covered it`
   await s.end('failed', `connection lost; ${known}${ran(s.progress) ? `; ${ran(s.progress)}` : ''}`).catch(() => {})
-  throw new MigError('CONNECTION_LOST', `${where}; ${known}${ran(s.progress) ? ` (${ran(s.progress)})` : ''}: the database may hold part of it`, resolveHint(m.id, direction))
+  throw new MigError(
+    'CONNECTION_LOST',
+    `${where}; ${known}${ran(s.progress) ? ` (${ran(s.progress)})` : ''}: the database may hold part of it`,
+    resolveHint(m.id, direction),
+  )
 }
 
 const resolveHint = (id: string, direction: Direction): string =>
@@ -301,19 +386,35 @@ function withResult(error: unknown, result: RunResult): unknown {
 const soFar = (result: RunResult): string => {
   const n = result.migrations.length
   const verb = result.direction === 'up' ? 'applied' : 'reverted'
-  return n ? `${n} migration${n === 1 ? ' was' : 's were'} ${verb} before (${result.migrations.map((a) => `${a.project} ${a.id}`).join(', ')})` : `no migration was ${verb} before`
+  return n
+    ? `${n} migration${n === 1 ? ' was' : 's were'} ${verb} before (${result.migrations.map((a) => `${a.project} ${a.id}`).join(', ')})`
+    : `no migration was ${verb} before`
 }
 
 function lockLost(database: string, result: RunResult): MigError {
   const n = result.migrations.length
   const verb = result.direction === 'up' ? 'applied' : 'reverted'
-  return new MigError('LOCK_LOST', `lost the migration lock on ${database}; ${n} migration${n === 1 ? ' was' : 's were'} ${verb} before, nothing after`, `its connection died (killed, or the link cut), so another run may hold it now: check \`mig status\`, then run \`mig ${result.direction}\` again`)
+  return new MigError(
+    'LOCK_LOST',
+    `lost the migration lock on ${database}; ${n} migration${n === 1 ? ' was' : 's were'} ${verb} before, nothing after`,
+    `its connection died (killed, or the link cut), so another run may hold it now: check \`mig status\`, then run \`mig ${result.direction}\` again`,
+  )
 }
 
-function interrupted(signal: NodeJS.Signals | undefined, result: RunResult, stopped: { step: Step; outcome: Outcome; kept: string | undefined } | undefined): MigError {
+function interrupted(
+  signal: NodeJS.Signals | undefined,
+  result: RunResult,
+  stopped: { step: Step; outcome: Outcome; kept: string | undefined } | undefined,
+): MigError {
   const name = `${signal ?? 'SIGINT'}`
   const exit = signalExit(signal)
-  if (!stopped) return new MigError('INTERRUPTED', `interrupted (${name}): ${soFar(result)}; nothing after`, `run \`mig ${result.direction}\` to go on`, { exit })
+  if (!stopped)
+    return new MigError(
+      'INTERRUPTED',
+      `interrupted (${name}): ${soFar(result)}; nothing after`,
+      `run \`mig ${result.direction}\` to go on`,
+      { exit },
+    )
   const { project, migration: m } = stopped.step
   const what =
     stopped.outcome === 'failed'
@@ -323,10 +424,18 @@ function interrupted(signal: NodeJS.Signals | undefined, result: RunResult, stop
   return new MigError('INTERRUPTED', `interrupted (${name}): ${soFar(result)}; ${what}; nothing after it ran`, hint, { exit })
 }
 
-function migrationFailed(step: Step, direction: Direction, message: string, failure: MigrationFailure | undefined, left: { partial: boolean; kept: string | undefined }): MigError {
+function migrationFailed(
+  step: Step,
+  direction: Direction,
+  message: string,
+  failure: MigrationFailure | undefined,
+  left: { partial: boolean; kept: string | undefined },
+): MigError {
   const statement = failure?.statement ? oneLine(failure.statement) : undefined
   const where = `${step.project.name}: ${direction === 'up' ? 'applying' : 'reverting'} ${step.migration.id} failed: ${oneLine(message)}${left.kept ? ` (${left.kept})` : ''}`
-  const hint = left.partial ? `part of it may be applied (no transaction covered it, or an earlier run left part); ${resolveHint(step.migration.id, direction)}` : `nothing of it was kept; fix the migration and run \`mig ${direction}\` again`
+  const hint = left.partial
+    ? `part of it may be applied (no transaction covered it, or an earlier run left part); ${resolveHint(step.migration.id, direction)}`
+    : `nothing of it was kept; fix the migration and run \`mig ${direction}\` again`
   return new MigError('MIGRATION_FAILED', where, hint, { details: statement ? [`statement: ${statement}`] : [] })
 }
 
@@ -339,7 +448,10 @@ const oneLine = (text: string): string => {
  * The steps a run would take, without taking a lock or writing anything:
  * `--dry-run`. A SQLite file that does not exist yet is not created.
  */
-export async function dryRun(ws: Workspace, options: Pick<LifecycleOptions, 'direction' | 'selection' | 'allowDrift' | 'strict'>): Promise<Step[]> {
+export async function dryRun(
+  ws: Workspace,
+  options: Pick<LifecycleOptions, 'direction' | 'selection' | 'allowDrift' | 'strict'>,
+): Promise<Step[]> {
   for (const p of ws.projects) requireAdapter(p)
   const sessions = await openSessions({ ...ws, readOnly: true }, ws.projects)
   const dbs = new Map<string, Db>()
@@ -355,7 +467,12 @@ export async function dryRun(ws: Workspace, options: Pick<LifecycleOptions, 'dir
 /** Each project's journal entries, oldest first, with their database and position in its journal. */
 export type Journals = Map<string, { database: string; n: number; entry: JournalEntry }[]>
 
-async function select(projects: Project[], sessions: Map<string, Session>, dbs: Map<string, Db>, options: Pick<LifecycleOptions, 'direction' | 'selection' | 'allowDrift' | 'strict' | 'onEvent'>): Promise<{ steps: Step[]; journals: Journals; problems: Problem[]; failed: Set<string> }> {
+async function select(
+  projects: Project[],
+  sessions: Map<string, Session>,
+  dbs: Map<string, Db>,
+  options: Pick<LifecycleOptions, 'direction' | 'selection' | 'allowDrift' | 'strict' | 'onEvent'>,
+): Promise<{ steps: Step[]; journals: Journals; problems: Problem[]; failed: Set<string> }> {
   const lists = new Map<string, Migration[]>()
   for (const p of projects) lists.set(p.name, await sessions.get(p.name)!.list())
   const journals: Journals = new Map(projects.map((p) => [p.name, []]))
@@ -395,7 +512,10 @@ async function select(projects: Project[], sessions: Map<string, Session>, dbs: 
 async function validate(projects: Project[], lists: Map<string, Migration[]>, journals: Journals, failed: Set<string>): Promise<Problem[]> {
   const problems: Problem[] = []
   for (const p of projects) {
-    const recorded = appliedChecksums((journals.get(p.name) ?? []).map((j) => j.entry), p.name)
+    const recorded = appliedChecksums(
+      (journals.get(p.name) ?? []).map((j) => j.entry),
+      p.name,
+    )
     for (const m of lists.get(p.name) ?? []) {
       const sum = recorded.get(m.id)
       const checksum = m.state === 'applied' && sum && m.files.length ? await checksumFiles(m.files) : undefined
@@ -419,11 +539,15 @@ function stopped(problems: Problem[], direction: Direction): MigError {
   const [first] = problems
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''
   const hints = [
-    problems.some((p) => p.kind !== 'failed') && 'restore the files as they were applied (e.g. from git) or write a new migration for the change',
-    problems.some((p) => p.kind === 'failed') && `finish or undo ${problems.find((p) => p.kind === 'failed')!.id} by hand, then \`mig resolve ${problems.find((p) => p.kind === 'failed')!.id} --applied\` or \`--rolled-back\``,
+    problems.some((p) => p.kind !== 'failed') &&
+      'restore the files as they were applied (e.g. from git) or write a new migration for the change',
+    problems.some((p) => p.kind === 'failed') &&
+      `finish or undo ${problems.find((p) => p.kind === 'failed')!.id} by hand, then \`mig resolve ${problems.find((p) => p.kind === 'failed')!.id} --applied\` or \`--rolled-back\``,
     `or pass --allow-drift to ${direction === 'up' ? 'apply' : 'revert'} anyway (journaled); nothing was ${direction === 'up' ? 'applied' : 'reverted'}`,
   ].filter(Boolean)
-  return new MigError('DRIFT', `${describeProblem(first!)}${more}: mig ${direction} stops before anything runs`, hints.join('; '), { details: problems.length > 1 ? problems.map(describeProblem) : [] })
+  return new MigError('DRIFT', `${describeProblem(first!)}${more}: mig ${direction} stops before anything runs`, hints.join('; '), {
+    details: problems.length > 1 ? problems.map(describeProblem) : [],
+  })
 }
 
 /**
@@ -444,10 +568,15 @@ function emptyFile(m: Migration, direction: Direction): string | undefined {
   return code.trim() ? undefined : file
 }
 
-export const emptyText = (s: Step, direction: Direction): string => `${s.project.name} ${s.migration.id}: ${basename(emptyFile(s.migration, direction) ?? '')} is empty, so ${direction === 'up' ? 'applying' : 'reverting'} it changes nothing`
+export const emptyText = (s: Step, direction: Direction): string =>
+  `${s.project.name} ${s.migration.id}: ${basename(emptyFile(s.migration, direction) ?? '')} is empty, so ${direction === 'up' ? 'applying' : 'reverting'} it changes nothing`
 
 function emptyRefused(steps: Step[], direction: Direction): MigError {
-  return new MigError('EMPTY_MIGRATION', `${emptyText(steps[0]!, direction)}${steps.length > 1 ? ` (and ${steps.length - 1} more)` : ''}; --strict refuses it`, `write the migration, or delete it; nothing was ${direction === 'up' ? 'applied' : 'reverted'}`)
+  return new MigError(
+    'EMPTY_MIGRATION',
+    `${emptyText(steps[0]!, direction)}${steps.length > 1 ? ` (and ${steps.length - 1} more)` : ''}; --strict refuses it`,
+    `write the migration, or delete it; nothing was ${direction === 'up' ? 'applied' : 'reverted'}`,
+  )
 }
 
 /**
@@ -458,20 +587,31 @@ function emptyRefused(steps: Step[], direction: Direction): MigError {
 function failedByJournal(journals: Journals, lists: Map<string, Migration[]>): Set<string> {
   const failed = new Set<string>()
   for (const [project, entries] of journals) {
-    const latest = latestByMigration(entries.map((j) => j.entry), project)
+    const latest = latestByMigration(
+      entries.map((j) => j.entry),
+      project,
+    )
     // Only what the journal adds: a failure the tool's own ledger records (Prisma's) is the adapter's to handle.
-    for (const m of lists.get(project) ?? []) if (m.state !== 'failed' && journaledState(m.state, latest.get(m.id), true) === 'failed') failed.add(key(project, m.id))
+    for (const m of lists.get(project) ?? [])
+      if (m.state !== 'failed' && journaledState(m.state, latest.get(m.id), true) === 'failed') failed.add(key(project, m.id))
   }
   return failed
 }
 
 /** The steps a run takes, from the projects' lists (read under the lock) and their journals: pure, so the rules are tested without a database. */
-export function plan(projects: Project[], lists: Map<string, Migration[]>, journals: Journals, options: Pick<LifecycleOptions, 'direction' | 'selection'>): Step[] {
+export function plan(
+  projects: Project[],
+  lists: Map<string, Migration[]>,
+  journals: Journals,
+  options: Pick<LifecycleOptions, 'direction' | 'selection'>,
+): Step[] {
   const { direction, selection } = options
   const byName = new Map(projects.map((p) => [p.name, p]))
   const candidates = (p: Project): Migration[] => {
     const list = lists.get(p.name) ?? []
-    return direction === 'up' ? list.filter((m) => m.state === 'pending') : list.filter((m) => m.state === 'applied' || m.state === 'missing' || m.state === 'failed').reverse()
+    return direction === 'up'
+      ? list.filter((m) => m.state === 'pending')
+      : list.filter((m) => m.state === 'applied' || m.state === 'missing' || m.state === 'failed').reverse()
   }
   const times = direction === 'down' ? appliedTimes(projects, lists, journals) : new Map<string, AppliedTime>()
   const withTime = ({ project, migration }: Step): Step => {
@@ -508,7 +648,8 @@ function appliedTimes(projects: Project[], lists: Map<string, Migration[]>, jour
     const journaled = new Map<string, AppliedTime & { end: number }>()
     for (const { database, n, entry: e } of journals.get(p.name) ?? []) {
       const at = Date.parse(e.startedAt)
-      if (e.direction === 'up' && e.outcome !== 'rolled_back' && !Number.isNaN(at)) journaled.set(e.migration, { from: at, to: at, end: at + e.durationMs, seq: { database, n } })
+      if (e.direction === 'up' && e.outcome !== 'rolled_back' && !Number.isNaN(at))
+        journaled.set(e.migration, { from: at, to: at, end: at + e.durationMs, seq: { database, n } })
       else if (e.direction === 'down' && e.outcome === 'ok') journaled.delete(e.migration)
     }
     for (const m of lists.get(p.name) ?? []) {
@@ -534,16 +675,34 @@ function orderUnknown({ candidates, untimed }: UnknownOrder): MigError {
   const why = untimed.length
     ? `${names(untimed)} ${untimed.length === 1 ? 'has' : 'have'} no recorded apply time (applied outside mig, by a tool whose ledger keeps none)`
     : `${names(candidates)} were applied too close together to tell apart`
-  return new MigError('DOWN_ORDER_UNKNOWN', `cannot tell which migration was applied last: ${why}`, `revert one project at a time with --project: ${candidates.map((c) => c.project).join(', ')}; nothing was reverted`)
+  return new MigError(
+    'DOWN_ORDER_UNKNOWN',
+    `cannot tell which migration was applied last: ${why}`,
+    `revert one project at a time with --project: ${candidates.map((c) => c.project).join(', ')}; nothing was reverted`,
+  )
 }
 
-function planTo(projects: Project[], lists: Map<string, Migration[]>, candidates: (p: Project) => Migration[], id: string, direction: Direction): Step[] {
+function planTo(
+  projects: Project[],
+  lists: Map<string, Migration[]>,
+  candidates: (p: Project) => Migration[],
+  id: string,
+  direction: Direction,
+): Step[] {
   const owners = projects.filter((p) => (lists.get(p.name) ?? []).some((m) => m.id === id || stripExt(m.id) === id))
   if (owners.length === 0) {
-    throw usageError('MIGRATION_UNKNOWN', `no migration "${id}" in ${projects.length === 1 ? `project ${projects[0]!.name}` : 'the selected projects'}`, 'run `mig status` to see migration ids')
+    throw usageError(
+      'MIGRATION_UNKNOWN',
+      `no migration "${id}" in ${projects.length === 1 ? `project ${projects[0]!.name}` : 'the selected projects'}`,
+      'run `mig status` to see migration ids',
+    )
   }
   if (owners.length > 1) {
-    throw usageError('MIGRATION_AMBIGUOUS', `migration "${id}" exists in several projects: ${owners.map((p) => p.name).join(', ')}`, 'pick one with --project')
+    throw usageError(
+      'MIGRATION_AMBIGUOUS',
+      `migration "${id}" exists in several projects: ${owners.map((p) => p.name).join(', ')}`,
+      'pick one with --project',
+    )
   }
   const project = owners[0]!
   const list = lists.get(project.name) ?? []
@@ -556,7 +715,11 @@ function planTo(projects: Project[], lists: Map<string, Migration[]>, candidates
   }
   // Applied with its files gone is still applied: noDown then says why it cannot be reverted.
   if (target.state !== 'applied' && target.state !== 'missing') {
-    throw usageError('MIGRATION_NOT_APPLIED', `${project.name}: ${target.id} is not applied, so there is nothing to revert down to`, 'run `mig status` to see what is applied')
+    throw usageError(
+      'MIGRATION_NOT_APPLIED',
+      `${project.name}: ${target.id} is not applied, so there is nothing to revert down to`,
+      'run `mig status` to see what is applied',
+    )
   }
   const index = queue.indexOf(target)
   return queue.slice(0, index).map((migration) => ({ project, migration }))
@@ -568,7 +731,9 @@ function planBatch(projects: Project[], candidates: (p: Project) => Migration[])
   if (batched.length !== 1) {
     throw usageError(
       'BATCH_PROJECT',
-      batched.length ? `--batch needs one project, and ${batched.map((p) => p.name).join(', ')} all have batches` : 'nothing to revert by batch: no selected project has applied migrations in batches',
+      batched.length
+        ? `--batch needs one project, and ${batched.map((p) => p.name).join(', ')} all have batches`
+        : 'nothing to revert by batch: no selected project has applied migrations in batches',
       batched.length ? 'pick one with --project' : '--batch works with tools that record batches (knex); use --step or --to otherwise',
     )
   }
@@ -583,6 +748,14 @@ const stripExt = (id: string): string => id.replace(/\.(js|cjs|mjs|ts)$/, '')
 function noDown(step: Step): MigError {
   const { project, migration: m } = step
   return m.state === 'missing'
-    ? new MigError('MIGRATION_FILES_MISSING', `${project.name}: ${m.id} is applied but its files are gone, so it cannot be reverted`, 'restore its files (e.g. from git); nothing was reverted')
-    : new MigError('NO_DOWN', `${project.name}: ${m.id} has no down migration, so it cannot be reverted`, `${m.irreversibleHint ?? 'write its down migration first'}; nothing was reverted`)
+    ? new MigError(
+        'MIGRATION_FILES_MISSING',
+        `${project.name}: ${m.id} is applied but its files are gone, so it cannot be reverted`,
+        'restore its files (e.g. from git); nothing was reverted',
+      )
+    : new MigError(
+        'NO_DOWN',
+        `${project.name}: ${m.id} has no down migration, so it cannot be reverted`,
+        `${m.irreversibleHint ?? 'write its down migration first'}; nothing was reverted`,
+      )
 }

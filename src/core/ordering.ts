@@ -98,7 +98,11 @@ export interface UnknownOrder {
  * millisecond go by journal row when they share a journal, else in the
  * reverse of the order `up` would have applied them in.
  */
-export function mergeApplied(queues: Queue<Migration>[], timeOf: (p: Placed) => AppliedTime | undefined, limit: number): { steps: Placed[]; unknown?: UnknownOrder } {
+export function mergeApplied(
+  queues: Queue<Migration>[],
+  timeOf: (p: Placed) => AppliedTime | undefined,
+  limit: number,
+): { steps: Placed[]; unknown?: UnknownOrder } {
   const heads = queues.map(() => 0)
   const steps: Placed[] = []
   while (steps.length < limit) {
@@ -112,7 +116,12 @@ export function mergeApplied(queues: Queue<Migration>[], timeOf: (p: Placed) => 
     })
     if (!candidates.length) break
     const untimed = candidates.filter((c) => !c.time)
-    const chosen = candidates.length === 1 ? candidates[0] : untimed.length ? undefined : candidates.find((c) => candidates.every((o) => o === c || appliedAfter(c, o)))
+    const chosen =
+      candidates.length === 1
+        ? candidates[0]
+        : untimed.length
+          ? undefined
+          : candidates.find((c) => candidates.every((o) => o === c || appliedAfter(c, o)))
     if (!chosen) return { steps, unknown: { candidates: candidates.map(placed), untimed: untimed.map(placed) } }
     steps.push({ project: chosen.project, migration: chosen.migration })
     heads[chosen.rank] = heads[chosen.rank]! + 1

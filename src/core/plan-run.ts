@@ -131,7 +131,12 @@ async function runOnScratch(ws: Workspace, steps: Step[], key: string, scratch: 
  * `key`. A session still on the real database means its adapter ignored
  * `OpenContext.database()`: it is closed before it can write anything.
  */
-export async function openOn(ws: Workspace, projects: readonly Project[], key: string, scratch: DatabaseTarget): Promise<Map<string, Session>> {
+export async function openOn(
+  ws: Workspace,
+  projects: readonly Project[],
+  key: string,
+  scratch: DatabaseTarget,
+): Promise<Map<string, Session>> {
   const redirect = (target: DatabaseTarget) => (target.key === key ? scratch : undefined)
   const sessions = await openSessions({ ...ws, readOnly: false, redirect }, projects)
   const stuck = projects.find((p) => sessions.get(p.name)!.target.key !== scratch.key)

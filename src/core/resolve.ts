@@ -3,7 +3,16 @@ import type { Project } from '../config/projects.js'
 import { connect } from '../db/connect.js'
 import { MigError, usageError } from '../output/errors.js'
 import { checksumFiles } from './checksum.js'
-import { type JournalEntry, actor, ensureJournal, latestByMigration, readJournal, recordJournal, resolveOutcome, journaledState } from './journal.js'
+import {
+  type JournalEntry,
+  actor,
+  ensureJournal,
+  latestByMigration,
+  readJournal,
+  recordJournal,
+  resolveOutcome,
+  journaledState,
+} from './journal.js'
 import { type HeldLock, type LockHolder, acquireLock } from './lock/index.js'
 import { type Workspace, closeAll, openSessions, requireAdapter } from './workspace.js'
 
@@ -49,7 +58,11 @@ export async function resolveMigrations(ws: Workspace, options: ResolveOptions):
   const { request } = options
   for (const p of ws.projects) requireAdapter(p)
   if (request.kind === 'baseline' && request.to === undefined && ws.projects.length !== 1) {
-    throw usageError('BASELINE_PROJECT', `baseline without --to needs one project, and ${ws.projects.length} are selected: ${ws.projects.map((p) => p.name).join(', ')}`, 'pick one with --project, or name the last migration to mark with --to')
+    throw usageError(
+      'BASELINE_PROJECT',
+      `baseline without --to needs one project, and ${ws.projects.length} are selected: ${ws.projects.map((p) => p.name).join(', ')}`,
+      'pick one with --project, or name the last migration to mark with --to',
+    )
   }
   const sessions = await openSessions(ws, ws.projects)
   try {
@@ -59,7 +72,11 @@ export async function resolveMigrations(ws: Workspace, options: ResolveOptions):
     const project = wanted === undefined ? ws.projects[0]! : owner(ws.projects, lists, wanted)
     const session = sessions.get(project.name)!
     if (!session.mark) {
-      throw new MigError('MARK_UNSUPPORTED', `${project.name}: the ${project.tool} adapter cannot mark migrations without running them`, `update its plugin, or use the tool's own command (e.g. its "fake" or "resolve" option)`)
+      throw new MigError(
+        'MARK_UNSUPPORTED',
+        `${project.name}: the ${project.tool} adapter cannot mark migrations without running them`,
+        `update its plugin, or use the tool's own command (e.g. its "fake" or "resolve" option)`,
+      )
     }
     const db = await connect(session.target)
     let lock: HeldLock | undefined
@@ -115,9 +132,18 @@ const matches = (m: Migration, id: string): boolean => m.id === id || stripExt(m
 function owner(projects: Project[], lists: Map<string, Migration[]>, id: string): Project {
   const owners = projects.filter((p) => (lists.get(p.name) ?? []).some((m) => matches(m, id)))
   if (owners.length === 0) {
-    throw usageError('MIGRATION_UNKNOWN', `no migration "${id}" in ${projects.length === 1 ? `project ${projects[0]!.name}` : 'the selected projects'}`, 'run `mig status` to see migration ids')
+    throw usageError(
+      'MIGRATION_UNKNOWN',
+      `no migration "${id}" in ${projects.length === 1 ? `project ${projects[0]!.name}` : 'the selected projects'}`,
+      'run `mig status` to see migration ids',
+    )
   }
-  if (owners.length > 1) throw usageError('MIGRATION_AMBIGUOUS', `migration "${id}" exists in several projects: ${owners.map((p) => p.name).join(', ')}`, 'pick one with --project')
+  if (owners.length > 1)
+    throw usageError(
+      'MIGRATION_AMBIGUOUS',
+      `migration "${id}" exists in several projects: ${owners.map((p) => p.name).join(', ')}`,
+      'pick one with --project',
+    )
   return owners[0]!
 }
 
@@ -137,12 +163,24 @@ function pick(project: Project, list: Migration[], states: Map<string, Migration
   const stateOf = (m: Migration) => states.get(m.id)!
   const target = request.kind === 'one' ? request.id : request.to
   const found = target === undefined ? undefined : list.find((m) => matches(m, target))
-  if (found && (stateOf(found) === 'applied' || stateOf(found) === 'missing') && (request.kind === 'baseline' || request.as === 'applied')) {
-    throw usageError('MIGRATION_APPLIED', `${project.name}: ${found.id} is already applied, so there is nothing to mark`, 'run `mig status` to see what is pending')
+  if (
+    found &&
+    (stateOf(found) === 'applied' || stateOf(found) === 'missing') &&
+    (request.kind === 'baseline' || request.as === 'applied')
+  ) {
+    throw usageError(
+      'MIGRATION_APPLIED',
+      `${project.name}: ${found.id} is already applied, so there is nothing to mark`,
+      'run `mig status` to see what is pending',
+    )
   }
   if (request.kind === 'one') {
     if (request.as === 'rolled-back' && stateOf(found!) !== 'failed') {
-      throw usageError('MIGRATION_NOT_FAILED', `${project.name}: ${found!.id} is ${stateOf(found!)}, not failed, so there is nothing to mark rolled back`, '--rolled-back is for a migration `mig status` shows failed; `mig down` reverts an applied one')
+      throw usageError(
+        'MIGRATION_NOT_FAILED',
+        `${project.name}: ${found!.id} is ${stateOf(found!)}, not failed, so there is nothing to mark rolled back`,
+        '--rolled-back is for a migration `mig status` shows failed; `mig down` reverts an applied one',
+      )
     }
     return [found!]
   }

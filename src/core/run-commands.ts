@@ -36,12 +36,27 @@ export interface DownFlags extends RunFlags {
 export async function runUp(flags: UpFlags, { adapters }: CollectedAdapters, io: CommandIo): Promise<number> {
   const { one, step, to } = flags
   const selection: Selection = one ? { kind: 'one' } : step ? { kind: 'step', n: step } : to ? { kind: 'to', id: to } : { kind: 'all' }
-  return runMigrations('up', selection, flags, await commandWorkspace(flags, adapters, false, io.note), io, !flags.json && selection.kind === 'one')
+  return runMigrations(
+    'up',
+    selection,
+    flags,
+    await commandWorkspace(flags, adapters, false, io.note),
+    io,
+    !flags.json && selection.kind === 'one',
+  )
 }
 
 export async function runDown(flags: DownFlags, { adapters }: CollectedAdapters, io: CommandIo): Promise<number> {
   const { step, to, all, batch } = flags
-  const selection: Selection = all ? { kind: 'all' } : batch ? { kind: 'batch' } : step ? { kind: 'step', n: step } : to ? { kind: 'to', id: to } : { kind: 'one' }
+  const selection: Selection = all
+    ? { kind: 'all' }
+    : batch
+      ? { kind: 'batch' }
+      : step
+        ? { kind: 'step', n: step }
+        : to
+          ? { kind: 'to', id: to }
+          : { kind: 'one' }
   const ws = await commandWorkspace(flags, adapters, false, io.note)
   if (all && !flags.yes && !flags['dry-run']) {
     const names = ws.projects.map((p) => p.name).join(', ')
@@ -53,7 +68,14 @@ export async function runDown(flags: DownFlags, { adapters }: CollectedAdapters,
   return runMigrations('down', selection, flags, ws, io, !flags.json)
 }
 
-async function runMigrations(direction: 'up' | 'down', selection: Selection, flags: RunFlags, ws: Workspace, io: CommandIo, announce: boolean): Promise<number> {
+async function runMigrations(
+  direction: 'up' | 'down',
+  selection: Selection,
+  flags: RunFlags,
+  ws: Workspace,
+  io: CommandIo,
+  announce: boolean,
+): Promise<number> {
   if (flags['dry-run']) {
     const steps = await dryRun(ws, { direction, selection, allowDrift: flags['allow-drift'], strict: flags.strict })
     if (flags.json) io.json(dryRunJson(steps, direction))
@@ -75,7 +97,11 @@ async function runMigrations(direction: 'up' | 'down', selection: Selection, fla
   return 0
 }
 
-export async function runBackup(flags: GlobalFlags & { 'lock-timeout'?: number }, { adapters }: CollectedAdapters, io: CommandIo): Promise<number> {
+export async function runBackup(
+  flags: GlobalFlags & { 'lock-timeout'?: number },
+  { adapters }: CollectedAdapters,
+  io: CommandIo,
+): Promise<number> {
   const ws = await commandWorkspace(flags, adapters, false, io.note)
   const manifests = await backup(ws, {
     lockTimeoutMs: lockTimeoutMs(ws, flags['lock-timeout']),

@@ -51,7 +51,11 @@ const serverOf = (target: DatabaseTarget, options: ScratchOptions): DatabaseTarg
   if (!options.scratchUrl || target.dialect === 'sqlite') return target
   const server = parseDatabaseUrl(options.scratchUrl, options.baseDir ?? process.cwd())
   if (server.dialect !== target.dialect) {
-    throw new MigError('SCRATCH_DIALECT', `scratch.url is a ${server.dialect} server, but ${target.display} is ${target.dialect}`, `point scratch.url at a ${target.dialect} server`)
+    throw new MigError(
+      'SCRATCH_DIALECT',
+      `scratch.url is a ${server.dialect} server, but ${target.display} is ${target.dialect}`,
+      `point scratch.url at a ${target.dialect} server`,
+    )
   }
   return server
 }
@@ -64,7 +68,13 @@ export async function cleanupStaleScratch(target: DatabaseTarget, options: Scrat
   for (const name of await driver.list(server)) {
     if (!isStale(name)) continue
     // One this user may not drop (another user's) is left to its owner's next run; the rest are still dropped.
-    if (await driver.drop(server, name).then(() => true, () => false)) dropped.push(name)
+    if (
+      await driver.drop(server, name).then(
+        () => true,
+        () => false,
+      )
+    )
+      dropped.push(name)
   }
   return dropped
 }
@@ -120,7 +130,11 @@ function unregister(name: string): void {
  * (a second signal exits at once). Stale scratch databases of crashed runs
  * are dropped first.
  */
-export async function withScratch<T>(target: DatabaseTarget, fn: (scratch: DatabaseTarget) => Promise<T>, options: ScratchOptions = {}): Promise<T> {
+export async function withScratch<T>(
+  target: DatabaseTarget,
+  fn: (scratch: DatabaseTarget) => Promise<T>,
+  options: ScratchOptions = {},
+): Promise<T> {
   const server = serverOf(target, options)
   const driver = await scratchDriver(server.dialect)
   // Best effort: a server that will not list its databases to this user still gets its scratch.

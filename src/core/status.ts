@@ -98,18 +98,29 @@ function noteEnv(projects: readonly Project[], statuses: ProjectStatus[], target
   for (const [i, project] of projects.entries()) {
     const overridden = envOverrides(project.dir).map((o) => o.variable)
     if (!overridden.length) continue
-    const mine = shared.filter((s) => s.projects.includes(project.name)).map(({ variable, projects: names }) => ({ variable, projects: names }))
+    const mine = shared
+      .filter((s) => s.projects.includes(project.name))
+      .map(({ variable, projects: names }) => ({ variable, projects: names }))
     statuses[i]!.env = { overridden, ...(mine.length ? { shared: mine } : {}) }
   }
 }
 
-async function projectStatus(ws: Workspace, project: Project, options: StatusOptions, targets: Map<string, DatabaseTarget>): Promise<ProjectStatus> {
+async function projectStatus(
+  ws: Workspace,
+  project: Project,
+  options: StatusOptions,
+  targets: Map<string, DatabaseTarget>,
+): Promise<ProjectStatus> {
   const base: ProjectStatus = { name: project.name, tool: project.tool, dir: project.relDir }
   if (!project.adapter) {
     const install = installCommand(project.tool)
     const message = `no adapter for tool "${project.tool}"`
     if (!install) return { ...base, error: { code: 'PLUGIN_MISSING', message } }
-    return { ...base, plugin: { installed: false, install }, error: { code: 'PLUGIN_MISSING', message: `${message}: its plugin is not installed`, hint: `install it: ${install}` } }
+    return {
+      ...base,
+      plugin: { installed: false, install },
+      error: { code: 'PLUGIN_MISSING', message: `${message}: its plugin is not installed`, hint: `install it: ${install}` },
+    }
   }
   let session
   let db: Db | undefined
@@ -136,7 +147,10 @@ async function projectStatus(ws: Workspace, project: Project, options: StatusOpt
   } catch (error) {
     const e = error instanceof MigError ? error : undefined
     if (!base.database && e?.database) base.database = e.database
-    return { ...base, error: { code: e?.code ?? 'STATUS_FAILED', message: redact(errorMessage(error)), ...(e?.hint ? { hint: e.hint } : {}) } }
+    return {
+      ...base,
+      error: { code: e?.code ?? 'STATUS_FAILED', message: redact(errorMessage(error)), ...(e?.hint ? { hint: e.hint } : {}) },
+    }
   } finally {
     await closeAll([...(session ? [session] : []), ...(db ? [db] : [])])
   }
@@ -145,7 +159,13 @@ async function projectStatus(ws: Workspace, project: Project, options: StatusOpt
 const lockInfo = (h: LockHolder) => ({ holder: h.who, ...(h.since ? { since: h.since } : {}), stale: h.stale })
 
 /** `unlocked`: no live run holds the database's lock, so a `running` journal row's run is gone. */
-async function describe(migrations: Migration[], journal: JournalEntry[], project: string, allChecksums: boolean, unlocked: boolean): Promise<MigrationStatus[]> {
+async function describe(
+  migrations: Migration[],
+  journal: JournalEntry[],
+  project: string,
+  allChecksums: boolean,
+  unlocked: boolean,
+): Promise<MigrationStatus[]> {
   const sums = appliedChecksums(journal, project)
   const latest = latestByMigration(journal, project)
   return Promise.all(

@@ -22,7 +22,11 @@ export function renderTemplate(t: TemplateRequest): string {
   const source = [join(t.projectDir, '.mig', 'templates', t.tool, t.file), join(t.builtIn, t.file)].find((f) => existsSync(f))
   if (!source) {
     const known = [...new Set(readdirSync(t.builtIn).map((f) => f.split('.')[0]!))].sort()
-    throw new MigError('TEMPLATE_UNKNOWN', `no ${t.tool} template "${t.name}"`, `use one of: ${known.join(', ')} (or add ${t.file} in .mig/templates/${t.tool}/)`)
+    throw new MigError(
+      'TEMPLATE_UNKNOWN',
+      `no ${t.tool} template "${t.name}"`,
+      `use one of: ${known.join(', ')} (or add ${t.file} in .mig/templates/${t.tool}/)`,
+    )
   }
   const text = readFileSync(source, 'utf8')
   const placeholder = /\{\{\s*(\w+)\s*\}\}/g
@@ -31,7 +35,11 @@ export function renderTemplate(t: TemplateRequest): string {
   const missing = [...new Set([...text.matchAll(placeholder)].map((m) => m[1]!))].filter((key) => !given(key))
   if (missing.length) {
     const flags = missing.map((k) => `--${k}`).join(', ')
-    throw usageError('TEMPLATE_VAR', `the ${t.tool} template "${t.name}" needs ${flags}`, `e.g. mig make ${String(t.vars.name ?? 'NAME')} --template ${t.name} ${missing.map((k) => `--${k} <${k}>`).join(' ')}`)
+    throw usageError(
+      'TEMPLATE_VAR',
+      `the ${t.tool} template "${t.name}" needs ${flags}`,
+      `e.g. mig make ${String(t.vars.name ?? 'NAME')} --template ${t.name} ${missing.map((k) => `--${k} <${k}>`).join(' ')}`,
+    )
   }
   return text.replace(placeholder, (_m, key: string) => String(t.vars[key]))
 }

@@ -33,7 +33,11 @@ export async function unlock(ws: Workspace, options: { release: boolean; force: 
           const holder = await driver.holder(db)
           const release = !!holder && options.release && (holder.stale || options.force)
           if (release) await driver.breakLock(db)
-          entry = { report: { database: session.target.display, projects: [], kind: 'mig', ...(holder ? { holder } : {}), released: release }, tool: [], releaseTool: [] }
+          entry = {
+            report: { database: session.target.display, projects: [], kind: 'mig', ...(holder ? { holder } : {}), released: release },
+            tool: [],
+            releaseTool: [],
+          }
         } finally {
           await closeAll([db])
         }
@@ -49,7 +53,9 @@ export async function unlock(ws: Workspace, options: { release: boolean; force: 
           database: session.target.display,
           projects: [project.name],
           kind: toolLock.name,
-          ...(toolLock.held ? { holder: { who: `${project.tool} (${toolLock.name})`, ...(toolLock.since ? { since: toolLock.since } : {}), stale: false } } : {}),
+          ...(toolLock.held
+            ? { holder: { who: `${project.tool} (${toolLock.name})`, ...(toolLock.since ? { since: toolLock.since } : {}), stale: false } }
+            : {}),
           released: release,
         })
       }

@@ -11,7 +11,11 @@ import { MigError, errorMessage } from '../output/errors.js'
 export function verifyAdapter(adapter: unknown, pluginName: string): Adapter {
   const problem = malformed(adapter)
   if (problem) {
-    throw new MigError('PLUGIN_MALFORMED', `plugin ${pluginName} returned a malformed adapter: ${problem}`, `upgrade or reinstall it, or remove it with \`mig plugins uninstall ${pluginName}\``)
+    throw new MigError(
+      'PLUGIN_MALFORMED',
+      `plugin ${pluginName} returned a malformed adapter: ${problem}`,
+      `upgrade or reinstall it, or remove it with \`mig plugins uninstall ${pluginName}\``,
+    )
   }
   return adapter as Adapter
 }
@@ -53,7 +57,10 @@ export function collectAdapters(outcomes: readonly HookOutcome[]): CollectedAdap
     }
     try {
       // A hook that returns nothing contributes nothing, as before.
-      const mine = [outcome.result].flat().filter((a) => a !== undefined && a !== null).map((a) => verifyAdapter(a, outcome.plugin))
+      const mine = [outcome.result]
+        .flat()
+        .filter((a) => a !== undefined && a !== null)
+        .map((a) => verifyAdapter(a, outcome.plugin))
       for (const adapter of mine) adapters.set(adapter.tool, adapter)
     } catch (error) {
       failures.push(error as MigError)
@@ -63,7 +70,12 @@ export function collectAdapters(outcomes: readonly HookOutcome[]): CollectedAdap
 }
 
 const pluginFailed = (plugin: string, error: unknown): MigError =>
-  new MigError('PLUGIN_FAILED', `plugin ${plugin} failed to provide its adapter: ${errorMessage(error)}`, `reinstall it, or remove it with \`mig plugins uninstall ${plugin}\``, { cause: error })
+  new MigError(
+    'PLUGIN_FAILED',
+    `plugin ${plugin} failed to provide its adapter: ${errorMessage(error)}`,
+    `reinstall it, or remove it with \`mig plugins uninstall ${plugin}\``,
+    { cause: error },
+  )
 
 /** A failed plugin as every command reports it: on stderr, before anything else. */
 export function reportPluginFailures(failures: readonly MigError[], note: (line: string) => void): void {

@@ -71,14 +71,23 @@ export async function verify(ws: Workspace, options: { from?: string } = {}): Pr
   }
   const { from } = options
   if (from !== undefined && !ids.has(from)) {
-    throw new MigError('VERIFY_FROM_UNKNOWN', `no selected project has a migration ${from}`, 'pass one of the ids `mig status` lists, with --project for its project')
+    throw new MigError(
+      'VERIFY_FROM_UNKNOWN',
+      `no selected project has a migration ${from}`,
+      'pass one of the ids `mig status` lists, with --project for its project',
+    )
   }
   const projects: ProjectVerification[] = []
   for (const project of ws.projects) projects.push(await verifyProject(ws, project, targets.get(project.name)!, from))
   return { ok: projects.every((p) => p.ok), projects }
 }
 
-async function verifyProject(ws: Workspace, project: Project, target: DatabaseTarget, from: string | undefined): Promise<ProjectVerification> {
+async function verifyProject(
+  ws: Workspace,
+  project: Project,
+  target: DatabaseTarget,
+  from: string | undefined,
+): Promise<ProjectVerification> {
   const migrations = await withScratch(
     target,
     async (scratch) => {
@@ -133,7 +142,12 @@ async function attempt(fn: () => Promise<void>): Promise<string | undefined> {
 }
 
 /** snapshot, up, snapshot, down, snapshot = first, up again, snapshot = second; and the schema it ends on. */
-async function checkOne(session: Session, db: Db, m: Migration, start: Snapshot | undefined): Promise<{ check: MigrationCheck; after?: Snapshot }> {
+async function checkOne(
+  session: Session,
+  db: Db,
+  m: Migration,
+  start: Snapshot | undefined,
+): Promise<{ check: MigrationCheck; after?: Snapshot }> {
   const before = start ?? (await take(db))
   let error = await attempt(() => session.up(m, { transaction: 'auto' }))
   if (error !== undefined) return { check: { id: m.id, outcome: 'failed', step: 'up', message: error } }
@@ -146,17 +160,32 @@ async function checkOne(session: Session, db: Db, m: Migration, start: Snapshot 
     await session.down(applied, { transaction: 'auto' })
   } catch (thrown) {
     // A down the adapter only finds missing when asked to run it (a knex or sequelize module without one).
-    if (thrown instanceof MigError && /(^|_)NO_(DOWN|FUNCTION)$/.test(thrown.code)) return { check: irreversible(m, thrown.hint ?? thrown.message), after: afterUp }
+    if (thrown instanceof MigError && /(^|_)NO_(DOWN|FUNCTION)$/.test(thrown.code))
+      return { check: irreversible(m, thrown.hint ?? thrown.message), after: afterUp }
     return { check: { id: m.id, outcome: 'failed', step: 'down', message: errorMessage(thrown) } }
   }
   const restored = diffSnapshots(before, await take(db))
-  if (restored.length) return { check: { id: m.id, outcome: 'not-restored', differences: describeDiff(restored, { before: 'before up', after: 'after down' }) } }
+  if (restored.length)
+    return {
+      check: { id: m.id, outcome: 'not-restored', differences: describeDiff(restored, { before: 'before up', after: 'after down' }) },
+    }
   error = await attempt(() => session.up(m, { transaction: 'auto' }))
   if (error !== undefined) return { check: { id: m.id, outcome: 'failed', step: 'up again', message: error } }
   const again = await take(db)
   const repeated = diffSnapshots(afterUp, again)
-  if (repeated.length) return { check: { id: m.id, outcome: 'not-repeatable', differences: describeDiff(repeated, { before: 'after the first up', after: 'after up again' }) } }
+  if (repeated.length)
+    return {
+      check: {
+        id: m.id,
+        outcome: 'not-repeatable',
+        differences: describeDiff(repeated, { before: 'after the first up', after: 'after up again' }),
+      },
+    }
   return { check: { id: m.id, outcome: 'ok' }, after: again }
 }
 
-const irreversible = (m: Migration, message: string | undefined): MigrationCheck => ({ id: m.id, outcome: 'irreversible', ...(message ? { message } : {}) })
+const irreversible = (m: Migration, message: string | undefined): MigrationCheck => ({
+  id: m.id,
+  outcome: 'irreversible',
+  ...(message ? { message } : {}),
+})

@@ -83,7 +83,11 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
 export function requireAdapter(project: Project): Adapter {
   if (project.adapter) return project.adapter
   const install = installCommand(project.tool)
-  throw new MigError('PLUGIN_MISSING', `${project.name}: no adapter for tool "${project.tool}"`, install ? `install its plugin: ${install}` : 'check the tool name in mig.config.json')
+  throw new MigError(
+    'PLUGIN_MISSING',
+    `${project.name}: no adapter for tool "${project.tool}"`,
+    install ? `install its plugin: ${install}` : 'check the tool name in mig.config.json',
+  )
 }
 
 /**
@@ -94,7 +98,13 @@ export function requireAdapter(project: Project): Adapter {
 export async function openSession(ws: Workspace, project: Project): Promise<Session> {
   const opening = requireAdapter(project).open(project, openContext(project, ws))
   // Opened after all, too late: nobody will close it otherwise.
-  const session = await withinTimeout(opening, ws.timeoutSeconds, project, 'load its tool config', (late) => void late.close().catch(() => {}))
+  const session = await withinTimeout(
+    opening,
+    ws.timeoutSeconds,
+    project,
+    'load its tool config',
+    (late) => void late.close().catch(() => {}),
+  )
   registerUrlSecret(session.target.url)
   const list = session.list.bind(session)
   session.list = () => withinTimeout(list(), ws.timeoutSeconds, project, 'list its migrations')
@@ -117,7 +127,11 @@ function withinTimeout<T>(work: Promise<T>, seconds: number, project: Project, w
         if (queued > counted) return arm(queued - counted, queued)
         if (late) work.then(late, () => {})
         reject(
-          new MigError('OPEN_TIMEOUT', `${project.name}: did not ${what} within ${seconds} s`, `check ${project.relDir}'s ${project.tool} config for a promise that never settles or a host that does not answer, or allow longer with --timeout SECONDS ("timeoutSeconds" in mig.config.json)`),
+          new MigError(
+            'OPEN_TIMEOUT',
+            `${project.name}: did not ${what} within ${seconds} s`,
+            `check ${project.relDir}'s ${project.tool} config for a promise that never settles or a host that does not answer, or allow longer with --timeout SECONDS ("timeoutSeconds" in mig.config.json)`,
+          ),
         )
       }, ms)
     }
@@ -127,7 +141,10 @@ function withinTimeout<T>(work: Promise<T>, seconds: number, project: Project, w
 }
 
 /** What core hands an adapter to open `project` with: the one place an OpenContext is made. */
-export function openContext(project: ProjectRef, ws: Pick<Workspace, 'root' | 'env' | 'readOnly' | 'warn'> & Partial<Pick<Workspace, 'timeoutSeconds' | 'redirect'>>): OpenContext {
+export function openContext(
+  project: ProjectRef,
+  ws: Pick<Workspace, 'root' | 'env' | 'readOnly' | 'warn'> & Partial<Pick<Workspace, 'timeoutSeconds' | 'redirect'>>,
+): OpenContext {
   return {
     root: ws.root,
     env: environmentName(project.dir, ws.env, project.options.env),
@@ -215,7 +232,9 @@ export function sharedOverrides(projects: readonly Project[], targets: ReadonlyM
       groups.set(key, group)
     }
   }
-  return [...groups.values()].filter((g) => g.projects.length > 1 && g.values.size > 1).map((g) => ({ variable: g.variable, projects: g.projects, database: g.target.display }))
+  return [...groups.values()]
+    .filter((g) => g.projects.length > 1 && g.values.size > 1)
+    .map((g) => ({ variable: g.variable, projects: g.projects, database: g.target.display }))
 }
 
 /** `up`/`down` refuse to run when a shared override points several projects at one database, unless told to. */

@@ -18,5 +18,13 @@ export async function connectExisting(target: DatabaseTarget): Promise<Db> {
   const nothing = async () => {
     throw new Error(`${target.display} does not exist yet, and this command only reads`)
   }
-  return { dialect: 'sqlite', target, query: async () => [], run: nothing, runScript: nothing, tableExists: async () => false, close: async () => {} }
+  return {
+    dialect: 'sqlite',
+    target,
+    query: async () => [],
+    run: nothing,
+    runScript: nothing,
+    tableExists: async () => false,
+    close: async () => {},
+  }
 }

@@ -11,24 +11,53 @@ const unreachableCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', '
  * network is judged here; what the driver's own codes mean, by `classify`
  * (its `connectFailure`).
  */
-export function connectionError(target: DatabaseTarget, error: unknown, classify: (e: DriverError) => ConnectFailure | undefined = () => undefined): MigError {
+export function connectionError(
+  target: DatabaseTarget,
+  error: unknown,
+  classify: (e: DriverError) => ConnectFailure | undefined = () => undefined,
+): MigError {
   const e = (error ?? {}) as DriverError
   const where = target.display
   const options = { cause: error, database: { dialect: target.dialect, url: target.display } }
   const code = e.code ?? ''
   if (unreachableCodes.has(code) || /timeout/i.test(e.message ?? '')) {
-    return new MigError('DB_UNREACHABLE', `cannot reach ${where} (${code || 'timed out'})`, 'is the server running, and are the host and port right?', options)
+    return new MigError(
+      'DB_UNREACHABLE',
+      `cannot reach ${where} (${code || 'timed out'})`,
+      'is the server running, and are the host and port right?',
+      options,
+    )
   }
   const failure = classify(e)
   switch (failure?.kind) {
     case 'auth':
-      return new MigError('DB_AUTH', `authentication failed for user "${userOf(target)}" on ${where}`, 'check the user and password in the connection URL (or DATABASE_URL)', options)
+      return new MigError(
+        'DB_AUTH',
+        `authentication failed for user "${userOf(target)}" on ${where}`,
+        'check the user and password in the connection URL (or DATABASE_URL)',
+        options,
+      )
     case 'missing-database':
-      return new MigError('DB_MISSING', `database "${target.database ?? ''}" does not exist on ${where}`, `create it first (${failure.create(target.database ?? '')}) or fix the database name in the URL`, options)
+      return new MigError(
+        'DB_MISSING',
+        `database "${target.database ?? ''}" does not exist on ${where}`,
+        `create it first (${failure.create(target.database ?? '')}) or fix the database name in the URL`,
+        options,
+      )
     case 'cannot-open':
-      return new MigError('DB_SQLITE_OPEN', `cannot open SQLite database ${target.file ?? where}`, 'does its directory exist and is it writable?', options)
+      return new MigError(
+        'DB_SQLITE_OPEN',
+        `cannot open SQLite database ${target.file ?? where}`,
+        'does its directory exist and is it writable?',
+        options,
+      )
     default:
-      return new MigError('DB_CONNECT', `cannot connect to ${where}: ${redact(errorMessage(error))}`, 'check the connection URL and that the server accepts connections', options)
+      return new MigError(
+        'DB_CONNECT',
+        `cannot connect to ${where}: ${redact(errorMessage(error))}`,
+        'check the connection URL and that the server accepts connections',
+        options,
+      )
   }
 }
 

@@ -205,7 +205,15 @@ export function normaliseExpression(text: string): string {
   // Literals (the odd parts of the split) keep their spaces.
   out = out
     .split(/('(?:[^']|'')*')/)
-    .map((part, n) => (n % 2 ? part : part.replace(/\( /g, '(').replace(/ \)/g, ')').replace(/ ?, ?/g, ',').replace(/(\w) \(/g, '$1(')))
+    .map((part, n) =>
+      n % 2
+        ? part
+        : part
+            .replace(/\( /g, '(')
+            .replace(/ \)/g, ')')
+            .replace(/ ?, ?/g, ',')
+            .replace(/(\w) \(/g, '$1('),
+    )
     .join('')
     .trim()
     .replace(/;$/, '')

@@ -43,12 +43,20 @@ export function parseDatabaseUrl(url: string, baseDir: string): DatabaseTarget {
   try {
     parsed = new URL(trimmed)
   } catch {
-    throw new MigError('DB_URL_INVALID', `malformed database URL "${redactUrl(trimmed)}"`, 'check the URL: scheme://user:password@host:port/database')
+    throw new MigError(
+      'DB_URL_INVALID',
+      `malformed database URL "${redactUrl(trimmed)}"`,
+      'check the URL: scheme://user:password@host:port/database',
+    )
   }
   for (const secret of urlSecrets(parsed)) registerSecret(secret)
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''))
   if (!database) {
-    throw new MigError('DB_URL_NO_DATABASE', `database URL "${redactUrl(trimmed)}" names no database`, 'add the database name after the host, e.g. …@127.0.0.1:5432/app')
+    throw new MigError(
+      'DB_URL_NO_DATABASE',
+      `database URL "${redactUrl(trimmed)}" names no database`,
+      'add the database name after the host, e.g. …@127.0.0.1:5432/app',
+    )
   }
   const host = parsed.hostname || 'localhost'
   const port = parsed.port ? Number(parsed.port) : defaultPorts[dialect]
@@ -94,5 +102,8 @@ export function targetFrom(source: string | ConnectionParts, baseDir: string): D
   const password = source.password ? `:${encodeURIComponent(source.password)}` : ''
   const auth = user || password ? `${user}${password}@` : ''
   const port = source.port ? `:${String(source.port)}` : ''
-  return parseDatabaseUrl(`${source.dialect}://${auth}${source.host ?? 'localhost'}${port}/${encodeURIComponent(source.database ?? '')}`, baseDir)
+  return parseDatabaseUrl(
+    `${source.dialect}://${auth}${source.host ?? 'localhost'}${port}/${encodeURIComponent(source.database ?? '')}`,
+    baseDir,
+  )
 }

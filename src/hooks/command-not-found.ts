@@ -17,7 +17,9 @@ const hook: Hook.CommandNotFound = async function ({ argv = [], config, id }) {
   }
   // oclif's own answer, which this hook replaces for every id, with the command meant.
   const meant = didYouMean(id, config.commandIDs)
-  process.stderr.write(`Error: command ${id.replaceAll(':', ' ')} not found\nHint: ${meant ? `did you mean \`${config.bin} ${meant.replaceAll(':', ' ')}\`? ` : ''}see \`${config.bin} --help\`\n`)
+  process.stderr.write(
+    `Error: command ${id.replaceAll(':', ' ')} not found\nHint: ${meant ? `did you mean \`${config.bin} ${meant.replaceAll(':', ' ')}\`? ` : ''}see \`${config.bin} --help\`\n`,
+  )
   this.exit(2)
 }
 

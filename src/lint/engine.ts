@@ -33,13 +33,25 @@ export async function lintMigration(migration: LintMigration, config: LintConfig
   }
   const unparsed: Unparsed[] = statements
     .filter((s) => !s.parsed)
-    .map((s) => ({ ...where, ...(s.line !== undefined ? { line: s.line } : {}), statement: s.sql.trim(), error: s.error ?? 'did not parse' }))
+    .map((s) => ({
+      ...where,
+      ...(s.line !== undefined ? { line: s.line } : {}),
+      statement: s.sql.trim(),
+      error: s.error ?? 'did not parse',
+    }))
   // In file order; findings about the whole migration first.
   findings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
   return { findings, unparsed }
 }
 
-function finding(rule: Rule, severity: Finding['severity'], where: Pick<Finding, 'project' | 'migration' | 'file'>, statement: Analyzed | undefined, message: string, fix: string): Finding {
+function finding(
+  rule: Rule,
+  severity: Finding['severity'],
+  where: Pick<Finding, 'project' | 'migration' | 'file'>,
+  statement: Analyzed | undefined,
+  message: string,
+  fix: string,
+): Finding {
   return {
     code: rule.code,
     severity,

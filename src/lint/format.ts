@@ -46,20 +46,26 @@ export function formatText(report: LintReport, root = process.cwd()): string {
       lines.push(`  ${migration}`)
       for (const f of findings) {
         const at = where(f.file, f.line, root)
-        lines.push(`    ${f.severity === 'error' ? 'error  ' : 'warning'} ${f.code}${at ? `  ${at}` : ''}${f.parsed ? '' : '  (token check: the statement did not parse)'}`)
+        lines.push(
+          `    ${f.severity === 'error' ? 'error  ' : 'warning'} ${f.code}${at ? `  ${at}` : ''}${f.parsed ? '' : '  (token check: the statement did not parse)'}`,
+        )
         if (f.statement) lines.push(`      ${oneLine(f.statement)}`)
         lines.push(`      ${f.message}`)
         lines.push(`      fix: ${f.fix}`)
       }
       for (const u of unparsed) {
-        lines.push(`    note    ${where(u.file, u.line, root) || 'a statement'} did not parse (${oneLine(u.error, 80)}): checked by tokens only`)
+        lines.push(
+          `    note    ${where(u.file, u.line, root) || 'a statement'} did not parse (${oneLine(u.error, 80)}): checked by tokens only`,
+        )
       }
     }
   }
   for (const n of report.notLinted) lines.push(`${n.project} (${n.tool}): not linted: ${n.reason}`)
   const errors = report.findings.filter((f) => f.severity === 'error').length
   const warnings = report.findings.length - errors
-  lines.push(`${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(report.migrations, 'migration')} linted${report.unparsed.length ? `; ${plural(report.unparsed.length, 'statement')} checked by tokens only` : ''}`)
+  lines.push(
+    `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(report.migrations, 'migration')} linted${report.unparsed.length ? `; ${plural(report.unparsed.length, 'statement')} checked by tokens only` : ''}`,
+  )
   return lines.join('\n')
 }
 
@@ -69,13 +75,35 @@ const escapeProperty = (s: string): string => escapeData(s).replace(/:/g, '%3A')
 /** GitHub Actions workflow commands: one annotation per finding, on the file and line where known. */
 export function formatGithub(report: LintReport, root = process.cwd()): string {
   const annotation = (level: string, file: string | undefined, line: number | undefined, title: string, message: string) => {
-    const props = [...(file ? [`file=${escapeProperty(relative(root, file))}`] : []), ...(line !== undefined ? [`line=${line}`] : []), `title=${escapeProperty(title)}`]
+    const props = [
+      ...(file ? [`file=${escapeProperty(relative(root, file))}`] : []),
+      ...(line !== undefined ? [`line=${line}`] : []),
+      `title=${escapeProperty(title)}`,
+    ]
     return `::${level} ${props.join(',')}::${escapeData(message)}`
   }
   return [
-    ...report.findings.map((f) => annotation(f.severity, f.file, f.line, f.code, `${f.project} ${f.migration}: ${f.message}${f.parsed ? '' : ' (token check: the statement did not parse)'}. Fix: ${f.fix}`)),
-    ...report.unparsed.map((u) => annotation('notice', u.file, u.line, 'mig lint', `${u.project} ${u.migration}: statement did not parse (${u.error}); checked by tokens only`)),
-    ...report.notLinted.map((n) => annotation('notice', undefined, undefined, 'mig lint', `${n.project} (${n.tool}): not linted: ${n.reason}`)),
+    ...report.findings.map((f) =>
+      annotation(
+        f.severity,
+        f.file,
+        f.line,
+        f.code,
+        `${f.project} ${f.migration}: ${f.message}${f.parsed ? '' : ' (token check: the statement did not parse)'}. Fix: ${f.fix}`,
+      ),
+    ),
+    ...report.unparsed.map((u) =>
+      annotation(
+        'notice',
+        u.file,
+        u.line,
+        'mig lint',
+        `${u.project} ${u.migration}: statement did not parse (${u.error}); checked by tokens only`,
+      ),
+    ),
+    ...report.notLinted.map((n) =>
+      annotation('notice', undefined, undefined, 'mig lint', `${n.project} (${n.tool}): not linted: ${n.reason}`),
+    ),
   ].join('\n')
 }
 

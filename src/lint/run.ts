@@ -40,7 +40,11 @@ export async function lintWorkspace(ws: Workspace, options: LintOptions = {}): P
   }
   const owner = options.from === undefined ? undefined : [...lists].find(([, l]) => l.migrations.some((m) => m.id === options.from))?.[0]
   if (options.from !== undefined && !owner) {
-    throw usageError('LINT_FROM_UNKNOWN', `--from ${options.from}: no linted project has that migration`, 'pass the id as `mig status` shows it (plain-SQL projects only for now)')
+    throw usageError(
+      'LINT_FROM_UNKNOWN',
+      `--from ${options.from}: no linted project has that migration`,
+      'pass the id as `mig status` shows it (plain-SQL projects only for now)',
+    )
   }
   const migrations: LintMigration[] = []
   for (const [project, { dialect, migrations: list }] of lists) {
@@ -63,5 +67,9 @@ function checkConfig(config: LintConfig | undefined): void {
   const unknown = Object.keys(config?.rules ?? {}).filter((code) => !codes.includes(code))
   if (!unknown.length) return
   const meant = didYouMean(unknown[0]!, codes)
-  throw new MigError('CONFIG_INVALID', `lint.rules: unknown rule ${unknown.map((c) => `"${c}"`).join(', ')}`, `${meant ? `did you mean "${meant}"? ` : ''}the rules are: ${codes.join(', ')}`)
+  throw new MigError(
+    'CONFIG_INVALID',
+    `lint.rules: unknown rule ${unknown.map((c) => `"${c}"`).join(', ')}`,
+    `${meant ? `did you mean "${meant}"? ` : ''}the rules are: ${codes.join(', ')}`,
+  )
 }

@@ -63,10 +63,24 @@ export type Op =
   | { kind: 'create-table'; table: string }
   | { kind: 'create-index'; table: string; index?: string; concurrently: boolean; unique: boolean }
   | { kind: 'drop-index'; indexes: string[]; concurrently: boolean }
-  | { kind: 'add-column'; table: string; column: string; notNull: boolean; hasDefault: boolean; volatileDefault?: string; references?: boolean }
+  | {
+      kind: 'add-column'
+      table: string
+      column: string
+      notNull: boolean
+      hasDefault: boolean
+      volatileDefault?: string
+      references?: boolean
+    }
   | { kind: 'set-not-null'; table: string; column: string }
   | { kind: 'change-type'; table: string; column: string }
-  | { kind: 'add-constraint'; table: string; constraint: 'foreign-key' | 'check' | 'unique' | 'primary-key' | 'other'; notValid: boolean; usingIndex: boolean }
+  | {
+      kind: 'add-constraint'
+      table: string
+      constraint: 'foreign-key' | 'check' | 'unique' | 'primary-key' | 'other'
+      notValid: boolean
+      usingIndex: boolean
+    }
   | { kind: 'drop-table'; tables: string[] }
   | { kind: 'drop-column'; table: string; column: string }
   | { kind: 'rename-table'; from: string; to: string }

@@ -16,7 +16,12 @@ export class MigError extends Error {
   /** With --json, fields of the command's own result to print beside the error (what a failed run did before it failed). */
   result: Record<string, unknown> | undefined
 
-  constructor(code: string, message: string, hint?: string, options: { exit?: number; cause?: unknown; details?: string[]; database?: { dialect: string; url: string } } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    hint?: string,
+    options: { exit?: number; cause?: unknown; details?: string[]; database?: { dialect: string; url: string } } = {},
+  ) {
     super(message, { cause: options.cause })
     this.name = 'MigError'
     this.code = code
@@ -48,5 +53,4 @@ export class MigrationFailure extends Error {
   }
 }
 
-export const errorMessage = (error: unknown): string =>
-  error instanceof Error ? error.message : String(error)
+export const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error))

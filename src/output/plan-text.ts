@@ -2,7 +2,8 @@ import type { PlanResult } from '../core/plan-run.js'
 import type { MigrationCheck, VerifyResult } from '../core/verify.js'
 
 /** What every plan says first: it ran, for real, on empty copies. */
-export const planCaveat = 'Ran on schema-only copies of the databases (no rows but the migration ledgers), so code that reads data saw empty tables; the databases themselves were not touched.'
+export const planCaveat =
+  'Ran on schema-only copies of the databases (no rows but the migration ledgers), so code that reads data saw empty tables; the databases themselves were not touched.'
 
 /** 1 when a migration failed on its copy (the plan is incomplete), else 0. */
 export const planExitCode = (plan: PlanResult): number => (plan.migrations.some((m) => m.error !== undefined) ? 1 : 0)
@@ -15,17 +16,24 @@ export function planText(plan: PlanResult): string[] {
     lines.push('', `${m.project} ${m.id}`)
     if (!m.statements.length && m.error === undefined) lines.push('  (no statements)')
     m.statements.forEach((sql, i) => {
-      if (m.dataDependent.includes(i)) lines.push('  -- may depend on data: runs after the migration read the database, which was empty here')
+      if (m.dataDependent.includes(i))
+        lines.push('  -- may depend on data: runs after the migration read the database, which was empty here')
       lines.push(...indent(terminated(sql)))
     })
     if (m.error !== undefined) lines.push(`  !! failed on the copy: ${m.error}`, '  (the later migrations of this database were not run)')
   }
   const dependent = plan.migrations.filter((m) => m.dataDependent.length).length
-  if (dependent) lines.push('', `${dependent} migration(s) read the database before writing: their statements above may differ on real data.`)
+  if (dependent)
+    lines.push('', `${dependent} migration(s) read the database before writing: their statements above may differ on real data.`)
   return lines
 }
 
-export const planJson = (plan: PlanResult) => ({ projects: plan.projects, migrations: plan.migrations, caveat: planCaveat, exitCode: planExitCode(plan) })
+export const planJson = (plan: PlanResult) => ({
+  projects: plan.projects,
+  migrations: plan.migrations,
+  caveat: planCaveat,
+  exitCode: planExitCode(plan),
+})
 
 const terminated = (sql: string): string => (/;\s*$/.test(sql) ? sql.trim() : `${sql.trim()};`)
 const indent = (text: string): string[] => text.split('\n').map((l) => `  ${l}`)

@@ -49,7 +49,9 @@ export function registerUrlSecret(url: string): void {
  * user name that happens to contain the password stays as it is.
  */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*:)([^@/?#]*)@/i, (_m, head: string) => `${head}${MASK}@`).replace(paramPattern, (_m, head: string) => `${head}${MASK}`)
+  return url
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*:)([^@/?#]*)@/i, (_m, head: string) => `${head}${MASK}@`)
+    .replace(paramPattern, (_m, head: string) => `${head}${MASK}`)
 }
 
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
@@ -65,7 +67,10 @@ const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\
 export function redact(text: string): string {
   let out = redactUrl(text).replace(/([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)([^@/?#\s]+)@/gi, (_m, head: string) => `${head}${MASK}@`)
   for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
-    out = secret.length >= 8 ? out.split(secret).join(MASK) : out.replace(new RegExp(`(?<![\\p{L}\\p{N}_$])${escape(secret)}(?![\\p{L}\\p{N}_$])`, 'gu'), MASK)
+    out =
+      secret.length >= 8
+        ? out.split(secret).join(MASK)
+        : out.replace(new RegExp(`(?<![\\p{L}\\p{N}_$])${escape(secret)}(?![\\p{L}\\p{N}_$])`, 'gu'), MASK)
   }
   return out
 }

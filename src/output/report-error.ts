@@ -5,7 +5,12 @@ import { redact, redactValue } from './redact.js'
 export const asMigError = (error: unknown): MigError =>
   error instanceof MigError
     ? error
-    : new MigError('INTERNAL', errorMessage(error).split('\n')[0] ?? 'unexpected error', 'run again with --debug for the stack trace, and report it if it persists', { cause: error })
+    : new MigError(
+        'INTERNAL',
+        errorMessage(error).split('\n')[0] ?? 'unexpected error',
+        'run again with --debug for the stack trace, and report it if it persists',
+        { cause: error },
+      )
 
 /**
  * Report an error as every mig command does (MigCommand.catch, and the fast
@@ -15,7 +20,16 @@ export const asMigError = (error: unknown): MigError =>
 export function reportError(migError: MigError, options: { json: boolean; debug: boolean; usageExit: number; stack?: string }): number {
   const exit = migError.exit === ExitCode.usage ? options.usageExit : migError.exit
   if (options.json) {
-    const body = { ...migError.result, error: { code: migError.code, message: migError.message, ...(migError.hint ? { hint: migError.hint } : {}), details: migError.details }, exitCode: exit }
+    const body = {
+      ...migError.result,
+      error: {
+        code: migError.code,
+        message: migError.message,
+        ...(migError.hint ? { hint: migError.hint } : {}),
+        details: migError.details,
+      },
+      exitCode: exit,
+    }
     process.stdout.write(`${JSON.stringify(redactValue(body), null, 2)}\n`)
   } else {
     process.stderr.write(`${redact(`Error: ${migError.message}`)}\n`)

@@ -42,10 +42,13 @@ export function progress(out: (line: string) => void, note: (line: string) => vo
 }
 
 function interruptLine(event: Extract<RunEvent, { type: 'interrupt' }>): string {
-  if (event.again) return `${event.signal} again: aborting at once${event.step ? `; ${event.step.project.name} ${event.step.migration.id} may be left unfinished (\`mig status\` tells)` : ''}`
+  if (event.again)
+    return `${event.signal} again: aborting at once${event.step ? `; ${event.step.project.name} ${event.step.migration.id} may be left unfinished (\`mig status\` tells)` : ''}`
   if (!event.step) return `${event.signal}: stopping before the next migration (again to abort at once)`
   const current = `${event.step.project.name} ${event.step.migration.id}`
-  const how = event.transactional ? `rolling back ${current}` : `letting ${current}'s current statement finish (no transaction covers it), then stopping`
+  const how = event.transactional
+    ? `rolling back ${current}`
+    : `letting ${current}'s current statement finish (no transaction covers it), then stopping`
   return `${event.signal}: ${how}; nothing after it will run (again to abort at once)`
 }
 

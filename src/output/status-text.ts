@@ -12,15 +12,28 @@ export interface StatusWriters {
 }
 
 /** `mig status` as text: one table, then each project's pending and troubled migrations, then errors. */
-export function renderStatus(result: Pick<StatusResult, 'projects' | 'trackedBackups'>, detected: boolean, w: StatusWriters, skipped: readonly SkippedDir[] = []): void {
+export function renderStatus(
+  result: Pick<StatusResult, 'projects' | 'trackedBackups'>,
+  detected: boolean,
+  w: StatusWriters,
+  skipped: readonly SkippedDir[] = [],
+): void {
   const { projects } = result
   const tracked = result.trackedBackups ?? []
   if (tracked.length) {
-    w.note(`Warning: git tracks ${tracked.length} backup file${tracked.length === 1 ? '' : 's'} (full data dumps), e.g. ${tracked[0]}: \`git rm --cached\` them and keep the backup folder in .gitignore`)
+    w.note(
+      `Warning: git tracks ${tracked.length} backup file${tracked.length === 1 ? '' : 's'} (full data dumps), e.g. ${tracked[0]}: \`git rm --cached\` them and keep the backup folder in .gitignore`,
+    )
   }
   if (detected) {
-    const skips = skipped.length ? `, skipping ${skipped.length} folder${skipped.length === 1 ? '' : 's'} (git-ignored, vendored, fixtures, examples, build output; --debug lists them)` : ''
-    w.note(projects.length ? `No mig.config.json: detected the projects below${skips} (\`mig init\` writes them down).` : `No mig.config.json and no projects detected${skips}.`)
+    const skips = skipped.length
+      ? `, skipping ${skipped.length} folder${skipped.length === 1 ? '' : 's'} (git-ignored, vendored, fixtures, examples, build output; --debug lists them)`
+      : ''
+    w.note(
+      projects.length
+        ? `No mig.config.json: detected the projects below${skips} (\`mig init\` writes them down).`
+        : `No mig.config.json and no projects detected${skips}.`,
+    )
     for (const s of skipped) w.debug?.(`detection skipped ${s.dir}/ (${s.reason})`)
   }
   if (!projects.length) return
@@ -38,8 +51,14 @@ export function renderStatus(result: Pick<StatusResult, 'projects' | 'trackedBac
       else if (m.state === 'missing') lines.push(`  MISSING   ${m.id} (applied, but its files are gone)`)
       else if (m.drift) lines.push(`  DRIFT     ${m.id} (edited since it was applied)`)
     }
-    if (p.lock) lines.push(`  LOCKED    by ${p.lock.holder}${p.lock.since ? ` since ${p.lock.since}` : ''}${p.lock.stale ? ' — stale, `mig unlock --release` frees it' : ''}`)
-    if (p.toolLock) lines.push(`  LOCKED    by ${p.toolLock.holder}${p.toolLock.since ? ` (${p.toolLock.since})` : ''}: a ${p.tool} run holds it, or one crashed; if none is running, \`mig unlock --release\` frees it`)
+    if (p.lock)
+      lines.push(
+        `  LOCKED    by ${p.lock.holder}${p.lock.since ? ` since ${p.lock.since}` : ''}${p.lock.stale ? ' — stale, `mig unlock --release` frees it' : ''}`,
+      )
+    if (p.toolLock)
+      lines.push(
+        `  LOCKED    by ${p.toolLock.holder}${p.toolLock.since ? ` (${p.toolLock.since})` : ''}: a ${p.tool} run holds it, or one crashed; if none is running, \`mig unlock --release\` frees it`,
+      )
     for (const file of p.ignoredFiles ?? []) lines.push(`  IGNORED   ${file} (not run: its name breaks the naming rule)`)
     if (p.plugin) lines.push(`  install the plugin to see it: ${p.plugin.install}`)
     if (lines.length) w.out(`\n${p.name} (${p.dir})\n${lines.join('\n')}`)
@@ -51,7 +70,9 @@ export function renderStatus(result: Pick<StatusResult, 'projects' | 'trackedBac
       const key = `${s.variable}\0${s.projects.join(',')}`
       if (said.has(key)) continue
       said.add(key)
-      w.note(`Warning: the exported ${s.variable} points ${s.projects.join(', ')} at one database (${p.database?.url ?? '?'}) although their .env files differ; \`mig up\`/\`mig down\` refuse this without --allow-shared-url`)
+      w.note(
+        `Warning: the exported ${s.variable} points ${s.projects.join(', ')} at one database (${p.database?.url ?? '?'}) although their .env files differ; \`mig up\`/\`mig down\` refuse this without --allow-shared-url`,
+      )
     }
   }
   for (const p of projects) {

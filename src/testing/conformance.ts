@@ -58,7 +58,6 @@ export interface KnownFailure {
   why: string
 }
 
-
 /**
  * The one suite every adapter runs on every dialect it supports:
  * list → up one → native ledger agrees → down one → a throwing migration
@@ -99,28 +98,35 @@ function redirectChecks(options: ConformanceOptions): void {
       if (dir) rmSync(dir, { recursive: true, force: true })
     }, timeout)
 
-    it('works on the database OpenContext.database() returns, and never touches the configured one', async () => {
-      const project = await options.writeProject(dir, first, { failing: false })
-      const from = parseDatabaseUrl(first.url, dir)
-      const to = parseDatabaseUrl(second.url, dir)
-      const asked: string[] = []
-      const session = await options.adapter.open(project, contextFor(project, dir, (target) => (asked.push(target.key), target.key === from.key ? to : undefined)))
-      try {
-        expect(asked).toContain(from.key)
-        expect(session.target.key).toBe(to.key)
-        const [one] = await session.list()
-        await session.up(one!, { transaction: 'auto' })
-        expect((await session.list()).filter((m) => m.state === 'applied').map((m) => m.id)).toEqual([one!.id])
-        const tables = await listTables(await second.db())
-        expect(tables).toContain('conf_one')
-        // The tool's ledger, beside the migration's table.
-        expect(tables.filter((t) => !t.startsWith('conf_')).length).toBeGreaterThan(0)
-        expect(await listTables(await first.db())).toEqual([])
-        expect(await options.nativeApplied(project, first)).toEqual([])
-      } finally {
-        await session.close()
-      }
-    }, timeout)
+    it(
+      'works on the database OpenContext.database() returns, and never touches the configured one',
+      async () => {
+        const project = await options.writeProject(dir, first, { failing: false })
+        const from = parseDatabaseUrl(first.url, dir)
+        const to = parseDatabaseUrl(second.url, dir)
+        const asked: string[] = []
+        const session = await options.adapter.open(
+          project,
+          contextFor(project, dir, (target) => (asked.push(target.key), target.key === from.key ? to : undefined)),
+        )
+        try {
+          expect(asked).toContain(from.key)
+          expect(session.target.key).toBe(to.key)
+          const [one] = await session.list()
+          await session.up(one!, { transaction: 'auto' })
+          expect((await session.list()).filter((m) => m.state === 'applied').map((m) => m.id)).toEqual([one!.id])
+          const tables = await listTables(await second.db())
+          expect(tables).toContain('conf_one')
+          // The tool's ledger, beside the migration's table.
+          expect(tables.filter((t) => !t.startsWith('conf_')).length).toBeGreaterThan(0)
+          expect(await listTables(await first.db())).toEqual([])
+          expect(await options.nativeApplied(project, first)).toEqual([])
+        } finally {
+          await session.close()
+        }
+      },
+      timeout,
+    )
   })
 }
 
@@ -147,62 +153,82 @@ function lifecycleChecks(options: ConformanceOptions): void {
 
     const tables = async () => listTables(await database.db())
 
-    it('lists every migration as pending on an empty database, in order', async () => {
-      expect(session.target.dialect).toBe(dialect)
-      const list = await session.list()
-      expect(list).toHaveLength(3)
-      expect(list.map((m) => m.state)).toEqual(['pending', 'pending', 'pending'])
-      expect(list[0]!.files.length).toBeGreaterThan(0)
-      expect(await options.nativeApplied(project, database)).toEqual([])
-    }, timeout)
+    it(
+      'lists every migration as pending on an empty database, in order',
+      async () => {
+        expect(session.target.dialect).toBe(dialect)
+        const list = await session.list()
+        expect(list).toHaveLength(3)
+        expect(list.map((m) => m.state)).toEqual(['pending', 'pending', 'pending'])
+        expect(list[0]!.files.length).toBeGreaterThan(0)
+        expect(await options.nativeApplied(project, database)).toEqual([])
+      },
+      timeout,
+    )
 
-    it('applies exactly one migration, and the native ledger agrees', async () => {
-      const [first] = await session.list()
-      await session.up(first!, { transaction: 'auto' })
-      const list = await session.list()
-      expect(list.filter((m) => m.state === 'applied').map((m) => m.id)).toEqual([first!.id])
-      expect(await options.nativeApplied(project, database)).toEqual([first!.id])
-      expect(await tables()).toContain('conf_one')
-      expect(await tables()).not.toContain('conf_two')
-    }, timeout)
+    it(
+      'applies exactly one migration, and the native ledger agrees',
+      async () => {
+        const [first] = await session.list()
+        await session.up(first!, { transaction: 'auto' })
+        const list = await session.list()
+        expect(list.filter((m) => m.state === 'applied').map((m) => m.id)).toEqual([first!.id])
+        expect(await options.nativeApplied(project, database)).toEqual([first!.id])
+        expect(await tables()).toContain('conf_one')
+        expect(await tables()).not.toContain('conf_two')
+      },
+      timeout,
+    )
 
-    it('reverts exactly that migration, and the native ledger agrees', async () => {
-      const applied = (await session.list()).filter((m) => m.state === 'applied')
-      expect(applied).toHaveLength(1)
-      expect(applied[0]!.reversible).toBe(true)
-      await session.down(applied[0]!, { transaction: 'auto' })
-      expect((await session.list()).every((m) => m.state === 'pending')).toBe(true)
-      expect(await options.nativeApplied(project, database)).toEqual([])
-      expect(await tables()).not.toContain('conf_one')
-    }, timeout)
+    it(
+      'reverts exactly that migration, and the native ledger agrees',
+      async () => {
+        const applied = (await session.list()).filter((m) => m.state === 'applied')
+        expect(applied).toHaveLength(1)
+        expect(applied[0]!.reversible).toBe(true)
+        await session.down(applied[0]!, { transaction: 'auto' })
+        expect((await session.list()).every((m) => m.state === 'pending')).toBe(true)
+        expect(await options.nativeApplied(project, database)).toEqual([])
+        expect(await tables()).not.toContain('conf_one')
+      },
+      timeout,
+    )
 
-    it('leaves no record of a migration that throws', async () => {
-      const list = await session.list()
-      await session.up(list[0]!, { transaction: 'auto' })
-      await session.up(list[1]!, { transaction: 'auto' })
-      await expect(session.up(list[2]!, { transaction: 'auto' })).rejects.toThrow()
-      const after = await session.list()
-      // Not applied: pending, or failed where the tool's ledger keeps failed attempts (Prisma).
-      expect(after.filter((m) => m.state === 'applied').map((m) => m.id)).toEqual([list[0]!.id, list[1]!.id])
-      expect(['pending', 'failed']).toContain(after.find((m) => m.id === list[2]!.id)!.state)
-      expect(await options.nativeApplied(project, database)).toEqual([list[0]!.id, list[1]!.id])
-      if ((options.atomicDdl ?? ['postgres', 'sqlite']).includes(dialect)) expect(await tables()).not.toContain('conf_fail')
-    }, timeout)
+    it(
+      'leaves no record of a migration that throws',
+      async () => {
+        const list = await session.list()
+        await session.up(list[0]!, { transaction: 'auto' })
+        await session.up(list[1]!, { transaction: 'auto' })
+        await expect(session.up(list[2]!, { transaction: 'auto' })).rejects.toThrow()
+        const after = await session.list()
+        // Not applied: pending, or failed where the tool's ledger keeps failed attempts (Prisma).
+        expect(after.filter((m) => m.state === 'applied').map((m) => m.id)).toEqual([list[0]!.id, list[1]!.id])
+        expect(['pending', 'failed']).toContain(after.find((m) => m.id === list[2]!.id)!.state)
+        expect(await options.nativeApplied(project, database)).toEqual([list[0]!.id, list[1]!.id])
+        if ((options.atomicDdl ?? ['postgres', 'sqlite']).includes(dialect)) expect(await tables()).not.toContain('conf_fail')
+      },
+      timeout,
+    )
 
-    it('marks the failed migration rolled back, then applied, without running it, and the native ledger agrees', async (t) => {
-      if (!session.mark) return t.skip()
-      const list = await session.list()
-      const failing = list.find((m) => m.id === list[2]!.id)!
-      const before = await tables()
-      await session.mark(failing, 'rolled-back')
-      expect((await session.list()).find((m) => m.id === failing.id)!.state).toBe('pending')
-      expect(await options.nativeApplied(project, database)).toEqual([list[0]!.id, list[1]!.id])
-      await session.mark(failing, 'applied')
-      expect((await session.list()).filter((m) => m.state === 'applied').map((m) => m.id)).toEqual([list[0]!.id, list[1]!.id, failing.id])
-      expect(await options.nativeApplied(project, database)).toEqual([list[0]!.id, list[1]!.id, failing.id])
-      // Marked, not run: the schema is as the failed attempt left it.
-      expect(await tables()).toEqual(before)
-    }, timeout)
+    it(
+      'marks the failed migration rolled back, then applied, without running it, and the native ledger agrees',
+      async (t) => {
+        if (!session.mark) return t.skip()
+        const list = await session.list()
+        const failing = list.find((m) => m.id === list[2]!.id)!
+        const before = await tables()
+        await session.mark(failing, 'rolled-back')
+        expect((await session.list()).find((m) => m.id === failing.id)!.state).toBe('pending')
+        expect(await options.nativeApplied(project, database)).toEqual([list[0]!.id, list[1]!.id])
+        await session.mark(failing, 'applied')
+        expect((await session.list()).filter((m) => m.state === 'applied').map((m) => m.id)).toEqual([list[0]!.id, list[1]!.id, failing.id])
+        expect(await options.nativeApplied(project, database)).toEqual([list[0]!.id, list[1]!.id, failing.id])
+        // Marked, not run: the schema is as the failed attempt left it.
+        expect(await tables()).toEqual(before)
+      },
+      timeout,
+    )
   })
 }
 
@@ -249,10 +275,20 @@ function contractChecks(options: ConformanceOptions): void {
       if (known) it.fails(`${title} [known failure: ${known.why}]`, fn, timeout)
       else it(title, fn, timeout)
     }
-    check('capture', 'capture hears the statements of the migration, up and down, and none of the ledger or transaction control', () => captureCheck(f))
-    check('transaction-none', "with transaction 'none' applies and reverts exactly one migration, and the native ledger agrees", () => noTransactionCheck(f))
-    check('transaction-none-failure', "with transaction 'none' a throwing migration records nothing, keeps what ran before the throw, and capture heard its statements in order", () => noTransactionFailureCheck(f))
-    check('tool-lock', 'toolLock() is not held between runs, and release() frees a held one', (t) => (f.session.toolLock ? toolLockCheck(f) : t.skip()))
+    check('capture', 'capture hears the statements of the migration, up and down, and none of the ledger or transaction control', () =>
+      captureCheck(f),
+    )
+    check('transaction-none', "with transaction 'none' applies and reverts exactly one migration, and the native ledger agrees", () =>
+      noTransactionCheck(f),
+    )
+    check(
+      'transaction-none-failure',
+      "with transaction 'none' a throwing migration records nothing, keeps what ran before the throw, and capture heard its statements in order",
+      () => noTransactionFailureCheck(f),
+    )
+    check('tool-lock', 'toolLock() is not held between runs, and release() frees a held one', (t) =>
+      f.session.toolLock ? toolLockCheck(f) : t.skip(),
+    )
     check('create', 'create() writes files that a new session lists as pending, and never overwrites one', () => createCheck(f))
     check('close', 'close() twice is harmless, and leaves other sessions working', () => closeCheck(f))
   })

@@ -50,7 +50,11 @@ const defaults: Record<Dialect, DialectConformanceOptions> = {
       // The first take creates the lock table; the planted row is then a crashed run's.
       expect(await driver.lock.tryAcquire(db)).toBe(true)
       await driver.lock.release(db)
-      await db.run('INSERT INTO mig_lock (id, pid, host, started_at) VALUES (1, ?, ?, ?)', [deadPid(), hostname(), new Date().toISOString()])
+      await db.run('INSERT INTO mig_lock (id, pid, host, started_at) VALUES (1, ?, ?, ?)', [
+        deadPid(),
+        hostname(),
+        new Date().toISOString(),
+      ])
     },
     missing: () => ({ url: `sqlite:${join(tmpdir(), 'mig-no-such-dir', 'x', 'app.db')}`, code: 'DB_SQLITE_OPEN' }),
   },
@@ -96,148 +100,187 @@ interface Context {
 }
 
 function lockTests(ctx: Context, o: DialectConformanceOptions, timeout: number): void {
-  it('lock: a second connection cannot take a held lock, sees who holds it, and takes it once released', async () => {
-    const { lock } = ctx.driver
-    const [a, b] = [await ctx.database.db(), await ctx.database.db()]
-    expect(await lock.tryAcquire(a)).toBe(true)
-    try {
-      expect(await lock.tryAcquire(b)).toBe(false)
-      expect(await lock.held(a)).toBe(true)
-      const holder = await lock.holder(b)
-      expect(holder?.stale).toBe(false)
-      expect(holder?.who).toContain(await o.holderName!(a))
-    } finally {
-      await lock.release(a)
-    }
-    expect(await lock.holder(b)).toBeUndefined()
-    expect(await lock.tryAcquire(b)).toBe(true)
-    await lock.release(b)
-  }, timeout)
+  it(
+    'lock: a second connection cannot take a held lock, sees who holds it, and takes it once released',
+    async () => {
+      const { lock } = ctx.driver
+      const [a, b] = [await ctx.database.db(), await ctx.database.db()]
+      expect(await lock.tryAcquire(a)).toBe(true)
+      try {
+        expect(await lock.tryAcquire(b)).toBe(false)
+        expect(await lock.held(a)).toBe(true)
+        const holder = await lock.holder(b)
+        expect(holder?.stale).toBe(false)
+        expect(holder?.who).toContain(await o.holderName!(a))
+      } finally {
+        await lock.release(a)
+      }
+      expect(await lock.holder(b)).toBeUndefined()
+      expect(await lock.tryAcquire(b)).toBe(true)
+      await lock.release(b)
+    },
+    timeout,
+  )
 
   if (o.plantStaleLock) {
-    it('lock: a lock whose process is gone is reported stale, can be broken, and is taken over', async () => {
-      const { lock } = ctx.driver
-      const db = await ctx.database.db()
-      await o.plantStaleLock!(db)
-      expect(await lock.holder(db)).toMatchObject({ stale: true })
-      await lock.breakLock(db)
-      expect(await lock.holder(db)).toBeUndefined()
-      await o.plantStaleLock!(db)
-      expect(await lock.tryAcquire(db)).toBe(true)
-      expect((await lock.holder(db))?.stale ?? false).toBe(false)
-      await lock.release(db)
-    }, timeout)
+    it(
+      'lock: a lock whose process is gone is reported stale, can be broken, and is taken over',
+      async () => {
+        const { lock } = ctx.driver
+        const db = await ctx.database.db()
+        await o.plantStaleLock!(db)
+        expect(await lock.holder(db)).toMatchObject({ stale: true })
+        await lock.breakLock(db)
+        expect(await lock.holder(db)).toBeUndefined()
+        await o.plantStaleLock!(db)
+        expect(await lock.tryAcquire(db)).toBe(true)
+        expect((await lock.holder(db))?.stale ?? false).toBe(false)
+        await lock.release(db)
+      },
+      timeout,
+    )
   } else {
-    it('lock: breaking another connection\'s lock ends its session: held() turns false, the error reads as a lost connection, another takes it', async () => {
-      const { lock } = ctx.driver
-      const [a, b] = [await ctx.database.db(), await ctx.database.db()]
-      const held = await acquireLock(a, 1_000)
-      expect(await held.held()).toBe(true)
-      await lock.breakLock(b)
-      expect(await eventually(async () => !(await held.held()))).toBe(true)
-      const error = await a.query('SELECT 1').then(() => undefined, (e: unknown) => e)
-      expect(connectionLostIn(error, [ctx.driver])).toBe(true)
-      expect(await eventually(() => lock.tryAcquire(b))).toBe(true)
-      await lock.release(b)
-    }, timeout)
+    it(
+      "lock: breaking another connection's lock ends its session: held() turns false, the error reads as a lost connection, another takes it",
+      async () => {
+        const { lock } = ctx.driver
+        const [a, b] = [await ctx.database.db(), await ctx.database.db()]
+        const held = await acquireLock(a, 1_000)
+        expect(await held.held()).toBe(true)
+        await lock.breakLock(b)
+        expect(await eventually(async () => !(await held.held()))).toBe(true)
+        const error = await a.query('SELECT 1').then(
+          () => undefined,
+          (e: unknown) => e,
+        )
+        expect(connectionLostIn(error, [ctx.driver])).toBe(true)
+        expect(await eventually(() => lock.tryAcquire(b))).toBe(true)
+        await lock.release(b)
+      },
+      timeout,
+    )
 
-    it('lock: held() turns false once the lock\'s connection is closed, and the lock is free again', async () => {
-      const { lock } = ctx.driver
-      const [a, b] = [await ctx.database.db(), await ctx.database.db()]
-      const held = await acquireLock(a, 1_000)
-      await a.close()
-      expect(await held.held()).toBe(false)
-      expect(await eventually(() => lock.tryAcquire(b))).toBe(true)
-      await lock.release(b)
-    }, timeout)
+    it(
+      "lock: held() turns false once the lock's connection is closed, and the lock is free again",
+      async () => {
+        const { lock } = ctx.driver
+        const [a, b] = [await ctx.database.db(), await ctx.database.db()]
+        const held = await acquireLock(a, 1_000)
+        await a.close()
+        expect(await held.held()).toBe(false)
+        expect(await eventually(() => lock.tryAcquire(b))).toBe(true)
+        await lock.release(b)
+      },
+      timeout,
+    )
   }
 }
 
 function catalogTests(ctx: Context, o: DialectConformanceOptions, timeout: number): void {
-  it('catalog: tableExists and listTables see a table made with serialPk, with and without its schema', async () => {
-    const { driver } = ctx
-    const db = await ctx.database.db()
-    await db.run(`CREATE TABLE conf_catalog (id ${driver.serialPk}, name VARCHAR(20))`)
-    expect(await driver.tableExists(db, 'conf_catalog')).toBe(true)
-    expect(await driver.tableExists(db, 'conf_absent')).toBe(false)
-    expect(await db.tableExists('conf_catalog')).toBe(true)
-    expect(await driver.listTables(db)).toContain('conf_catalog')
-    if (o.currentSchema) {
-      const schema = await o.currentSchema(db)
-      expect(await driver.tableExists(db, 'conf_catalog', schema)).toBe(true)
-      expect(await driver.tableExists(db, 'conf_catalog', `${schema}_absent`)).toBe(false)
-    }
-    await db.run("INSERT INTO conf_catalog (name) VALUES ('a')")
-    await db.run("INSERT INTO conf_catalog (name) VALUES ('b')")
-    const ids = (await db.query<{ id: number }>('SELECT id FROM conf_catalog ORDER BY id')).map((r) => Number(r.id))
-    expect(new Set(ids).size).toBe(2)
-  }, timeout)
+  it(
+    'catalog: tableExists and listTables see a table made with serialPk, with and without its schema',
+    async () => {
+      const { driver } = ctx
+      const db = await ctx.database.db()
+      await db.run(`CREATE TABLE conf_catalog (id ${driver.serialPk}, name VARCHAR(20))`)
+      expect(await driver.tableExists(db, 'conf_catalog')).toBe(true)
+      expect(await driver.tableExists(db, 'conf_absent')).toBe(false)
+      expect(await db.tableExists('conf_catalog')).toBe(true)
+      expect(await driver.listTables(db)).toContain('conf_catalog')
+      if (o.currentSchema) {
+        const schema = await o.currentSchema(db)
+        expect(await driver.tableExists(db, 'conf_catalog', schema)).toBe(true)
+        expect(await driver.tableExists(db, 'conf_catalog', `${schema}_absent`)).toBe(false)
+      }
+      await db.run("INSERT INTO conf_catalog (name) VALUES ('a')")
+      await db.run("INSERT INTO conf_catalog (name) VALUES ('b')")
+      const ids = (await db.query<{ id: number }>('SELECT id FROM conf_catalog ORDER BY id')).map((r) => Number(r.id))
+      expect(new Set(ids).size).toBe(2)
+    },
+    timeout,
+  )
 
-  it('catalog: beginSql opens a transaction that ROLLBACK undoes; serverVersion names a version', async () => {
-    const { driver } = ctx
-    const db = await ctx.database.db()
-    await db.run(`CREATE TABLE conf_tx (id ${driver.serialPk}, name VARCHAR(20))`)
-    await db.run(driver.beginSql)
-    await db.run("INSERT INTO conf_tx (name) VALUES ('gone')")
-    await db.run('ROLLBACK')
-    expect(await db.query('SELECT * FROM conf_tx')).toEqual([])
-    expect(await driver.serverVersion(db)).toMatch(/\d+\.\d+/)
-  }, timeout)
+  it(
+    'catalog: beginSql opens a transaction that ROLLBACK undoes; serverVersion names a version',
+    async () => {
+      const { driver } = ctx
+      const db = await ctx.database.db()
+      await db.run(`CREATE TABLE conf_tx (id ${driver.serialPk}, name VARCHAR(20))`)
+      await db.run(driver.beginSql)
+      await db.run("INSERT INTO conf_tx (name) VALUES ('gone')")
+      await db.run('ROLLBACK')
+      expect(await db.query('SELECT * FROM conf_tx')).toEqual([])
+      expect(await driver.serverVersion(db)).toMatch(/\d+\.\d+/)
+    },
+    timeout,
+  )
 
   if (o.missing) {
-    it('connect: a database that is not there is one coded error, not a stack trace', async () => {
-      const { url, code } = o.missing!(ctx.database)
-      const failure = await ctx.driver.connect(parseDatabaseUrl(url, tmpdir())).then(
-        (db) => db.close().then(() => undefined),
-        (e: unknown) => e,
-      )
-      expect(failure).toMatchObject({ code })
-      expect((failure as Error).message).not.toContain('\n')
-    }, timeout)
+    it(
+      'connect: a database that is not there is one coded error, not a stack trace',
+      async () => {
+        const { url, code } = o.missing!(ctx.database)
+        const failure = await ctx.driver.connect(parseDatabaseUrl(url, tmpdir())).then(
+          (db) => db.close().then(() => undefined),
+          (e: unknown) => e,
+        )
+        expect(failure).toMatchObject({ code })
+        expect((failure as Error).message).not.toContain('\n')
+      },
+      timeout,
+    )
   }
 }
 
 function backupTests(ctx: Context, timeout: number): void {
-  it('backup: dump, change the data, restore, and the original rows are back (with what core wrote into the loaded copy)', async () => {
-    const { driver, database } = ctx
-    const dir = mkdtempSync(join(tmpdir(), 'mig-dialect-conf-'))
-    try {
-      const db = await database.db()
-      await db.run(`CREATE TABLE conf_rows (id ${driver.serialPk}, name VARCHAR(20) NOT NULL)`)
-      for (const name of ['one', 'two', 'three']) await db.run('INSERT INTO conf_rows (name) VALUES (?)', [name])
-      const target = db.target
-      const file = join(dir, `dump.${driver.backup.extension}`)
-      const dumped = await driver.backup.dump(target, file)
-      expect(dumped.sha256).toMatch(/^[0-9a-f]{64}$/)
-      expect(dumped.size).toBeGreaterThan(0)
-      expect(await driver.backup.tool()).toMatch(/\d+\.\d+/)
-
-      await db.run("UPDATE conf_rows SET name = 'changed'")
-      await db.run("INSERT INTO conf_rows (name) VALUES ('four')")
-      await db.close()
-      const order: string[] = []
-      await driver.backup.restore(target, file, {
-        async loaded(fresh) {
-          order.push('loaded')
-          expect((await fresh.query('SELECT name FROM conf_rows')).length).toBe(3)
-          await fresh.run('CREATE TABLE conf_marker (note VARCHAR(20))')
-          await fresh.run("INSERT INTO conf_marker (note) VALUES ('from core')")
-        },
-        async release() {
-          order.push('release')
-        },
-        warn: (message) => order.push(`warn: ${message}`),
-      })
-      expect(order).toEqual(['loaded', 'release'])
-      const after = await connect(target)
+  it(
+    'backup: dump, change the data, restore, and the original rows are back (with what core wrote into the loaded copy)',
+    async () => {
+      const { driver, database } = ctx
+      const dir = mkdtempSync(join(tmpdir(), 'mig-dialect-conf-'))
       try {
-        expect((await after.query<{ name: string }>('SELECT name FROM conf_rows ORDER BY id')).map((r) => r.name)).toEqual(['one', 'two', 'three'])
-        expect(await after.query('SELECT note FROM conf_marker')).toEqual([{ note: 'from core' }])
+        const db = await database.db()
+        await db.run(`CREATE TABLE conf_rows (id ${driver.serialPk}, name VARCHAR(20) NOT NULL)`)
+        for (const name of ['one', 'two', 'three']) await db.run('INSERT INTO conf_rows (name) VALUES (?)', [name])
+        const target = db.target
+        const file = join(dir, `dump.${driver.backup.extension}`)
+        const dumped = await driver.backup.dump(target, file)
+        expect(dumped.sha256).toMatch(/^[0-9a-f]{64}$/)
+        expect(dumped.size).toBeGreaterThan(0)
+        expect(await driver.backup.tool()).toMatch(/\d+\.\d+/)
+
+        await db.run("UPDATE conf_rows SET name = 'changed'")
+        await db.run("INSERT INTO conf_rows (name) VALUES ('four')")
+        await db.close()
+        const order: string[] = []
+        await driver.backup.restore(target, file, {
+          async loaded(fresh) {
+            order.push('loaded')
+            expect((await fresh.query('SELECT name FROM conf_rows')).length).toBe(3)
+            await fresh.run('CREATE TABLE conf_marker (note VARCHAR(20))')
+            await fresh.run("INSERT INTO conf_marker (note) VALUES ('from core')")
+          },
+          async release() {
+            order.push('release')
+          },
+          warn: (message) => order.push(`warn: ${message}`),
+        })
+        expect(order).toEqual(['loaded', 'release'])
+        const after = await connect(target)
+        try {
+          expect((await after.query<{ name: string }>('SELECT name FROM conf_rows ORDER BY id')).map((r) => r.name)).toEqual([
+            'one',
+            'two',
+            'three',
+          ])
+          expect(await after.query('SELECT note FROM conf_marker')).toEqual([{ note: 'from core' }])
+        } finally {
+          await after.close()
+        }
       } finally {
-        await after.close()
+        rmSync(dir, { recursive: true, force: true })
       }
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
-  }, timeout)
+    },
+    timeout,
+  )
 }

@@ -25,7 +25,10 @@ async function exists(target: DatabaseTarget, name: string): Promise<boolean> {
 const nameOf = (scratch: string): string => scratch.replace(/^.*\//, '').replace(/\.db$/, '')
 
 /** Run scratch-child.mjs (two runs of the built withScratch side by side) until both hold their scratch databases, then kill it with `signal`. */
-function killMidRun(target: DatabaseTarget, signal: NodeJS.Signals): Promise<{ names: string[]; code: number | null; signal: NodeJS.Signals | null; existedWhileRunning: boolean }> {
+function killMidRun(
+  target: DatabaseTarget,
+  signal: NodeJS.Signals,
+): Promise<{ names: string[]; code: number | null; signal: NodeJS.Signals | null; existedWhileRunning: boolean }> {
   return new Promise((resolvePromise, reject) => {
     const proc = spawn(process.execPath, [child, target.url], { stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
@@ -45,7 +48,11 @@ function killMidRun(target: DatabaseTarget, signal: NodeJS.Signals): Promise<{ n
       }
     })
     proc.on('error', reject)
-    proc.on('close', (code, sig) => (names.length ? resolvePromise({ names, code, signal: sig, existedWhileRunning }) : reject(new Error(`child ended before its scratch was ready: ${err}`))))
+    proc.on('close', (code, sig) =>
+      names.length
+        ? resolvePromise({ names, code, signal: sig, existedWhileRunning })
+        : reject(new Error(`child ended before its scratch was ready: ${err}`)),
+    )
   })
 }
 
@@ -185,41 +192,46 @@ describe.each(dialects)('scratch databases on %s', (dialect) => {
     expect(await state(source)).toEqual(before)
   })
 
-  it.runIf(dialect !== 'sqlite')('says SCRATCH_DENIED, naming scratch.url, to a user who may not create databases; scratch.url then works', async () => {
-    const { test, target } = await database()
-    const user = `mig_t_user_${randomBytes(4).toString('hex')}`
-    const admin = await connect(parseDatabaseUrl(serverUrls[dialect as 'postgres' | 'mysql'], '/'))
-    try {
-      if (dialect === 'postgres') {
-        await admin.run(`CREATE ROLE ${user} LOGIN NOCREATEDB`)
-        cleanups.push(async () => {
-          const a = await connect(parseDatabaseUrl(serverUrls.postgres, '/'))
-          await a.run(`DROP ROLE IF EXISTS ${user}`).finally(() => a.close())
-        })
-      } else {
-        await admin.run(`CREATE USER '${user}'@'%'`)
-        await admin.run(`GRANT ALL ON \`${test.name}\`.* TO '${user}'@'%'`)
-        cleanups.push(async () => {
-          const a = await connect(parseDatabaseUrl(serverUrls.mysql, '/'))
-          await a.run(`DROP USER IF EXISTS '${user}'@'%'`).finally(() => a.close())
-        })
+  it.runIf(dialect !== 'sqlite')(
+    'says SCRATCH_DENIED, naming scratch.url, to a user who may not create databases; scratch.url then works',
+    async () => {
+      const { test, target } = await database()
+      const user = `mig_t_user_${randomBytes(4).toString('hex')}`
+      const admin = await connect(parseDatabaseUrl(serverUrls[dialect as 'postgres' | 'mysql'], '/'))
+      try {
+        if (dialect === 'postgres') {
+          await admin.run(`CREATE ROLE ${user} LOGIN NOCREATEDB`)
+          cleanups.push(async () => {
+            const a = await connect(parseDatabaseUrl(serverUrls.postgres, '/'))
+            await a.run(`DROP ROLE IF EXISTS ${user}`).finally(() => a.close())
+          })
+        } else {
+          await admin.run(`CREATE USER '${user}'@'%'`)
+          await admin.run(`GRANT ALL ON \`${test.name}\`.* TO '${user}'@'%'`)
+          cleanups.push(async () => {
+            const a = await connect(parseDatabaseUrl(serverUrls.mysql, '/'))
+            await a.run(`DROP USER IF EXISTS '${user}'@'%'`).finally(() => a.close())
+          })
+        }
+      } finally {
+        await admin.close()
       }
-    } finally {
-      await admin.close()
-    }
-    const url = new URL(target.url)
-    url.username = user
-    const limited = parseDatabaseUrl(url.toString(), '/')
-    let ran = false
-    const error = await withScratch(limited, async () => {
-      ran = true
-    }).catch((e: unknown) => e)
-    expect(ran).toBe(false)
-    expect(error).toBeInstanceOf(MigError)
-    expect(error).toMatchObject({ code: 'SCRATCH_DENIED', hint: expect.stringContaining('scratch.url') })
-    expect((error as MigError).message).toContain(limited.display)
-    expect(await withScratch(limited, async (scratch) => scratch.database, { scratchUrl: serverUrls[dialect as 'postgres' | 'mysql'] })).toMatch(/^mig_scratch_/)
-  })
+      const url = new URL(target.url)
+      url.username = user
+      const limited = parseDatabaseUrl(url.toString(), '/')
+      let ran = false
+      const error = await withScratch(limited, async () => {
+        ran = true
+      }).catch((e: unknown) => e)
+      expect(ran).toBe(false)
+      expect(error).toBeInstanceOf(MigError)
+      expect(error).toMatchObject({ code: 'SCRATCH_DENIED', hint: expect.stringContaining('scratch.url') })
+      expect((error as MigError).message).toContain(limited.display)
+      expect(
+        await withScratch(limited, async (scratch) => scratch.database, { scratchUrl: serverUrls[dialect as 'postgres' | 'mysql'] }),
+      ).toMatch(/^mig_scratch_/)
+    },
+  )
 
   it.runIf(dialect === 'sqlite')('is a temp file on SQLite, removed on every exit path', async () => {
     const { target } = await database()

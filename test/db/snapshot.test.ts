@@ -50,32 +50,50 @@ interface Change {
 const changes: Change[] = [
   {
     what: 'add an index',
-    sql: { postgres: 'CREATE INDEX invoices_due_date_index ON invoices (due_date)', mysql: 'CREATE INDEX invoices_due_date_index ON invoices (due_date)', sqlite: 'CREATE INDEX invoices_due_date_index ON invoices (due_date)' },
+    sql: {
+      postgres: 'CREATE INDEX invoices_due_date_index ON invoices (due_date)',
+      mysql: 'CREATE INDEX invoices_due_date_index ON invoices (due_date)',
+      sqlite: 'CREATE INDEX invoices_due_date_index ON invoices (due_date)',
+    },
     expect: [/^index invoices_due_date_index on invoices\(due_date\) exists after down; it did not before/],
   },
   {
     what: 'drop a column',
-    sql: { postgres: 'ALTER TABLE customers DROP COLUMN phone', mysql: 'ALTER TABLE customers DROP COLUMN phone', sqlite: 'ALTER TABLE customers DROP COLUMN phone' },
+    sql: {
+      postgres: 'ALTER TABLE customers DROP COLUMN phone',
+      mysql: 'ALTER TABLE customers DROP COLUMN phone',
+      sqlite: 'ALTER TABLE customers DROP COLUMN phone',
+    },
     expect: [/^column customers\.phone is gone after down; it was there before \((character varying|varchar)\(20\) null\)$/],
   },
   {
     what: 'change a default',
-    sql: { postgres: "ALTER TABLE invoices ALTER COLUMN memo SET DEFAULT 'none'", mysql: "ALTER TABLE invoices ALTER COLUMN due_date SET DEFAULT '2000-01-01'" },
+    sql: {
+      postgres: "ALTER TABLE invoices ALTER COLUMN memo SET DEFAULT 'none'",
+      mysql: "ALTER TABLE invoices ALTER COLUMN due_date SET DEFAULT '2000-01-01'",
+    },
     expect: [/^column invoices\.(memo|due_date) differs: .* null before, .* null default .*(none|2000-01-01).* after down$/],
   },
   {
     what: 'add a foreign key',
     sql: {
-      postgres: 'ALTER TABLE invoices ADD CONSTRAINT invoices_parent_fkey FOREIGN KEY (parent_id) REFERENCES invoices(id) ON DELETE SET NULL',
+      postgres:
+        'ALTER TABLE invoices ADD CONSTRAINT invoices_parent_fkey FOREIGN KEY (parent_id) REFERENCES invoices(id) ON DELETE SET NULL',
       mysql: 'ALTER TABLE invoices ADD CONSTRAINT invoices_parent_fkey FOREIGN KEY (parent_id) REFERENCES invoices(id) ON DELETE SET NULL',
     },
     // MariaDB indexes a foreign key's columns itself, under the key's name.
-    expect: (d) => [...(d === 'mysql' ? [/^index invoices_parent_fkey on invoices\(parent_id\) exists after down; it did not before$/] : []), /^foreign key invoices_parent_fkey on invoices\(parent_id\) exists after down; it did not before \(references invoices\(id\) on delete set null on update (no action|restrict)\)$/],
+    expect: (d) => [
+      ...(d === 'mysql' ? [/^index invoices_parent_fkey on invoices\(parent_id\) exists after down; it did not before$/] : []),
+      /^foreign key invoices_parent_fkey on invoices\(parent_id\) exists after down; it did not before \(references invoices\(id\) on delete set null on update (no action|restrict)\)$/,
+    ],
   },
   {
     what: 'add a column with a foreign key',
     sql: { sqlite: 'ALTER TABLE invoices ADD COLUMN parent_id integer REFERENCES invoices(id) ON DELETE SET NULL' },
-    expect: [/^column invoices\.parent_id exists/, /^foreign key invoices_parent_id_fkey on invoices\(parent_id\) exists .*on delete set null/],
+    expect: [
+      /^column invoices\.parent_id exists/,
+      /^foreign key invoices_parent_id_fkey on invoices\(parent_id\) exists .*on delete set null/,
+    ],
   },
   {
     what: 'add a check constraint',
@@ -86,22 +104,39 @@ const changes: Change[] = [
       sqlite: `CREATE TABLE customers_new (id integer PRIMARY KEY AUTOINCREMENT, email varchar(100) NOT NULL, UNIQUE (email), CONSTRAINT customers_email_check CHECK (email <> ''));
         INSERT INTO customers_new SELECT * FROM customers; DROP TABLE customers; ALTER TABLE customers_new RENAME TO customers;`,
     },
-    expect: [/^check constraint customers_email_check on customers exists after down; it did not before \(check \(email(::text)? <> ''(::text)?\)\)$/],
+    expect: [
+      /^check constraint customers_email_check on customers exists after down; it did not before \(check \(email(::text)? <> ''(::text)?\)\)$/,
+    ],
   },
   {
     what: 'add a view',
-    sql: { postgres: 'CREATE VIEW big_invoices AS SELECT id FROM invoices WHERE total > 100', mysql: 'CREATE VIEW big_invoices AS SELECT id FROM invoices WHERE total > 100', sqlite: 'CREATE VIEW big_invoices AS SELECT id FROM invoices WHERE total > 100' },
+    sql: {
+      postgres: 'CREATE VIEW big_invoices AS SELECT id FROM invoices WHERE total > 100',
+      mysql: 'CREATE VIEW big_invoices AS SELECT id FROM invoices WHERE total > 100',
+      sqlite: 'CREATE VIEW big_invoices AS SELECT id FROM invoices WHERE total > 100',
+    },
     expect: [/^view big_invoices exists after down; it did not before \(select .*\)$/],
   },
   {
     what: 'add an enum value',
-    sql: { postgres: "ALTER TYPE status ADD VALUE 'paid'", mysql: "ALTER TABLE invoices MODIFY status enum('draft','sent','paid') NOT NULL DEFAULT 'draft'" },
-    expect: [/^(enum type status differs: \(draft, sent\) before, \(draft, sent, paid\) after down|column invoices\.status differs: enum\('draft','sent'\) .* before, enum\('draft','sent','paid'\) .* after down)$/],
+    sql: {
+      postgres: "ALTER TYPE status ADD VALUE 'paid'",
+      mysql: "ALTER TABLE invoices MODIFY status enum('draft','sent','paid') NOT NULL DEFAULT 'draft'",
+    },
+    expect: [
+      /^(enum type status differs: \(draft, sent\) before, \(draft, sent, paid\) after down|column invoices\.status differs: enum\('draft','sent'\) .* before, enum\('draft','sent','paid'\) .* after down)$/,
+    ],
   },
   {
     what: 'rename an index',
-    sql: { postgres: 'ALTER INDEX invoices_open_index RENAME TO invoices_draft_index', mysql: 'ALTER TABLE invoices RENAME INDEX invoices_open_index TO invoices_draft_index' },
-    expect: [/^index invoices_open_index on invoices\(customer_id.*\) is gone after down/, /^index invoices_draft_index on invoices\(customer_id.*\) exists after down/],
+    sql: {
+      postgres: 'ALTER INDEX invoices_open_index RENAME TO invoices_draft_index',
+      mysql: 'ALTER TABLE invoices RENAME INDEX invoices_open_index TO invoices_draft_index',
+    },
+    expect: [
+      /^index invoices_open_index on invoices\(customer_id.*\) is gone after down/,
+      /^index invoices_draft_index on invoices\(customer_id.*\) exists after down/,
+    ],
   },
   {
     what: 'give a sequence an owner',
@@ -110,12 +145,19 @@ const changes: Change[] = [
   },
   {
     what: 'drop a trigger',
-    sql: { postgres: 'DROP TRIGGER invoices_touch ON invoices', mysql: 'DROP TRIGGER invoices_touch', sqlite: 'DROP TRIGGER invoices_touch' },
+    sql: {
+      postgres: 'DROP TRIGGER invoices_touch ON invoices',
+      mysql: 'DROP TRIGGER invoices_touch',
+      sqlite: 'DROP TRIGGER invoices_touch',
+    },
     expect: [/^trigger invoices_touch on invoices is gone after down; it was there before/],
   },
   {
     what: 'add a function',
-    sql: { postgres: "CREATE FUNCTION add_one(n int) RETURNS int LANGUAGE sql AS 'SELECT n + 1'", mysql: 'CREATE FUNCTION add_one(n int) RETURNS int DETERMINISTIC RETURN n + 1' },
+    sql: {
+      postgres: "CREATE FUNCTION add_one(n int) RETURNS int LANGUAGE sql AS 'SELECT n + 1'",
+      mysql: 'CREATE FUNCTION add_one(n int) RETURNS int DETERMINISTIC RETURN n + 1',
+    },
     expect: [/^function add_one(\(n integer\))? exists after down; it did not before \(.*n \+ 1.*\)$/],
   },
   {
@@ -134,11 +176,17 @@ const changes: Change[] = [
       mysql: 'ALTER TABLE audit DROP PRIMARY KEY, ADD PRIMARY KEY (id, at)',
       sqlite: 'DROP TABLE audit; CREATE TABLE audit (id integer NOT NULL, at varchar(20) NOT NULL, PRIMARY KEY (id, at))',
     },
-    expect: [/^table audit differs: primary key (audit_pkey |PRIMARY )?\(id\) before, primary key (audit_pkey |PRIMARY )?\(id, at\) after down$/],
+    expect: [
+      /^table audit differs: primary key (audit_pkey |PRIMARY )?\(id\) before, primary key (audit_pkey |PRIMARY )?\(id, at\) after down$/,
+    ],
   },
   {
     what: 'change a ledger (left out)',
-    sql: { postgres: 'ALTER TABLE knex_migrations ADD COLUMN batch int', mysql: 'ALTER TABLE knex_migrations ADD COLUMN batch int', sqlite: 'ALTER TABLE knex_migrations ADD COLUMN batch int' },
+    sql: {
+      postgres: 'ALTER TABLE knex_migrations ADD COLUMN batch int',
+      mysql: 'ALTER TABLE knex_migrations ADD COLUMN batch int',
+      sqlite: 'ALTER TABLE knex_migrations ADD COLUMN batch int',
+    },
     expect: [],
   },
 ]
@@ -171,11 +219,19 @@ describe.each(dialects)('snapshot on %s', (dialect) => {
     if (dialect === 'postgres') {
       expect(first.routines.map((r) => `${r.kind} ${r.name}`)).toEqual(['function touch()'])
       expect(first.types.map((t) => `${t.kind} ${t.name}`)).toEqual(['domain positive', 'enum status'])
-      expect(first.sequences.map((s) => `${s.name} ${s.ownedBy}`)).toEqual(['customers_id_seq customers.id', 'free_seq null', 'invoices_id_seq invoices.id'])
-      expect(invoices.indexes.find((i) => i.name === 'invoices_open_index')).toMatchObject({ method: 'btree', predicate: "status = 'draft'::status" })
+      expect(first.sequences.map((s) => `${s.name} ${s.ownedBy}`)).toEqual([
+        'customers_id_seq customers.id',
+        'free_seq null',
+        'invoices_id_seq invoices.id',
+      ])
+      expect(invoices.indexes.find((i) => i.name === 'invoices_open_index')).toMatchObject({
+        method: 'btree',
+        predicate: "status = 'draft'::status",
+      })
       expect(invoices.indexes.find((i) => i.name === 'invoices_note_lower')).toMatchObject({ method: 'hash', columns: ['lower(note)'] })
     }
-    if (dialect === 'sqlite') expect(invoices.indexes.find((i) => i.name === 'invoices_open_index')).toMatchObject({ predicate: "status = 'draft'" })
+    if (dialect === 'sqlite')
+      expect(invoices.indexes.find((i) => i.name === 'invoices_open_index')).toMatchObject({ predicate: "status = 'draft'" })
     // Another database with the same schema (another name, other OIDs) compares equal.
     expect(diffSnapshots(first, await snapshot(await fresh(), options))).toEqual([])
   })
@@ -211,17 +267,27 @@ describe.each(dialects)('snapshot on %s', (dialect) => {
     if (dialect !== 'mysql') await db.runScript('DROP INDEX invoices_note_lower')
     await db.runScript('ALTER TABLE invoices DROP COLUMN note')
     await db.runScript('ALTER TABLE invoices ADD COLUMN note text')
-    if (dialect !== 'mysql') await db.runScript('CREATE INDEX invoices_note_lower ON invoices ' + (dialect === 'postgres' ? 'USING hash ' : '') + '(lower(note))')
+    if (dialect !== 'mysql')
+      await db.runScript('CREATE INDEX invoices_note_lower ON invoices ' + (dialect === 'postgres' ? 'USING hash ' : '') + '(lower(note))')
     const after = await snapshot(db, options)
     expect(diffSnapshots(before, after)).toEqual([])
-    expect(describeDiff(diffSnapshots(before, after, { columnOrder: true }))).toEqual([expect.stringMatching(/^table invoices differs: columns in order \(.*note, memo.*\) before, columns in order \(.*memo.*, note\) after down$/)])
+    expect(describeDiff(diffSnapshots(before, after, { columnOrder: true }))).toEqual([
+      expect.stringMatching(
+        /^table invoices differs: columns in order \(.*note, memo.*\) before, columns in order \(.*memo.*, note\) after down$/,
+      ),
+    ])
   })
 })
 
 /** 200 tables, each with a key, six columns, an index, a foreign key and a check: a big project's schema. */
 const bigSchema = (dialect: Dialect): string =>
   Array.from({ length: 200 }, (_, n) => {
-    const id = dialect === 'postgres' ? 'id serial PRIMARY KEY' : dialect === 'mysql' ? 'id int AUTO_INCREMENT PRIMARY KEY' : 'id integer PRIMARY KEY'
+    const id =
+      dialect === 'postgres'
+        ? 'id serial PRIMARY KEY'
+        : dialect === 'mysql'
+          ? 'id int AUTO_INCREMENT PRIMARY KEY'
+          : 'id integer PRIMARY KEY'
     const ref = n ? `, parent_id int REFERENCES t${n - 1}(id) ON DELETE CASCADE` : ''
     return `CREATE TABLE t${n} (${id}, name varchar(100) NOT NULL, amount decimal(10,2) DEFAULT 0, note text, created date, flag int CHECK (flag IN (0, 1))${ref});
       CREATE INDEX t${n}_name ON t${n} (name);`

@@ -16,7 +16,12 @@ const both = async (args: string[], cwd: string, env: NodeJS.ProcessEnv): Promis
   const oclif = await mig(args, { cwd, env: { ...env, MIG_FAST_PATH: '0' } })
   return { fast: { ...fast, stderr: fast.stderr.replace(TRACE, '') }, oclif, trace: TRACE.exec(fast.stderr)?.[0].trim() ?? '' }
 }
-const same = async (args: string[], cwd: string, env: NodeJS.ProcessEnv, trace: string | RegExp = 'mig:fast status handled'): Promise<Result> => {
+const same = async (
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  trace: string | RegExp = 'mig:fast status handled',
+): Promise<Result> => {
   const r = await both(args, cwd, env)
   expect(r.trace, r.fast.stderr).toMatch(trace)
   expect(r.fast).toEqual(r.oclif)
@@ -39,11 +44,16 @@ describe('the adapter index', () => {
     expect(text.stdout).toMatch(/users\s+typeorm\s+-\s+-\s+-\s+plugin not installed/)
     expect(text.stdout).toMatch(/jobs\s+knex/)
     const json = await same(['status', '--json'], root, env)
-    expect(JSON.parse(json.stdout).projects).toContainEqual(expect.objectContaining({ name: 'users', plugin: { installed: false, install: 'mig plugins install @mig/plugin-typeorm' } }))
+    expect(JSON.parse(json.stdout).projects).toContainEqual(
+      expect.objectContaining({ name: 'users', plugin: { installed: false, install: 'mig plugins install @mig/plugin-typeorm' } }),
+    )
     await same(['status', '--project', 'reviews', '--json'], root, env)
 
     // A config error: the fast path leaves it to oclif, whose message it is.
-    writeFileSync(join(root, 'mig.config.json'), '{ "projects": [ { "name": "billing", "tool": "sql", "dir": "services/billing", "colour": "red" } ] }')
+    writeFileSync(
+      join(root, 'mig.config.json'),
+      '{ "projects": [ { "name": "billing", "tool": "sql", "dir": "services/billing", "colour": "red" } ] }',
+    )
     const bad = await same(['status'], root, env, /declined \(the command failed/)
     expect(bad.code).toBe(1)
     expect(bad.stderr).toMatch(/colour/)
@@ -104,7 +114,10 @@ describe('the adapter index', () => {
     writeFileSync(join(root, 'app', '.env'), 'DATABASE_URL=sqlite:./a.db\n')
     const plugin = join(home, 'plugin')
     mkdirSync(plugin)
-    writeFileSync(join(plugin, 'package.json'), JSON.stringify({ name: 'mig-plugin-none', version: '1.0.0', type: 'module', oclif: { hooks: { 'mig:adapters': './hook.js' } } }))
+    writeFileSync(
+      join(plugin, 'package.json'),
+      JSON.stringify({ name: 'mig-plugin-none', version: '1.0.0', type: 'module', oclif: { hooks: { 'mig:adapters': './hook.js' } } }),
+    )
     writeFileSync(join(plugin, 'hook.js'), 'export default async () => []\n')
     expect((await mig(['plugins', 'link', plugin], { cwd: home, env })).code).toBe(0)
     await same(['status'], root, env)

@@ -46,7 +46,9 @@ const userTables = (db: Db) => {
     mysql: 'SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY 1',
     sqlite: "SELECT name AS t FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1",
   }[db.dialect]
-  return db.query<{ t?: string; T?: string }>(sql).then((rows) => rows.map((r) => String(r.t ?? r.T)).filter((t) => !['mig_journal', 'mig_lock'].includes(t)))
+  return db
+    .query<{ t?: string; T?: string }>(sql)
+    .then((rows) => rows.map((r) => String(r.t ?? r.T)).filter((t) => !['mig_journal', 'mig_lock'].includes(t)))
 }
 
 /** Every table's definition and a checksum of its rows: what a restore must bring back exactly. */
@@ -55,10 +57,16 @@ async function snapshot(db: Db): Promise<Record<string, { schema: unknown; rows:
   for (const t of await userTables(db)) {
     const schema =
       db.dialect === 'sqlite'
-        ? await db.query("SELECT sql FROM sqlite_master WHERE tbl_name = ? ORDER BY name", [t])
+        ? await db.query('SELECT sql FROM sqlite_master WHERE tbl_name = ? ORDER BY name', [t])
         : db.dialect === 'postgres'
-          ? await db.query("SELECT column_name, data_type, udt_name, is_nullable, column_default FROM information_schema.columns WHERE table_schema = 'public' AND table_name = ? ORDER BY ordinal_position", [t])
-          : await db.query('SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, COLUMN_KEY FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ? ORDER BY ORDINAL_POSITION', [t])
+          ? await db.query(
+              "SELECT column_name, data_type, udt_name, is_nullable, column_default FROM information_schema.columns WHERE table_schema = 'public' AND table_name = ? ORDER BY ordinal_position",
+              [t],
+            )
+          : await db.query(
+              'SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, COLUMN_KEY FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ? ORDER BY ORDINAL_POSITION',
+              [t],
+            )
     const rows = await db.query(`SELECT * FROM ${t} ORDER BY 1`)
     out[t] = { schema, rows: createHash('sha256').update(JSON.stringify(rows)).digest('hex'), count: rows.length }
   }
@@ -78,7 +86,10 @@ async function sequenceState(db: Db): Promise<unknown> {
 async function setup(dialect: Dialect, options: { password?: string } = {}) {
   const database: TestDatabase = await createTestDatabase(dialect, options)
   const root = tempDir()
-  cleanup.push(() => database.drop(), () => rmSync(root, { recursive: true, force: true }))
+  cleanup.push(
+    () => database.drop(),
+    () => rmSync(root, { recursive: true, force: true }),
+  )
   writeSqlProject(root, 'shop', database.url, [
     { id: '001_schema', up: schemaSql[dialect], down: 'DROP TABLE orders;\nDROP TABLE customers;\n' },
     { id: '002_audit', up: 'CREATE TABLE audit (id INTEGER PRIMARY KEY, what TEXT);\n', down: 'DROP TABLE audit;\n' },
@@ -86,7 +97,8 @@ async function setup(dialect: Dialect, options: { password?: string } = {}) {
   return { database, root, db: await database.db() }
 }
 
-const listBackups = async (root: string) => json<{ backups: { id: string; file: string }[] }>(await mig(['backups', '--json'], { cwd: root })).backups
+const listBackups = async (root: string) =>
+  json<{ backups: { id: string; file: string }[] }>(await mig(['backups', '--json'], { cwd: root })).backups
 
 describe.each(dialects)('backup and restore on %s', (dialect) => {
   it('round trip: schema, rows and sequences come back exactly, and status matches the manifest', async () => {
@@ -99,7 +111,9 @@ describe.each(dialects)('backup and restore on %s', (dialect) => {
 
     const b = await mig(['backup', '--json'], { cwd: root })
     expect(b.code, b.stderr).toBe(0)
-    const [manifest] = json<{ backups: { id: string; migrations: Record<string, string[]>; sha256: string; dumpTool: string }[] }>(b).backups
+    const [manifest] = json<{ backups: { id: string; migrations: Record<string, string[]>; sha256: string; dumpTool: string }[] }>(
+      b,
+    ).backups
     expect(manifest!.migrations).toEqual({ shop: ['001_schema'] })
     expect(manifest!.dumpTool).toMatch(dialect === 'postgres' ? /pg_dump/ : dialect === 'mysql' ? /mariadb-dump|mysqldump/ : /SQLite/)
 
@@ -121,12 +135,18 @@ describe.each(dialects)('backup and restore on %s', (dialect) => {
     // The MariaDB client's 0600 options file is gone once the tools are done.
     expect(readdirSync(tmpdir()).filter((f) => f.startsWith('mig-my-'))).toEqual([])
     const max = Number((await fresh.query<{ m: number }>('SELECT MAX(id) AS m FROM customers'))[0]!.m)
-    await fresh.run(dialect === 'postgres' ? "INSERT INTO customers (name, created_at, mood) VALUES ('new', now(), 'meh')" : "INSERT INTO customers (name, created_at, mood) VALUES ('new', '2024-02-02 00:00:00', 'meh')")
+    await fresh.run(
+      dialect === 'postgres'
+        ? "INSERT INTO customers (name, created_at, mood) VALUES ('new', now(), 'meh')"
+        : "INSERT INTO customers (name, created_at, mood) VALUES ('new', '2024-02-02 00:00:00', 'meh')",
+    )
     expect(Number((await fresh.query<{ m: number }>('SELECT MAX(id) AS m FROM customers'))[0]!.m)).toBeGreaterThan(max)
 
     const status = json<{ projects: { migrations: { id: string; state: string }[] }[] }>(await mig(['status', '--json'], { cwd: root }))
     expect(status.projects[0]!.migrations.filter((m) => m.state === 'applied').map((m) => m.id)).toEqual(manifest!.migrations.shop)
-    const log = json<{ entries: { direction: string; backupId: string | null }[] }>(await mig(['log', '--json', '--limit', '50'], { cwd: root })).entries
+    const log = json<{ entries: { direction: string; backupId: string | null }[] }>(
+      await mig(['log', '--json', '--limit', '50'], { cwd: root }),
+    ).entries
     expect(log.filter((e) => e.direction === 'backup' || e.direction === 'restore').map((e) => [e.direction, e.backupId])).toEqual([
       ['backup', manifest!.id],
       ['restore', manifest!.id],
@@ -155,7 +175,10 @@ describe.each(dialects)('backup and restore on %s', (dialect) => {
 describe('backup files and secrets', () => {
   it('dumps are 0600 in a 0700 folder, and backup.keep deletes the oldest', async () => {
     const { root } = await setup('sqlite')
-    writeFileSync(join(root, 'mig.config.json'), JSON.stringify({ projects: [{ name: 'shop', tool: 'sql', dir: 'shop' }], backup: { keep: 2 } }))
+    writeFileSync(
+      join(root, 'mig.config.json'),
+      JSON.stringify({ projects: [{ name: 'shop', tool: 'sql', dir: 'shop' }], backup: { keep: 2 } }),
+    )
     for (let i = 0; i < 3; i++) expect((await mig(['backup'], { cwd: root })).code).toBe(0)
     const dir = join(root, '.mig', 'backups', 'shop')
     expect(statSync(dir).mode & 0o777).toBe(0o700)
@@ -169,18 +192,24 @@ describe('backup files and secrets', () => {
     cleanup.push(async () => rmSync(root, { recursive: true, force: true }))
     writeSqlProject(root, 'a', 'sqlite:./app.db', [{ id: '001_t', up: 'CREATE TABLE t (id INTEGER);', down: 'DROP TABLE t;' }])
     writeSqlProject(root, 'b', 'sqlite:./app.db', [{ id: '001_t', up: 'CREATE TABLE t (id INTEGER);', down: 'DROP TABLE t;' }])
-    const config = (dir: string) => writeFileSync(join(root, 'mig.config.json'), JSON.stringify({ projects: [{ name: 'app', tool: 'sql', dir }] }))
+    const config = (dir: string) =>
+      writeFileSync(join(root, 'mig.config.json'), JSON.stringify({ projects: [{ name: 'app', tool: 'sql', dir }] }))
     config('a')
     const taken = json<{ backups: { id: string }[] }>(await mig(['backup', '--json'], { cwd: root })).backups[0]!.id
     config('b')
     const r = await mig(['restore', taken, '--yes'], { cwd: root })
     expect(r.code).toBe(1)
-    expect(r.stderr).toContain(`Error: backup ${taken} is of sqlite:${join(root, 'a', 'app.db')}, but app now points at sqlite:${join(root, 'b', 'app.db')}`)
+    expect(r.stderr).toContain(
+      `Error: backup ${taken} is of sqlite:${join(root, 'a', 'app.db')}, but app now points at sqlite:${join(root, 'b', 'app.db')}`,
+    )
   })
 
   it('backup.before makes `mig up` back up first and journals the backup id; a failed backup stops up before any migration', async () => {
     const { root, db } = await setup('sqlite')
-    writeFileSync(join(root, 'mig.config.json'), JSON.stringify({ projects: [{ name: 'shop', tool: 'sql', dir: 'shop' }], backup: { before: ['up'] } }))
+    writeFileSync(
+      join(root, 'mig.config.json'),
+      JSON.stringify({ projects: [{ name: 'shop', tool: 'sql', dir: 'shop' }], backup: { before: ['up'] } }),
+    )
     const r = await mig(['up', '--one', '--json'], { cwd: root })
     expect(r.code, r.stderr).toBe(0)
     const id = json<{ backups: { id: string }[] }>(r).backups[0]!.id
@@ -189,59 +218,68 @@ describe('backup files and secrets', () => {
     expect(log.find((e) => e.migration === '001_schema')!.backupId).toBe(id)
 
     writeFileSync(join(root, 'blocker'), 'a file where the backup folder should be')
-    writeFileSync(join(root, 'mig.config.json'), JSON.stringify({ projects: [{ name: 'shop', tool: 'sql', dir: 'shop' }], backup: { before: ['up'], dir: 'blocker/backups' } }))
+    writeFileSync(
+      join(root, 'mig.config.json'),
+      JSON.stringify({ projects: [{ name: 'shop', tool: 'sql', dir: 'shop' }], backup: { before: ['up'], dir: 'blocker/backups' } }),
+    )
     const failed = await mig(['up'], { cwd: root })
     expect(failed.code).toBe(1)
     expect(failed.stderr).toMatch(/Error: cannot write backups to .*blocker\/backups\/shop/)
     expect(await userTables(db)).not.toContain('audit')
   })
 
-  it.runIf(dialects.includes('postgres'))('kill -9 during a PostgreSQL backup leaves no dump and no manifest; no command line ever shows the password', async () => {
-    const canary = 'Canary-bk-91x'
-    const { root, db } = await setup('postgres', { password: canary })
-    expect((await mig(['up', '--to', '001_schema'], { cwd: root })).code).toBe(0)
-    await db.run("CREATE TABLE bulk AS SELECT g AS id, md5(g::text) || md5((g * 7)::text) || repeat(md5(random()::text), 4) AS payload FROM generate_series(1, 400000) g")
+  it.runIf(dialects.includes('postgres'))(
+    'kill -9 during a PostgreSQL backup leaves no dump and no manifest; no command line ever shows the password',
+    async () => {
+      const canary = 'Canary-bk-91x'
+      const { root, db } = await setup('postgres', { password: canary })
+      expect((await mig(['up', '--to', '001_schema'], { cwd: root })).code).toBe(0)
+      await db.run(
+        'CREATE TABLE bulk AS SELECT g AS id, md5(g::text) || md5((g * 7)::text) || repeat(md5(random()::text), 4) AS payload FROM generate_series(1, 400000) g',
+      )
 
-    const seen: string[] = []
-    const sample = () => {
-      for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-        try {
-          const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
-          if (cmd.includes('pg_dump')) seen.push(cmd)
-          if (cmd.includes(canary)) throw new Error(`password on a command line: ${cmd.replace(/\0/g, ' ')}`)
-        } catch (error) {
-          if ((error as Error).message.startsWith('password on')) throw error
+      const seen: string[] = []
+      const sample = () => {
+        for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+          try {
+            const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+            if (cmd.includes('pg_dump')) seen.push(cmd)
+            if (cmd.includes(canary)) throw new Error(`password on a command line: ${cmd.replace(/\0/g, ' ')}`)
+          } catch (error) {
+            if ((error as Error).message.startsWith('password on')) throw error
+          }
         }
       }
-    }
-    // A full backup, sampled all along.
-    const full = spawn(process.execPath, [bin, 'backup'], migSpawnOptions({ cwd: root }))
-    const done = new Promise<number>((r) => full.on('close', (c) => r(c ?? -1)))
-    let finished = false
-    void done.then(() => (finished = true))
-    while (!finished) {
-      sample()
-      await new Promise((r) => setTimeout(r, 5))
-    }
-    expect(await done).toBe(0)
-    expect(seen.length).toBeGreaterThan(0)
-    expect(seen.join('\n')).not.toContain(canary)
+      // A full backup, sampled all along.
+      const full = spawn(process.execPath, [bin, 'backup'], migSpawnOptions({ cwd: root }))
+      const done = new Promise<number>((r) => full.on('close', (c) => r(c ?? -1)))
+      let finished = false
+      void done.then(() => (finished = true))
+      while (!finished) {
+        sample()
+        await new Promise((r) => setTimeout(r, 5))
+      }
+      expect(await done).toBe(0)
+      expect(seen.length).toBeGreaterThan(0)
+      expect(seen.join('\n')).not.toContain(canary)
 
-    // Another, killed mid-dump.
-    const dir = join(root, '.mig', 'backups', 'shop')
-    const complete = () => readdirSync(dir).filter((f) => !f.endsWith('.partial'))
-    const before = complete()
-    const child: ChildProcess = spawn(process.execPath, [bin, 'backup'], migSpawnOptions({ cwd: root }))
-    for (let i = 0; i < 400; i++) {
-      const partial = readdirSync(dir).find((f) => f.endsWith('.partial'))
-      if (partial && statSync(join(dir, partial)).size > 0) break
-      await new Promise((r) => setTimeout(r, 10))
-    }
-    child.kill('SIGKILL')
-    await new Promise((r) => child.on('close', r))
-    await new Promise((r) => setTimeout(r, 500))
-    expect(complete()).toEqual(before)
-    expect(before.filter((f) => f.endsWith('.json'))).toHaveLength(1)
-    expect(existsSync(dir)).toBe(true)
-  }, 180_000)
+      // Another, killed mid-dump.
+      const dir = join(root, '.mig', 'backups', 'shop')
+      const complete = () => readdirSync(dir).filter((f) => !f.endsWith('.partial'))
+      const before = complete()
+      const child: ChildProcess = spawn(process.execPath, [bin, 'backup'], migSpawnOptions({ cwd: root }))
+      for (let i = 0; i < 400; i++) {
+        const partial = readdirSync(dir).find((f) => f.endsWith('.partial'))
+        if (partial && statSync(join(dir, partial)).size > 0) break
+        await new Promise((r) => setTimeout(r, 10))
+      }
+      child.kill('SIGKILL')
+      await new Promise((r) => child.on('close', r))
+      await new Promise((r) => setTimeout(r, 500))
+      expect(complete()).toEqual(before)
+      expect(before.filter((f) => f.endsWith('.json'))).toHaveLength(1)
+      expect(existsSync(dir)).toBe(true)
+    },
+    180_000,
+  )
 })

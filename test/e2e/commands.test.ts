@@ -62,7 +62,12 @@ describe('--env picks the url for that environment', () => {
     const root = repo()
     writeSqlProject(root, 'app', 'sqlite:./unused.db', [{ id: '001_a', up: 'CREATE TABLE a (x int);', down: 'DROP TABLE a;' }])
     rmSync(join(root, 'app', '.env'))
-    writeFileSync(join(root, 'mig.config.json'), JSON.stringify({ projects: [{ name: 'app', tool: 'sql', dir: 'app', url: { development: 'sqlite:./dev.db', test: 'sqlite:./test.db' } }] }))
+    writeFileSync(
+      join(root, 'mig.config.json'),
+      JSON.stringify({
+        projects: [{ name: 'app', tool: 'sql', dir: 'app', url: { development: 'sqlite:./dev.db', test: 'sqlite:./test.db' } }],
+      }),
+    )
     expect((await mig(['up', '--env', 'test'], { cwd: root })).code).toBe(0)
     expect(existsSync(join(root, 'app', 'test.db'))).toBe(true)
     expect(existsSync(join(root, 'app', 'dev.db'))).toBe(false)
@@ -92,7 +97,12 @@ describe('mig make', () => {
     writeSqlProject(root, 'app', 'sqlite:./a.db', [{ id: '007_a', up: 'SELECT 1;', down: 'SELECT 1;' }])
     const r = await mig(['make', 'add_phone', '--project', 'app', '--json'], { cwd: root })
     expect(r.code, r.stderr).toBe(0)
-    expect(readdirSync(join(root, 'app', 'migrations')).sort()).toEqual(['007_a.down.sql', '007_a.up.sql', '008_add_phone.down.sql', '008_add_phone.up.sql'])
+    expect(readdirSync(join(root, 'app', 'migrations')).sort()).toEqual([
+      '007_a.down.sql',
+      '007_a.up.sql',
+      '008_add_phone.down.sql',
+      '008_add_phone.up.sql',
+    ])
     const s = json<{ projects: { summary: { pending: number } }[] }>(await mig(['status', '--json'], { cwd: root }))
     expect(s.projects[0]!.summary.pending).toBe(2)
   })
@@ -136,11 +146,15 @@ describe.runIf(dialects.includes('mysql'))('a migration failing partway on Maria
     expect((await db.query<{ id: string }>(`SELECT id FROM ${LEDGER}`)).map((r) => r.id)).toEqual(['001_ok'])
     const s = await mig(['status', '--json'], { cwd: root })
     expect(s.code).toBe(8)
-    expect(json<{ projects: { migrations: { id: string; state: string; error?: string }[] }[] }>(s).projects[0]!.migrations[1]).toMatchObject({ id: '002_half', state: 'failed', error: expect.stringContaining('missing_table') })
+    expect(
+      json<{ projects: { migrations: { id: string; state: string; error?: string }[] }[] }>(s).projects[0]!.migrations[1],
+    ).toMatchObject({ id: '002_half', state: 'failed', error: expect.stringContaining('missing_table') })
     writeFileSync(join(dir, 'migrations', '002_half.up.sql'), 'CREATE TABLE IF NOT EXISTS half (id INT);\n')
     const refused = await mig(['up'], { cwd: root })
     expect(refused.code).toBe(1)
-    expect(refused.stderr).toMatch(/^Error: app 002_half failed partway on its last run: the database may hold part of it: mig up stops before anything runs$/m)
+    expect(refused.stderr).toMatch(
+      /^Error: app 002_half failed partway on its last run: the database may hold part of it: mig up stops before anything runs$/m,
+    )
     expect(refused.stderr).toMatch(/mig resolve 002_half --applied/)
     const retry = await mig(['up', '--allow-drift'], { cwd: root })
     expect(retry.code, retry.stderr).toBe(0)

@@ -26,7 +26,10 @@ describe.each([...servers, 'sqlite' as const])('five concurrent `mig up` on one 
   it('apply every migration exactly once; every process exits 0; the waiters say what they waited for', async () => {
     const database: TestDatabase = await createTestDatabase(dialect)
     const root = tempDir()
-    cleanup.push(() => database.drop(), async () => rmSync(root, { recursive: true, force: true }))
+    cleanup.push(
+      () => database.drop(),
+      async () => rmSync(root, { recursive: true, force: true }),
+    )
     const migrations = Array.from({ length: 8 }, (_, i) => ({
       id: `${String(i + 1).padStart(3, '0')}_c${i + 1}`,
       up: `CREATE TABLE c${i + 1} (id INTEGER);\n${i === 0 ? longSleep[dialect] : sleep[dialect]}\n`,

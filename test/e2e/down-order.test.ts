@@ -35,8 +35,12 @@ describe.each(await availableDialects())('global down reverts what was applied l
     db = await main.db()
     manyDb = await other.db()
     root = tempDir()
-    writeSqlProject(root, 'accounts', main.url, [{ id: ACCOUNTS, up: 'CREATE TABLE accounts_name (id INTEGER PRIMARY KEY);\n', down: 'DROP TABLE accounts_name;\n' }])
-    writeSqlProject(root, 'many', other.url, [{ id: MANY, up: 'CREATE TABLE t300 (id INTEGER PRIMARY KEY);\n', down: 'DROP TABLE t300;\n' }])
+    writeSqlProject(root, 'accounts', main.url, [
+      { id: ACCOUNTS, up: 'CREATE TABLE accounts_name (id INTEGER PRIMARY KEY);\n', down: 'DROP TABLE accounts_name;\n' },
+    ])
+    writeSqlProject(root, 'many', other.url, [
+      { id: MANY, up: 'CREATE TABLE t300 (id INTEGER PRIMARY KEY);\n', down: 'DROP TABLE t300;\n' },
+    ])
     writeKnexProject(join(root, 'orders'), dialect, main.url, { migrationsList: [createTable(ORDERS, 'orders')] })
   })
   afterAll(async () => {
@@ -51,15 +55,22 @@ describe.each(await availableDialects())('global down reverts what was applied l
     expect(r.code, r.stderr).toBe(0)
     return r
   }
-  const tables = async () => [...(await listTables(db)), ...(await listTables(manyDb)).filter((t) => t === 't300')].filter((t) => ['accounts_name', 'orders', 't300'].includes(t)).sort()
+  const tables = async () =>
+    [...(await listTables(db)), ...(await listTables(manyDb)).filter((t) => t === 't300')]
+      .filter((t) => ['accounts_name', 'orders', 't300'].includes(t))
+      .sort()
   const knexApplied = async () => (await knexMigrateList(join(root, 'orders'))).completed
   /** Everything a run could write: both sql ledgers, knex's ledger, both journals' row counts. */
   const state = async () => {
-    const rows = async (d: Db, sql: string, table: string) => ((await tableExists(d, table)) ? await d.query<Record<string, unknown>>(sql) : [])
+    const rows = async (d: Db, sql: string, table: string) =>
+      (await tableExists(d, table)) ? await d.query<Record<string, unknown>>(sql) : []
     return {
       accounts: await rows(db, `SELECT id, applied_at FROM ${LEDGER} ORDER BY id`, LEDGER),
       many: await rows(manyDb, `SELECT id, applied_at FROM ${LEDGER} ORDER BY id`, LEDGER),
-      knex: (await rows(db, 'SELECT name, batch FROM knex_migrations ORDER BY id', 'knex_migrations')).map((r) => [r.name, Number(r.batch)]),
+      knex: (await rows(db, 'SELECT name, batch FROM knex_migrations ORDER BY id', 'knex_migrations')).map((r) => [
+        r.name,
+        Number(r.batch),
+      ]),
       journal: Number((await rows(db, 'SELECT COUNT(*) AS n FROM mig_journal', 'mig_journal'))[0]?.n ?? 0),
       manyJournal: Number((await rows(manyDb, 'SELECT COUNT(*) AS n FROM mig_journal', 'mig_journal'))[0]?.n ?? 0),
     }
@@ -95,7 +106,9 @@ describe.each(await availableDialects())('global down reverts what was applied l
     const before = await state()
     const r = await ok('down', '--dry-run', '--json')
     expect(json(r)).toEqual({ dryRun: true, migrations: [{ project: 'orders', id: ORDERS, direction: 'down' }], exitCode: 0 })
-    expect((await ok('down', '--dry-run', '--step', '2')).stdout).toMatch(new RegExp(`would revert\\s+orders\\s+${ORDERS}\\n.*would revert\\s+accounts\\s+${ACCOUNTS}\\n`))
+    expect((await ok('down', '--dry-run', '--step', '2')).stdout).toMatch(
+      new RegExp(`would revert\\s+orders\\s+${ORDERS}\\n.*would revert\\s+accounts\\s+${ACCOUNTS}\\n`),
+    )
     expect(await state()).toEqual(before)
     expect(await tables()).toEqual(['accounts_name', 'orders'])
   })
@@ -144,7 +157,9 @@ describe.each(await availableDialects())('global down reverts what was applied l
     const before = await state()
     const r = await run('down')
     expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/^Error: cannot tell which migration was applied last: many 300_t300 has no recorded apply time.*\nHint: revert one project at a time with --project: accounts, many; nothing was reverted\n$/)
+    expect(r.stderr).toMatch(
+      /^Error: cannot tell which migration was applied last: many 300_t300 has no recorded apply time.*\nHint: revert one project at a time with --project: accounts, many; nothing was reverted\n$/,
+    )
     expect(hasStack(r.stderr)).toBe(false)
     const asJson = await run('down', '--json', '--dry-run')
     expect(asJson.code).toBe(1)

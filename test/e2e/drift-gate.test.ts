@@ -15,7 +15,10 @@ describe.each(await availableDialects())('drift stops up and down on %s', (diale
   it('an edited or deleted applied migration stops both before anything runs; --allow-drift goes on, saying so', async () => {
     const database: TestDatabase = await createTestDatabase(dialect)
     const root = tempDir()
-    cleanup.push(() => database.drop(), async () => rmSync(root, { recursive: true, force: true }))
+    cleanup.push(
+      () => database.drop(),
+      async () => rmSync(root, { recursive: true, force: true }),
+    )
     const dir = writeSqlProject(root, 'app', database.url, tableMigrations(3))
     const file = (id: string, d = 'up') => join(dir, 'migrations', `${id}.${d}.sql`)
     expect((await mig(['up', '--step', '2'], { cwd: root })).code).toBe(0)
@@ -26,7 +29,9 @@ describe.each(await availableDialects())('drift stops up and down on %s', (diale
     for (const args of [['up'], ['down'], ['up', '--dry-run']]) {
       const r = await mig(args, { cwd: root })
       expect(r.code, args.join(' ')).toBe(1)
-      expect(r.stderr).toMatch(new RegExp(`^Error: app 002_t2 is applied, and its files changed since: mig ${args[0]} stops before anything runs$`, 'm'))
+      expect(r.stderr).toMatch(
+        new RegExp(`^Error: app 002_t2 is applied, and its files changed since: mig ${args[0]} stops before anything runs$`, 'm'),
+      )
       expect(r.stderr).toMatch(/^Hint: restore the files as they were applied .*--allow-drift/m)
       expect(hasStack(r.stderr)).toBe(false)
     }
@@ -37,7 +42,9 @@ describe.each(await availableDialects())('drift stops up and down on %s', (diale
     expect(allowed.code, allowed.stderr).toBe(0)
     expect(allowed.stderr).toMatch(/--allow-drift: going on although app 002_t2 is applied, and its files changed since/)
     expect(await ledger()).toEqual(['001_t1', '002_t2', '003_t3'])
-    const journaled = await db.query<{ migration: string; note: string | null }>("SELECT migration, note FROM mig_journal WHERE direction = 'up' AND migration = '003_t3'")
+    const journaled = await db.query<{ migration: string; note: string | null }>(
+      "SELECT migration, note FROM mig_journal WHERE direction = 'up' AND migration = '003_t3'",
+    )
     expect(journaled).toEqual([{ migration: '003_t3', note: '--allow-drift over: app 002_t2 is applied, and its files changed since' }])
 
     // Files gone: down --to the migration names the real reason, not "not applied".
@@ -55,11 +62,19 @@ describe('an empty migration file', () => {
   it('is applied with a warning, and refused under --strict', async () => {
     const database: TestDatabase = await createTestDatabase('sqlite')
     const root = tempDir()
-    cleanup.push(() => database.drop(), async () => rmSync(root, { recursive: true, force: true }))
-    writeSqlProject(root, 'app', database.url, [{ id: '001_todo', up: '-- TODO: write this\n\n', down: '' }, ...tableMigrations(2).slice(1)])
+    cleanup.push(
+      () => database.drop(),
+      async () => rmSync(root, { recursive: true, force: true }),
+    )
+    writeSqlProject(root, 'app', database.url, [
+      { id: '001_todo', up: '-- TODO: write this\n\n', down: '' },
+      ...tableMigrations(2).slice(1),
+    ])
     const strict = await mig(['up', '--strict'], { cwd: root })
     expect(strict.code).toBe(1)
-    expect(strict.stderr).toBe('Error: app 001_todo: 001_todo.up.sql is empty, so applying it changes nothing; --strict refuses it\nHint: write the migration, or delete it; nothing was applied\n')
+    expect(strict.stderr).toBe(
+      'Error: app 001_todo: 001_todo.up.sql is empty, so applying it changes nothing; --strict refuses it\nHint: write the migration, or delete it; nothing was applied\n',
+    )
     const db = await database.db()
     expect(await listTables(db)).not.toContain('mig_sql_migrations')
     const warned = await mig(['up'], { cwd: root })

@@ -18,7 +18,10 @@ describe.each(await availableDialects())('drift on %s', (dialect) => {
   it('an applied file edited afterwards shows drift: true and exit bit 4; a CRLF-only change does not; a deleted one is missing', async () => {
     const database: TestDatabase = await createTestDatabase(dialect)
     const root = tempDir()
-    cleanup.push(() => database.drop(), async () => rmSync(root, { recursive: true, force: true }))
+    cleanup.push(
+      () => database.drop(),
+      async () => rmSync(root, { recursive: true, force: true }),
+    )
     const dir = writeSqlProject(root, 'app', database.url, tableMigrations(3))
     expect((await mig(['up', '--step', '2'], { cwd: root })).code).toBe(0)
     const file = (id: string, d = 'up') => join(dir, 'migrations', `${id}.${d}.sql`)

@@ -18,7 +18,13 @@ writeSqlProject(root, 'app', 'sqlite:./app.db', [
 const TRACE = /^mig:fast \w+ .*\n/m
 // Times, durations, backup ids and checksums (a dump holds its time) differ from run to run.
 const stable = (r: Result) => {
-  const clean = (s: string) => s.replace(/\d{8}-\d{6}-\d{3}/g, 'ID').replace(/"sha256": "\w+"/g, '"sha256": "H"').replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'T').replace(/"durationMs": \d+/g, '"durationMs": 0').replace(/\d+ ?ms\b/g, 'N ms')
+  const clean = (s: string) =>
+    s
+      .replace(/\d{8}-\d{6}-\d{3}/g, 'ID')
+      .replace(/"sha256": "\w+"/g, '"sha256": "H"')
+      .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'T')
+      .replace(/"durationMs": \d+/g, '"durationMs": 0')
+      .replace(/\d+ ?ms\b/g, 'N ms')
   return { code: r.code, stdout: clean(r.stdout), stderr: clean(r.stderr.replace(TRACE, '')) }
 }
 /** Run args fast, undo its effect with `undo`, run them through oclif: the same result, and the fast one taken (or declined) as `trace`. */

@@ -20,9 +20,13 @@ const both = async (args: string[], cwd: string, env: NodeJS.ProcessEnv): Promis
 
 describe('status without oclif', () => {
   it("parses status's flags from oclif's manifest, and leaves to oclif what it cannot promise oclif's answer for", () => {
-    const manifest = JSON.parse(readFileSync(join(repoRoot, 'oclif.manifest.json'), 'utf8')) as { commands: Record<string, Parameters<typeof parseFlags>[0]> }
+    const manifest = JSON.parse(readFileSync(join(repoRoot, 'oclif.manifest.json'), 'utf8')) as {
+      commands: Record<string, Parameters<typeof parseFlags>[0]>
+    }
     const status = manifest.commands.status
-    expect(parseFlags(status, ['-p', 'a', '--project=b', '--json', '--timeout', '5', '--env', 'ci', '--config', 'm.json', '--cwd', '/r'])).toEqual({
+    expect(
+      parseFlags(status, ['-p', 'a', '--project=b', '--json', '--timeout', '5', '--env', 'ci', '--config', 'm.json', '--cwd', '/r']),
+    ).toEqual({
       project: ['a', 'b'],
       json: true,
       timeout: 5,
@@ -31,7 +35,18 @@ describe('status without oclif', () => {
       cwd: '/r',
     })
     expect(parseFlags(status, [])).toEqual({})
-    for (const argv of [['--debug'], ['--bogus'], ['--help'], ['-h'], ['--timeout', '0'], ['--timeout', '1.5'], ['--env', 'a', '--env', 'b'], ['--env', '--json'], ['extra'], ['--no-json']]) {
+    for (const argv of [
+      ['--debug'],
+      ['--bogus'],
+      ['--help'],
+      ['-h'],
+      ['--timeout', '0'],
+      ['--timeout', '1.5'],
+      ['--env', 'a', '--env', 'b'],
+      ['--env', '--json'],
+      ['extra'],
+      ['--no-json'],
+    ]) {
       expect(parseFlags(status, argv), argv.join(' ')).toBeUndefined()
     }
     // A flag feature it does not implement (here: a default) sends the command to oclif.
@@ -113,7 +128,10 @@ describe('status without oclif', () => {
     // A plugin with an init hook: oclif must run it, so the whole command goes through oclif.
     const plugin = join(home, 'hooked')
     mkdirSync(plugin)
-    writeFileSync(join(plugin, 'package.json'), JSON.stringify({ name: 'mig-plugin-hooked', version: '1.0.0', type: 'module', oclif: { hooks: { init: './init.js' } } }))
+    writeFileSync(
+      join(plugin, 'package.json'),
+      JSON.stringify({ name: 'mig-plugin-hooked', version: '1.0.0', type: 'module', oclif: { hooks: { init: './init.js' } } }),
+    )
     writeFileSync(join(plugin, 'init.js'), "export default async function () { process.stderr.write('init hook ran\\n') }\n")
     expect((await mig(['plugins', 'link', plugin], { cwd: home, env })).code).toBe(0)
     const hooked = await declined(['status'], /declined \(plugin mig-plugin-hooked has a hook on init\)/)

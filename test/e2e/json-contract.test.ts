@@ -2,7 +2,17 @@ import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { z } from 'zod'
-import { backupsSchema, errorSchema, initSchema, logSchema, makeSchema, restoreSchema, runSchema, statusSchema, unlockSchema } from '../support/schemas.js'
+import {
+  backupsSchema,
+  errorSchema,
+  initSchema,
+  logSchema,
+  makeSchema,
+  restoreSchema,
+  runSchema,
+  statusSchema,
+  unlockSchema,
+} from '../support/schemas.js'
 import { mig, tableMigrations, tempDir, writeSqlProject } from '../helpers.js'
 
 const root = tempDir()
@@ -38,13 +48,20 @@ describe('every --json result matches its frozen schema', () => {
 
   it('up --json that fails partway lists what it applied, then the failure, in the run envelope with exitCode 1', async () => {
     const failing = tempDir()
-    const dir = writeSqlProject(failing, 'app', 'sqlite:./a.db', [...tableMigrations(1), { id: '002_bad', up: 'CREATE TABLE t2 (id INTEGER);\nSELECT * FROM no_such_table;\n', down: 'DROP TABLE t2;' }, ...tableMigrations(3).slice(2)])
+    const dir = writeSqlProject(failing, 'app', 'sqlite:./a.db', [
+      ...tableMigrations(1),
+      { id: '002_bad', up: 'CREATE TABLE t2 (id INTEGER);\nSELECT * FROM no_such_table;\n', down: 'DROP TABLE t2;' },
+      ...tableMigrations(3).slice(2),
+    ])
     const r = await mig(['up', '--json'], { cwd: failing })
     expect(r.code).toBe(1)
     const out = runSchema.parse(JSON.parse(r.stdout))
     expect(out.migrations.map((m) => m.id)).toEqual(['001_t1'])
     expect(out.failed).toEqual({ project: 'app', id: '002_bad', name: 'bad', direction: 'up' })
-    expect(out.error).toMatchObject({ code: 'MIGRATION_FAILED', message: expect.stringMatching(/app: applying 002_bad failed: .*no such table: no_such_table/) })
+    expect(out.error).toMatchObject({
+      code: 'MIGRATION_FAILED',
+      message: expect.stringMatching(/app: applying 002_bad failed: .*no such table: no_such_table/),
+    })
     expect(out.exitCode).toBe(1)
     const db = new (await import('better-sqlite3')).default(join(dir, 'a.db'), { readonly: true })
     expect(db.prepare('SELECT id FROM mig_sql_migrations').all()).toEqual([{ id: '001_t1' }])

@@ -24,7 +24,10 @@ async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<
 async function setup(dialect: 'postgres' | 'sqlite', slow: string) {
   const database: TestDatabase = await createTestDatabase(dialect)
   const root = tempDir()
-  cleanup.push(() => database.drop(), async () => rmSync(root, { recursive: true, force: true }))
+  cleanup.push(
+    () => database.drop(),
+    async () => rmSync(root, { recursive: true, force: true }),
+  )
   writeSqlProject(root, 'app', database.url, [
     { id: '001_fast', up: 'CREATE TABLE fast (id INTEGER);', down: 'DROP TABLE fast;' },
     { id: '002_slow', up: `CREATE TABLE slow (id INTEGER);\n${slow}\n`, down: 'DROP TABLE slow;' },
@@ -48,10 +51,26 @@ describe.runIf(dialects.includes('postgres'))('kill -9 during a slow migration o
   it('leaves no table, the migration pending, the lock free, and the next up succeeds', async () => {
     const { root, db } = await setup('postgres', 'SELECT pg_sleep(4);')
     const child = startUp(root)
-    await until(async () => (await db.query("SELECT 1 FROM pg_stat_activity WHERE query LIKE '%pg_sleep(4)%' AND pid <> pg_backend_pid() AND datname = current_database()")).length > 0, 20_000)
+    await until(
+      async () =>
+        (
+          await db.query(
+            "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%pg_sleep(4)%' AND pid <> pg_backend_pid() AND datname = current_database()",
+          )
+        ).length > 0,
+      20_000,
+    )
     child.kill('SIGKILL')
     // The server notices the dead client when pg_sleep returns; then it rolls back and drops the advisory lock.
-    await until(async () => (await db.query("SELECT 1 FROM pg_stat_activity WHERE application_name LIKE 'mig pid%' AND pid <> pg_backend_pid() AND datname = current_database()")).length === 0, 20_000)
+    await until(
+      async () =>
+        (
+          await db.query(
+            "SELECT 1 FROM pg_stat_activity WHERE application_name LIKE 'mig pid%' AND pid <> pg_backend_pid() AND datname = current_database()",
+          )
+        ).length === 0,
+      20_000,
+    )
     await expectCleanAfterKill(root, db)
     const locks = json<{ locks: { holder?: unknown }[] }>(await mig(['unlock', '--json'], { cwd: root }))
     expect(locks.locks[0]!.holder).toBeUndefined()
@@ -66,14 +85,20 @@ describe('kill -9 during a slow migration on sqlite', () => {
     const slow = 'WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 100000000) SELECT count(*) FROM r;'
     const { root, db } = await setup('sqlite', slow)
     const child = startUp(root)
-    await until(async () => (await tableExists(db, 'mig_lock')) && (await db.query('SELECT 1 FROM mig_lock')).length > 0 && (await tableExists(db, 'fast')), 20_000)
+    await until(
+      async () =>
+        (await tableExists(db, 'mig_lock')) && (await db.query('SELECT 1 FROM mig_lock')).length > 0 && (await tableExists(db, 'fast')),
+      20_000,
+    )
     await new Promise((r) => setTimeout(r, 300))
     child.kill('SIGKILL')
     await new Promise((r) => child.on('close', r))
     await expectCleanAfterKill(root, db)
     const shown = await mig(['unlock'], { cwd: root })
     expect(shown.stdout).toMatch(/stale: `mig unlock --release` frees it/)
-    writeSqlProject(root, 'app', 'sqlite:' + db.target.file, [{ id: '002_slow', up: 'CREATE TABLE slow (id INTEGER);', down: 'DROP TABLE slow;' }])
+    writeSqlProject(root, 'app', 'sqlite:' + db.target.file, [
+      { id: '002_slow', up: 'CREATE TABLE slow (id INTEGER);', down: 'DROP TABLE slow;' },
+    ])
     const next = await mig(['up'], { cwd: root })
     expect(next.code, next.stderr).toBe(0)
     expect(await tableExists(db, 'slow')).toBe(true)

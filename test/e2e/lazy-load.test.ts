@@ -9,7 +9,11 @@ writeSqlProject(root, 'app', 'sqlite:./app.db', [{ id: '001_one', up: 'CREATE TA
 
 async function loaded(args: string[]): Promise<string> {
   const trace = join(root, `trace-${args.join('-')}.txt`)
-  const r = await mig(args, { cwd: root, env: { MIG_TRACE_FILE: trace }, nodeArgs: ['--import', join(repoRoot, 'test/fixtures/trace-loads.mjs')] })
+  const r = await mig(args, {
+    cwd: root,
+    env: { MIG_TRACE_FILE: trace },
+    nodeArgs: ['--import', join(repoRoot, 'test/fixtures/trace-loads.mjs')],
+  })
   expect(r.code, r.stderr).toBeLessThan(3)
   return readFileSync(trace, 'utf8')
 }

@@ -28,10 +28,13 @@ describe.each(await availableDialects())('mig up/down round trips on %s', (diale
   })
 
   const run = (...args: string[]) => mig(args, { cwd: root })
-  const ledger = async () => ((await tableExists(db, LEDGER)) ? (await db.query<{ id: string }>(`SELECT id FROM ${LEDGER} ORDER BY id`)).map((r) => r.id) : [])
+  const ledger = async () =>
+    (await tableExists(db, LEDGER)) ? (await db.query<{ id: string }>(`SELECT id FROM ${LEDGER} ORDER BY id`)).map((r) => r.id) : []
   const userTables = async () => (await listTables(db)).filter((t) => /^t\d+$/.test(t))
   const expectApplied = async (n: number) => {
-    const ids = tableMigrations(5).slice(0, n).map((m) => m.id)
+    const ids = tableMigrations(5)
+      .slice(0, n)
+      .map((m) => m.id)
     expect(await ledger()).toEqual(ids)
     expect(await userTables()).toEqual(Array.from({ length: n }, (_, i) => `t${i + 1}`).sort())
     const status = json<StatusJson>(await run('status', '--json'))
@@ -136,7 +139,11 @@ describe('ordering across projects', () => {
   it('up --one takes the oldest pending migration of any project, down the newest applied', async () => {
     expect(await applied(4)).toEqual(['20240101000000_a1', '20240201000000_b1', '20240301000000_a2', '20240401000000_b2'])
     const down = await mig(['down', '--step', '3', '--json'], { cwd: root })
-    expect(json<{ migrations: { id: string }[] }>(down).migrations.map((m) => m.id)).toEqual(['20240401000000_b2', '20240301000000_a2', '20240201000000_b1'])
+    expect(json<{ migrations: { id: string }[] }>(down).migrations.map((m) => m.id)).toEqual([
+      '20240401000000_b2',
+      '20240301000000_a2',
+      '20240201000000_b1',
+    ])
     const onlyBeta = await mig(['up', '--project', 'beta', '--json'], { cwd: root })
     expect(json<{ migrations: { id: string }[] }>(onlyBeta).migrations.map((m) => m.id)).toEqual(['20240201000000_b1', '20240401000000_b2'])
   })

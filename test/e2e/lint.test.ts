@@ -51,7 +51,8 @@ describe.each(await availableDialects())('mig lint on plain SQL, %s', (dialect) 
     const { root } = await project(dialect, risky)
     const text = await mig(['lint'], { cwd: root })
     expect(text.code, text.stdout + text.stderr).toBe(1)
-    for (const code of expected[dialect]) expect(text.stdout).toMatch(new RegExp(`error\\s+${code}\\s+app/migrations/002_change\\.up\\.sql:\\d`))
+    for (const code of expected[dialect])
+      expect(text.stdout).toMatch(new RegExp(`error\\s+${code}\\s+app/migrations/002_change\\.up\\.sql:\\d`))
     expect(text.stdout).toContain('002_change')
     expect(text.stdout).not.toContain('001_base')
 
@@ -62,12 +63,20 @@ describe.each(await availableDialects())('mig lint on plain SQL, %s', (dialect) 
     expect(body.summary.migrations).toBe(1)
     const errors = body.findings.filter((f) => f.severity === 'error')
     expect(errors.map((f) => f.code).sort()).toEqual(expected[dialect])
-    expect(errors[0]).toMatchObject({ project: 'app', migration: '002_change', file: join(root, 'app', 'migrations', '002_change.up.sql'), line: 1, parsed: true, statement: 'ALTER TABLE users ADD COLUMN score INTEGER NOT NULL' })
+    expect(errors[0]).toMatchObject({
+      project: 'app',
+      migration: '002_change',
+      file: join(root, 'app', 'migrations', '002_change.up.sql'),
+      line: 1,
+      parsed: true,
+      statement: 'ALTER TABLE users ADD COLUMN score INTEGER NOT NULL',
+    })
 
     const github = await mig(['lint', '--format', 'github'], { cwd: root })
     expect(github.code).toBe(1)
     expect(github.stdout).toContain('::error file=app/migrations/002_change.up.sql,line=1,title=adding-required-field::app 002_change: ')
-    if (dialect === 'postgres') expect(github.stdout).toContain('::error file=app/migrations/002_change.up.sql,line=2,title=require-concurrent-index-creation::')
+    if (dialect === 'postgres')
+      expect(github.stdout).toContain('::error file=app/migrations/002_change.up.sql,line=2,title=require-concurrent-index-creation::')
   })
 
   it('passes the safe way of doing the same, and lints applied migrations only when asked', async () => {
@@ -85,7 +94,8 @@ describe.each(await availableDialects())('mig lint on plain SQL, %s', (dialect) 
   })
 
   it('-- mig:ignore silences a rule for the file (in its header) or for the next statement', async () => {
-    const silenced = '-- mig:ignore adding-required-field\n\nALTER TABLE users ADD COLUMN score INTEGER NOT NULL;\n-- mig:ignore require-concurrent-index-creation\nCREATE INDEX users_name ON users (name);\n'
+    const silenced =
+      '-- mig:ignore adding-required-field\n\nALTER TABLE users ADD COLUMN score INTEGER NOT NULL;\n-- mig:ignore require-concurrent-index-creation\nCREATE INDEX users_name ON users (name);\n'
     const { root } = await project(dialect, silenced)
     const result = await mig(['lint', '--json'], { cwd: root })
     expect(json(result).findings.filter((f) => f.severity === 'error')).toEqual([])
@@ -95,7 +105,10 @@ describe.each(await availableDialects())('mig lint on plain SQL, %s', (dialect) 
   it('takes per-rule severity from mig.config.json, and refuses an unknown rule code', async () => {
     const { root } = await project(dialect, risky)
     const config = (rules: Record<string, string>) =>
-      writeFileSync(join(root, 'mig.config.json'), JSON.stringify({ projects: [{ name: 'app', tool: 'sql', dir: 'app' }], lint: { rules } }))
+      writeFileSync(
+        join(root, 'mig.config.json'),
+        JSON.stringify({ projects: [{ name: 'app', tool: 'sql', dir: 'app' }], lint: { rules } }),
+      )
     config({ 'adding-required-field': 'warning', 'require-concurrent-index-creation': 'off' })
     const result = await mig(['lint', '--json'], { cwd: root })
     expect(result.code, result.stdout + result.stderr).toBe(0)
@@ -108,7 +121,7 @@ describe.each(await availableDialects())('mig lint on plain SQL, %s', (dialect) 
     expect(typo.stderr).toContain('adding-required-field')
   })
 
-  it('each rule\'s fixtures through the plain-SQL path: positives flagged, negatives not', async () => {
+  it("each rule's fixtures through the plain-SQL path: positives flagged, negatives not", async () => {
     const cases = ruleCases.filter((c) => c.dialect === dialect)
     const root = tempDir()
     cleanup.push(() => rmSync(root, { recursive: true, force: true }))
@@ -142,7 +155,10 @@ describe.each(await availableDialects())('the %s fixtures are real SQL', (dialec
     const cases = ruleCases.filter((c) => c.dialect === dialect)
     const root = tempDir()
     const failing = tempDir()
-    cleanup.push(() => rmSync(root, { recursive: true, force: true }), () => rmSync(failing, { recursive: true, force: true }))
+    cleanup.push(
+      () => rmSync(root, { recursive: true, force: true }),
+      () => rmSync(failing, { recursive: true, force: true }),
+    )
     const expectFailure: [string, RegExp][] = []
     const databases = new Map<string, TestDatabase>()
     for (const [i, c] of cases.entries()) {
@@ -182,7 +198,12 @@ describe('mig lint on examples/mixed-repo', () => {
     const result = await mig(['lint'], { cwd: root, env: { NODE_ENV: 'development' } })
     expect(result.code, result.stdout + result.stderr).toBe(0)
     expect(result.stdout).toMatch(/0 errors, \d+ warnings? in 5 migrations linted/)
-    for (const [name, tool] of [['jobs', 'knex'], ['legacy', 'sequelize'], ['users', 'typeorm'], ['reviews', 'prisma']]) {
+    for (const [name, tool] of [
+      ['jobs', 'knex'],
+      ['legacy', 'sequelize'],
+      ['users', 'typeorm'],
+      ['reviews', 'prisma'],
+    ]) {
       expect(result.stdout).toContain(`${name} (${tool}): not linted: its SQL comes from \`mig plan\``)
     }
   })
@@ -195,7 +216,11 @@ describe('parsers load lazily', () => {
     writeSqlProject(root, 'app', 'sqlite:./app.db', [{ id: '001_one', up: 'CREATE TABLE one (id INTEGER);\n', down: 'DROP TABLE one;\n' }])
     const loaded = async (args: string[]) => {
       const trace = join(root, `trace-${args.join('-')}.txt`)
-      const r = await mig(args, { cwd: root, env: { MIG_TRACE_FILE: trace }, nodeArgs: ['--import', join(repoRoot, 'test/fixtures/trace-loads.mjs')] })
+      const r = await mig(args, {
+        cwd: root,
+        env: { MIG_TRACE_FILE: trace },
+        nodeArgs: ['--import', join(repoRoot, 'test/fixtures/trace-loads.mjs')],
+      })
       expect(r.code, r.stderr).toBeLessThan(3)
       return readFileSync(trace, 'utf8')
     }

@@ -16,9 +16,11 @@ import { writeKnexProject } from '../../plugins/knex/test/helpers.js'
  * be told from the tool's own queries in a log of everything `up` sends.
  */
 const sqlFiles = (dialect: Dialect): Record<string, string> => ({
-  '001_items.up.sql': 'CREATE TABLE plan_items (id INTEGER PRIMARY KEY, name VARCHAR(50));\nINSERT INTO plan_items (id, name) VALUES (1, \'one\');\n',
+  '001_items.up.sql':
+    "CREATE TABLE plan_items (id INTEGER PRIMARY KEY, name VARCHAR(50));\nINSERT INTO plan_items (id, name) VALUES (1, 'one');\n",
   '001_items.down.sql': 'DROP TABLE plan_items;\n',
-  '002_tags.up.sql': "CREATE TABLE plan_tags (id INTEGER PRIMARY KEY, label VARCHAR(20) DEFAULT 'x');\nCREATE INDEX plan_tags_label ON plan_tags (label);\n",
+  '002_tags.up.sql':
+    "CREATE TABLE plan_tags (id INTEGER PRIMARY KEY, label VARCHAR(20) DEFAULT 'x');\nCREATE INDEX plan_tags_label ON plan_tags (label);\n",
   '002_tags.down.sql': 'DROP TABLE plan_tags;\n',
   '003_note.up.sql': `SELECT count(*) FROM plan_items;\nALTER TABLE plan_items ADD ${dialect === 'sqlite' ? 'COLUMN ' : ''}note VARCHAR(10);\n`,
   '003_note.down.sql': 'ALTER TABLE plan_items DROP COLUMN note;\n',
@@ -60,7 +62,10 @@ function writeKnex(dir: string, dialect: Dialect, database: TestDatabase): void 
   writeKnexProject(dir, dialect, database.url, { migrationsList: knexMigrations })
   const file = join(dir, 'knexfile.js')
   const text = readFileSync(file, 'utf8').replace(/^module\.exports = /, 'const config = ')
-  writeFileSync(file, `${text}\nfor (const env of Object.values(config)) env.pool = { afterCreate: ${driverLog} }\nmodule.exports = config\n`)
+  writeFileSync(
+    file,
+    `${text}\nfor (const env of Object.values(config)) env.pool = { afterCreate: ${driverLog} }\nmodule.exports = config\n`,
+  )
 }
 
 /** Everything plan must not change: the schema, every row of every ledger, lock table and mig's journal and lock. */
@@ -86,7 +91,10 @@ describe.each(['sql', 'knex'] as const)('mig plan with %s', (tool) => {
       if (tool === 'knex') env = await withPlugins('knex')
       database = await createTestDatabase(dialect)
       root = tempDir()
-      writeFileSync(join(root, 'mig.config.json'), JSON.stringify({ projects: [{ name: 'app', tool, dir: 'app', ...(tool === 'sql' ? { url: database.url } : {}) }] }))
+      writeFileSync(
+        join(root, 'mig.config.json'),
+        JSON.stringify({ projects: [{ name: 'app', tool, dir: 'app', ...(tool === 'sql' ? { url: database.url } : {}) }] }),
+      )
       if (tool === 'sql') {
         mkdirSync(join(dir(), 'migrations'), { recursive: true })
         for (const [file, text] of Object.entries(sqlFiles(dialect))) writeFileSync(join(dir(), 'migrations', file), text)
@@ -133,10 +141,15 @@ describe.each(['sql', 'knex'] as const)('mig plan with %s', (tool) => {
       expect((await run('up')).code).toBe(0)
       const planned = plan.migrations.flatMap((m) => m.statements)
       if (tool === 'sql') {
-        const files = ['002_tags.up.sql', '003_note.up.sql'].flatMap((f) => splitStatements(readFileSync(join(dir(), 'migrations', f), 'utf8'), dialect))
+        const files = ['002_tags.up.sql', '003_note.up.sql'].flatMap((f) =>
+          splitStatements(readFileSync(join(dir(), 'migrations', f), 'utf8'), dialect),
+        )
         expect(planned).toEqual(files)
       } else {
-        const sent = readFileSync(log(), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string)
+        const sent = readFileSync(log(), 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as string)
         expect(planned).toEqual(sent.filter((sql) => /plan_/.test(sql)))
       }
       expect(await targetState(db)).not.toBe(before)

@@ -27,7 +27,10 @@ describe('adapters from plugins, through the mig:adapters hook', () => {
 
     const status = await run(['status', '--json'])
     expect(status.code, status.stderr).toBe(2)
-    expect(json<{ projects: { tool: string; summary: { pending: number } }[] }>(status).projects[0]).toMatchObject({ tool: 'fixture', summary: { pending: 2 } })
+    expect(json<{ projects: { tool: string; summary: { pending: number } }[] }>(status).projects[0]).toMatchObject({
+      tool: 'fixture',
+      summary: { pending: 2 },
+    })
     expect((await run(['up', '--one'])).code).toBe(0)
     expect(JSON.parse(readFileSync(join(root, 'fx', 'ledger.json'), 'utf8'))).toEqual(['20240101000000_a'])
     expect((await run(['up'])).code).toBe(0)

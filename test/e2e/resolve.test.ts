@@ -7,8 +7,17 @@ import { logSchema, resolveSchema, statusSchema } from '../support/schemas.js'
 import { type TestDatabase, availableDialects, createTestDatabase, listTables } from '../../src/testing/index.js'
 import { type Result, hasStack, json, mig, tableMigrations, tempDir, withPlugins, writeSqlProject } from '../helpers.js'
 import { createTable as knexTable, knexMigrateList, writeKnexProject } from '../../plugins/knex/test/helpers.js'
-import { createTable as prismaTable, migrateStatus as prismaStatus, prismaUrl, writePrismaProject } from '../../plugins/prisma/test/helpers.js'
-import { createTable as sequelizeTable, migrateStatus as sequelizeStatus, writeSequelizeProject } from '../../plugins/sequelize/test/helpers.js'
+import {
+  createTable as prismaTable,
+  migrateStatus as prismaStatus,
+  prismaUrl,
+  writePrismaProject,
+} from '../../plugins/prisma/test/helpers.js'
+import {
+  createTable as sequelizeTable,
+  migrateStatus as sequelizeStatus,
+  writeSequelizeProject,
+} from '../../plugins/sequelize/test/helpers.js'
 import { createTable as typeormTable, migrationShow, writeTypeormProject } from '../../plugins/typeorm/test/helpers.js'
 
 const dialects = await availableDialects()
@@ -30,34 +39,47 @@ const tools: Tool[] = [
         { id: '001_b_one', up: 'CREATE TABLE b_one (id INTEGER PRIMARY KEY, title VARCHAR(50));\n', down: 'DROP TABLE b_one;\n' },
         { id: '002_b_two', up: 'CREATE TABLE b_two (id INTEGER PRIMARY KEY, title VARCHAR(50));\n', down: 'DROP TABLE b_two;\n' },
       ]),
-    native: async (_dir, database) => (await (await database.db()).query<{ id: string }>(`SELECT id FROM ${LEDGER} ORDER BY id`)).map((r) => r.id),
+    native: async (_dir, database) =>
+      (await (await database.db()).query<{ id: string }>(`SELECT id FROM ${LEDGER} ORDER BY id`)).map((r) => r.id),
   },
   {
     tool: 'knex',
     ids: ['20240101000000_b_one.js', '20240102000000_b_two.js'],
-    write: (dir, dialect, url) => writeKnexProject(dir, dialect, url, { migrationsList: [knexTable('20240101000000_b_one.js', 'b_one'), knexTable('20240102000000_b_two.js', 'b_two')] }),
+    write: (dir, dialect, url) =>
+      writeKnexProject(dir, dialect, url, {
+        migrationsList: [knexTable('20240101000000_b_one.js', 'b_one'), knexTable('20240102000000_b_two.js', 'b_two')],
+      }),
     native: async (dir) => (await knexMigrateList(dir)).completed,
   },
   {
     tool: 'typeorm',
     ids: ['BOne1700000000000', 'BTwo1700000001000'],
-    write: (dir, dialect, url) => writeTypeormProject(dir, dialect, url, [typeormTable('BOne1700000000000', 'b_one'), typeormTable('BTwo1700000001000', 'b_two')]),
+    write: (dir, dialect, url) =>
+      writeTypeormProject(dir, dialect, url, [typeormTable('BOne1700000000000', 'b_one'), typeormTable('BTwo1700000001000', 'b_two')]),
     native: async (dir) => (await migrationShow(dir)).executed,
   },
   {
     tool: 'sequelize',
     ids: ['20240101000000-b_one.js', '20240102000000-b_two.js'],
-    write: (dir, dialect, url) => writeSequelizeProject(dir, dialect, url, { migrations: [sequelizeTable('20240101000000-b_one.js', 'b_one'), sequelizeTable('20240102000000-b_two.js', 'b_two')] }),
+    write: (dir, dialect, url) =>
+      writeSequelizeProject(dir, dialect, url, {
+        migrations: [sequelizeTable('20240101000000-b_one.js', 'b_one'), sequelizeTable('20240102000000-b_two.js', 'b_two')],
+      }),
     native: async (dir) => (await sequelizeStatus(dir)).up,
   },
   {
     tool: 'prisma',
     ids: ['20240101000000_b_one', '20240102000000_b_two'],
-    write: (dir, dialect, url) => writePrismaProject(dir, dialect, url, [prismaTable('20240101000000_b_one', 'b_one'), prismaTable('20240102000000_b_two', 'b_two')]),
+    write: (dir, dialect, url) =>
+      writePrismaProject(dir, dialect, url, [prismaTable('20240101000000_b_one', 'b_one'), prismaTable('20240102000000_b_two', 'b_two')]),
     native: async (dir, database) => {
       if (database.dialect !== 'mysql') return (await prismaStatus(dir, prismaUrl(database.dialect, database.url))).applied
       // The Prisma CLI cannot run on MySQL here (the engine shim speaks SQLite and PostgreSQL): read its table as `migrate status` does.
-      const rows = await (await database.db()).query<{ migration_name: string }>('SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name')
+      const rows = await (
+        await database.db()
+      ).query<{ migration_name: string }>(
+        'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name',
+      )
       return rows.map((r) => r.migration_name)
     },
   },
@@ -121,7 +143,9 @@ describe.each(cases)('mig baseline adopts an existing database: $name', (c) => {
 
 /** Whether the tool's ledger exists yet (before the first mark its CLI may say so loudly). */
 async function tableOf(db: Db, c: Tool): Promise<boolean> {
-  const ledger = { sql: LEDGER, knex: 'knex_migrations', typeorm: 'migrations', sequelize: 'SequelizeMeta', prisma: '_prisma_migrations' }[c.tool]!
+  const ledger = { sql: LEDGER, knex: 'knex_migrations', typeorm: 'migrations', sequelize: 'SequelizeMeta', prisma: '_prisma_migrations' }[
+    c.tool
+  ]!
   return db.tableExists(ledger)
 }
 
@@ -171,7 +195,12 @@ describe.runIf(dialects.includes('mysql'))('mig resolve after a migration failed
 
     const log = logSchema.parse(json(await run('log', '--json')))
     const row = log.entries.at(-1)!
-    expect(row).toMatchObject({ migration: '002_t', direction: 'resolve', outcome: 'rolled_back', note: 'rolled back by hand: dropped t by hand' })
+    expect(row).toMatchObject({
+      migration: '002_t',
+      direction: 'resolve',
+      outcome: 'rolled_back',
+      note: 'rolled back by hand: dropped t by hand',
+    })
     expect(row.actor).toMatch(/.+@.+/)
     expect(row.checksum).toMatch(/^[0-9a-f]{64}$/)
     const text = await run('log')
@@ -230,7 +259,11 @@ describe('mig resolve refuses what makes no sense', () => {
   it.each([
     { name: 'an unknown id', args: ['resolve', '999_nope', '--applied'], message: /no migration "999_nope"/ },
     { name: '--applied on an applied migration', args: ['resolve', '001_t1', '--applied'], message: /app: 001_t1 is already applied/ },
-    { name: '--rolled-back on one that did not fail', args: ['resolve', '002_t2', '--rolled-back'], message: /app: 002_t2 is pending, not failed/ },
+    {
+      name: '--rolled-back on one that did not fail',
+      args: ['resolve', '002_t2', '--rolled-back'],
+      message: /app: 002_t2 is pending, not failed/,
+    },
     { name: '--rolled-back on an applied one', args: ['resolve', '001_t1', '--rolled-back'], message: /001_t1 is applied, not failed/ },
     { name: 'neither flag', args: ['resolve', '002_t2'], message: /exactly one of --applied or --rolled-back/ },
     { name: 'both flags', args: ['resolve', '002_t2', '--applied', '--rolled-back'], message: /exactly one of --applied or --rolled-back/ },
@@ -257,11 +290,18 @@ describe.each(dialects)('a journal from before the note column, on %s', (dialect
     db = await database.db()
     root = tempDir()
     writeSqlProject(root, 'app', database.url, tableMigrations(2))
-    const pk = dialect === 'postgres' ? 'SERIAL PRIMARY KEY' : dialect === 'mysql' ? 'INTEGER AUTO_INCREMENT PRIMARY KEY' : 'INTEGER PRIMARY KEY AUTOINCREMENT'
+    const pk =
+      dialect === 'postgres'
+        ? 'SERIAL PRIMARY KEY'
+        : dialect === 'mysql'
+          ? 'INTEGER AUTO_INCREMENT PRIMARY KEY'
+          : 'INTEGER PRIMARY KEY AUTOINCREMENT'
     await db.run(
       `CREATE TABLE mig_journal (id ${pk}, project VARCHAR(255) NOT NULL, tool VARCHAR(32) NOT NULL, migration VARCHAR(512) NOT NULL, direction VARCHAR(8) NOT NULL, checksum VARCHAR(64), actor VARCHAR(255) NOT NULL, started_at VARCHAR(32) NOT NULL, duration_ms INTEGER NOT NULL, outcome VARCHAR(16) NOT NULL, error TEXT, backup_id VARCHAR(128))`,
     )
-    await db.run(`INSERT INTO mig_journal (project, tool, migration, direction, checksum, actor, started_at, duration_ms, outcome) VALUES ('app', 'sql', '-', 'backup', NULL, 'old@host', '2024-01-01T00:00:00.000Z', 5, 'ok')`)
+    await db.run(
+      `INSERT INTO mig_journal (project, tool, migration, direction, checksum, actor, started_at, duration_ms, outcome) VALUES ('app', 'sql', '-', 'backup', NULL, 'old@host', '2024-01-01T00:00:00.000Z', 5, 'ok')`,
+    )
   })
   afterAll(async () => {
     await database?.drop()
@@ -274,6 +314,9 @@ describe.each(dialects)('a journal from before the note column, on %s', (dialect
     const r = await mig(['baseline', '--to', '001_t1', '--reason', 'old journal'], { cwd: root })
     expect(r.code, r.stderr).toBe(0)
     const after = logSchema.parse(json(await mig(['log', '--json'], { cwd: root })))
-    expect(after.entries.map((e) => [e.direction, e.note])).toEqual([['backup', null], ['resolve', 'baseline: old journal']])
+    expect(after.entries.map((e) => [e.direction, e.note])).toEqual([
+      ['backup', null],
+      ['resolve', 'baseline: old journal'],
+    ])
   }, 60_000)
 })

@@ -19,7 +19,10 @@ describe.runIf(dialects.includes('postgres'))('a password in a PostgreSQL URL', 
     // The test server trusts local connections, so any password is accepted: the canary reaches every code path.
     const database: TestDatabase = await createTestDatabase('postgres', { password: CANARY })
     const root = tempDir()
-    cleanup.push(() => database.drop(), async () => rmSync(root, { recursive: true, force: true }))
+    cleanup.push(
+      () => database.drop(),
+      async () => rmSync(root, { recursive: true, force: true }),
+    )
     expect(database.url).toContain(CANARY)
     const dir = writeSqlProject(root, 'app', database.url, [
       { id: '001_one', up: 'CREATE TABLE one (id INTEGER);', down: 'DROP TABLE one;' },
@@ -27,9 +30,21 @@ describe.runIf(dialects.includes('postgres'))('a password in a PostgreSQL URL', 
       { id: '003_bad', up: "SELECT * FROM no_such_table WHERE note = 'x';" },
     ])
     const runs = [
-      ['status'], ['status', '--json'], ['up', '--step', '2'], ['up', '--json', '--step', '1'], ['down'], ['down', '--json'],
-      ['up', '--to', '002_two'], ['up'], ['up', '--json'], ['log'], ['log', '--json'], ['unlock'], ['unlock', '--json'],
-      ['down', '--to', 'nope'], ['status', '--debug'],
+      ['status'],
+      ['status', '--json'],
+      ['up', '--step', '2'],
+      ['up', '--json', '--step', '1'],
+      ['down'],
+      ['down', '--json'],
+      ['up', '--to', '002_two'],
+      ['up'],
+      ['up', '--json'],
+      ['log'],
+      ['log', '--json'],
+      ['unlock'],
+      ['unlock', '--json'],
+      ['down', '--to', 'nope'],
+      ['status', '--debug'],
     ]
     const outputs: string[] = []
     for (const args of runs) {
@@ -67,21 +82,36 @@ describe.runIf(dialects.includes('postgres'))('a password in the query string of
   it('never appears in status, --json, backup output, backups, log or manifests, and the URL shows it masked', async () => {
     const database: TestDatabase = await createTestDatabase('postgres')
     const root = tempDir()
-    cleanup.push(() => database.drop(), async () => rmSync(root, { recursive: true, force: true }))
+    cleanup.push(
+      () => database.drop(),
+      async () => rmSync(root, { recursive: true, force: true }),
+    )
     const url = new URL(database.url)
     url.searchParams.set('password', QUERY_CANARY)
     url.searchParams.set('sslpassword', SSL_CANARY)
     url.searchParams.set('application_name', 'kept')
     writeSqlProject(root, 'app', url.toString(), [{ id: '001_one', up: 'CREATE TABLE one (id INTEGER);', down: 'DROP TABLE one;' }])
     const outputs: string[] = []
-    for (const args of [['status'], ['status', '--json'], ['up'], ['backup'], ['backup', '--json'], ['backups'], ['backups', '--json'], ['log', '--json'], ['status', '--debug']]) {
+    for (const args of [
+      ['status'],
+      ['status', '--json'],
+      ['up'],
+      ['backup'],
+      ['backup', '--json'],
+      ['backups'],
+      ['backups', '--json'],
+      ['log', '--json'],
+      ['status', '--debug'],
+    ]) {
       const r = await mig(args, { cwd: root })
       // status exits 2 while 001_one is pending, before `up` ran
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(args[0] === 'status' && !outputs.some((o) => o.startsWith('$ mig up')) ? 2 : 0)
       outputs.push(`$ mig ${args.join(' ')}\n${r.stdout}\n${r.stderr}`)
     }
     const status = JSON.parse(outputs[1]!.split('\n').slice(1).join('\n').trim()) as { projects: { database: { url: string } }[] }
-    expect(status.projects[0]!.database.url).toBe(`postgres://postgres@127.0.0.1:5432/${database.name}?password=***&sslpassword=***&application_name=kept`)
+    expect(status.projects[0]!.database.url).toBe(
+      `postgres://postgres@127.0.0.1:5432/${database.name}?password=***&sslpassword=***&application_name=kept`,
+    )
     const all = `${outputs.join('\n')}\n${filesText(join(root, '.mig', 'backups'))}`
     expect(all).toContain('password=***')
     expect(all).not.toContain(QUERY_CANARY)
@@ -93,7 +123,10 @@ describe.runIf(dialects.includes('mysql'))('a password in the query string of a 
   it('never appears, not even in the error of a refused login', async () => {
     const database: TestDatabase = await createTestDatabase('mysql')
     const root = tempDir()
-    cleanup.push(() => database.drop(), async () => rmSync(root, { recursive: true, force: true }))
+    cleanup.push(
+      () => database.drop(),
+      async () => rmSync(root, { recursive: true, force: true }),
+    )
     const url = new URL(database.url)
     url.searchParams.set('password', QUERY_CANARY)
     writeSqlProject(root, 'app', url.toString(), [{ id: '001_one', up: 'CREATE TABLE one (id INTEGER);', down: 'DROP TABLE one;' }])
@@ -114,10 +147,13 @@ describe.runIf(dialects.includes('postgres'))('a short password', () => {
     const admin = await connect(parseDatabaseUrl(serverUrls.postgres, '.'))
     await admin.run(`CREATE DATABASE ${name}`)
     const root = tempDir()
-    cleanup.push(async () => {
-      await admin.run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-      await admin.close()
-    }, async () => rmSync(root, { recursive: true, force: true }))
+    cleanup.push(
+      async () => {
+        await admin.run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+        await admin.close()
+      },
+      async () => rmSync(root, { recursive: true, force: true }),
+    )
     const url = new URL(serverUrls.postgres)
     url.password = 'perf'
     url.pathname = `/${name}`

@@ -16,7 +16,10 @@ function startUp(root: string, args: string[]): { stderr: () => string; done: Pr
   let stderr = ''
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()))
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
-  return { stderr: () => stderr, done: new Promise((resolve) => child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }))) }
+  return {
+    stderr: () => stderr,
+    done: new Promise((resolve) => child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }))),
+  }
 }
 
 async function until(check: () => boolean, timeoutMs: number): Promise<void> {
@@ -38,7 +41,10 @@ describe('SQLite busy is a held lock', () => {
   it('up waits while the file is busy, times out with the lock error, and runs once the writer is done; unlock shows the busy holder', async () => {
     const database = await createTestDatabase('sqlite')
     const root = tempDir()
-    cleanup.push(() => database.drop(), () => rmSync(root, { recursive: true, force: true }))
+    cleanup.push(
+      () => database.drop(),
+      () => rmSync(root, { recursive: true, force: true }),
+    )
     writeSqlProject(root, 'app', database.url, [{ id: '001_t', up: 'CREATE TABLE t (id INTEGER);\n', down: 'DROP TABLE t;\n' }])
     const db = await database.db()
     await db.run('CREATE TABLE app_data (id INTEGER)')

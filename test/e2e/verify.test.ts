@@ -28,18 +28,31 @@ interface Step {
 }
 
 const sqlSteps = (c: Case): Step[] => [
-  { id: '001_customers', up: 'CREATE TABLE customers (id INTEGER PRIMARY KEY, email VARCHAR(100), phone VARCHAR(20));\n', down: 'DROP TABLE customers;\n' },
+  {
+    id: '001_customers',
+    up: 'CREATE TABLE customers (id INTEGER PRIMARY KEY, email VARCHAR(100), phone VARCHAR(20));\n',
+    down: 'DROP TABLE customers;\n',
+  },
   c === 'good'
-    ? { id: '002_email_index', up: 'CREATE INDEX customers_email_index ON customers (email);\n', down: 'DROP INDEX customers_email_index;\n' }
+    ? {
+        id: '002_email_index',
+        up: 'CREATE INDEX customers_email_index ON customers (email);\n',
+        down: 'DROP INDEX customers_email_index;\n',
+      }
     : c === 'noindex'
-      ? { id: '002_email_index', up: 'CREATE INDEX customers_email_index ON customers (email);\nCREATE TABLE tags (id INTEGER PRIMARY KEY);\n', down: 'DROP TABLE tags;\n' }
+      ? {
+          id: '002_email_index',
+          up: 'CREATE INDEX customers_email_index ON customers (email);\nCREATE TABLE tags (id INTEGER PRIMARY KEY);\n',
+          down: 'DROP TABLE tags;\n',
+        }
       : c === 'nocolumn'
         ? { id: '002_drop_phone', up: 'ALTER TABLE customers DROP COLUMN phone;\n', down: 'SELECT 1;\n' }
         : { id: '002_tags', up: 'CREATE TABLE tags (id INTEGER PRIMARY KEY);\n' },
 ]
 
 /** DROP INDEX needs its table on MariaDB. */
-const dropIndex = (dialect: Dialect, sql: string): string => (dialect === 'mysql' ? sql.replace(/DROP INDEX (\w+)/, 'DROP INDEX $1 ON customers') : sql)
+const dropIndex = (dialect: Dialect, sql: string): string =>
+  dialect === 'mysql' ? sql.replace(/DROP INDEX (\w+)/, 'DROP INDEX $1 ON customers') : sql
 
 function writeSql(root: string, name: string, dialect: Dialect): void {
   const dir = join(root, name, 'migrations')
@@ -57,11 +70,23 @@ const knexSteps = (c: Case): KnexMigration[] => [
     down: "await knex.schema.dropTable('customers')",
   },
   c === 'good'
-    ? { name: '20240102000000_email_index.js', up: "await knex.schema.alterTable('customers', (t) => { t.index(['email'], 'customers_email_index') })", down: "await knex.schema.alterTable('customers', (t) => { t.dropIndex(['email'], 'customers_email_index') })" }
+    ? {
+        name: '20240102000000_email_index.js',
+        up: "await knex.schema.alterTable('customers', (t) => { t.index(['email'], 'customers_email_index') })",
+        down: "await knex.schema.alterTable('customers', (t) => { t.dropIndex(['email'], 'customers_email_index') })",
+      }
     : c === 'noindex'
-      ? { name: '20240102000000_email_index.js', up: "await knex.schema.alterTable('customers', (t) => { t.index(['email'], 'customers_email_index') }); await knex.schema.createTable('tags', (t) => { t.increments('id') })", down: "await knex.schema.dropTable('tags')" }
+      ? {
+          name: '20240102000000_email_index.js',
+          up: "await knex.schema.alterTable('customers', (t) => { t.index(['email'], 'customers_email_index') }); await knex.schema.createTable('tags', (t) => { t.increments('id') })",
+          down: "await knex.schema.dropTable('tags')",
+        }
       : c === 'nocolumn'
-        ? { name: '20240102000000_drop_phone.js', up: "await knex.schema.alterTable('customers', (t) => { t.dropColumn('phone') })", down: '' }
+        ? {
+            name: '20240102000000_drop_phone.js',
+            up: "await knex.schema.alterTable('customers', (t) => { t.dropColumn('phone') })",
+            down: '',
+          }
         : { name: '20240102000000_tags.js', up: "await knex.schema.createTable('tags', (t) => { t.increments('id') })", down: '' },
 ]
 
@@ -69,7 +94,11 @@ function writeKnex(root: string, name: string, dialect: Dialect, database: TestD
   const dir = join(root, name)
   writeKnexProject(dir, dialect, database.url, { migrationsList: knexSteps(name as Case) })
   // A module with no down at all, as knex's own stub without one.
-  if (name === 'nodown') writeFileSync(join(dir, 'migrations', '20240102000000_tags.js'), "exports.up = async (knex) => { await knex.schema.createTable('tags', (t) => { t.increments('id') }) }\n")
+  if (name === 'nodown')
+    writeFileSync(
+      join(dir, 'migrations', '20240102000000_tags.js'),
+      "exports.up = async (knex) => { await knex.schema.createTable('tags', (t) => { t.increments('id') }) }\n",
+    )
 }
 
 /** Scratch databases made since `since` by a process that has ended: what a run that cleans up leaves none of. */
@@ -135,15 +164,21 @@ describe.each(['sql', 'knex'] as const)('mig verify with %s', (tool) => {
       expect(byName.get('good')!.ok).toBe(true)
       const last = (name: Case) => byName.get(name)!.migrations.at(-1)!
       expect(last('noindex')).toMatchObject({ id: expect.stringMatching(/email_index/), outcome: 'not-restored' })
-      expect(last('noindex').differences).toEqual([expect.stringMatching(/^index customers_email_index on customers\(email\) exists after down; it did not before up/)])
+      expect(last('noindex').differences).toEqual([
+        expect.stringMatching(/^index customers_email_index on customers\(email\) exists after down; it did not before up/),
+      ])
       expect(last('nocolumn')).toMatchObject({ id: expect.stringMatching(/drop_phone/), outcome: 'not-restored' })
-      expect(last('nocolumn').differences).toEqual([expect.stringMatching(/^column customers\.phone is gone after down; it was there before up/)])
+      expect(last('nocolumn').differences).toEqual([
+        expect.stringMatching(/^column customers\.phone is gone after down; it was there before up/),
+      ])
       expect(last('nodown')).toMatchObject({ id: expect.stringMatching(/tags/), outcome: 'irreversible' })
       for (const name of ['noindex', 'nocolumn', 'nodown'] as const) expect(byName.get(name)!.ok).toBe(false)
 
       const text = await run('verify', '--project', 'nocolumn')
       expect(text.code).toBe(1)
-      expect(text.stdout).toMatch(/drop_phone(\.js)?: FAILED: down does not restore the schema\n\s+- column customers\.phone is gone after down/)
+      expect(text.stdout).toMatch(
+        /drop_phone(\.js)?: FAILED: down does not restore the schema\n\s+- column customers\.phone is gone after down/,
+      )
     })
 
     it('--from applies the migrations up to the id unchecked and checks the rest; an unknown id is refused', async () => {
@@ -174,7 +209,10 @@ describe('mig verify on examples/mixed-repo', () => {
     try {
       cpSync(join(repoRoot, 'examples', 'mixed-repo'), root, { recursive: true, filter: (src) => !/\.(db|sqlite)$/.test(src) })
       linkNodeModules(root)
-      const files = () => readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => !f.startsWith('node_modules')).sort()
+      const files = () =>
+        readdirSync(root, { recursive: true, encoding: 'utf8' })
+          .filter((f) => !f.startsWith('node_modules'))
+          .sort()
       const before = files()
       const r = await mig(['verify', '--project', 'billing', '--project', 'catalog', '--project', 'jobs', '--json'], { cwd: root, env })
       expect(r.code, r.stdout + r.stderr).toBe(0)
@@ -197,34 +235,44 @@ describe('mig verify on examples/mixed-repo', () => {
 const slow: Record<Dialect, string> = {
   postgres: 'SELECT pg_sleep(30);\n',
   mysql: 'SELECT SLEEP(30);\n',
-  sqlite: "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 8000000) SELECT count(*) FROM n;\n",
+  sqlite: 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 8000000) SELECT count(*) FROM n;\n',
 }
 
 describe.each(dialects)('mig verify stopped mid-run on %s', (dialect) => {
-  it.each(['SIGTERM', 'SIGINT'] as const)('%s drops its scratch database before exiting', async (signal) => {
-    const database = await createTestDatabase(dialect)
-    const root = tempDir()
-    try {
-      writeFileSync(join(root, 'mig.config.json'), JSON.stringify({ projects: [{ name: 'app', tool: 'sql', dir: 'app', url: database.url }] }))
-      mkdirSync(join(root, 'app', 'migrations'), { recursive: true })
-      writeFileSync(join(root, 'app', 'migrations', '001_slow.up.sql'), `CREATE TABLE slow_t (id INTEGER);\n${slow[dialect].repeat(dialect === 'sqlite' ? 4 : 1)}`)
-      writeFileSync(join(root, 'app', 'migrations', '001_slow.down.sql'), 'DROP TABLE slow_t;\n')
-      const since = Date.now()
-      const child = spawn(process.execPath, [bin, 'verify'], migSpawnOptions({ cwd: root }))
-      const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
-      const server = parseDatabaseUrl(dialect === 'sqlite' ? 'sqlite:/tmp/x.db' : serverUrls[dialect], '/')
-      const mine = async () => (await (await scratchDriver(dialect)).list(server)).filter((n) => parseScratchName(n)?.pid === child.pid)
-      // Wait for its scratch database, then for the slow statement to be under way.
-      for (let i = 0; i < 200 && !(await mine()).length; i++) await new Promise((r) => setTimeout(r, 100))
-      expect(await mine()).toHaveLength(1)
-      await new Promise((r) => setTimeout(r, 1500))
-      child.kill(signal)
-      expect(await exited).toBe(signal === 'SIGTERM' ? 143 : 130)
-      expect(await mine()).toEqual([])
-      expect(await leftScratch(dialect, since)).toEqual([])
-    } finally {
-      await database.drop()
-      rmSync(root, { recursive: true, force: true })
-    }
-  }, 60_000)
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    '%s drops its scratch database before exiting',
+    async (signal) => {
+      const database = await createTestDatabase(dialect)
+      const root = tempDir()
+      try {
+        writeFileSync(
+          join(root, 'mig.config.json'),
+          JSON.stringify({ projects: [{ name: 'app', tool: 'sql', dir: 'app', url: database.url }] }),
+        )
+        mkdirSync(join(root, 'app', 'migrations'), { recursive: true })
+        writeFileSync(
+          join(root, 'app', 'migrations', '001_slow.up.sql'),
+          `CREATE TABLE slow_t (id INTEGER);\n${slow[dialect].repeat(dialect === 'sqlite' ? 4 : 1)}`,
+        )
+        writeFileSync(join(root, 'app', 'migrations', '001_slow.down.sql'), 'DROP TABLE slow_t;\n')
+        const since = Date.now()
+        const child = spawn(process.execPath, [bin, 'verify'], migSpawnOptions({ cwd: root }))
+        const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
+        const server = parseDatabaseUrl(dialect === 'sqlite' ? 'sqlite:/tmp/x.db' : serverUrls[dialect], '/')
+        const mine = async () => (await (await scratchDriver(dialect)).list(server)).filter((n) => parseScratchName(n)?.pid === child.pid)
+        // Wait for its scratch database, then for the slow statement to be under way.
+        for (let i = 0; i < 200 && !(await mine()).length; i++) await new Promise((r) => setTimeout(r, 100))
+        expect(await mine()).toHaveLength(1)
+        await new Promise((r) => setTimeout(r, 1500))
+        child.kill(signal)
+        expect(await exited).toBe(signal === 'SIGTERM' ? 143 : 130)
+        expect(await mine()).toEqual([])
+        expect(await leftScratch(dialect, since)).toEqual([])
+      } finally {
+        await database.drop()
+        rmSync(root, { recursive: true, force: true })
+      }
+    },
+    60_000,
+  )
 })

@@ -20,7 +20,10 @@ const git = (cwd: string, ...args: string[]) => {
 async function repo() {
   const database = await createTestDatabase('sqlite')
   const root = tempDir()
-  cleanup.push(() => database.drop(), () => rmSync(root, { recursive: true, force: true }))
+  cleanup.push(
+    () => database.drop(),
+    () => rmSync(root, { recursive: true, force: true }),
+  )
   writeSqlProject(root, 'shop', database.url, [{ id: '001_t', up: 'CREATE TABLE t (id INTEGER);', down: 'DROP TABLE t;' }])
   git(root, 'init', '-q')
   return root
@@ -33,7 +36,11 @@ describe('backups next to the code stay out of git', () => {
     expect(r.code, r.stderr).toBe(0)
     expect(readFileSync(join(root, '.mig', 'backups', '.gitignore'), 'utf8')).toBe('*\n')
     git(root, 'add', '.')
-    expect(git(root, 'ls-files').split('\n').filter((f) => f.startsWith('.mig/'))).toEqual([])
+    expect(
+      git(root, 'ls-files')
+        .split('\n')
+        .filter((f) => f.startsWith('.mig/')),
+    ).toEqual([])
   })
 
   it('mig init adds .mig/backups/ to the repository .gitignore once, keeping what was there', async () => {

@@ -16,14 +16,29 @@ afterAll(async () => {
 const tattle = (config: string) => `require('fs').writeFileSync(require('path').join(__dirname, 'RAN'), '')\nmodule.exports = ${config}\n`
 
 /** Folders below the root that hold a knexfile mig must not run, and why it must not. */
-const untrusted = ['vendor/lib', 'third_party/orm', 'test/fixtures/broken', '__fixtures__/x', 'examples/demo', 'build/out', 'generated/db', 'packages/old', 'deep/node_modules/pkg']
+const untrusted = [
+  'vendor/lib',
+  'third_party/orm',
+  'test/fixtures/broken',
+  '__fixtures__/x',
+  'examples/demo',
+  'build/out',
+  'generated/db',
+  'packages/old',
+  'deep/node_modules/pkg',
+]
 
 async function repo(): Promise<{ root: string; url: string }> {
   const database = await createTestDatabase('sqlite')
   const root = tempDir()
-  cleanup.push(() => database.drop(), () => rmSync(root, { recursive: true, force: true }))
+  cleanup.push(
+    () => database.drop(),
+    () => rmSync(root, { recursive: true, force: true }),
+  )
   spawnSync('git', ['init', '-q'], { cwd: root })
-  const api = writeKnexProject(join(root, 'services', 'api'), 'sqlite', database.url, { migrationsList: [createTable('20240101000000_a.js', 'a')] })
+  const api = writeKnexProject(join(root, 'services', 'api'), 'sqlite', database.url, {
+    migrationsList: [createTable('20240101000000_a.js', 'a')],
+  })
   writeFileSync(join(api, 'knexfile.js'), tattle(readFileSync(join(api, 'knexfile.js'), 'utf8').replace(/^module\.exports = /, '')))
   for (const dir of untrusted) {
     mkdirSync(join(root, dir), { recursive: true })
@@ -45,7 +60,9 @@ describe('detection runs only the project code it should', () => {
     for (const path of [{}, { MIG_FAST_PATH: '0' }]) {
       const r = await mig(['status', '--json'], { cwd: root, env: { ...env, ...path } })
       expect(r.code, r.stderr).toBe(2)
-      expect(statusSchema.parse(JSON.parse(r.stdout)).projects.map((p) => [p.name, p.tool, p.dir])).toEqual([['api', 'knex', 'services/api']])
+      expect(statusSchema.parse(JSON.parse(r.stdout)).projects.map((p) => [p.name, p.tool, p.dir])).toEqual([
+        ['api', 'knex', 'services/api'],
+      ])
     }
     expect(ran(root, 'services/api')).toBe(true)
     for (const dir of untrusted) expect(ran(root, dir), dir).toBe(false)
@@ -53,7 +70,9 @@ describe('detection runs only the project code it should', () => {
     const text = await mig(['status'], { cwd: root, env })
     expect(text.code).toBe(2)
     // The nine folders above (their top folder, once each) and .git; the api project's node_modules is a symbolic link, which the walk never follows.
-    const count = Number(/No mig\.config\.json: detected the projects below, skipping (\d+) folders .*--debug lists them/.exec(text.stderr)?.[1])
+    const count = Number(
+      /No mig\.config\.json: detected the projects below, skipping (\d+) folders .*--debug lists them/.exec(text.stderr)?.[1],
+    )
     expect(count, text.stderr).toBe(untrusted.length + 1)
     expect(text.stderr).not.toMatch(/detection skipped/)
 
@@ -94,8 +113,12 @@ describe('detection runs only the project code it should', () => {
     const init = await mig(['init'], { cwd: root, env })
     expect(init.code, init.stderr).toBe(0)
     expect(init.stdout).toMatch(/Wrote mig\.config\.json with 1 project/)
-    expect(init.stdout).toMatch(/This file is now the trusted list: mig runs the tool configs .* of these projects only and detects no others/)
-    expect(JSON.parse(readFileSync(join(root, 'mig.config.json'), 'utf8'))).toEqual({ projects: [{ name: 'api', tool: 'knex', dir: 'services/api' }] })
+    expect(init.stdout).toMatch(
+      /This file is now the trusted list: mig runs the tool configs .* of these projects only and detects no others/,
+    )
+    expect(JSON.parse(readFileSync(join(root, 'mig.config.json'), 'utf8'))).toEqual({
+      projects: [{ name: 'api', tool: 'knex', dir: 'services/api' }],
+    })
 
     mkdirSync(join(root, 'services', 'intruder'))
     writeFileSync(join(root, 'services', 'intruder', 'knexfile.js'), tattle('{}'))

@@ -21,9 +21,10 @@ beforeAll(() => {
 })
 
 const filler: Record<Dialect, string> = {
-  postgres: "CREATE TABLE filler AS SELECT g AS id, md5(g::text) || md5(random()::text) AS payload FROM generate_series(1, 60000) g;",
+  postgres: 'CREATE TABLE filler AS SELECT g AS id, md5(g::text) || md5(random()::text) AS payload FROM generate_series(1, 60000) g;',
   mysql: 'CREATE TABLE filler AS SELECT seq AS id, CONCAT(MD5(seq), MD5(RAND())) AS payload FROM seq_1_to_60000;',
-  sqlite: "CREATE TABLE filler AS WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 60000) SELECT n AS id, hex(randomblob(32)) AS payload FROM g;",
+  sqlite:
+    'CREATE TABLE filler AS WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 60000) SELECT n AS id, hex(randomblob(32)) AS payload FROM g;',
 }
 
 describe.runIf(mounted).each(dialects)('a full disk during a backup on %s', (dialect) => {
@@ -32,15 +33,28 @@ describe.runIf(mounted).each(dialects)('a full disk during a backup on %s', (dia
     const root = tempDir()
     const dir = join(mountPoint, dialect)
     mkdirSync(dir)
-    cleanup.push(() => database.drop(), () => rmSync(root, { recursive: true, force: true }))
+    cleanup.push(
+      () => database.drop(),
+      () => rmSync(root, { recursive: true, force: true }),
+    )
     writeSqlProject(root, 'shop', database.url, [{ id: '001_filler', up: filler[dialect], down: 'DROP TABLE filler;' }])
-    writeFileSync(join(root, 'mig.config.json'), JSON.stringify({ projects: [{ name: 'shop', tool: 'sql', dir: 'shop' }], backup: { dir } }))
+    writeFileSync(
+      join(root, 'mig.config.json'),
+      JSON.stringify({ projects: [{ name: 'shop', tool: 'sql', dir: 'shop' }], backup: { dir } }),
+    )
     expect((await mig(['up'], { cwd: root })).code).toBe(0)
     const r = await mig(['backup'], { cwd: root })
     expect(r.code, r.stderr).toBe(1)
-    expect(r.stderr).toMatch(new RegExp(`^Error: no space left for the backup in ${dir}/shop \\(\\d+ KiB free\\); nothing was kept of this backup$`, 'm'))
+    expect(r.stderr).toMatch(
+      new RegExp(`^Error: no space left for the backup in ${dir}/shop \\(\\d+ KiB free\\); nothing was kept of this backup$`, 'm'),
+    )
     expect(hasStack(r.stderr)).toBe(false)
-    expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('Error:'))).toHaveLength(1)
+    expect(
+      r.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('Error:')),
+    ).toHaveLength(1)
     expect(readdirSync(join(dir, 'shop'))).toEqual([])
     // The journal holds no backup entry for it, and `mig backups` lists nothing.
     expect(json<{ backups: unknown[] }>(await mig(['backups', '--json'], { cwd: root })).backups).toEqual([])
@@ -57,7 +71,11 @@ describe.runIf(mounted)('a full disk during a SQLite restore', () => {
     cleanup.push(() => rmSync(root, { recursive: true, force: true }))
     writeSqlProject(root, 'shop', `sqlite:${file}`, [
       { id: '001_small', up: 'CREATE TABLE small (id INTEGER PRIMARY KEY, payload TEXT);', down: 'DROP TABLE small;' },
-      { id: '002_fill', up: "INSERT INTO small WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 2000) SELECT n, hex(randomblob(64)) FROM g;", down: 'DELETE FROM small;' },
+      {
+        id: '002_fill',
+        up: 'INSERT INTO small WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 2000) SELECT n, hex(randomblob(64)) FROM g;',
+        down: 'DELETE FROM small;',
+      },
     ])
     // The backups live on the big disk; the database on the small one, which holds two copies, but not once it is filled up.
     writeFileSync(join(root, 'mig.config.json'), JSON.stringify({ projects: [{ name: 'shop', tool: 'sql', dir: 'shop' }] }))
@@ -79,7 +97,14 @@ describe.runIf(mounted)('a full disk during a SQLite restore', () => {
     expect(readdirSync(dbDir).filter((f) => f !== 'app.db' && !f.startsWith('app.db-'))).toEqual([])
     const status = json<{ projects: { migrations: { id: string; state: string }[] }[] }>(await mig(['status', '--json'], { cwd: root }))
     expect(status.projects[0]!.migrations.map((m) => `${m.id} ${m.state}`)).toEqual(['001_small applied', '002_fill pending'])
-    const check = spawnSync('node', ['-e', `const D=require('better-sqlite3');const d=new D(${JSON.stringify(file)});console.log(d.pragma('integrity_check',{simple:true}), d.prepare('select count(*) n from small').get().n)`], { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_PATH: join(process.cwd(), 'node_modules') } })
+    const check = spawnSync(
+      'node',
+      [
+        '-e',
+        `const D=require('better-sqlite3');const d=new D(${JSON.stringify(file)});console.log(d.pragma('integrity_check',{simple:true}), d.prepare('select count(*) n from small').get().n)`,
+      ],
+      { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_PATH: join(process.cwd(), 'node_modules') } },
+    )
     expect(check.stdout.trim()).toBe('ok 0')
 
     expect(existsSync(file)).toBe(true)

@@ -59,27 +59,35 @@ const tools = [
   },
 ]
 
-describe.each(tools.flatMap((t) => dialects.map((d) => [t.tool, d, t] as const)))('kill -9 inside a %s migration no transaction covers, on %s', (_tool, dialect, t) => {
-  it('leaves it failed (bit 8), never pending', async () => {
-    const env = { ...(await withPlugins(t.tool)), NODE_ENV: 'development' }
-    const database = await createTestDatabase(dialect)
-    const root = tempDir()
-    cleanup.push(() => database.drop(), () => rmSync(root, { recursive: true, force: true }))
-    t.write(join(root, 'app'), dialect, database.url)
-    const db = await database.db()
-    const child = spawn(process.execPath, [bin, 'up'], migSpawnOptions({ cwd: root, env }))
-    const closed = new Promise((r) => child.on('close', r))
-    const started = Date.now()
-    while (!(await db.tableExists('half_a'))) {
-      if (Date.now() - started > 20_000) throw new Error('the migration never started')
-      await new Promise((r) => setTimeout(r, 50))
-    }
-    child.kill('SIGKILL')
-    await closed
-    const status = await mig(['status', '--json'], { cwd: root, env })
-    const m = json<{ projects: { migrations: { state: string; error?: string }[] }[] }>(status).projects[0]!.migrations[0]!
-    expect(m.state, status.stderr).toBe('failed')
-    expect(status.code & 8).toBe(8)
-    expect((await db.query<{ outcome: string }>("SELECT outcome FROM mig_journal WHERE direction = 'up'")).map((r) => r.outcome)).toEqual(['running'])
-  })
-})
+describe.each(tools.flatMap((t) => dialects.map((d) => [t.tool, d, t] as const)))(
+  'kill -9 inside a %s migration no transaction covers, on %s',
+  (_tool, dialect, t) => {
+    it('leaves it failed (bit 8), never pending', async () => {
+      const env = { ...(await withPlugins(t.tool)), NODE_ENV: 'development' }
+      const database = await createTestDatabase(dialect)
+      const root = tempDir()
+      cleanup.push(
+        () => database.drop(),
+        () => rmSync(root, { recursive: true, force: true }),
+      )
+      t.write(join(root, 'app'), dialect, database.url)
+      const db = await database.db()
+      const child = spawn(process.execPath, [bin, 'up'], migSpawnOptions({ cwd: root, env }))
+      const closed = new Promise((r) => child.on('close', r))
+      const started = Date.now()
+      while (!(await db.tableExists('half_a'))) {
+        if (Date.now() - started > 20_000) throw new Error('the migration never started')
+        await new Promise((r) => setTimeout(r, 50))
+      }
+      child.kill('SIGKILL')
+      await closed
+      const status = await mig(['status', '--json'], { cwd: root, env })
+      const m = json<{ projects: { migrations: { state: string; error?: string }[] }[] }>(status).projects[0]!.migrations[0]!
+      expect(m.state, status.stderr).toBe('failed')
+      expect(status.code & 8).toBe(8)
+      expect((await db.query<{ outcome: string }>("SELECT outcome FROM mig_journal WHERE direction = 'up'")).map((r) => r.outcome)).toEqual(
+        ['running'],
+      )
+    })
+  },
+)

@@ -14,7 +14,9 @@ import { startProxy, viaProxy } from './proxy.js'
  */
 const KILLS = process.env.MIG_RELIABILITY_FULL === '1' ? 30 : 8
 const TABLES = ['a', 'b', 'c', 'd']
-const up = TABLES.map((t, i) => `CREATE TABLE ${t} (id INTEGER PRIMARY KEY);${i < TABLES.length - 1 ? '\nSELECT SLEEP(0.3);' : ''}`).join('\n')
+const up = TABLES.map((t, i) => `CREATE TABLE ${t} (id INTEGER PRIMARY KEY);${i < TABLES.length - 1 ? '\nSELECT SLEEP(0.3);' : ''}`).join(
+  '\n',
+)
 const STATEMENTS = TABLES.length * 2 - 1
 const hasMysql = (await availableDialects()).includes('mysql')
 const cleanup: (() => Promise<unknown> | unknown)[] = []
@@ -30,8 +32,13 @@ interface Status {
 async function setup(url?: (databaseUrl: string) => string) {
   const database = await createTestDatabase('mysql')
   const root = tempDir()
-  cleanup.push(() => database.drop(), () => rmSync(root, { recursive: true, force: true }))
-  writeSqlProject(root, 'shop', url ? url(database.url) : database.url, [{ id: '001_four_tables', up, down: TABLES.map((t) => `DROP TABLE IF EXISTS ${t};`).join('\n') }])
+  cleanup.push(
+    () => database.drop(),
+    () => rmSync(root, { recursive: true, force: true }),
+  )
+  writeSqlProject(root, 'shop', url ? url(database.url) : database.url, [
+    { id: '001_four_tables', up, down: TABLES.map((t) => `DROP TABLE IF EXISTS ${t};`).join('\n') },
+  ])
   return { root, db: await database.db(), name: database.name }
 }
 
@@ -49,7 +56,8 @@ async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<
   }
 }
 
-const lockFree = (db: Db, name: string) => async () => (await db.query<{ id: number | null }>('SELECT IS_USED_LOCK(?) AS id', [`mig:${name}`]))[0]!.id === null
+const lockFree = (db: Db, name: string) => async () =>
+  (await db.query<{ id: number | null }>('SELECT IS_USED_LOCK(?) AS id', [`mig:${name}`]))[0]!.id === null
 const exited = (child: ChildProcess) => new Promise<number | null>((r) => child.on('close', (code) => r(code)))
 
 /** What status says of the migration, checked against the tables that exist. */
@@ -81,7 +89,10 @@ describe.runIf(hasMysql)('a multi-statement migration stopped partway on MariaDB
       const child = spawn(process.execPath, [bin, 'up'], migSpawnOptions({ cwd: root }))
       const done = exited(child)
       // Wait for the migration to start, then kill somewhere inside its ~0.9 s.
-      await until(async () => (await db.query("SELECT 1 FROM mig_journal WHERE outcome = 'running'").catch(() => [])).length > 0, 20_000).catch(() => {})
+      await until(
+        async () => (await db.query("SELECT 1 FROM mig_journal WHERE outcome = 'running'").catch(() => [])).length > 0,
+        20_000,
+      ).catch(() => {})
       await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 1100)))
       child.kill('SIGKILL')
       await done
@@ -109,7 +120,9 @@ describe.runIf(hasMysql)('a multi-statement migration stopped partway on MariaDB
     child.kill('SIGINT')
     expect(await done).toBe(130)
     expect(stderr).toMatch(/SIGINT: letting shop 001_four_tables's current statement finish/)
-    expect(stderr).toMatch(/^Error: interrupted \(SIGINT\): no migration was applied before; shop 001_four_tables stopped partway \([3-4] of 7 statements ran\)/m)
+    expect(stderr).toMatch(
+      /^Error: interrupted \(SIGINT\): no migration was applied before; shop 001_four_tables stopped partway \([3-4] of 7 statements ran\)/m,
+    )
     expect(stderr).toMatch(/mig resolve 001_four_tables --applied/)
     expect(hasStack(stderr)).toBe(false)
     await until(lockFree(db, name), 10_000)
@@ -135,7 +148,9 @@ describe.runIf(hasMysql)('a multi-statement migration stopped partway on MariaDB
 
     // The way out the hint gives: undo by hand, mark it rolled back, apply it.
     await reset(db)
-    await db.run("INSERT INTO mig_journal (project, tool, migration, direction, checksum, actor, started_at, duration_ms, outcome, error, backup_id) VALUES ('shop', 'sql', '001_four_tables', 'up', NULL, 'x', '2000-01-01T00:00:00.000Z', 0, 'running', NULL, NULL)")
+    await db.run(
+      "INSERT INTO mig_journal (project, tool, migration, direction, checksum, actor, started_at, duration_ms, outcome, error, backup_id) VALUES ('shop', 'sql', '001_four_tables', 'up', NULL, 'x', '2000-01-01T00:00:00.000Z', 0, 'running', NULL, NULL)",
+    )
     expect((await mig(['resolve', '001_four_tables', '--rolled-back'], { cwd: root })).code).toBe(0)
     const ok = await mig(['up'], { cwd: root })
     expect(ok.code, ok.stderr).toBe(0)
@@ -154,7 +169,9 @@ describe.runIf(hasMysql)('a multi-statement migration stopped partway on MariaDB
     await until(async () => (await db.tableExists('b')) && !(await db.tableExists('c')), 20_000)
     proxy.cut()
     expect(await done).toBe(1)
-    expect(stderr).toMatch(/^Error: shop: the connection to .* was lost while applying 001_four_tables .*its ledger, read again, shows it not applied, and no transaction covered it \([3-4] of 7 statements ran\): the database may hold part of it$/m)
+    expect(stderr).toMatch(
+      /^Error: shop: the connection to .* was lost while applying 001_four_tables .*its ledger, read again, shows it not applied, and no transaction covered it \([3-4] of 7 statements ran\): the database may hold part of it$/m,
+    )
     expect(stderr).not.toMatch(/nothing of it was kept/)
     expect(hasStack(stderr)).toBe(false)
     await until(lockFree(db, name), 10_000)
@@ -165,4 +182,3 @@ describe.runIf(hasMysql)('a multi-statement migration stopped partway on MariaDB
     expect(rows[0]!.error).toMatch(/connection lost/)
   }, 90_000)
 })
-

@@ -24,8 +24,17 @@ describe.runIf((await availableDialects()).includes('mysql'))('a down that stops
   it.each(['--rolled-back', '--applied'] as const)('is failed until `mig resolve %s` says how it was finished', async (how) => {
     const database = await createTestDatabase('mysql')
     const root = tempDir()
-    cleanup.push(() => database.drop(), () => rmSync(root, { recursive: true, force: true }))
-    writeSqlProject(root, 'shop', database.url, [{ id: '001_two_tables', up: 'CREATE TABLE a (id INT);\nCREATE TABLE b (id INT);\n', down: 'DROP TABLE b;\nDROP TABLE no_such_table;\nDROP TABLE a;\n' }])
+    cleanup.push(
+      () => database.drop(),
+      () => rmSync(root, { recursive: true, force: true }),
+    )
+    writeSqlProject(root, 'shop', database.url, [
+      {
+        id: '001_two_tables',
+        up: 'CREATE TABLE a (id INT);\nCREATE TABLE b (id INT);\n',
+        down: 'DROP TABLE b;\nDROP TABLE no_such_table;\nDROP TABLE a;\n',
+      },
+    ])
     expect((await mig(['up'], { cwd: root })).code).toBe(0)
     const down = await mig(['down'], { cwd: root })
     expect(down.code).toBe(1)
@@ -36,7 +45,11 @@ describe.runIf((await availableDialects()).includes('mysql'))('a down that stops
 
     const status = await mig(['status', '--json'], { cwd: root })
     expect(status.code & 8).toBe(8)
-    expect(json<Status>(status).projects[0]!.migrations[0]).toMatchObject({ id: '001_two_tables', state: 'failed', error: expect.stringMatching(/^reverting it stopped partway: /) })
+    expect(json<Status>(status).projects[0]!.migrations[0]).toMatchObject({
+      id: '001_two_tables',
+      state: 'failed',
+      error: expect.stringMatching(/^reverting it stopped partway: /),
+    })
     for (const command of ['up', 'down']) {
       const stopped = await mig([command], { cwd: root })
       expect(stopped.code).toBe(1)

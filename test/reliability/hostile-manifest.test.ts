@@ -13,9 +13,15 @@ describe('a manifest that points outside its backup folder', () => {
   it('is refused by restore with one line, skipped by backup.keep (the outside file survives), while the good ones are kept and pruned', async () => {
     const database = await createTestDatabase('sqlite')
     const root = tempDir()
-    cleanup.push(() => database.drop(), () => rmSync(root, { recursive: true, force: true }))
+    cleanup.push(
+      () => database.drop(),
+      () => rmSync(root, { recursive: true, force: true }),
+    )
     writeSqlProject(root, 'shop', database.url, [{ id: '001_t', up: 'CREATE TABLE t (id INTEGER);', down: 'DROP TABLE t;' }])
-    writeFileSync(join(root, 'mig.config.json'), JSON.stringify({ projects: [{ name: 'shop', tool: 'sql', dir: 'shop' }], backup: { keep: 2 } }))
+    writeFileSync(
+      join(root, 'mig.config.json'),
+      JSON.stringify({ projects: [{ name: 'shop', tool: 'sql', dir: 'shop' }], backup: { keep: 2 } }),
+    )
     expect((await mig(['up'], { cwd: root })).code).toBe(0)
     const first = await mig(['backup', '--json'], { cwd: root })
     expect(first.code, first.stderr).toBe(0)
@@ -44,7 +50,9 @@ describe('a manifest that points outside its backup folder', () => {
     for (let i = 0; i < 3; i++) {
       const r = await mig(['backup'], { cwd: root })
       expect(r.code, r.stderr).toBe(0)
-      expect(r.stderr).toMatch(/warning: backup\.keep skipped .*hostile-0\.json: its file "\.\.\/\.\.\/\.\.\/precious\.txt" is not a file name inside/)
+      expect(r.stderr).toMatch(
+        /warning: backup\.keep skipped .*hostile-0\.json: its file "\.\.\/\.\.\/\.\.\/precious\.txt" is not a file name inside/,
+      )
     }
     expect(existsSync(precious)).toBe(true)
     expect(readFileSync(precious, 'utf8')).toBe('not a backup')

@@ -15,10 +15,21 @@ afterAll(async () => {
 async function repo(knexfile: string, config?: Record<string, unknown>): Promise<string> {
   const database = await createTestDatabase('sqlite')
   const root = tempDir()
-  cleanup.push(() => database.drop(), () => rmSync(root, { recursive: true, force: true }))
+  cleanup.push(
+    () => database.drop(),
+    () => rmSync(root, { recursive: true, force: true }),
+  )
   writeSqlProject(root, 'shop', database.url, [{ id: '001_t', up: 'CREATE TABLE t (id INTEGER);', down: 'DROP TABLE t;' }])
   // A healthy knex project beside the hung one: it must not wait for the hung config's turn to end.
-  writeKnexProject(join(root, 'orders'), 'sqlite', 'sqlite:./orders.db', { migrationsList: [{ name: '20240101000000_a.js', up: "await knex.schema.createTable('a', (t) => { t.increments('id') })", down: "await knex.schema.dropTable('a')" }] })
+  writeKnexProject(join(root, 'orders'), 'sqlite', 'sqlite:./orders.db', {
+    migrationsList: [
+      {
+        name: '20240101000000_a.js',
+        up: "await knex.schema.createTable('a', (t) => { t.increments('id') })",
+        down: "await knex.schema.dropTable('a')",
+      },
+    ],
+  })
   const dir = writeKnexProject(join(root, 'jobs'), 'sqlite', '')
   writeFileSync(join(dir, 'knexfile.js'), knexfile)
   if (config) writeFileSync(join(root, 'mig.config.json'), JSON.stringify(config))
@@ -30,7 +41,10 @@ const timedOut = /jobs: did not load its tool config within 2 s/
 describe('a tool config that never settles times out instead of hanging', () => {
   it.each([
     ['a knexfile exporting a promise that never settles', 'module.exports = new Promise(() => {})\n'],
-    ['a knexfile function awaiting forever (a secret fetched from a host that never answers)', 'module.exports = async () => { await new Promise(() => {}); return {} }\n'],
+    [
+      'a knexfile function awaiting forever (a secret fetched from a host that never answers)',
+      'module.exports = async () => { await new Promise(() => {}); return {} }\n',
+    ],
   ])('%s: status answers for the other project and exits 1 within the timeout', async (_, knexfile) => {
     const env = await withPlugins('knex')
     const root = await repo(knexfile)
@@ -41,7 +55,11 @@ describe('a tool config that never settles times out instead of hanging', () => 
       expect(r.code, r.stderr).toBe(1 | 2)
       const out = statusSchema.parse(JSON.parse(r.stdout))
       const jobs = out.projects.find((p) => p.name === 'jobs')!
-      expect(jobs.error).toMatchObject({ code: 'OPEN_TIMEOUT', message: expect.stringMatching(timedOut), hint: expect.stringContaining('--timeout') })
+      expect(jobs.error).toMatchObject({
+        code: 'OPEN_TIMEOUT',
+        message: expect.stringMatching(timedOut),
+        hint: expect.stringContaining('--timeout'),
+      })
       expect(out.projects.find((p) => p.name === 'shop')!.summary).toMatchObject({ pending: 1 })
       expect(out.projects.find((p) => p.name === 'orders')).toMatchObject({ summary: { pending: 1 } })
     }

@@ -18,7 +18,10 @@ describe('status sees a stuck knex_migrations_lock', () => {
     const env = await withPlugins('knex')
     const database = await createTestDatabase(dialect)
     const root = tempDir()
-    cleanup.push(() => database.drop(), () => rmSync(root, { recursive: true, force: true }))
+    cleanup.push(
+      () => database.drop(),
+      () => rmSync(root, { recursive: true, force: true }),
+    )
     writeKnexProject(join(root, 'jobs'), dialect, database.url, { migrationsList: [createTable('20240101000000_a.js', 'a')] })
     const run = (...args: string[]) => mig(args, { cwd: root, env })
     expect((await run('up')).code).toBe(0)

@@ -40,12 +40,19 @@ describe.each(servers)('the lock lost mid-run on %s', (dialect) => {
   it('stops before the next migration with a one-line error; nothing starts after the kill', async () => {
     const database = await createTestDatabase(dialect)
     const root = tempDir()
-    cleanup.push(() => database.drop(), () => rmSync(root, { recursive: true, force: true }))
+    cleanup.push(
+      () => database.drop(),
+      () => rmSync(root, { recursive: true, force: true }),
+    )
     writeSqlProject(
       root,
       'shop',
       database.url,
-      Array.from({ length: N }, (_, i) => ({ id: `00${i + 1}_t${i + 1}`, up: `CREATE TABLE t${i + 1} (id INTEGER PRIMARY KEY);\n${sleep[dialect]}`, down: `DROP TABLE t${i + 1};` })),
+      Array.from({ length: N }, (_, i) => ({
+        id: `00${i + 1}_t${i + 1}`,
+        up: `CREATE TABLE t${i + 1} (id INTEGER PRIMARY KEY);\n${sleep[dialect]}`,
+        down: `DROP TABLE t${i + 1};`,
+      })),
     )
     const db = await database.db()
     cleanup.push(() => db.close())
@@ -53,7 +60,8 @@ describe.each(servers)('the lock lost mid-run on %s', (dialect) => {
     let stderr = ''
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
     const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)))
-    const applied = async () => ((await db.tableExists('mig_sql_migrations')) ? (await db.query('SELECT id FROM mig_sql_migrations')).length : 0)
+    const applied = async () =>
+      (await db.tableExists('mig_sql_migrations')) ? (await db.query('SELECT id FROM mig_sql_migrations')).length : 0
     const start = Date.now()
     while ((await applied()) < 2) {
       if (Date.now() - start > 30_000) throw new Error('the run never got going')
@@ -70,10 +78,14 @@ describe.each(servers)('the lock lost mid-run on %s', (dialect) => {
     expect(ledger.length).toBeLessThan(N)
     for (let i = ledger.length + 1; i <= N; i++) expect(await db.tableExists(`t${i}`), `t${i}`).toBe(false)
     const errors = stderr.split('\n').filter((l) => l.startsWith('Error: '))
-    expect(errors).toEqual([`Error: lost the migration lock on ${database.url.replace(/:[^:@/]*@/, ':***@')}; ${ledger.length} migrations were applied before, nothing after`])
+    expect(errors).toEqual([
+      `Error: lost the migration lock on ${database.url.replace(/:[^:@/]*@/, ':***@')}; ${ledger.length} migrations were applied before, nothing after`,
+    ])
     expect(hasStack(stderr)).toBe(false)
     // Every migration that ran is journaled ok (on a new connection when the old one died); none after.
-    const journal = await db.query<{ migration: string; outcome: string }>("SELECT migration, outcome FROM mig_journal WHERE direction = 'up' ORDER BY id")
+    const journal = await db.query<{ migration: string; outcome: string }>(
+      "SELECT migration, outcome FROM mig_journal WHERE direction = 'up' ORDER BY id",
+    )
     expect(journal.map((j) => `${j.migration} ${j.outcome}`)).toEqual(ledger.map((id) => `${id} ok`))
   }, 90_000)
 })

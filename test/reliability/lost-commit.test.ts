@@ -25,7 +25,11 @@ describe.each(servers)('the reply to COMMIT lost on %s', (dialect) => {
     const server = new URL(serverUrls[dialect])
     const proxy = await startProxy(server.hostname, Number(server.port))
     const root = tempDir()
-    cleanup.push(() => database.drop(), () => proxy.close(), () => rmSync(root, { recursive: true, force: true }))
+    cleanup.push(
+      () => database.drop(),
+      () => proxy.close(),
+      () => rmSync(root, { recursive: true, force: true }),
+    )
     writeSqlProject(root, 'shop', viaProxy(database.url, proxy), [
       { id: '001_orders', up: 'CREATE TABLE orders (id INTEGER PRIMARY KEY);', down: 'DROP TABLE orders;' },
       { id: '002_items', up: 'CREATE TABLE items (id INTEGER PRIMARY KEY);', down: 'DROP TABLE items;' },
@@ -35,7 +39,9 @@ describe.each(servers)('the reply to COMMIT lost on %s', (dialect) => {
     proxy.reset()
     expect(proxy.cuts, 'the reply to COMMIT was cut').toBe(1)
     expect(r.code, r.stderr).toBe(1)
-    expect(r.stderr).toMatch(/^Error: shop: the connection to .* was lost while applying 001_orders \(.+\); read again on a new connection, its ledger shows it applied \(journaled ok\)$/m)
+    expect(r.stderr).toMatch(
+      /^Error: shop: the connection to .* was lost while applying 001_orders \(.+\); read again on a new connection, its ledger shows it applied \(journaled ok\)$/m,
+    )
     expect(r.stderr).toMatch(/^Hint: nothing after it ran; run `mig up` to go on$/m)
     expect(r.stderr).not.toMatch(/nothing of it was kept|rolled back/)
     expect(hasStack(r.stderr)).toBe(false)
@@ -49,8 +55,13 @@ describe.each(servers)('the reply to COMMIT lost on %s', (dialect) => {
     expect(log.entries).toHaveLength(1)
     expect(log.entries[0]).toMatchObject({ migration: '001_orders', direction: 'up', outcome: 'ok', error: null })
     expect(log.entries[0]!.checksum).toMatch(/^[0-9a-f]{64}$/)
-    const status = json<{ projects: { migrations: { id: string; state: string; drift: boolean }[] }[] }>(await mig(['status', '--json'], { cwd: root }))
-    expect(status.projects[0]!.migrations.map((m) => `${m.id} ${m.state} ${m.drift}`)).toEqual(['001_orders applied false', '002_items pending false'])
+    const status = json<{ projects: { migrations: { id: string; state: string; drift: boolean }[] }[] }>(
+      await mig(['status', '--json'], { cwd: root }),
+    )
+    expect(status.projects[0]!.migrations.map((m) => `${m.id} ${m.state} ${m.drift}`)).toEqual([
+      '001_orders applied false',
+      '002_items pending false',
+    ])
 
     const next = await mig(['up'], { cwd: root })
     expect(next.code, next.stderr).toBe(0)
@@ -64,14 +75,22 @@ describe.runIf(servers.includes('postgres'))('the COMMIT itself lost on postgres
     const server = new URL(serverUrls.postgres)
     const proxy = await startProxy(server.hostname, Number(server.port))
     const root = tempDir()
-    cleanup.push(() => database.drop(), () => proxy.close(), () => rmSync(root, { recursive: true, force: true }))
+    cleanup.push(
+      () => database.drop(),
+      () => proxy.close(),
+      () => rmSync(root, { recursive: true, force: true }),
+    )
     // The CREATE goes through; the proxy dies on the bytes that follow it, before COMMIT reaches the server.
-    writeSqlProject(root, 'shop', viaProxy(database.url, proxy), [{ id: '001_orders', up: 'CREATE TABLE orders (id INTEGER PRIMARY KEY);\nSELECT pg_sleep(0.5);', down: 'DROP TABLE orders;' }])
+    writeSqlProject(root, 'shop', viaProxy(database.url, proxy), [
+      { id: '001_orders', up: 'CREATE TABLE orders (id INTEGER PRIMARY KEY);\nSELECT pg_sleep(0.5);', down: 'DROP TABLE orders;' },
+    ])
     const running = mig(['up'], { cwd: root })
     const db = await database.db()
     cleanup.push(() => db.close())
     const start = Date.now()
-    while (!(await db.query("SELECT 1 FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(0.5)%' AND datname = current_database()")).length) {
+    while (
+      !(await db.query("SELECT 1 FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(0.5)%' AND datname = current_database()")).length
+    ) {
       if (Date.now() - start > 20_000) throw new Error('the migration never started')
       await new Promise((res) => setTimeout(res, 20))
     }
@@ -82,6 +101,9 @@ describe.runIf(servers.includes('postgres'))('the COMMIT itself lost on postgres
     expect(await db.tableExists('orders')).toBe(false)
     const log = json<Log>(await mig(['log', '--json'], { cwd: root }))
     expect(log.entries.map((e) => e.outcome)).toEqual(['rolled_back'])
-    expect(json<{ projects: { migrations: { state: string }[] }[] }>(await mig(['status', '--json'], { cwd: root })).projects[0]!.migrations[0]!.state).toBe('pending')
+    expect(
+      json<{ projects: { migrations: { state: string }[] }[] }>(await mig(['status', '--json'], { cwd: root })).projects[0]!.migrations[0]!
+        .state,
+    ).toBe('pending')
   }, 90_000)
 })

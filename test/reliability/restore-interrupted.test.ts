@@ -38,14 +38,19 @@ interface State {
 async function state(db: Db): Promise<State> {
   const rows = Number((await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM big'))[0]!.n)
   const ledger = (await db.query<{ id: string }>('SELECT id FROM mig_sql_migrations ORDER BY id')).map((r) => r.id)
-  const journal = (await db.query<Record<string, unknown>>('SELECT id, migration, direction, outcome FROM mig_journal ORDER BY id')).map((r) => `${String(r.id)} ${String(r.direction)} ${String(r.migration)} ${String(r.outcome)}`)
+  const journal = (await db.query<Record<string, unknown>>('SELECT id, migration, direction, outcome FROM mig_journal ORDER BY id')).map(
+    (r) => `${String(r.id)} ${String(r.direction)} ${String(r.migration)} ${String(r.outcome)}`,
+  )
   return { rows, ledger, journal }
 }
 
 async function leftovers(dialect: 'postgres' | 'mysql', name: string): Promise<string[]> {
   const admin = await connect(parseDatabaseUrl(serverUrls[dialect], '.'))
   try {
-    const sql = dialect === 'postgres' ? 'SELECT datname AS n FROM pg_database WHERE datname LIKE ?' : 'SELECT SCHEMA_NAME AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?'
+    const sql =
+      dialect === 'postgres'
+        ? 'SELECT datname AS n FROM pg_database WHERE datname LIKE ?'
+        : 'SELECT SCHEMA_NAME AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?'
     return (await admin.query<{ n: string }>(sql, [`${name}\\_mig\\_%`])).map((r) => r.n)
   } finally {
     await admin.close()
@@ -65,7 +70,11 @@ describe.each(servers)('a restore interrupted on %s', (dialect) => {
     const server = new URL(serverUrls[dialect])
     const proxy = await startProxy(server.hostname, Number(server.port))
     const root = tempDir()
-    cleanup.push(() => database.drop(), () => proxy.close(), () => rmSync(root, { recursive: true, force: true }))
+    cleanup.push(
+      () => database.drop(),
+      () => proxy.close(),
+      () => rmSync(root, { recursive: true, force: true }),
+    )
     writeSqlProject(root, 'shop', viaProxy(database.url, proxy), [
       { id: '001_big', up: bulk[dialect], down: 'DROP TABLE big;' },
       { id: '002_more', up: 'CREATE TABLE more_things (id INTEGER PRIMARY KEY);', down: 'DROP TABLE more_things;' },

@@ -14,10 +14,16 @@ export const migrationStatusSchema = z.strictObject({
   state: z.enum(['applied', 'pending', 'failed', 'missing']),
   appliedAt: z.string().optional(),
   batch: z.int().optional(),
-  checksum: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  checksum: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   drift: z.boolean(),
   reversible: z.boolean(),
-  timestamp: z.string().regex(/^\d{17}$/).optional(),
+  timestamp: z
+    .string()
+    .regex(/^\d{17}$/)
+    .optional(),
   error: z.string().optional(),
 })
 
@@ -34,7 +40,12 @@ export const statusSchema = z.strictObject({
       toolLock: z.strictObject({ holder: z.string(), since: z.string().optional() }).optional(),
       ignoredFiles: z.array(z.string()).optional(),
       plugin: z.strictObject({ installed: z.literal(false), install: z.string() }).optional(),
-      env: z.strictObject({ overridden: z.array(z.string()), shared: z.array(z.strictObject({ variable: z.string(), projects: z.array(z.string()) })).optional() }).optional(),
+      env: z
+        .strictObject({
+          overridden: z.array(z.string()),
+          shared: z.array(z.strictObject({ variable: z.string(), projects: z.array(z.string()) })).optional(),
+        })
+        .optional(),
       error: error.optional(),
     }),
   ),
@@ -44,7 +55,9 @@ export const statusSchema = z.strictObject({
 
 export const runSchema = z.strictObject({
   direction: z.enum(['up', 'down']),
-  migrations: z.array(z.strictObject({ project: z.string(), id: z.string(), name: z.string(), direction: z.enum(['up', 'down']), durationMs: z.number() })),
+  migrations: z.array(
+    z.strictObject({ project: z.string(), id: z.string(), name: z.string(), direction: z.enum(['up', 'down']), durationMs: z.number() }),
+  ),
   backups: z.array(z.strictObject({ database: z.string(), id: z.string() })),
   waited: z.array(z.strictObject({ database: z.string(), ms: z.number(), holder: z.string().optional() })),
   /** A run that stopped on a failure: the migration, and the error (exitCode 1). */
@@ -75,7 +88,9 @@ export const logSchema = z.strictObject({
 })
 
 export const resolveSchema = z.strictObject({
-  marked: z.array(z.strictObject({ project: z.string(), id: z.string(), name: z.string(), as: z.enum(['applied', 'rolled-back']), note: z.string() })),
+  marked: z.array(
+    z.strictObject({ project: z.string(), id: z.string(), name: z.string(), as: z.enum(['applied', 'rolled-back']), note: z.string() }),
+  ),
   dryRun: z.boolean(),
   exitCode,
 })
@@ -145,7 +160,14 @@ export const lintSchema = z.strictObject({
     }),
   ),
   unparsed: z.array(
-    z.strictObject({ project: z.string(), migration: z.string(), file: z.string().optional(), line: z.int().min(1).optional(), statement: z.string(), error: z.string() }),
+    z.strictObject({
+      project: z.string(),
+      migration: z.string(),
+      file: z.string().optional(),
+      line: z.int().min(1).optional(),
+      statement: z.string(),
+      error: z.string(),
+    }),
   ),
   notLinted: z.array(z.strictObject({ project: z.string(), tool: z.string(), reason: z.string() })),
   summary: z.strictObject({ migrations: z.int().min(0), errors: z.int().min(0), warnings: z.int().min(0), unparsed: z.int().min(0) }),
@@ -156,7 +178,13 @@ export const lintSchema = z.strictObject({
 export const planSchema = z.strictObject({
   projects: z.array(z.string()),
   migrations: z.array(
-    z.strictObject({ project: z.string(), id: z.string(), statements: z.array(z.string()), dataDependent: z.array(z.int().min(0)), error: z.string().optional() }),
+    z.strictObject({
+      project: z.string(),
+      id: z.string(),
+      statements: z.array(z.string()),
+      dataDependent: z.array(z.int().min(0)),
+      error: z.string().optional(),
+    }),
   ),
   caveat: z.string(),
   exitCode,

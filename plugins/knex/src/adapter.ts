@@ -29,7 +29,9 @@ function busyTimeout(config: LoadedKnexfile['config']): { afterCreate?: (conn: u
   const own = (config.pool as { afterCreate?: (conn: unknown, done: (error?: unknown) => void) => void } | undefined)?.afterCreate
   return {
     afterCreate: (conn, done) =>
-      (conn as { run(sql: string, cb: (error: unknown) => void): void }).run('PRAGMA busy_timeout = 10000', (error) => (error || !own ? done(error ?? undefined) : own(conn, done))),
+      (conn as { run(sql: string, cb: (error: unknown) => void): void }).run('PRAGMA busy_timeout = 10000', (error) =>
+        error || !own ? done(error ?? undefined) : own(conn, done),
+      ),
   }
 }
 
@@ -82,7 +84,12 @@ class KnexSession implements Session {
       const knex = (typeof mod === 'function' ? mod : (mod.knex ?? mod.default)) as (config: unknown) => KnexInstance
       const sqlite = this.target.dialect === 'sqlite' ? { useNullAsDefault: this.loaded.config.useNullAsDefault ?? true } : {}
       // One connection, keeping the knexfile's own pool hooks (an afterCreate that sets search_path).
-      this.instance = knex({ ...this.loaded.config, connection: this.connection, pool: { ...(this.loaded.config.pool as object | undefined), min: 0, max: 1, ...busyTimeout(this.loaded.config) }, ...sqlite })
+      this.instance = knex({
+        ...this.loaded.config,
+        connection: this.connection,
+        pool: { ...(this.loaded.config.pool as object | undefined), min: 0, max: 1, ...busyTimeout(this.loaded.config) },
+        ...sqlite,
+      })
     }
     return this.instance
   }
@@ -105,7 +112,11 @@ class KnexSession implements Session {
   async list(): Promise<Migration[]> {
     const [files, rows] = await Promise.all([listMigrationFiles(this.loaded.config, this.base), this.rows()])
     const ledger = rows.map((r) => ({ id: r.name, appliedAt: timeOf(r.migration_time).toISOString(), batch: Number(r.batch) }))
-    return this.ctx.mergeLedger(ledger, files.map((f) => ({ id: f.name, files: [f.path] })), humanName)
+    return this.ctx.mergeLedger(
+      ledger,
+      files.map((f) => ({ id: f.name, files: [f.path] })),
+      humanName,
+    )
   }
 
   async up(m: Migration, options: RunOptions): Promise<void> {
@@ -146,14 +157,24 @@ class KnexSession implements Session {
    * lock; all in one transaction unless the file (config.transaction = false)
    * or the knexfile (disableTransactions) says otherwise.
    */
-  private async step(m: Migration, direction: 'up' | 'down', options: RunOptions, record: (trx: KnexInstance) => PromiseLike<unknown>): Promise<void> {
+  private async step(
+    m: Migration,
+    direction: 'up' | 'down',
+    options: RunOptions,
+    record: (trx: KnexInstance) => PromiseLike<unknown>,
+  ): Promise<void> {
     const module = await this.load(m)
     const fn = module[direction]
     if (typeof fn !== 'function') {
-      throw new this.ctx.errors.MigError('KNEX_NO_FUNCTION', `${this.project.name}: ${m.id} exports no ${direction} function`, `export async function ${direction}(knex) { … } from ${m.files[0] ?? m.id}`)
+      throw new this.ctx.errors.MigError(
+        'KNEX_NO_FUNCTION',
+        `${this.project.name}: ${m.id} exports no ${direction} function`,
+        `export async function ${direction}(knex) { … } from ${m.files[0] ?? m.id}`,
+      )
     }
     const perFile = module.config?.transaction
-    const transactional = options.transaction === 'auto' && (typeof perFile === 'boolean' ? perFile : !this.loaded.config.migrations?.disableTransactions)
+    const transactional =
+      options.transaction === 'auto' && (typeof perFile === 'boolean' ? perFile : !this.loaded.config.migrations?.disableTransactions)
     const recorder = this.ctx.recorder(options, [this.table, this.lockTable])
     let capturing = false
     // Only while the migration's own function runs: knex takes its lock and writes its ledger on the same connection.
@@ -226,12 +247,18 @@ class KnexSession implements Session {
         t.integer('is_locked')
       })
     }
-    if (!(await this.from(this.knex, this.lockTable).select('*')).length) await this.from(this.knex, this.lockTable).insert({ is_locked: 0 })
+    if (!(await this.from(this.knex, this.lockTable).select('*')).length)
+      await this.from(this.knex, this.lockTable).insert({ is_locked: 0 })
   }
 
   private async load(m: Migration): Promise<MigrationModule> {
     const path = m.files[0]
-    if (!path) throw new this.ctx.errors.MigError('KNEX_MISSING_FILE', `${this.project.name}: ${m.id} is in ${this.table} but its file is gone`, `restore it in ${directoriesOf(this.loaded.config, this.base).join(' or ')}`)
+    if (!path)
+      throw new this.ctx.errors.MigError(
+        'KNEX_MISSING_FILE',
+        `${this.project.name}: ${m.id} is in ${this.table} but its file is gone`,
+        `restore it in ${directoriesOf(this.loaded.config, this.base).join(' or ')}`,
+      )
     // Loaded once a session: transactional() and the step both need it.
     let module = this.modules.get(path)
     if (!module) {
@@ -256,7 +283,9 @@ class KnexSession implements Session {
     return {
       name: this.lockTable,
       held,
-      ...(held && last ? { since: `the last knex migration ran at ${timeOf(last.migration_time).toISOString()}, ${ago(timeOf(last.migration_time))} ago` } : {}),
+      ...(held && last
+        ? { since: `the last knex migration ran at ${timeOf(last.migration_time).toISOString()}, ${ago(timeOf(last.migration_time))} ago` }
+        : {}),
       release: async () => {
         await this.db.run(`UPDATE ${this.qualified(this.lockTable)} SET is_locked = 0`)
       },
@@ -267,7 +296,14 @@ class KnexSession implements Session {
     const dir = directoriesOf(this.loaded.config, this.base)[0]!
     const ext = this.extension(dir)
     const flavour = ext === 'ts' ? 'ts' : ext === 'mjs' || (ext === 'js' && this.isEsm()) ? 'esm' : 'cjs'
-    const text = this.ctx.template({ tool: 'knex', projectDir: this.project.dir, builtIn: templatesDir, name: template, file: `${template}.${flavour}.txt`, vars })
+    const text = this.ctx.template({
+      tool: 'knex',
+      projectDir: this.project.dir,
+      builtIn: templatesDir,
+      name: template,
+      file: `${template}.${flavour}.txt`,
+      vars,
+    })
     const file = join(dir, `${this.ctx.timestamp()}_${name}.${ext}`)
     await this.ctx.writeNew(file, text)
     return [file]
@@ -275,7 +311,11 @@ class KnexSession implements Session {
 
   /** Follow the project: the extension most of its migrations use, else the knexfile's `migrations.extension`, else the knexfile's own. */
   private extension(dir: string): string {
-    const existing = existsSync(dir) ? readdirSync(dir).map((f) => extname(f).slice(1)).filter((e) => ['js', 'ts', 'cjs', 'mjs'].includes(e)) : []
+    const existing = existsSync(dir)
+      ? readdirSync(dir)
+          .map((f) => extname(f).slice(1))
+          .filter((e) => ['js', 'ts', 'cjs', 'mjs'].includes(e))
+      : []
     if (existing.length) {
       const counts = new Map<string, number>()
       for (const e of existing) counts.set(e, (counts.get(e) ?? 0) + 1)
@@ -296,7 +336,8 @@ class KnexSession implements Session {
 }
 
 /** knex_migrations.migration_time as each driver returns it: a Date (pg), a local 'YYYY-MM-DD HH:MM:SS' (mysql), epoch ms (better-sqlite3). */
-const timeOf = (value: unknown): Date => (value instanceof Date ? value : new Date(typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : (value as string | number)))
+const timeOf = (value: unknown): Date =>
+  value instanceof Date ? value : new Date(typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : (value as string | number))
 
 const humanName = (file: string): string => file.replace(/\.[^.]+$/, '').replace(/^\d+[_-]/, '')
 

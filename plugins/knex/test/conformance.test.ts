@@ -10,7 +10,15 @@ runConformance({
       migrationsList: [
         createTable('20240101000000_one.js', 'conf_one'),
         createTable('20240102000000_two.js', 'conf_two'),
-        ...(failing ? [{ name: '20240103000000_fail.js', up: "await knex.schema.createTable('conf_fail', (t) => { t.integer('id') }); await knex.raw('SELECT * FROM no_such_table')", down: '' }] : []),
+        ...(failing
+          ? [
+              {
+                name: '20240103000000_fail.js',
+                up: "await knex.schema.createTable('conf_fail', (t) => { t.integer('id') }); await knex.raw('SELECT * FROM no_such_table')",
+                down: '',
+              },
+            ]
+          : []),
       ],
     })
     return { name: 'conf', tool: 'knex', dir, options: {} }

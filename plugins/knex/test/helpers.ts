@@ -28,7 +28,12 @@ export function writeMigration(dir: string, m: KnexMigration, ts = false): void 
 }
 
 /** A knex project: package.json, the user's node_modules, a knexfile (JS or TS) with a development environment. */
-export function writeKnexProject(dir: string, dialect: Dialect, url: string, options: { ts?: boolean; migrations?: Record<string, unknown>; migrationsList?: KnexMigration[] } = {}): string {
+export function writeKnexProject(
+  dir: string,
+  dialect: Dialect,
+  url: string,
+  options: { ts?: boolean; migrations?: Record<string, unknown>; migrationsList?: KnexMigration[] } = {},
+): string {
   linkNodeModules(dir)
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'knex-project', private: true }))
   const connection = dialect === 'sqlite' ? { filename: url ? url.slice('sqlite:'.length) : './dev.db' } : url
@@ -65,4 +70,5 @@ export async function knexMigrateList(dir: string): Promise<KnexList> {
   return { completed: section(/Completed Migration/), pending: section(/Pending Migration/) }
 }
 
-export const knexCli = (dir: string, args: string[]): Promise<string> => nodeCli(join(repoRoot, 'node_modules/knex/bin/cli.js'), args, { cwd: dir })
+export const knexCli = (dir: string, args: string[]): Promise<string> =>
+  nodeCli(join(repoRoot, 'node_modules/knex/bin/cli.js'), args, { cwd: dir })

@@ -25,7 +25,11 @@ describe.each(await availableDialects())('knex on %s: mig and `knex migrate:list
     expect(status.projects[0]!.migrations.filter((m) => m.state === 'applied').map((m) => m.id)).toEqual(native.completed)
     expect(status.projects[0]!.migrations.filter((m) => m.state === 'pending').map((m) => m.id)).toEqual(native.pending)
   }
-  const batches = async () => (await p.db.query<{ name: string; batch: number }>('SELECT name, batch FROM knex_migrations ORDER BY id')).map((r) => [r.name, Number(r.batch)])
+  const batches = async () =>
+    (await p.db.query<{ name: string; batch: number }>('SELECT name, batch FROM knex_migrations ORDER BY id')).map((r) => [
+      r.name,
+      Number(r.batch),
+    ])
 
   it('up --one', async () => {
     expect((await run('up', '--one')).code).toBe(0)
@@ -34,7 +38,11 @@ describe.each(await availableDialects())('knex on %s: mig and `knex migrate:list
   it('up (one batch for the whole run, as knex migrate:latest numbers it)', async () => {
     expect((await run('up', '--step', '2')).code).toBe(0)
     await agree(3)
-    expect(await batches()).toEqual([[names[0], 1], [names[1], 2], [names[2], 2]])
+    expect(await batches()).toEqual([
+      [names[0], 1],
+      [names[1], 2],
+      [names[2], 2],
+    ])
   })
   it('down --batch reverts the whole last batch', async () => {
     const r = await run('down', '--batch', '--json')
@@ -65,11 +73,18 @@ describe.each(await availableDialects())('a knex project migrated earlier by kne
     const env = await withPlugins('knex')
     const database = await createTestDatabase(dialect)
     const root = tempDir()
-    cleanup.push(() => database.drop(), () => rmSync(root, { recursive: true, force: true }))
-    const dir = writeKnexProject(join(root, 'jobs'), dialect, database.url, { migrationsList: names.slice(0, 2).map((n, i) => createTable(n, `t_${i}`)) })
+    cleanup.push(
+      () => database.drop(),
+      () => rmSync(root, { recursive: true, force: true }),
+    )
+    const dir = writeKnexProject(join(root, 'jobs'), dialect, database.url, {
+      migrationsList: names.slice(0, 2).map((n, i) => createTable(n, `t_${i}`)),
+    })
     await knexCli(dir, ['migrate:latest'])
     for (const [i, n] of names.slice(2).entries()) writeMigration(join(dir, 'migrations'), createTable(n, `t_${i + 2}`))
-    const status = json<{ projects: { migrations: { id: string; state: string; batch?: number }[] }[] }>(await mig(['status', '--json'], { cwd: root, env }))
+    const status = json<{ projects: { migrations: { id: string; state: string; batch?: number }[] }[] }>(
+      await mig(['status', '--json'], { cwd: root, env }),
+    )
     expect(status.projects[0]!.migrations.map((m) => [m.id, m.state, m.batch])).toEqual([
       [names[0], 'applied', 1],
       [names[1], 'applied', 1],
@@ -79,7 +94,9 @@ describe.each(await availableDialects())('a knex project migrated earlier by kne
     ])
     expect((await mig(['up'], { cwd: root, env })).code).toBe(0)
     const db = await database.db()
-    expect((await db.query<{ batch: number }>('SELECT batch FROM knex_migrations ORDER BY id')).map((r) => Number(r.batch))).toEqual([1, 1, 2, 2, 2])
+    expect((await db.query<{ batch: number }>('SELECT batch FROM knex_migrations ORDER BY id')).map((r) => Number(r.batch))).toEqual([
+      1, 1, 2, 2, 2,
+    ])
     expect((await knexMigrateList(dir)).pending).toEqual([])
     await knexCli(dir, ['migrate:rollback'])
     expect((await knexMigrateList(dir)).completed).toEqual(names.slice(0, 2))
@@ -91,14 +108,24 @@ describe('knexfile and migration variants', () => {
     const env = await withPlugins('knex')
     const root = tempDir()
     cleanup.push(() => rmSync(root, { recursive: true, force: true }))
-    const dir = writeKnexProject(join(root, 'ts'), 'sqlite', '', { ts: true, migrations: { directory: ['./migrations', './more'], extension: 'ts' } })
+    const dir = writeKnexProject(join(root, 'ts'), 'sqlite', '', {
+      ts: true,
+      migrations: { directory: ['./migrations', './more'], extension: 'ts' },
+    })
     writeMigration(join(dir, 'migrations'), createTable('20240101000000_a.ts', 'a'), true)
     writeMigration(join(dir, 'more'), createTable('20240102000000_b.ts', 'b'), true)
     writeMigration(join(dir, 'migrations'), createTable('20240103000000_c.ts', 'c'), true)
     const r = await mig(['up', '--json'], { cwd: root, env })
     expect(r.code, r.stderr).toBe(0)
-    expect(json<{ migrations: { id: string }[] }>(r).migrations.map((m) => m.id)).toEqual(['20240101000000_a.ts', '20240102000000_b.ts', '20240103000000_c.ts'])
-    expect(await knexMigrateList(dir)).toEqual({ completed: ['20240101000000_a.ts', '20240102000000_b.ts', '20240103000000_c.ts'], pending: [] })
+    expect(json<{ migrations: { id: string }[] }>(r).migrations.map((m) => m.id)).toEqual([
+      '20240101000000_a.ts',
+      '20240102000000_b.ts',
+      '20240103000000_c.ts',
+    ])
+    expect(await knexMigrateList(dir)).toEqual({
+      completed: ['20240101000000_a.ts', '20240102000000_b.ts', '20240103000000_c.ts'],
+      pending: [],
+    })
     const made = await mig(['make', 'add_phone', '--json'], { cwd: root, env })
     expect(made.code, made.stderr).toBe(0)
     const file = json<{ files: string[] }>(made).files[0]!
@@ -107,10 +134,14 @@ describe('knexfile and migration variants', () => {
     expect((await knexMigrateList(dir)).pending).toEqual([file.split('/').pop()])
     const unknown = await mig(['make', 'add_index', '--template', 'add-index'], { cwd: root, env })
     expect(unknown.code).toBe(1)
-    expect(unknown.stderr).toBe('Error: no knex template "add-index"\nHint: use one of: blank, create-table (or add add-index.ts.txt in .mig/templates/knex/)\n')
+    expect(unknown.stderr).toBe(
+      'Error: no knex template "add-index"\nHint: use one of: blank, create-table (or add add-index.ts.txt in .mig/templates/knex/)\n',
+    )
     const noTable = await mig(['make', 'create_orders', '-t', 'create-table'], { cwd: root, env })
     expect(noTable.code).toBe(2)
-    expect(noTable.stderr).toBe('Error: the knex template "create-table" needs --table\nHint: e.g. mig make create_orders --template create-table --table <table>\n')
+    expect(noTable.stderr).toBe(
+      'Error: the knex template "create-table" needs --table\nHint: e.g. mig make create_orders --template create-table --table <table>\n',
+    )
     const orders = await mig(['make', 'create_orders', '-t', 'create-table', '--table', 'orders', '--json'], { cwd: root, env })
     expect(orders.code, orders.stderr).toBe(0)
     expect(readFileSync(json<{ files: string[] }>(orders).files[0]!, 'utf8')).toContain("createTable('orders'")
@@ -122,7 +153,14 @@ describe('knexfile and migration variants', () => {
     cleanup.push(() => rmSync(root, { recursive: true, force: true }))
     const dir = writeKnexProject(join(root, 'jobs'), 'sqlite', '', {
       migrations: { tableName: 'schema_history' },
-      migrationsList: [createTable('20240101000000_a.js', 'a'), { name: '20240102000000_bad.js', up: "await knex.schema.createTable('half', (t) => { t.integer('id') }); await knex.raw('SELECT * FROM nowhere')", down: '' }],
+      migrationsList: [
+        createTable('20240101000000_a.js', 'a'),
+        {
+          name: '20240102000000_bad.js',
+          up: "await knex.schema.createTable('half', (t) => { t.integer('id') }); await knex.raw('SELECT * FROM nowhere')",
+          down: '',
+        },
+      ],
     })
     const r = await mig(['up'], { cwd: root, env })
     expect(r.code).toBe(1)
@@ -168,11 +206,19 @@ describe.runIf((await availableDialects()).includes('postgres'))('config.transac
     const env = await withPlugins('knex')
     const database = await createTestDatabase('postgres')
     const root = tempDir()
-    cleanup.push(() => database.drop(), () => rmSync(root, { recursive: true, force: true }))
+    cleanup.push(
+      () => database.drop(),
+      () => rmSync(root, { recursive: true, force: true }),
+    )
     const dir = writeKnexProject(join(root, 'jobs'), 'postgres', database.url, {
       migrationsList: [
         createTable('20240101000000_a.js', 'a'),
-        { name: '20240102000000_index.js', up: "await knex.raw('CREATE INDEX CONCURRENTLY a_name ON a (name)')", down: "await knex.raw('DROP INDEX CONCURRENTLY a_name')", transaction: false },
+        {
+          name: '20240102000000_index.js',
+          up: "await knex.raw('CREATE INDEX CONCURRENTLY a_name ON a (name)')",
+          down: "await knex.raw('DROP INDEX CONCURRENTLY a_name')",
+          transaction: false,
+        },
       ],
     })
     const r = await mig(['up'], { cwd: root, env })
@@ -193,7 +239,11 @@ describe('knex loads only where there are knex projects', () => {
     writeSqlProject(root, 'app', 'sqlite:./a.db', [{ id: '001_a', up: 'CREATE TABLE a (x int);' }])
     const trace = (name: string) => join(root, `${name}.trace`)
     const traced = (args: string[], name: string) =>
-      mig(args, { cwd: root, env: { ...env, MIG_TRACE_FILE: trace(name) }, nodeArgs: ['--import', join(repoRoot, 'test/fixtures/trace-loads.mjs')] })
+      mig(args, {
+        cwd: root,
+        env: { ...env, MIG_TRACE_FILE: trace(name) },
+        nodeArgs: ['--import', join(repoRoot, 'test/fixtures/trace-loads.mjs')],
+      })
     expect((await traced(['--help'], 'help')).code).toBe(0)
     expect((await traced(['status'], 'status')).code).toBe(2)
     const loadedStatus = readFileSync(trace('status'), 'utf8')
@@ -201,7 +251,9 @@ describe('knex loads only where there are knex projects', () => {
     for (const name of ['help', 'status']) expect(readFileSync(trace(name), 'utf8')).not.toMatch(/node_modules\/knex\//)
     writeKnexProject(join(root, 'jobs'), 'sqlite', '', { migrationsList: [createTable('20240101000000_a.js', 'a')] })
     const status = await traced(['status', '--json'], 'with-knex')
-    expect(json<{ projects: { tool: string; summary: { pending: number } }[] }>(status).projects.find((p) => p.tool === 'knex')!.summary.pending).toBe(1)
+    expect(
+      json<{ projects: { tool: string; summary: { pending: number } }[] }>(status).projects.find((p) => p.tool === 'knex')!.summary.pending,
+    ).toBe(1)
     expect(readFileSync(trace('with-knex'), 'utf8')).not.toMatch(/node_modules\/knex\//)
     expect((await traced(['up', '--project', 'jobs'], 'up')).code).toBe(0)
     expect(readFileSync(trace('up'), 'utf8')).toMatch(/node_modules\/knex\//)
@@ -213,7 +265,13 @@ describe('installing the plugin', () => {
     const home = tempDir('mig-oclif-')
     cleanup.push(() => rmSync(home, { recursive: true, force: true }))
     const env = { XDG_DATA_HOME: join(home, 'data'), XDG_CACHE_HOME: join(home, 'cache'), XDG_CONFIG_HOME: join(home, 'config') }
-    const packed = execFileSync('npm', ['pack', '--pack-destination', home, '--silent'], { cwd: join(repoRoot, 'plugins/knex'), encoding: 'utf8' }).trim().split('\n').pop()!
+    const packed = execFileSync('npm', ['pack', '--pack-destination', home, '--silent'], {
+      cwd: join(repoRoot, 'plugins/knex'),
+      encoding: 'utf8',
+    })
+      .trim()
+      .split('\n')
+      .pop()!
     const root = tempDir()
     cleanup.push(() => rmSync(root, { recursive: true, force: true }))
     writeKnexProject(join(root, 'jobs'), 'sqlite', '', { migrationsList: [createTable('20240101000000_a.js', 'a')] })

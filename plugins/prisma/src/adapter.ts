@@ -125,13 +125,16 @@ class PrismaSession implements Session {
 
   private async rows(): Promise<Row[]> {
     if (!(await this.db.tableExists('_prisma_migrations', this.prisma.pgSchema))) return []
-    return this.db.query<Row>(`SELECT id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at FROM ${this.table} ORDER BY started_at, migration_name`)
+    return this.db.query<Row>(
+      `SELECT id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at FROM ${this.table} ORDER BY started_at, migration_name`,
+    )
   }
 
   /** The row that counts for each migration: the latest attempt not rolled back. */
   private async current(): Promise<Map<string, Row>> {
     const byName = new Map<string, Row>()
-    for (const row of await this.rows()) if (row.rolled_back_at === null || row.rolled_back_at === undefined) byName.set(row.migration_name, row)
+    for (const row of await this.rows())
+      if (row.rolled_back_at === null || row.rolled_back_at === undefined) byName.set(row.migration_name, row)
     return byName
   }
 
@@ -140,7 +143,9 @@ class PrismaSession implements Session {
     const rows = await this.current()
     const dir = this.prisma.migrationsDir
     const entry = (name: string, state: Migration['state'], row?: Row): Migration => {
-      const files = folders.includes(name) ? [join(dir, name, 'migration.sql'), ...(existsSync(join(dir, name, 'down.sql')) ? [join(dir, name, 'down.sql')] : [])] : []
+      const files = folders.includes(name)
+        ? [join(dir, name, 'migration.sql'), ...(existsSync(join(dir, name, 'down.sql')) ? [join(dir, name, 'down.sql')] : [])]
+        : []
       const hasDown = files.length === 2
       const appliedAt = row && timeOf(row.finished_at ?? row.started_at)
       const edited = state === 'applied' && row && files[0] ? !checksumMatches(readFileSync(files[0], 'utf8'), row.checksum) : false
@@ -194,7 +199,11 @@ class PrismaSession implements Session {
     try {
       await this.db.runScript(sql)
     } catch (error) {
-      throw this.ctx.fail(error, { statement: (error as { statement?: string }).statement, partial: this.target.dialect !== 'postgres', always: true })
+      throw this.ctx.fail(error, {
+        statement: (error as { statement?: string }).statement,
+        partial: this.target.dialect !== 'postgres',
+        always: true,
+      })
     }
   }
 
@@ -227,7 +236,10 @@ class PrismaSession implements Session {
       const file = join(this.prisma.migrationsDir, m.id, 'migration.sql')
       const sql = readFileSync(file, 'utf8')
       const id = randomUUID()
-      await this.db.run(`INSERT INTO ${this.table} (id, checksum, started_at, migration_name, applied_steps_count) VALUES (?, ?, ?, ?, 0)`, [id, sha256(sql), this.now(), m.id])
+      await this.db.run(
+        `INSERT INTO ${this.table} (id, checksum, started_at, migration_name, applied_steps_count) VALUES (?, ?, ?, ?, 0)`,
+        [id, sha256(sql), this.now(), m.id],
+      )
       try {
         await this.script(sql, options)
       } catch (error) {
@@ -243,10 +255,16 @@ class PrismaSession implements Session {
     this.warnMigrateDev()
     await this.withPrismaLock(async () => {
       const row = (await this.current()).get(m.id)
-      if (!row) throw new this.ctx.errors.MigError('PRISMA_NOT_APPLIED', `${this.project.name}: ${m.id} has no row in _prisma_migrations`, 'run `mig status` to see what is applied')
+      if (!row)
+        throw new this.ctx.errors.MigError(
+          'PRISMA_NOT_APPLIED',
+          `${this.project.name}: ${m.id} has no row in _prisma_migrations`,
+          'run `mig status` to see what is applied',
+        )
       const downFile = join(this.prisma.migrationsDir, m.id, 'down.sql')
       if (existsSync(downFile)) await this.script(readFileSync(downFile, 'utf8'), options)
-      else if (m.state !== 'failed') throw new this.ctx.errors.MigError('NO_DOWN', `${this.project.name}: ${m.id} has no down.sql`, this.downHint(m.id))
+      else if (m.state !== 'failed')
+        throw new this.ctx.errors.MigError('NO_DOWN', `${this.project.name}: ${m.id} has no down.sql`, this.downHint(m.id))
       await this.db.run(`UPDATE ${this.table} SET rolled_back_at = ? WHERE id = ?`, [this.now(), row.id])
     })
   }
@@ -262,20 +280,38 @@ class PrismaSession implements Session {
     const { MigError } = this.ctx.errors
     await this.withPrismaLock(async () => {
       if (!(await this.db.tableExists('_prisma_migrations', this.prisma.pgSchema))) await this.db.run(ddl[this.target.dialect](this.table))
-      const rows = (await this.rows()).filter((r) => r.migration_name === m.id && (r.rolled_back_at === null || r.rolled_back_at === undefined))
+      const rows = (await this.rows()).filter(
+        (r) => r.migration_name === m.id && (r.rolled_back_at === null || r.rolled_back_at === undefined),
+      )
       const failed = rows.filter((r) => r.finished_at === null || r.finished_at === undefined)
       if (as === 'rolled-back' && !failed.length) {
-        throw new MigError('PRISMA_NOT_FAILED', `${this.project.name}: ${m.id} cannot be marked rolled back because it is not in a failed state (P3012)`, 'run `mig status` to see its state')
+        throw new MigError(
+          'PRISMA_NOT_FAILED',
+          `${this.project.name}: ${m.id} cannot be marked rolled back because it is not in a failed state (P3012)`,
+          'run `mig status` to see its state',
+        )
       }
       if (as === 'applied' && rows.length > failed.length) {
-        throw new MigError('PRISMA_ALREADY_APPLIED', `${this.project.name}: ${m.id} is already recorded as applied in _prisma_migrations (P3008)`, 'run `mig status` to see its state')
+        throw new MigError(
+          'PRISMA_ALREADY_APPLIED',
+          `${this.project.name}: ${m.id} is already recorded as applied in _prisma_migrations (P3008)`,
+          'run `mig status` to see its state',
+        )
       }
       const now = this.now()
       for (const row of failed) await this.db.run(`UPDATE ${this.table} SET rolled_back_at = ? WHERE id = ?`, [now, row.id])
       if (as === 'rolled-back') return
       const file = join(this.prisma.migrationsDir, m.id, 'migration.sql')
-      if (!existsSync(file)) throw new MigError('PRISMA_MISSING_FILE', `${this.project.name}: ${m.id} has no migration.sql in ${this.prisma.migrationsDir} (P3017)`, 'restore the migration folder')
-      await this.db.run(`INSERT INTO ${this.table} (id, checksum, started_at, finished_at, migration_name, applied_steps_count) VALUES (?, ?, ?, ?, ?, 0)`, [randomUUID(), sha256(readFileSync(file, 'utf8')), now, now, m.id])
+      if (!existsSync(file))
+        throw new MigError(
+          'PRISMA_MISSING_FILE',
+          `${this.project.name}: ${m.id} has no migration.sql in ${this.prisma.migrationsDir} (P3017)`,
+          'restore the migration folder',
+        )
+      await this.db.run(
+        `INSERT INTO ${this.table} (id, checksum, started_at, finished_at, migration_name, applied_steps_count) VALUES (?, ?, ?, ?, ?, 0)`,
+        [randomUUID(), sha256(readFileSync(file, 'utf8')), now, now, m.id],
+      )
     })
   }
 
@@ -318,18 +354,38 @@ class PrismaSession implements Session {
       written.push(file)
     }
     const lock = join(this.prisma.migrationsDir, 'migration_lock.toml')
-    if (!existsSync(lock)) await writeFile(lock, `# Please do not edit this file manually\n# It should be added in your version-control system (e.g., Git)\nprovider = "${this.prisma.provider}"\n`)
+    if (!existsSync(lock))
+      await writeFile(
+        lock,
+        `# Please do not edit this file manually\n# It should be added in your version-control system (e.g., Git)\nprovider = "${this.prisma.provider}"\n`,
+      )
     return written
   }
 
   private async fromSchema(): Promise<{ migration: string; down: string }> {
     const { MigError } = this.ctx.errors
-    const cli = this.ctx.resolve('prisma/build/index.js', { for: "--from-schema needs the project's Prisma CLI", dev: true, otherwise: 'write the SQL by hand (drop --from-schema)' })
+    const cli = this.ctx.resolve('prisma/build/index.js', {
+      for: "--from-schema needs the project's Prisma CLI",
+      dev: true,
+      otherwise: 'write the SQL by hand (drop --from-schema)',
+    })
     const schema = relative(this.project.dir, this.prisma.schemaFile)
     const diff = async (args: string[]) => {
-      const { stdout } = await execFileAsync(process.execPath, [cli, 'migrate', 'diff', ...args, '--script'], { cwd: this.project.dir, env: this.cliEnv(), maxBuffer: 64 * 1024 * 1024 }).catch((error: { stderr?: string; message: string }) => {
-        const line = (error.stderr ?? error.message).split('\n').map((l) => l.trim()).find((l) => /error|P\d{4}/i.test(l)) ?? error.message.split('\n')[0]
-        throw new MigError('PRISMA_DIFF', `${this.project.name}: prisma migrate diff failed: ${line}`, 'run the same `npx prisma migrate diff … --script` in the project to see its full output')
+      const { stdout } = await execFileAsync(process.execPath, [cli, 'migrate', 'diff', ...args, '--script'], {
+        cwd: this.project.dir,
+        env: this.cliEnv(),
+        maxBuffer: 64 * 1024 * 1024,
+      }).catch((error: { stderr?: string; message: string }) => {
+        const line =
+          (error.stderr ?? error.message)
+            .split('\n')
+            .map((l) => l.trim())
+            .find((l) => /error|P\d{4}/i.test(l)) ?? error.message.split('\n')[0]
+        throw new MigError(
+          'PRISMA_DIFF',
+          `${this.project.name}: prisma migrate diff failed: ${line}`,
+          'run the same `npx prisma migrate diff … --script` in the project to see its full output',
+        )
       })
       return stdout
     }
@@ -350,7 +406,11 @@ class PrismaSession implements Session {
     if (!this.redirected) return env
     const variable = this.prisma.urlVariable
     if (!variable) {
-      throw new this.ctx.errors.MigError('PRISMA_REDIRECT', `${this.project.name}: the datasource URL is not read with env("…"), so the Prisma CLI cannot be pointed at the scratch database`, 'read the URL from an environment variable: url = env("DATABASE_URL") in the schema, or datasource: { url: env(\'DATABASE_URL\') } in prisma.config.ts')
+      throw new this.ctx.errors.MigError(
+        'PRISMA_REDIRECT',
+        `${this.project.name}: the datasource URL is not read with env("…"), so the Prisma CLI cannot be pointed at the scratch database`,
+        'read the URL from an environment variable: url = env("DATABASE_URL") in the schema, or datasource: { url: env(\'DATABASE_URL\') } in prisma.config.ts',
+      )
     }
     if (this.target.file) return { ...env, [variable]: `file:${this.target.file}` }
     const url = new URL(this.prisma.url)
@@ -359,7 +419,15 @@ class PrismaSession implements Session {
   }
 
   private fromTemplate(template: string, vars: Record<string, unknown>): { migration: string; down: string } {
-    const render = (kind: string) => this.ctx.template({ tool: 'prisma', projectDir: this.project.dir, builtIn: templatesDir, name: template, file: `${template}.${kind}.sql`, vars })
+    const render = (kind: string) =>
+      this.ctx.template({
+        tool: 'prisma',
+        projectDir: this.project.dir,
+        builtIn: templatesDir,
+        name: template,
+        file: `${template}.${kind}.sql`,
+        vars,
+      })
     return { migration: render('migration'), down: render('down') }
   }
 

@@ -53,16 +53,28 @@ async function read(project: ProjectRef, ctx: OpenContext): Promise<PrismaProjec
       env: (name: string) => {
         asked.push(name)
         const value = env[name]
-        if (value === undefined) throw new MigError('PRISMA_ENV', `${project.name}: prisma.config uses env("${name}"), which is not set`, `set ${name} in the environment or in ${join(project.dir, '.env')}`)
+        if (value === undefined)
+          throw new MigError(
+            'PRISMA_ENV',
+            `${project.name}: prisma.config uses env("${name}"), which is not set`,
+            `set ${name} in the environment or in ${join(project.dir, '.env')}`,
+          )
         return value
       },
     }
     try {
-      config = ((await ctx.loader({ virtualModules: { 'prisma/config': standIn, '@prisma/config': standIn } })(configFile)) ?? {}) as PrismaConfig
+      config = ((await ctx.loader({ virtualModules: { 'prisma/config': standIn, '@prisma/config': standIn } })(configFile)) ??
+        {}) as PrismaConfig
     } catch (error) {
       if (error instanceof MigError) throw error
       const message = String((error as Error).message ?? error).split('\n')[0] ?? ''
-      throw new MigError('PRISMA_CONFIG', `${project.name}: ${configFile} failed to load: ${message}`, /environment variable/i.test(message) ? `set the variable in the environment or in ${join(project.dir, '.env')}` : 'check that `prisma` can load it')
+      throw new MigError(
+        'PRISMA_CONFIG',
+        `${project.name}: ${configFile} failed to load: ${message}`,
+        /environment variable/i.test(message)
+          ? `set the variable in the environment or in ${join(project.dir, '.env')}`
+          : 'check that `prisma` can load it',
+      )
     }
   }
   const base = configFile ? dirname(configFile) : project.dir
@@ -82,7 +94,12 @@ async function read(project: ProjectRef, ctx: OpenContext): Promise<PrismaProjec
     )
   }
   const provider = normalize(lockProvider ?? schemaProvider ?? '')
-  if (!provider) throw new MigError('PRISMA_PROVIDER', `${project.name}: no datasource provider in ${schemaFile} or migration_lock.toml`, 'add `provider = "postgresql"` (or mysql, sqlite) to the datasource block')
+  if (!provider)
+    throw new MigError(
+      'PRISMA_PROVIDER',
+      `${project.name}: no datasource provider in ${schemaFile} or migration_lock.toml`,
+      'add `provider = "postgresql"` (or mysql, sqlite) to the datasource block',
+    )
   let url = config.datasource?.url
   let urlBase = base
   let urlVariable = asked.find((name) => url !== undefined && env[name] === url)
@@ -93,23 +110,44 @@ async function read(project: ProjectRef, ctx: OpenContext): Promise<PrismaProjec
     urlVariable = literal ? undefined : fromEnv
     urlBase = dirname(schemaFile)
     if (!url) {
-      throw new MigError('PRISMA_URL', `${project.name}: no database URL${fromEnv ? ` (${fromEnv} is not set)` : ''}`, fromEnv ? `set ${fromEnv} in the environment or in ${join(project.dir, '.env')}` : 'set datasource.url in prisma.config.ts, or url in the schema\'s datasource block')
+      throw new MigError(
+        'PRISMA_URL',
+        `${project.name}: no database URL${fromEnv ? ` (${fromEnv} is not set)` : ''}`,
+        fromEnv
+          ? `set ${fromEnv} in the environment or in ${join(project.dir, '.env')}`
+          : "set datasource.url in prisma.config.ts, or url in the schema's datasource block",
+      )
     }
   }
   const pgSchema = /^postgres/.test(url) ? (new URL(url).searchParams.get('schema') ?? undefined) : undefined
-  const external = config.experimental?.externalTables && Array.isArray(config.tables?.external) ? config.tables.external.filter((t): t is string => typeof t === 'string') : []
+  const external =
+    config.experimental?.externalTables && Array.isArray(config.tables?.external)
+      ? config.tables.external.filter((t): t is string => typeof t === 'string')
+      : []
   return { schemaFile, migrationsDir, provider, url, urlBase, pgSchema, externalTables: external, configFile, urlVariable }
 }
 
 const normalize = (p: string): string => (p === 'postgres' ? 'postgresql' : p)
 
 /** Prisma-only URL parameters the database drivers do not know. */
-const prismaParams = ['schema', 'connection_limit', 'pool_timeout', 'pgbouncer', 'socket_timeout', 'statement_cache_size', 'connect_timeout']
+const prismaParams = [
+  'schema',
+  'connection_limit',
+  'pool_timeout',
+  'pgbouncer',
+  'socket_timeout',
+  'statement_cache_size',
+  'connect_timeout',
+]
 
 export function targetOf(project: ProjectRef, p: PrismaProject, ctx: OpenContext): DatabaseTarget {
   if (p.provider === 'sqlite') return ctx.target(p.url.replace(/\?.*$/, ''), p.urlBase)
   if (p.provider !== 'postgresql' && p.provider !== 'mysql') {
-    throw new ctx.errors.MigError('PRISMA_PROVIDER', `${project.name}: provider "${p.provider}" is not supported by mig`, 'mig supports postgresql, mysql and sqlite')
+    throw new ctx.errors.MigError(
+      'PRISMA_PROVIDER',
+      `${project.name}: provider "${p.provider}" is not supported by mig`,
+      'mig supports postgresql, mysql and sqlite',
+    )
   }
   const parsed = new URL(p.url)
   for (const key of prismaParams) parsed.searchParams.delete(key)

@@ -20,7 +20,9 @@ runConformance({
       // The shim cannot run the Prisma CLI on MySQL: read Prisma's table as `prisma migrate status` does.
       const db = await database.db()
       if (!(await db.tableExists('_prisma_migrations'))) return []
-      const rows = await db.query<{ migration_name: string }>('SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name')
+      const rows = await db.query<{ migration_name: string }>(
+        'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name',
+      )
       return rows.map((r) => r.migration_name)
     }
     return (await migrateStatus(project.dir, prismaUrl(database.dialect, database.url))).applied
@@ -28,6 +30,10 @@ runConformance({
   timeoutMs: 60_000,
   knownFailures: [
     // The script runs as one simple query, which PostgreSQL makes one implicit transaction (as Prisma runs it).
-    { check: 'transaction-none-failure', dialects: ['postgres'], why: "transaction 'none' still runs migration.sql as one implicit transaction" },
+    {
+      check: 'transaction-none-failure',
+      dialects: ['postgres'],
+      why: "transaction 'none' still runs migration.sql as one implicit transaction",
+    },
   ],
 })

@@ -19,19 +19,35 @@ afterAll(async () => {
 // schema with a url: MariaDB and the schema url are checked without the oracle.
 const oracle = (dialect: Dialect, shape: string) => dialect !== 'mysql' && shape === 'prisma.config.ts'
 /** Prisma 7 (the URL from prisma.config.ts's env()) and Prisma ≤ 6 (`url = env("DATABASE_URL")` in the schema). */
-const cases = (await availableDialects()).flatMap((d) => [[d, 'prisma.config.ts'], [d, 'schema url']] as const)
+const cases = (await availableDialects()).flatMap(
+  (d) =>
+    [
+      [d, 'prisma.config.ts'],
+      [d, 'schema url'],
+    ] as const,
+)
 
 /** A project on a new database, the Prisma CLI's engine shim in its `.env` (for `--from-schema`), and two databases. */
 async function setUp(dialect: Dialect, legacy: boolean) {
   const first = await createTestDatabase(dialect)
   const second = await createTestDatabase(dialect)
   const root = tempDir()
-  cleanup.push(() => first.drop(), () => second.drop(), () => rmSync(root, { recursive: true, force: true }))
+  cleanup.push(
+    () => first.drop(),
+    () => second.drop(),
+    () => rmSync(root, { recursive: true, force: true }),
+  )
   const dir = writePrismaProject(join(root, 'api'), dialect, first.url, [createTable(id, 'redirected')], { legacy })
   appendFileSync(join(dir, '.env'), `PRISMA_SCHEMA_ENGINE_BINARY=${shim}\nPRISMA_SHIM_RESOLVE_FROM=${repoRoot}\n`)
   const [firstTarget, secondTarget] = [parseDatabaseUrl(first.url, dir), parseDatabaseUrl(second.url, dir)]
   const project: ProjectRef = { name: 'api', tool: 'prisma', dir, options: {} }
-  const ctx = openContext(project, { root, env: undefined, readOnly: false, warn: () => {}, redirect: (t) => (t.key === firstTarget.key ? secondTarget : undefined) })
+  const ctx = openContext(project, {
+    root,
+    env: undefined,
+    readOnly: false,
+    warn: () => {},
+    redirect: (t) => (t.key === firstTarget.key ? secondTarget : undefined),
+  })
   return { first, second, dir, project, ctx, secondTarget }
 }
 
@@ -80,7 +96,7 @@ async function fromSchemaReadsTheRedirectedDatabase(session: Session): Promise<v
 }
 
 describe('prisma: a URL written into the schema cannot reach the Prisma CLI redirected', () => {
-  it('--from-schema is refused; up and down, through mig\'s own connection, still run on the redirected database', async () => {
+  it("--from-schema is refused; up and down, through mig's own connection, still run on the redirected database", async () => {
     const { first, second, dir, project, ctx } = await setUp('sqlite', true)
     const schema = join(dir, 'prisma', 'schema.prisma')
     writeFileSync(schema, readFileSync(schema, 'utf8').replace('env("DATABASE_URL")', `"${prismaUrl('sqlite', first.url)}"`))

@@ -15,7 +15,11 @@ export const sequelizeAdapter: Adapter = {
   async open(project: ProjectRef, ctx: OpenContext): Promise<Session> {
     const config = await readProjectConfig(project, ctx)
     if (config.env.migrationStorage === 'none') {
-      throw new ctx.errors.MigError('SEQUELIZE_STORAGE_NONE', `${project.name}: migrationStorage is "none", so nothing records what is applied`, 'use the default "sequelize" storage (SequelizeMeta) or "json"')
+      throw new ctx.errors.MigError(
+        'SEQUELIZE_STORAGE_NONE',
+        `${project.name}: migrationStorage is "none", so nothing records what is applied`,
+        'use the default "sequelize" storage (SequelizeMeta) or "json"',
+      )
     }
     const configured = targetOf(project, config, ctx)
     const target = ctx.database(configured)
@@ -35,9 +39,22 @@ export const sequelizeAdapter: Adapter = {
  * servers, where no scratch database is: both refused.
  */
 function redirected(project: ProjectRef, config: ProjectConfig, target: DatabaseTarget, ctx: OpenContext): ProjectConfig {
-  const refuse = (what: string, hint: string) => new ctx.errors.MigError('SEQUELIZE_REDIRECT', `${project.name}: ${what}, so mig plan and mig verify cannot run it on a scratch database`, hint)
-  if (config.env.migrationStorage === 'json') throw refuse('migrationStorage is "json" (the ledger is a file in the project)', 'use the default "sequelize" storage (SequelizeMeta) for plan and verify')
-  if (config.env.replication) throw refuse('the config uses replication (read replicas on other servers)', 'give the environment one connection (host and database, or url) for plan and verify')
+  const refuse = (what: string, hint: string) =>
+    new ctx.errors.MigError(
+      'SEQUELIZE_REDIRECT',
+      `${project.name}: ${what}, so mig plan and mig verify cannot run it on a scratch database`,
+      hint,
+    )
+  if (config.env.migrationStorage === 'json')
+    throw refuse(
+      'migrationStorage is "json" (the ledger is a file in the project)',
+      'use the default "sequelize" storage (SequelizeMeta) for plan and verify',
+    )
+  if (config.env.replication)
+    throw refuse(
+      'the config uses replication (read replicas on other servers)',
+      'give the environment one connection (host and database, or url) for plan and verify',
+    )
   const { url: _url, use_env_variable: _variable, ...env } = config.env
   return { ...config, env: { ...env, ...(target.dialect === 'sqlite' ? { storage: target.file } : { database: target.database }) } }
 }
@@ -77,7 +94,9 @@ class SequelizeSession implements Session {
 
   private files(): string[] {
     if (!existsSync(this.config.migrationsDir)) return []
-    return readdirSync(this.config.migrationsDir).filter((f) => migrationFile.test(f)).sort()
+    return readdirSync(this.config.migrationsDir)
+      .filter((f) => migrationFile.test(f))
+      .sort()
   }
 
   private async executed(): Promise<string[]> {
@@ -92,7 +111,11 @@ class SequelizeSession implements Session {
   async list(): Promise<Migration[]> {
     const human = (id: string) => id.replace(/\.[^.]+$/, '').replace(/^\d+-/, '')
     const disk = this.files().map((id) => ({ id, files: [join(this.config.migrationsDir, id)] }))
-    return this.ctx.mergeLedger((await this.executed()).map((id) => ({ id })), disk, human)
+    return this.ctx.mergeLedger(
+      (await this.executed()).map((id) => ({ id })),
+      disk,
+      human,
+    )
   }
 
   private instance(): { Sequelize: SequelizeClass; instance: SequelizeInstance } {
@@ -100,7 +123,10 @@ class SequelizeSession implements Session {
       const mod = this.ctx.require<{ Sequelize?: SequelizeClass } & SequelizeClass>('sequelize')
       const Sequelize = mod.Sequelize ?? mod
       // The options sequelize-cli builds (the URL already merged in), so both open the same database the same way.
-      const instance = new Sequelize({ ...this.config.env, logging: (sql: string) => this.log?.(sql.replace(/^Executing \([^)]*\): /, '')) })
+      const instance = new Sequelize({
+        ...this.config.env,
+        logging: (sql: string) => this.log?.(sql.replace(/^Executing \([^)]*\): /, '')),
+      })
       this.sequelize = { Sequelize, instance }
     }
     return this.sequelize
@@ -112,7 +138,12 @@ class SequelizeSession implements Session {
     const json = this.jsonStorage
     return json
       ? new JSONStorage({ path: json })
-      : new SequelizeStorage({ sequelize: this.instance().instance as never, tableName: this.table, ...(this.schema ? { schema: this.schema } : {}), timestamps: this.config.env.migrationTimestamps ?? false })
+      : new SequelizeStorage({
+          sequelize: this.instance().instance as never,
+          tableName: this.table,
+          ...(this.schema ? { schema: this.schema } : {}),
+          timestamps: this.config.env.migrationTimestamps ?? false,
+        })
   }
 
   private async umzug() {
@@ -123,11 +154,18 @@ class SequelizeSession implements Session {
     const load = this.ctx.loader({ native: true, moduleCache: true }) as (path: string) => Promise<MigrationModule>
     const migrations = this.files().map((name) => {
       const path = join(this.config.migrationsDir, name)
-      const call = (direction: 'up' | 'down') => async ({ context }: { context: unknown }) => {
-        const fn = (await load(path))[direction]
-        if (typeof fn !== 'function') throw new this.ctx.errors.MigError('SEQUELIZE_NO_FUNCTION', `${this.project.name}: ${name} exports no ${direction} function`, `export async ${direction}(queryInterface, Sequelize) { … } from ${path}`)
-        await fn(context, Sequelize)
-      }
+      const call =
+        (direction: 'up' | 'down') =>
+        async ({ context }: { context: unknown }) => {
+          const fn = (await load(path))[direction]
+          if (typeof fn !== 'function')
+            throw new this.ctx.errors.MigError(
+              'SEQUELIZE_NO_FUNCTION',
+              `${this.project.name}: ${name} exports no ${direction} function`,
+              `export async ${direction}(queryInterface, Sequelize) { … } from ${path}`,
+            )
+          await fn(context, Sequelize)
+        }
       return { name, path, up: call('up'), down: call('down') }
     })
     return new Umzug({ migrations, context: instance.getQueryInterface() as object, storage, logger: undefined })
@@ -142,7 +180,8 @@ class SequelizeSession implements Session {
   private async step(m: Migration, direction: 'up' | 'down', options: RunOptions): Promise<void> {
     const umzug = await this.umzug()
     const wantsTransaction = this.project.options.transaction === true && options.transaction === 'auto'
-    if (wantsTransaction && this.target.dialect === 'mysql') this.ctx.warn(`${this.project.name}: MySQL/MariaDB cannot roll back DDL; running ${m.id} without a transaction`)
+    if (wantsTransaction && this.target.dialect === 'mysql')
+      this.ctx.warn(`${this.project.name}: MySQL/MariaDB cannot roll back DDL; running ${m.id} without a transaction`)
     const transactional = wantsTransaction && this.target.dialect !== 'mysql'
     const recorder = this.ctx.recorder(options, [this.table])
     this.log = recorder.hear
@@ -175,7 +214,11 @@ class SequelizeSession implements Session {
 
   down(m: Migration, options: RunOptions): Promise<void> {
     if (m.state === 'missing') {
-      throw new this.ctx.errors.MigError('SEQUELIZE_MISSING_FILE', `${this.project.name}: ${m.id} is in ${this.table} but its file is gone`, `restore it in ${this.config.migrationsDir}`)
+      throw new this.ctx.errors.MigError(
+        'SEQUELIZE_MISSING_FILE',
+        `${this.project.name}: ${m.id} is in ${this.table} but its file is gone`,
+        `restore it in ${this.config.migrationsDir}`,
+      )
     }
     return this.step(m, 'down', options)
   }
@@ -189,7 +232,14 @@ class SequelizeSession implements Session {
 
   /** `YYYYMMDDHHMMSS-name.js`, as `sequelize-cli migration:generate` names it. */
   async create(name: string, template: string, vars: Record<string, unknown>): Promise<string[]> {
-    const text = this.ctx.template({ tool: 'sequelize', projectDir: this.project.dir, builtIn: templatesDir, name: template, file: `${template}.js.txt`, vars })
+    const text = this.ctx.template({
+      tool: 'sequelize',
+      projectDir: this.project.dir,
+      builtIn: templatesDir,
+      name: template,
+      file: `${template}.js.txt`,
+      vars,
+    })
     const file = join(this.config.migrationsDir, `${this.ctx.timestamp()}-${name}.js`)
     await this.ctx.writeNew(file, text)
     return [file]

@@ -73,7 +73,11 @@ async function read(project: ProjectRef, ctx: OpenContext): Promise<ProjectConfi
   try {
     if (existsSync(rcFile)) rc = inProject(project.dir, () => JSON.parse(JSON.stringify(load(rcFile))) as Record<string, unknown>)
   } catch (error) {
-    throw new MigError('SEQUELIZERC', `${project.name}: .sequelizerc failed to load: ${(error as Error).message.split('\n')[0]}`, `run \`node ${rcFile}\` to see the full error`)
+    throw new MigError(
+      'SEQUELIZERC',
+      `${project.name}: .sequelizerc failed to load: ${(error as Error).message.split('\n')[0]}`,
+      `run \`node ${rcFile}\` to see the full error`,
+    )
   }
   // yargs, which reads .sequelizerc for sequelize-cli, takes both spellings of an option.
   const option = (...keys: string[]) => keys.map((k) => rc[k]).find((v): v is string => typeof v === 'string' && v !== '')
@@ -89,7 +93,11 @@ async function read(project: ProjectRef, ctx: OpenContext): Promise<ProjectConfi
   const flat = ['dialect', 'url', 'use_env_variable', 'storage', 'host', 'database'].some((k) => k in (all as object))
   if (named && typeof named === 'object') all = named
   else if (!flat) {
-    throw new MigError('SEQUELIZE_ENV', `${project.name}: the sequelize config has no environment "${envName}"`, `pass --env with one of: ${Object.keys(all as object).join(', ') || '(none)'}`)
+    throw new MigError(
+      'SEQUELIZE_ENV',
+      `${project.name}: the sequelize config has no environment "${envName}"`,
+      `pass --env with one of: ${Object.keys(all as object).join(', ') || '(none)'}`,
+    )
   }
   let env = { ...(all as SequelizeEnv) }
   if (env.url) {
@@ -97,12 +105,17 @@ async function read(project: ProjectRef, ctx: OpenContext): Promise<ProjectConfi
   } else if (env.use_env_variable) {
     const url = ctx.projectEnv()[env.use_env_variable]
     if (!url) {
-      throw new MigError('SEQUELIZE_ENV_VAR', `${project.name}: use_env_variable names ${env.use_env_variable}, which is not set`, `export ${env.use_env_variable}=<database url> (or put it in ${join(project.dir, '.env')})`)
+      throw new MigError(
+        'SEQUELIZE_ENV_VAR',
+        `${project.name}: use_env_variable names ${env.use_env_variable}, which is not set`,
+        `export ${env.use_env_variable}=<database url> (or put it in ${join(project.dir, '.env')})`,
+      )
     }
     env = { ...env, ...parseDbUrl(url, env.use_env_variable, project, ctx) }
   }
   // sequelize-cli hands relative paths to sqlite3 and umzug, which resolve them against its cwd, the project folder.
-  if (env.dialect === 'sqlite' && typeof env.storage === 'string' && env.storage && !env.storage.startsWith(':memory')) env.storage = resolve(project.dir, env.storage)
+  if (env.dialect === 'sqlite' && typeof env.storage === 'string' && env.storage && !env.storage.startsWith(':memory'))
+    env.storage = resolve(project.dir, env.storage)
   if (typeof env.migrationStoragePath === 'string') env.migrationStoragePath = resolve(project.dir, env.migrationStoragePath)
   return { env, envName, migrationsDir }
 }
@@ -110,19 +123,32 @@ async function read(project: ProjectRef, ctx: OpenContext): Promise<ProjectConfi
 /** config/config.js, else config/config.json, or .sequelizerc's `config`; a function or a promise is resolved, as sequelize-cli does. */
 async function readConfigFile(project: ProjectRef, ctx: OpenContext, rcConfig: string | undefined): Promise<object> {
   const { MigError } = ctx.errors
-  const candidates = rcConfig ? [resolve(project.dir, rcConfig)] : ['config.js', 'config.json', 'config.cjs'].map((f) => join(project.dir, 'config', f))
+  const candidates = rcConfig
+    ? [resolve(project.dir, rcConfig)]
+    : ['config.js', 'config.json', 'config.cjs'].map((f) => join(project.dir, 'config', f))
   const file = candidates.find((f) => existsSync(f))
   if (!file) {
-    throw new MigError('SEQUELIZE_CONFIG', `${project.name}: no sequelize config (${rcConfig ?? 'config/config.json'})`, 'run `npx sequelize-cli init:config`, or point .sequelizerc "config" at it')
+    throw new MigError(
+      'SEQUELIZE_CONFIG',
+      `${project.name}: no sequelize config (${rcConfig ?? 'config/config.json'})`,
+      'run `npx sequelize-cli init:config`, or point .sequelizerc "config" at it',
+    )
   }
   const failed = (error: unknown) =>
-    new MigError('SEQUELIZE_CONFIG', `${project.name}: ${file} failed to load: ${(error as Error).message.split('\n')[0]}`, 'fix the config file (sequelize-cli reads it the same way)', { cause: error })
+    new MigError(
+      'SEQUELIZE_CONFIG',
+      `${project.name}: ${file} failed to load: ${(error as Error).message.split('\n')[0]}`,
+      'fix the config file (sequelize-cli reads it the same way)',
+      { cause: error },
+    )
   let config: unknown
   try {
     config = await inProject(project.dir, () => {
       const loaded = load(file)
       if (typeof loaded !== 'function') return loaded
-      return loaded.length === 1 ? promisify(loaded as (cb: (error: unknown, value: unknown) => void) => void)() : (loaded as () => unknown)()
+      return loaded.length === 1
+        ? promisify(loaded as (cb: (error: unknown, value: unknown) => void) => void)()
+        : (loaded as () => unknown)()
     })
   } catch (error) {
     throw failed(error)
@@ -140,7 +166,11 @@ async function readConfigFile(project: ProjectRef, ctx: OpenContext, rcConfig: s
  */
 function parseDbUrl(url: string, source: string, project: ProjectRef, ctx: OpenContext): SequelizeEnv {
   const fail = () =>
-    new ctx.errors.MigError('SEQUELIZE_URL', `${project.name}: the database URL in ${source} could not be parsed`, 'sequelize-cli reads dialect://user:password@host:port/database, or sqlite:/absolute/path.db')
+    new ctx.errors.MigError(
+      'SEQUELIZE_URL',
+      `${project.name}: the database URL in ${source} could not be parsed`,
+      'sequelize-cli reads dialect://user:password@host:port/database, or sqlite:/absolute/path.db',
+    )
   let parts: URL
   try {
     parts = new URL(url)
@@ -151,7 +181,14 @@ function parseDbUrl(url: string, source: string, project: ProjectRef, ctx: OpenC
   // url.parse gives no path for `sqlite:file.db` or `postgres://host`, and sequelize-cli fails on it.
   if (!parts.pathname.startsWith('/') && !(protocol === 'sqlite' && parts.pathname.startsWith(':memory'))) throw fail()
   const database = parts.pathname.replace(/^\//, '')
-  const hash: SequelizeEnv = { database, host: parts.hostname, port: parts.port || null, protocol, ssl: parts.search.includes('ssl=true'), dialect: protocol }
+  const hash: SequelizeEnv = {
+    database,
+    host: parts.hostname,
+    port: parts.port || null,
+    protocol,
+    ssl: parts.search.includes('ssl=true'),
+    dialect: protocol,
+  }
   const auth = /^[a-z][\w+.-]*:\/\/([^/?#]*)@/i.exec(url)?.[1]
   if (auth !== undefined) {
     let decoded: string
@@ -168,7 +205,13 @@ function parseDbUrl(url: string, source: string, project: ProjectRef, ctx: OpenC
   return hash
 }
 
-const dialects: Record<string, DatabaseTarget['dialect']> = { postgres: 'postgres', postgresql: 'postgres', mysql: 'mysql', mariadb: 'mysql', sqlite: 'sqlite' }
+const dialects: Record<string, DatabaseTarget['dialect']> = {
+  postgres: 'postgres',
+  postgresql: 'postgres',
+  mysql: 'mysql',
+  mariadb: 'mysql',
+  sqlite: 'sqlite',
+}
 
 /** The database for core, from the options sequelize-cli would give Sequelize. */
 export function targetOf(project: ProjectRef, config: ProjectConfig, ctx: OpenContext): DatabaseTarget {
@@ -176,15 +219,23 @@ export function targetOf(project: ProjectRef, config: ProjectConfig, ctx: OpenCo
   const e = config.env
   const dialect = dialects[e.dialect ?? '']
   if (!dialect) {
-    throw new MigError('SEQUELIZE_DIALECT', `${project.name}: dialect "${e.dialect ?? '(none)'}" is not supported by mig`, 'mig supports postgres, mysql, mariadb and sqlite')
+    throw new MigError(
+      'SEQUELIZE_DIALECT',
+      `${project.name}: dialect "${e.dialect ?? '(none)'}" is not supported by mig`,
+      'mig supports postgres, mysql, mariadb and sqlite',
+    )
   }
   if (dialect === 'sqlite') {
-    if (!e.storage || e.storage.startsWith(':memory')) throw new MigError('SEQUELIZE_STORAGE', `${project.name}: the SQLite config names no storage file`, 'set "storage" to a file path')
+    if (!e.storage || e.storage.startsWith(':memory'))
+      throw new MigError('SEQUELIZE_STORAGE', `${project.name}: the SQLite config names no storage file`, 'set "storage" to a file path')
     // Shown relative to the project when it is inside it, as the other tools' SQLite files are.
     const inside = relative(project.dir, e.storage)
     return ctx.target(`sqlite:${inside && !inside.startsWith('..') && !isAbsolute(inside) ? `./${inside}` : e.storage}`, project.dir)
   }
-  return ctx.target({ dialect, host: e.host || undefined, port: e.port ?? undefined, user: e.username, password: e.password, database: e.database }, project.dir)
+  return ctx.target(
+    { dialect, host: e.host || undefined, port: e.port ?? undefined, user: e.username, password: e.password, database: e.database },
+    project.dir,
+  )
 }
 
 // The slice of sequelize the adapter uses, typed here so the plugin builds without sequelize's types.

@@ -42,7 +42,19 @@ const shapes: Shape[] = [
     // The URL's parts win over the environment's own keys, as lodash.merge does in sequelize-cli.
     name: 'url with options (config.json)',
     write(dir, c) {
-      write(join(dir, 'config/config.json'), json2(both({ url: c.url, dialect: c.dialect === 'sqlite' ? 'sqlite' : 'mysql', host: 'overridden.invalid', database: 'overridden', storage: 'overridden.sqlite', logging: false })))
+      write(
+        join(dir, 'config/config.json'),
+        json2(
+          both({
+            url: c.url,
+            dialect: c.dialect === 'sqlite' ? 'sqlite' : 'mysql',
+            host: 'overridden.invalid',
+            database: 'overridden',
+            storage: 'overridden.sqlite',
+            logging: false,
+          }),
+        ),
+      )
       return { dotenv: {}, migrationsDir: join(dir, 'migrations'), sqliteFile: urlFile(c) }
     },
   },
@@ -60,13 +72,20 @@ const shapes: Shape[] = [
       write(join(dir, 'config/config.json'), json2(both({ dialect: 'sqlite', storage: 'decoy.sqlite' })))
       write(
         join(dir, 'config/config.js'),
-        "const e = process.env\nconst options = { dialect: e.DB_DIALECT, storage: e.DB_STORAGE, host: e.DB_HOST, port: e.DB_PORT && Number(e.DB_PORT), username: e.DB_USER, password: e.DB_PASSWORD || null, database: e.DB_NAME, logging: false }\nmodule.exports = { development: options, test: options }\n",
+        'const e = process.env\nconst options = { dialect: e.DB_DIALECT, storage: e.DB_STORAGE, host: e.DB_HOST, port: e.DB_PORT && Number(e.DB_PORT), username: e.DB_USER, password: e.DB_PASSWORD || null, database: e.DB_NAME, logging: false }\nmodule.exports = { development: options, test: options }\n',
       )
       const o = c.options
       const dotenv: Record<string, string> =
         c.dialect === 'sqlite'
           ? { DB_DIALECT: 'sqlite', DB_STORAGE: 'data/app.sqlite' }
-          : { DB_DIALECT: String(o.dialect), DB_HOST: String(o.host), DB_PORT: String(o.port), DB_USER: String(o.username), DB_PASSWORD: String(o.password ?? ''), DB_NAME: String(o.database) }
+          : {
+              DB_DIALECT: String(o.dialect),
+              DB_HOST: String(o.host),
+              DB_PORT: String(o.port),
+              DB_USER: String(o.username),
+              DB_PASSWORD: String(o.password ?? ''),
+              DB_NAME: String(o.database),
+            }
       return { dotenv, migrationsDir: join(dir, 'migrations'), sqliteFile: join(dir, 'data/app.sqlite') }
     },
   },
@@ -74,7 +93,8 @@ const shapes: Shape[] = [
     name: '.sequelizerc config and migrations-path (a config.js function with a callback)',
     write(dir, c) {
       write(join(dir, '.sequelizerc'), "module.exports = { config: 'db/config.js', 'migrations-path': 'db/migrate' }\n")
-      const options = c.dialect === 'sqlite' ? { dialect: 'sqlite', storage: 'db/app.sqlite', logging: false } : { ...c.options, logging: false }
+      const options =
+        c.dialect === 'sqlite' ? { dialect: 'sqlite', storage: 'db/app.sqlite', logging: false } : { ...c.options, logging: false }
       write(join(dir, 'db/config.js'), `module.exports = (done) => setImmediate(() => done(null, ${JSON.stringify(both(options))}))\n`)
       return { dotenv: {}, migrationsDir: join(dir, 'db/migrate'), sqliteFile: join(dir, 'db/app.sqlite') }
     },
@@ -91,7 +111,9 @@ const shapes: Shape[] = [
 const names = ['20240101000000-a.js', '20240102000000-b.js', '20240103000000-c.js']
 // PostgreSQL here trusts local connections, so a password can ride along and be checked for leaks.
 const password = `pw-${randomBytes(6).toString('hex')}`
-const cases = (await availableDialects()).flatMap((dialect) => shapes.map((shape) => [`${shape.name} on ${dialect}`, dialect, shape] as const))
+const cases = (await availableDialects()).flatMap((dialect) =>
+  shapes.map((shape) => [`${shape.name} on ${dialect}`, dialect, shape] as const),
+)
 
 describe('sequelize config shapes: mig builds its connection as sequelize-cli does', () => {
   it.concurrent.each(cases)('%s', { timeout: 60_000 }, async (_name, dialect, shape) => {
@@ -106,10 +128,22 @@ describe('sequelize config shapes: mig builds its connection as sequelize-cli do
       const connection: Connection = {
         dialect,
         url: database.url,
-        options: { dialect, host: u.hostname, port: Number(u.port), username: decodeURIComponent(u.username), password: u.password ? decodeURIComponent(u.password) : null, database: u.pathname.slice(1) },
+        options: {
+          dialect,
+          host: u.hostname,
+          port: Number(u.port),
+          username: decodeURIComponent(u.username),
+          password: u.password ? decodeURIComponent(u.password) : null,
+          database: u.pathname.slice(1),
+        },
       }
       const { dotenv, migrationsDir, sqliteFile } = shape.write(dir, connection)
-      writeFileSync(join(dir, '.env'), Object.entries(dotenv).map(([k, v]) => `${k}=${v}\n`).join(''))
+      writeFileSync(
+        join(dir, '.env'),
+        Object.entries(dotenv)
+          .map(([k, v]) => `${k}=${v}\n`)
+          .join(''),
+      )
       names.forEach((n, i) => writeMigration(migrationsDir, createTable(n, `shape_${i}`)))
 
       const run = async (code: number, ...args: string[]) => {
@@ -120,7 +154,9 @@ describe('sequelize config shapes: mig builds its connection as sequelize-cli do
       }
       const agree = async (applied: number) => {
         expect(await migrateStatus(dir, dotenv)).toEqual({ up: names.slice(0, applied), down: names.slice(applied) })
-        const status = json<{ projects: { database: { url: string }; migrations: { id: string; state: string }[] }[] }>(await run(applied === names.length ? 0 : 2, 'status', '--json'))
+        const status = json<{ projects: { database: { url: string }; migrations: { id: string; state: string }[] }[] }>(
+          await run(applied === names.length ? 0 : 2, 'status', '--json'),
+        )
         const project = status.projects[0]!
         expect(project.migrations.map((m) => [m.id, m.state])).toEqual(names.map((n, i) => [n, i < applied ? 'applied' : 'pending']))
         // The file sequelize-cli uses, shown relative to the project when it is inside it.
@@ -141,8 +177,16 @@ describe('sequelize config shapes: mig builds its connection as sequelize-cli do
 
 describe('sequelize config shapes mig refuses, as sequelize-cli does', () => {
   it.each([
-    ['use_env_variable naming an unset variable', { use_env_variable: 'MIG_SHAPES_UNSET_URL' }, /use_env_variable names MIG_SHAPES_UNSET_URL, which is not set/],
-    ['a URL without a database path', { url: `postgres://app:${password}@127.0.0.1:5432` }, /the database URL in "url" of environment "test" could not be parsed/],
+    [
+      'use_env_variable naming an unset variable',
+      { use_env_variable: 'MIG_SHAPES_UNSET_URL' },
+      /use_env_variable names MIG_SHAPES_UNSET_URL, which is not set/,
+    ],
+    [
+      'a URL without a database path',
+      { url: `postgres://app:${password}@127.0.0.1:5432` },
+      /the database URL in "url" of environment "test" could not be parsed/,
+    ],
     ['a relative sqlite: URL, which sequelize-cli cannot parse', { url: 'sqlite:dev.sqlite' }, /could not be parsed/],
   ])('%s', async (_name, options, message) => {
     const env = await withPlugins('sequelize')

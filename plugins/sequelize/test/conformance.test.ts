@@ -10,7 +10,15 @@ runConformance({
       migrations: [
         createTable('20240101000000-one.js', 'conf_one'),
         createTable('20240102000000-two.js', 'conf_two'),
-        ...(failing ? [{ name: '20240103000000-fail.js', up: "await queryInterface.createTable('conf_fail', { id: Sequelize.INTEGER }); await queryInterface.sequelize.query('SELECT * FROM no_such_table')", down: '' }] : []),
+        ...(failing
+          ? [
+              {
+                name: '20240103000000-fail.js',
+                up: "await queryInterface.createTable('conf_fail', { id: Sequelize.INTEGER }); await queryInterface.sequelize.query('SELECT * FROM no_such_table')",
+                down: '',
+              },
+            ]
+          : []),
       ],
     })
     // The transaction option, so a failing migration leaves no table where the dialect can roll DDL back.

@@ -31,13 +31,31 @@ describe.each(cases)('sequelize on %s (%s): a session redirected by ctx.database
     const first = await createTestDatabase(dialect)
     const second = await createTestDatabase(dialect)
     const root = tempDir()
-    cleanup.push(() => first.drop(), () => second.drop(), () => rmSync(root, { recursive: true, force: true }))
+    cleanup.push(
+      () => first.drop(),
+      () => second.drop(),
+      () => rmSync(root, { recursive: true, force: true }),
+    )
     const { env, dotenv } = shapes[shape]!(first.url)
-    const dir = writeSequelizeProject(join(root, 'app'), dialect, first.url, { migrations: [createTable(id, 'redirected')], ...(env ? { env } : {}) })
-    writeFileSync(join(dir, '.env'), Object.entries(dotenv).map(([k, v]) => `${k}=${v}\n`).join(''))
+    const dir = writeSequelizeProject(join(root, 'app'), dialect, first.url, {
+      migrations: [createTable(id, 'redirected')],
+      ...(env ? { env } : {}),
+    })
+    writeFileSync(
+      join(dir, '.env'),
+      Object.entries(dotenv)
+        .map(([k, v]) => `${k}=${v}\n`)
+        .join(''),
+    )
     const [firstTarget, secondTarget] = [parseDatabaseUrl(first.url, dir), parseDatabaseUrl(second.url, dir)]
     const project: ProjectRef = { name: 'app', tool: 'sequelize', dir, options: {} }
-    const ctx = openContext(project, { root, env: undefined, readOnly: false, warn: () => {}, redirect: (t) => (t.key === firstTarget.key ? secondTarget : undefined) })
+    const ctx = openContext(project, {
+      root,
+      env: undefined,
+      readOnly: false,
+      warn: () => {},
+      redirect: (t) => (t.key === firstTarget.key ? secondTarget : undefined),
+    })
     const session = await sequelizeAdapter.open(project, ctx)
     const [db1, db2] = [await first.db(), await second.db()]
     const ledger = `SELECT name FROM ${quote(dialect, 'SequelizeMeta')}`
@@ -71,11 +89,17 @@ describe('sequelize: what cannot be redirected is refused, not run on the real d
     const root = tempDir()
     cleanup.push(() => rmSync(root, { recursive: true, force: true }))
     const first = join(root, 'first.sqlite')
-    const dir = writeSequelizeProject(join(root, 'app'), 'sqlite', `sqlite:${first}`, { migrations: [createTable(id, 'redirected')], env: { migrationStorage: 'json' } })
+    const dir = writeSequelizeProject(join(root, 'app'), 'sqlite', `sqlite:${first}`, {
+      migrations: [createTable(id, 'redirected')],
+      env: { migrationStorage: 'json' },
+    })
     const project: ProjectRef = { name: 'app', tool: 'sequelize', dir, options: {} }
     const scratch = parseDatabaseUrl(`sqlite:${join(root, 'scratch.sqlite')}`, root)
     const ctx = openContext(project, { root, env: undefined, readOnly: false, warn: () => {}, redirect: () => scratch })
-    await expect(sequelizeAdapter.open(project, ctx)).rejects.toMatchObject({ code: 'SEQUELIZE_REDIRECT', message: expect.stringContaining('migrationStorage is "json"') })
+    await expect(sequelizeAdapter.open(project, ctx)).rejects.toMatchObject({
+      code: 'SEQUELIZE_REDIRECT',
+      message: expect.stringContaining('migrationStorage is "json"'),
+    })
     expect([existsSync(first), existsSync(join(dir, 'sequelize-meta.json'))]).toEqual([false, false])
   })
 })

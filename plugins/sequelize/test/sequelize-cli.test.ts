@@ -65,7 +65,11 @@ describe('sequelize project variants', () => {
     const env = await withPlugins('sequelize')
     const root = tempDir()
     cleanup.push(() => rmSync(root, { recursive: true, force: true }))
-    const dir = writeSequelizeProject(join(root, 'api'), 'sqlite', '', { rc: true, env: { migrationStorageTableName: 'schema_migrations' }, migrations: names.slice(0, 2).map((n, i) => createTable(n, `t_${i}`)) })
+    const dir = writeSequelizeProject(join(root, 'api'), 'sqlite', '', {
+      rc: true,
+      env: { migrationStorageTableName: 'schema_migrations' },
+      migrations: names.slice(0, 2).map((n, i) => createTable(n, `t_${i}`)),
+    })
     const r = await mig(['up', '--json'], { cwd: root, env })
     expect(r.code, r.stderr).toBe(0)
     expect(json<{ migrations: { id: string }[] }>(r).migrations.map((m) => m.id)).toEqual(names.slice(0, 2))
@@ -96,7 +100,10 @@ describe('sequelize project variants', () => {
     expect(r.code, r.stderr).toBe(0)
     expect(json<{ migrations: { id: string }[] }>(r).migrations.map((m) => m.id)).toEqual(['20240101000000-a.cjs', '20240102000000-b.ts'])
     expect((await mig(['down'], { cwd: root, env })).code).toBe(0)
-    expect(json<{ projects: { summary: { applied: number; pending: number } }[] }>(await mig(['status', '--json'], { cwd: root, env })).projects[0]!.summary).toMatchObject({ applied: 1, pending: 1 })
+    expect(
+      json<{ projects: { summary: { applied: number; pending: number } }[] }>(await mig(['status', '--json'], { cwd: root, env }))
+        .projects[0]!.summary,
+    ).toMatchObject({ applied: 1, pending: 1 })
   })
 
   it('a failing migration names the statement and records nothing', async () => {
@@ -104,7 +111,11 @@ describe('sequelize project variants', () => {
     const root = tempDir()
     cleanup.push(() => rmSync(root, { recursive: true, force: true }))
     const dir = writeSequelizeProject(join(root, 'api'), 'sqlite', '', { migrations: [createTable(names[0]!, 'a')] })
-    writeMigration(join(dir, 'migrations'), { name: names[1]!, up: "await queryInterface.sequelize.query('SELECT * FROM nowhere')", down: '' })
+    writeMigration(join(dir, 'migrations'), {
+      name: names[1]!,
+      up: "await queryInterface.sequelize.query('SELECT * FROM nowhere')",
+      down: '',
+    })
     const r = await mig(['up'], { cwd: root, env })
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(/api: applying 20240102000000-b\.js failed: .*no such table: nowhere/)
@@ -118,7 +129,11 @@ describe('sequelize project variants', () => {
     cleanup.push(() => rmSync(root, { recursive: true, force: true }))
     writeSequelizeProject(join(root, 'api'), 'sqlite', '', { migrations: [createTable(names[0]!, 'a')] })
     const trace = join(root, 'trace.txt')
-    const r = await mig(['status'], { cwd: root, env: { ...env, MIG_TRACE_FILE: trace }, nodeArgs: ['--import', join(repoRoot, 'test/fixtures/trace-loads.mjs')] })
+    const r = await mig(['status'], {
+      cwd: root,
+      env: { ...env, MIG_TRACE_FILE: trace },
+      nodeArgs: ['--import', join(repoRoot, 'test/fixtures/trace-loads.mjs')],
+    })
     expect(r.code).toBe(2)
     const loaded = execFileSync('cat', [trace], { encoding: 'utf8' })
     expect(loaded).toMatch(/plugins\/sequelize\/dist/)

@@ -30,7 +30,13 @@ interface MigrationExecutor {
   createMigrationsTableIfNotExist(qr: QueryRunner): Promise<void>
 }
 interface DataSource {
-  options: Record<string, unknown> & { type: string; database?: unknown; migrations?: unknown[]; entities?: unknown[]; migrationsTableName?: string }
+  options: Record<string, unknown> & {
+    type: string
+    database?: unknown
+    migrations?: unknown[]
+    entities?: unknown[]
+    migrationsTableName?: string
+  }
   isInitialized: boolean
   initialize(): Promise<DataSource>
   destroy(): Promise<void>
@@ -38,7 +44,8 @@ interface DataSource {
   createQueryRunner(): QueryRunner
 }
 
-const isDataSource = (v: unknown): v is DataSource => !!v && typeof v === 'object' && typeof (v as DataSource).initialize === 'function' && typeof (v as DataSource).options === 'object'
+const isDataSource = (v: unknown): v is DataSource =>
+  !!v && typeof v === 'object' && typeof (v as DataSource).initialize === 'function' && typeof (v as DataSource).options === 'object'
 
 export const typeormAdapter: Adapter = {
   tool: 'typeorm',
@@ -51,11 +58,20 @@ export const typeormAdapter: Adapter = {
       mod = await ctx.withProjectEnv(() => load(file))
     } catch (error) {
       if (error instanceof ctx.errors.MigError) throw error
-      throw new ctx.errors.MigError('TYPEORM_DATASOURCE_LOAD', `${project.name}: ${file} failed to load: ${String((error as Error).message ?? error).split('\n')[0]}`, 'check that it runs with `typeorm -d`', { cause: error })
+      throw new ctx.errors.MigError(
+        'TYPEORM_DATASOURCE_LOAD',
+        `${project.name}: ${file} failed to load: ${String((error as Error).message ?? error).split('\n')[0]}`,
+        'check that it runs with `typeorm -d`',
+        { cause: error },
+      )
     }
     const dataSource = [mod.default, ...Object.values(mod)].find(isDataSource)
     if (!dataSource) {
-      throw new ctx.errors.MigError('TYPEORM_NO_DATASOURCE', `${project.name}: ${file} exports no DataSource`, 'export the DataSource instance (as `typeorm -d` expects), e.g. `export const AppDataSource = new DataSource({ … })`')
+      throw new ctx.errors.MigError(
+        'TYPEORM_NO_DATASOURCE',
+        `${project.name}: ${file} exports no DataSource`,
+        'export the DataSource instance (as `typeorm -d` expects), e.g. `export const AppDataSource = new DataSource({ … })`',
+      )
     }
     const globs = ((dataSource.options.migrations ?? []) as unknown[]).filter((e): e is string => typeof e === 'string')
     await supplyClasses(project, dataSource, load)
@@ -75,12 +91,20 @@ export const typeormAdapter: Adapter = {
  */
 function redirected(project: ProjectRef, ds: DataSource, target: DatabaseTarget, ctx: OpenContext): DataSource {
   if (ds.options.replication) {
-    throw new ctx.errors.MigError('TYPEORM_REDIRECT', `${project.name}: a DataSource with replication cannot be pointed at a scratch database for plan or verify`, 'give the DataSource one connection (url, or host and database) while running mig plan or mig verify')
+    throw new ctx.errors.MigError(
+      'TYPEORM_REDIRECT',
+      `${project.name}: a DataSource with replication cannot be pointed at a scratch database for plan or verify`,
+      'give the DataSource one connection (url, or host and database) while running mig plan or mig verify',
+    )
   }
   const url = typeof ds.options.url === 'string' && target.dialect !== 'sqlite' ? new URL(ds.options.url) : undefined
   if (url) url.pathname = `/${encodeURIComponent(target.database ?? '')}`
   const database = target.dialect === 'sqlite' ? target.file : target.database
-  return new (ds.constructor as new (options: Record<string, unknown>) => DataSource)({ ...ds.options, database, ...(url ? { url: url.toString() } : {}) })
+  return new (ds.constructor as new (options: Record<string, unknown>) => DataSource)({
+    ...ds.options,
+    database,
+    ...(url ? { url: url.toString() } : {}),
+  })
 }
 
 /**
@@ -110,19 +134,42 @@ async function supplyClasses(project: ProjectRef, ds: DataSource, load: (file: s
   ds.setOptions({ ...(migrations ? { migrations } : {}), ...(entities ? { entities } : {}) })
 }
 
-const dialects: Record<string, DatabaseTarget['dialect']> = { postgres: 'postgres', mysql: 'mysql', mariadb: 'mysql', 'better-sqlite3': 'sqlite', sqlite: 'sqlite' }
+const dialects: Record<string, DatabaseTarget['dialect']> = {
+  postgres: 'postgres',
+  mysql: 'mysql',
+  mariadb: 'mysql',
+  'better-sqlite3': 'sqlite',
+  sqlite: 'sqlite',
+}
 
 function targetOf(project: ProjectRef, ds: DataSource, ctx: OpenContext): DatabaseTarget {
   const o = ds.options as Record<string, string | number | undefined>
   const dialect = dialects[String(o.type)]
-  if (!dialect) throw new ctx.errors.MigError('TYPEORM_TYPE', `${project.name}: DataSource type "${String(o.type)}" is not supported by mig`, 'mig supports postgres, mysql, mariadb, better-sqlite3 and sqlite')
+  if (!dialect)
+    throw new ctx.errors.MigError(
+      'TYPEORM_TYPE',
+      `${project.name}: DataSource type "${String(o.type)}" is not supported by mig`,
+      'mig supports postgres, mysql, mariadb, better-sqlite3 and sqlite',
+    )
   if (dialect === 'sqlite') {
     const database = String(o.database ?? '')
-    if (!database || database === ':memory:') throw new ctx.errors.MigError('TYPEORM_SQLITE_FILE', `${project.name}: the DataSource's SQLite database names no file`, 'set database to a file path')
+    if (!database || database === ':memory:')
+      throw new ctx.errors.MigError(
+        'TYPEORM_SQLITE_FILE',
+        `${project.name}: the DataSource's SQLite database names no file`,
+        'set database to a file path',
+      )
     // TypeORM resolves the file against the working directory, where `typeorm -d` runs: the project folder.
     return ctx.target(`sqlite:${database}`, project.dir)
   }
-  const parts = { dialect, host: o.host as string | undefined, port: o.port, user: o.username as string | undefined, password: o.password as string | undefined, database: o.database as string | undefined }
+  const parts = {
+    dialect,
+    host: o.host as string | undefined,
+    port: o.port,
+    user: o.username as string | undefined,
+    password: o.password as string | undefined,
+    database: o.database as string | undefined,
+  }
   return ctx.target(typeof o.url === 'string' ? o.url : parts, project.dir)
 }
 
@@ -161,10 +208,17 @@ class TypeormSession implements Session {
       try {
         await this.ds.initialize()
       } catch (error) {
-        throw new this.ctx.errors.MigError('TYPEORM_CONNECT', `${this.project.name}: the DataSource could not connect to ${this.target.display}: ${(error as Error).message}`, 'check its connection options (host, port, credentials, database)', { cause: error })
+        throw new this.ctx.errors.MigError(
+          'TYPEORM_CONNECT',
+          `${this.project.name}: the DataSource could not connect to ${this.target.display}: ${(error as Error).message}`,
+          'check its connection options (host, port, credentials, database)',
+          { cause: error },
+        )
       }
     }
-    const { MigrationExecutor } = this.ctx.require<{ MigrationExecutor: new (ds: DataSource, qr?: QueryRunner) => MigrationExecutor }>('typeorm')
+    const { MigrationExecutor } = this.ctx.require<{ MigrationExecutor: new (ds: DataSource, qr?: QueryRunner) => MigrationExecutor }>(
+      'typeorm',
+    )
     const executor = new MigrationExecutor(this.ds, queryRunner)
     executor.transaction = 'none'
     return executor
@@ -185,14 +239,16 @@ class TypeormSession implements Session {
       reversible: all.has(m.name),
       timestamp: stamp(m.timestamp),
     }))
-    const pendingList: Migration[] = pending.filter((m) => known.has(m.name)).map((m) => ({
-      id: m.name,
-      name: human(m.name),
-      files: files.get(m.name) ? [files.get(m.name)!] : [],
-      state: 'pending',
-      reversible: true,
-      timestamp: stamp(m.timestamp),
-    }))
+    const pendingList: Migration[] = pending
+      .filter((m) => known.has(m.name))
+      .map((m) => ({
+        id: m.name,
+        name: human(m.name),
+        files: files.get(m.name) ? [files.get(m.name)!] : [],
+        state: 'pending',
+        reversible: true,
+        timestamp: stamp(m.timestamp),
+      }))
     return [...applied, ...pendingList]
   }
 
@@ -221,7 +277,8 @@ class TypeormSession implements Session {
   /** In mig's own transaction unless the class says `transaction = false`; MySQL's DDL commits on its own. */
   async transactional(m: Migration): Promise<boolean> {
     if (this.target.dialect === 'mysql') return false
-    const cls = (this.ds.options.migrations as { name: string }[]).find((c) => c.name === m.id) as unknown as (new () => { transaction?: boolean }) | undefined
+    const cls = (this.ds.options.migrations as { name: string }[]).find((c) => c.name === m.id) as unknown as
+      (new () => { transaction?: boolean }) | undefined
     return !cls || new cls().transaction !== false
   }
 
@@ -233,7 +290,11 @@ class TypeormSession implements Session {
     const instance = (this.ds.options.migrations as { name: string; prototype: object }[]).find((c) => c.name === m.id)
     if (!migration || !instance) {
       await queryRunner.release()
-      throw new this.ctx.errors.MigError('TYPEORM_UNKNOWN_MIGRATION', `${this.project.name}: TypeORM does not know ${m.id} as ${direction === 'up' ? 'pending' : 'executed'}`, 'run `mig status` to see what TypeORM reports')
+      throw new this.ctx.errors.MigError(
+        'TYPEORM_UNKNOWN_MIGRATION',
+        `${this.project.name}: TypeORM does not know ${m.id} as ${direction === 'up' ? 'pending' : 'executed'}`,
+        'run `mig status` to see what TypeORM reports',
+      )
     }
     migration.instance ??= new (instance as unknown as new () => NonNullable<TypeormMigration['instance']>)()
     const transactional = options.transaction === 'auto' && migration.instance.transaction !== false
@@ -261,7 +322,12 @@ class TypeormSession implements Session {
   }
 
   down(m: Migration, options: RunOptions): Promise<void> {
-    if (m.state === 'missing') throw new this.ctx.errors.MigError('TYPEORM_MISSING_CLASS', `${this.project.name}: ${m.id} is in the migrations table but no migration class has that name`, 'restore its file in the migrations folder')
+    if (m.state === 'missing')
+      throw new this.ctx.errors.MigError(
+        'TYPEORM_MISSING_CLASS',
+        `${this.project.name}: ${m.id} is in the migrations table but no migration class has that name`,
+        'restore its file in the migrations folder',
+      )
     return this.step(m, 'down', options)
   }
 
@@ -276,7 +342,12 @@ class TypeormSession implements Session {
       const executor = await this.executor(queryRunner)
       if (as === 'applied') {
         const migration = (await executor.getPendingMigrations()).find((x) => x.name === m.id)
-        if (!migration) throw new this.ctx.errors.MigError('TYPEORM_UNKNOWN_MIGRATION', `${this.project.name}: TypeORM does not know ${m.id} as pending`, 'run `mig status` to see what TypeORM reports')
+        if (!migration)
+          throw new this.ctx.errors.MigError(
+            'TYPEORM_UNKNOWN_MIGRATION',
+            `${this.project.name}: TypeORM does not know ${m.id} as pending`,
+            'run `mig status` to see what TypeORM reports',
+          )
         await executor.createMigrationsTableIfNotExist(queryRunner)
         await executor.insertMigration(migration)
       } else {
@@ -291,10 +362,21 @@ class TypeormSession implements Session {
   /** `<epoch-ms>-Name.ts` with class `Name<epoch-ms>`, as `typeorm migration:create` writes it, in the folder of the first migrations glob. */
   async create(name: string, template: string, vars: Record<string, unknown>): Promise<string[]> {
     const dir = this.migrationDirs()[0] ?? join(this.project.dir, 'src', 'migrations')
-    const pascal = name.split(/[-_\s]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('')
+    const pascal = name
+      .split(/[-_\s]+/)
+      .filter(Boolean)
+      .map((w) => w[0]!.toUpperCase() + w.slice(1))
+      .join('')
     const epoch = this.ctx.timestamp('epoch-ms')
     const file = join(dir, `${epoch}-${pascal}.ts`)
-    const text = this.ctx.template({ tool: 'typeorm', projectDir: this.project.dir, builtIn: templatesDir, name: template, file: `${template}.ts.txt`, vars: { ...vars, className: `${pascal}${epoch}` } })
+    const text = this.ctx.template({
+      tool: 'typeorm',
+      projectDir: this.project.dir,
+      builtIn: templatesDir,
+      name: template,
+      file: `${template}.ts.txt`,
+      vars: { ...vars, className: `${pascal}${epoch}` },
+    })
     await this.ctx.writeNew(file, text)
     return [file]
   }

@@ -21,17 +21,31 @@ export function projectLoader(project: ProjectRef, ctx: OpenContext): (file: str
   } catch {
     ts = undefined
   }
-  const transform = ts && ((opts: { source: string; filename?: string }) => ({
-    code: ts.transpileModule(opts.source, {
-      ...(opts.filename ? { fileName: opts.filename } : {}),
-      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, experimentalDecorators: true, emitDecoratorMetadata: true, esModuleInterop: true, allowJs: true, sourceMap: false },
-    }).outputText,
-  }))
+  const transform =
+    ts &&
+    ((opts: { source: string; filename?: string }) => ({
+      code: ts.transpileModule(opts.source, {
+        ...(opts.filename ? { fileName: opts.filename } : {}),
+        compilerOptions: {
+          module: ts.ModuleKind.CommonJS,
+          target: ts.ScriptTarget.ES2022,
+          experimentalDecorators: true,
+          emitDecoratorMetadata: true,
+          esModuleInterop: true,
+          allowJs: true,
+          sourceMap: false,
+        },
+      }).outputText,
+    }))
   // One loader, its cache kept: the data source, its entities and the migrations share the classes they import.
   const load = ctx.loader({ default: false, moduleCache: true, ...(transform ? { transform } : {}) })
   return async (file: string) => {
     if (!ts && /\.[cm]?ts$/.test(file)) {
-      throw new ctx.errors.MigError('TYPEORM_TYPESCRIPT', `${project.name}: ${file} is TypeScript, and typescript is not installed in the project`, `run \`npm install -D typescript\` in ${project.dir} (mig uses it to keep decorator metadata)`)
+      throw new ctx.errors.MigError(
+        'TYPEORM_TYPESCRIPT',
+        `${project.name}: ${file} is TypeScript, and typescript is not installed in the project`,
+        `run \`npm install -D typescript\` in ${project.dir} (mig uses it to keep decorator metadata)`,
+      )
     }
     return (await load(file)) as Record<string, unknown>
   }
@@ -58,11 +72,17 @@ export function resolveDataSourceFile(project: ProjectRef, ctx: OpenContext, fro
   const candidates = [
     configured && (isAbsolute(configured) ? configured : resolve(project.dir, configured)),
     fromScripts,
-    ...['data-source.ts', 'data-source.js', 'src/data-source.ts', 'src/data-source.js', 'ormconfig.ts', 'ormconfig.js'].map((f) => join(project.dir, f)),
+    ...['data-source.ts', 'data-source.js', 'src/data-source.ts', 'src/data-source.js', 'ormconfig.ts', 'ormconfig.js'].map((f) =>
+      join(project.dir, f),
+    ),
   ].filter((f): f is string => !!f)
   const file = candidates.find((f) => existsSync(f))
   if (!file) {
-    throw new ctx.errors.MigError('TYPEORM_DATASOURCE', `${project.name}: no DataSource file found in ${project.dir}`, 'set projects[].options.dataSource in mig.config.json to the file `typeorm -d` takes')
+    throw new ctx.errors.MigError(
+      'TYPEORM_DATASOURCE',
+      `${project.name}: no DataSource file found in ${project.dir}`,
+      'set projects[].options.dataSource in mig.config.json to the file `typeorm -d` takes',
+    )
   }
   return file
 }

@@ -30,14 +30,33 @@ export function writeMigration(dir: string, m: TypeormMigration): void {
 /** A TypeORM project as a user has it: TypeScript DataSource in src/, a decorated entity, TypeScript migrations. */
 export function writeTypeormProject(dir: string, dialect: Dialect, url: string, migrations: TypeormMigration[] = []): string {
   linkNodeModules(dir)
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'typeorm-project', private: true, scripts: { typeorm: 'typeorm-ts-node-commonjs -d src/data-source.ts' } }))
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2021', module: 'commonjs', experimentalDecorators: true, emitDecoratorMetadata: true, esModuleInterop: true, strict: false, skipLibCheck: true } }))
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'typeorm-project', private: true, scripts: { typeorm: 'typeorm-ts-node-commonjs -d src/data-source.ts' } }),
+  )
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        target: 'ES2021',
+        module: 'commonjs',
+        experimentalDecorators: true,
+        emitDecoratorMetadata: true,
+        esModuleInterop: true,
+        strict: false,
+        skipLibCheck: true,
+      },
+    }),
+  )
   mkdirSync(join(dir, 'src', 'entity'), { recursive: true })
   writeFileSync(
     join(dir, 'src', 'entity', 'User.ts'),
     "import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm'\n\n@Entity()\nexport class User {\n  @PrimaryGeneratedColumn() id: number\n  @Column() email: string\n  @Column({ nullable: true }) age: number\n}\n",
   )
-  const connection = dialect === 'sqlite' ? `type: 'better-sqlite3', database: ${JSON.stringify(url ? url.slice('sqlite:'.length) : 'dev.sqlite')}` : `type: '${dialect}', url: ${JSON.stringify(url)}`
+  const connection =
+    dialect === 'sqlite'
+      ? `type: 'better-sqlite3', database: ${JSON.stringify(url ? url.slice('sqlite:'.length) : 'dev.sqlite')}`
+      : `type: '${dialect}', url: ${JSON.stringify(url)}`
   writeFileSync(
     join(dir, 'src', 'data-source.ts'),
     `import 'reflect-metadata'\nimport { DataSource } from 'typeorm'\nimport { User } from './entity/User'\n\nexport const AppDataSource = new DataSource({\n  ${connection},\n  entities: [User],\n  migrations: ['src/migrations/*.ts'],\n  logging: false,\n})\n`,
@@ -50,7 +69,8 @@ export function writeTypeormProject(dir: string, dialect: Dialect, url: string, 
 export async function migrationShow(dir: string): Promise<{ executed: string[]; pending: string[] }> {
   const out = await typeormCli(dir, ['migration:show', '-d', 'src/data-source.ts'])
   const lines = out.split('\n').map((l) => l.trim())
-  if (!lines.some((l) => /^\[[X ]\]/.test(l)) && !/No migrations/i.test(out)) throw new Error(`typeorm migration:show printed no migration list: ${out}`)
+  if (!lines.some((l) => /^\[[X ]\]/.test(l)) && !/No migrations/i.test(out))
+    throw new Error(`typeorm migration:show printed no migration list: ${out}`)
   return {
     executed: lines.filter((l) => l.startsWith('[X]')).map((l) => l.replace(/^\[X\]\s+\d+\s+/, '')),
     pending: lines.filter((l) => l.startsWith('[ ]')).map((l) => l.replace(/^\[ \]\s+/, '')),

@@ -17,7 +17,14 @@ afterAll(async () => {
 
 /** The DataSource's connection as `url` (what the helper writes), or for a server as host, port, username and database. */
 type Shape = 'url' | 'parts'
-const cases = (await availableDialects()).flatMap((d): [string, Shape][] => (d === 'sqlite' ? [[d, 'url']] : [[d, 'url'], [d, 'parts']]))
+const cases = (await availableDialects()).flatMap((d): [string, Shape][] =>
+  d === 'sqlite'
+    ? [[d, 'url']]
+    : [
+        [d, 'url'],
+        [d, 'parts'],
+      ],
+)
 
 function asParts(dir: string, url: string): void {
   const file = join(dir, 'src', 'data-source.ts')
@@ -28,16 +35,26 @@ function asParts(dir: string, url: string): void {
 }
 
 describe.each(cases)('typeorm on %s (connection as %s): a session redirected by ctx.database() (plan, verify)', (dialect, shape) => {
-  it('runs up and down on the database it is given; the DataSource\'s own database stays untouched', async () => {
+  it("runs up and down on the database it is given; the DataSource's own database stays untouched", async () => {
     const first = await createTestDatabase(dialect as Dialect)
     const second = await createTestDatabase(dialect as Dialect)
     const root = tempDir()
-    cleanup.push(() => first.drop(), () => second.drop(), () => rmSync(root, { recursive: true, force: true }))
+    cleanup.push(
+      () => first.drop(),
+      () => second.drop(),
+      () => rmSync(root, { recursive: true, force: true }),
+    )
     const dir = writeTypeormProject(join(root, 'users'), dialect as Dialect, first.url, [createTable(id, 'redirected')])
     if (shape === 'parts') asParts(dir, first.url)
     const [firstTarget, secondTarget] = [parseDatabaseUrl(first.url, dir), parseDatabaseUrl(second.url, dir)]
     const project: ProjectRef = { name: 'users', tool: 'typeorm', dir, options: {} }
-    const ctx = openContext(project, { root, env: undefined, readOnly: false, warn: () => {}, redirect: (t) => (t.key === firstTarget.key ? secondTarget : undefined) })
+    const ctx = openContext(project, {
+      root,
+      env: undefined,
+      readOnly: false,
+      warn: () => {},
+      redirect: (t) => (t.key === firstTarget.key ? secondTarget : undefined),
+    })
     const session = await typeormAdapter.open(project, ctx)
     const [db1, db2] = [await first.db(), await second.db()]
     try {

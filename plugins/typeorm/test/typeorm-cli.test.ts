@@ -13,7 +13,12 @@ afterAll(async () => {
 
 describe.each(await availableDialects())('typeorm on %s: mig and `typeorm migration:show` agree', (dialect) => {
   const p = pluginProject('typeorm', dialect, (root, database) =>
-    writeTypeormProject(join(root, 'users'), dialect, database.url, names.map((n, i) => createTable(n, `t_${i}`))),
+    writeTypeormProject(
+      join(root, 'users'),
+      dialect,
+      database.url,
+      names.map((n, i) => createTable(n, `t_${i}`)),
+    ),
   )
   const run = (...args: string[]) => p.run(...args)
   const agree = async (applied: number) => {
@@ -58,8 +63,16 @@ describe('TypeScript DataSource with decorated entities', () => {
     const root = tempDir()
     cleanup.push(() => rmSync(root, { recursive: true, force: true }))
     const dir = writeTypeormProject(join(root, 'users'), 'sqlite', '', [
-      { className: 'CreateUser1700000000000', up: "await q.query('CREATE TABLE \"user\" (id INTEGER PRIMARY KEY AUTOINCREMENT, email VARCHAR NOT NULL, age INTEGER)')", down: "await q.query('DROP TABLE \"user\"')" },
-      { className: 'SeedUser1700000001000', up: "await q.manager.getRepository('User').save({ email: 'a@example.com', age: 42 })", down: "await q.query('DELETE FROM \"user\"')" },
+      {
+        className: 'CreateUser1700000000000',
+        up: 'await q.query(\'CREATE TABLE "user" (id INTEGER PRIMARY KEY AUTOINCREMENT, email VARCHAR NOT NULL, age INTEGER)\')',
+        down: 'await q.query(\'DROP TABLE "user"\')',
+      },
+      {
+        className: 'SeedUser1700000001000',
+        up: "await q.manager.getRepository('User').save({ email: 'a@example.com', age: 42 })",
+        down: 'await q.query(\'DELETE FROM "user"\')',
+      },
     ])
     const r = await mig(['up'], { cwd: root, env })
     expect(r.code, r.stderr).toBe(0)
@@ -76,7 +89,10 @@ describe('TypeScript DataSource with decorated entities', () => {
     cleanup.push(() => rmSync(root, { recursive: true, force: true }))
     const dir = writeTypeormProject(join(root, 'users'), 'sqlite', '', [createTable(names[0]!, 'a')])
     const file = join(dir, 'src', 'data-source.ts')
-    writeFileSync(file, readFileSync(file, 'utf8').replace("logging: false,", 'logging: false, synchronize: true, migrationsRun: true, dropSchema: true,'))
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('logging: false,', 'logging: false, synchronize: true, migrationsRun: true, dropSchema: true,'),
+    )
     const s = await mig(['status', '--json'], { cwd: root, env })
     expect(s.code, s.stderr).toBe(2)
     const Database = (await import('better-sqlite3')).default

@@ -52,7 +52,9 @@ class SqlSession implements Session {
       ? await this.db.query<LedgerRow>(`SELECT id, applied_at FROM ${LEDGER} ORDER BY id`)
       : []
     const version = (id: string) => BigInt(/^\d+/.exec(id)?.[0] ?? '0')
-    const byVersion = rows.map((r) => ({ id: r.id, appliedAt: r.applied_at })).sort((a, b) => (version(a.id) < version(b.id) ? -1 : version(a.id) > version(b.id) ? 1 : 0))
+    const byVersion = rows
+      .map((r) => ({ id: r.id, appliedAt: r.applied_at }))
+      .sort((a, b) => (version(a.id) < version(b.id) ? -1 : version(a.id) > version(b.id) ? 1 : 0))
     const disk = this.files.map((f) => ({ id: f.id, files: f.down ? [f.up, f.down] : [f.up], reversible: f.down !== undefined }))
     return this.ctx.mergeLedger(byVersion, disk, (id) => id.replace(/^\d+_/, ''))
   }
@@ -67,11 +69,19 @@ class SqlSession implements Session {
 
   async down(m: Migration, options: RunOptions): Promise<void> {
     if (m.state === 'missing') {
-      throw new MigError('SQL_MISSING_FILE', `${this.project.name}: ${m.id} is applied but its files are gone`, `restore ${m.id}.up.sql and ${m.id}.down.sql in ${this.dir}`)
+      throw new MigError(
+        'SQL_MISSING_FILE',
+        `${this.project.name}: ${m.id} is applied but its files are gone`,
+        `restore ${m.id}.up.sql and ${m.id}.down.sql in ${this.dir}`,
+      )
     }
     const file = this.file(m)
     if (!file.down) {
-      throw new MigError('NO_DOWN', `${this.project.name}: ${m.id} has no down migration`, `write ${join(this.dir, `${m.id}.down.sql`)} to make it reversible`)
+      throw new MigError(
+        'NO_DOWN',
+        `${this.project.name}: ${m.id} has no down migration`,
+        `write ${join(this.dir, `${m.id}.down.sql`)} to make it reversible`,
+      )
     }
     await this.ensureLedger()
     await this.execute(file.down, options, async () => {
@@ -103,7 +113,14 @@ class SqlSession implements Session {
     const id = `${next}_${name}`
     const written: string[] = []
     for (const direction of ['up', 'down'] as const) {
-      const text = this.ctx.template({ tool: 'sql', projectDir: this.project.dir, builtIn: templatesDir, name: template, file: `${template}.${direction}.sql`, vars: { name, ...vars } })
+      const text = this.ctx.template({
+        tool: 'sql',
+        projectDir: this.project.dir,
+        builtIn: templatesDir,
+        name: template,
+        file: `${template}.${direction}.sql`,
+        vars: { name, ...vars },
+      })
       const out = join(this.dir, `${id}.${direction}.sql`)
       await this.ctx.writeNew(out, text)
       written.push(out)
@@ -118,7 +135,12 @@ class SqlSession implements Session {
 
   private file(m: Migration): SqlMigrationFile {
     const file = this.files.find((f) => f.id === m.id)
-    if (!file) throw new MigError('SQL_UNKNOWN_MIGRATION', `${this.project.name}: no migration ${m.id} in ${this.dir}`, 'run `mig status` to see the migrations mig knows')
+    if (!file)
+      throw new MigError(
+        'SQL_UNKNOWN_MIGRATION',
+        `${this.project.name}: no migration ${m.id} in ${this.dir}`,
+        'run `mig status` to see the migrations mig knows',
+      )
     return file
   }
 

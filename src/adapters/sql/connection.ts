@@ -16,13 +16,21 @@ export function resolveUrl(project: ProjectRef, ctx: Pick<OpenContext, 'env' | '
     const urls = configured as Record<string, string>
     const url = urls[ctx.env]
     if (!url) {
-      throw new MigError('SQL_NO_ENV_URL', `${project.name}: no url for environment "${ctx.env}"`, `add projects[].url.${ctx.env} in mig.config.json, or pick one of: ${Object.keys(urls).join(', ')} with --env`)
+      throw new MigError(
+        'SQL_NO_ENV_URL',
+        `${project.name}: no url for environment "${ctx.env}"`,
+        `add projects[].url.${ctx.env} in mig.config.json, or pick one of: ${Object.keys(urls).join(', ')} with --env`,
+      )
     }
     return expand(url, project, env)
   }
   const url = env.DATABASE_URL
   if (!url) {
-    throw new MigError('SQL_NO_URL', `${project.name}: no database URL`, `set "url" for the project in mig.config.json, or DATABASE_URL in ${join(project.dir, '.env')} or the environment`)
+    throw new MigError(
+      'SQL_NO_URL',
+      `${project.name}: no database URL`,
+      `set "url" for the project in mig.config.json, or DATABASE_URL in ${join(project.dir, '.env')} or the environment`,
+    )
   }
   return url
 }
@@ -32,7 +40,11 @@ function expand(url: string, project: ProjectRef, env: Readonly<Record<string, s
   return url.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => {
     const value = env[name]
     if (value === undefined) {
-      throw new MigError('SQL_URL_VAR', `${project.name}: the url uses \${${name}}, which is not set`, `export ${name}=… or set it in ${join(project.dir, '.env')}`)
+      throw new MigError(
+        'SQL_URL_VAR',
+        `${project.name}: the url uses \${${name}}, which is not set`,
+        `export ${name}=… or set it in ${join(project.dir, '.env')}`,
+      )
     }
     return value
   })

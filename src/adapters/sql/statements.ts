@@ -4,7 +4,10 @@ import type { Dialect } from '../../db/types.js'
 const options = { postgres: postgreSplitterOptions, mysql: mysqlSplitterOptions, sqlite: sqliteSplitterOptions } as const
 
 const onlyComments = (sql: string): boolean =>
-  sql.replace(/\/\*[\s\S]*?\*\//g, '').replace(/--[^\n]*/g, '').trim() === ''
+  sql
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/--[^\n]*/g, '')
+    .trim() === ''
 
 /** Split a script into statements the way the dialect's own client would (strings, dollar quotes, BEGIN…END, DELIMITER). */
 export function splitStatements(sql: string, dialect: Dialect): string[] {

@@ -17,6 +17,10 @@ export async function writeNew(file: string, text: string): Promise<void> {
     await writeFile(file, text, { flag: 'wx' })
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-    throw new MigError('MIGRATION_EXISTS', `${file} already exists`, 'pick another name, or wait a second for a new timestamp: mig never overwrites a migration')
+    throw new MigError(
+      'MIGRATION_EXISTS',
+      `${file} already exists`,
+      'pick another name, or wait a second for a new timestamp: mig never overwrites a migration',
+    )
   }
 }

@@ -36,6 +36,8 @@ export function mergeLedger(rows: readonly LedgerRow[], disk: readonly Migration
       reversible: onDisk ? (onDisk.reversible ?? true) : false,
     }
   })
-  const pending = disk.filter((m) => !applied.has(m.id)).map((m): Migration => ({ id: m.id, name: name(m.id), files: m.files, state: 'pending', reversible: m.reversible ?? true }))
+  const pending = disk
+    .filter((m) => !applied.has(m.id))
+    .map((m): Migration => ({ id: m.id, name: name(m.id), files: m.files, state: 'pending', reversible: m.reversible ?? true }))
   return [...done, ...pending]
 }

@@ -13,7 +13,11 @@ export interface RequireOptions {
 }
 
 /** The package a specifier names: `prisma/build/index.js` → `prisma`, `@scope/pkg/x` → `@scope/pkg`. */
-export const packageOf = (specifier: string): string => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/')
+export const packageOf = (specifier: string): string =>
+  specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/')
 
 /**
  * Resolve and require packages from the project's folder, never a copy of
@@ -28,7 +32,11 @@ export function projectRequire(project: { name: string; dir: string }) {
     } catch {
       const pkg = packageOf(specifier)
       const why = options.for ? `${options.for}, and ` : ''
-      throw new MigError(`${pkg.replace(/^@/, '').replace(/\W+/g, '_').toUpperCase()}_MISSING`, `${project.name}: ${why}${pkg} is not installed in ${project.dir}`, `run \`npm install${options.dev ? ' -D' : ''} ${pkg}\` in ${project.dir}${options.otherwise ? `, or ${options.otherwise}` : ''}`)
+      throw new MigError(
+        `${pkg.replace(/^@/, '').replace(/\W+/g, '_').toUpperCase()}_MISSING`,
+        `${project.name}: ${why}${pkg} is not installed in ${project.dir}`,
+        `run \`npm install${options.dev ? ' -D' : ''} ${pkg}\` in ${project.dir}${options.otherwise ? `, or ${options.otherwise}` : ''}`,
+      )
     }
   }
   return { resolve, require: <T = unknown>(specifier: string, options?: RequireOptions): T => require(resolve(specifier, options)) as T }

@@ -23,7 +23,12 @@ export const describeHolder = (h: LockHolder | undefined): string =>
  * Take the database's migration lock, polling until `timeoutMs`. The first
  * time it is busy, `onWait` hears who holds it.
  */
-export async function acquireLock(db: Db, timeoutMs: number, onWait?: (holder: LockHolder | undefined) => void, signal?: AbortSignal): Promise<HeldLock> {
+export async function acquireLock(
+  db: Db,
+  timeoutMs: number,
+  onWait?: (holder: LockHolder | undefined) => void,
+  signal?: AbortSignal,
+): Promise<HeldLock> {
   const driver = driverOf(db).lock
   const started = Date.now()
   let holder: LockHolder | undefined
@@ -48,6 +53,12 @@ export async function acquireLock(db: Db, timeoutMs: number, onWait?: (holder: L
       )
     }
     await new Promise((r) => setTimeout(r, 100 + Math.floor(Math.random() * 100)))
-    if (signal?.aborted) throw new MigError('INTERRUPTED', `interrupted while waiting for the migration lock on ${db.target.display}, held by ${describeHolder(holder)}`, 'nothing was changed', { exit: 130 })
+    if (signal?.aborted)
+      throw new MigError(
+        'INTERRUPTED',
+        `interrupted while waiting for the migration lock on ${db.target.display}, held by ${describeHolder(holder)}`,
+        'nothing was changed',
+        { exit: 130 },
+      )
   }
 }

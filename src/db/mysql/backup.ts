@@ -12,7 +12,12 @@ import { serverParts } from '../url.js'
 const connect = async (target: DatabaseTarget): Promise<Db> => (await import('./connect.js')).connectMysql(target)
 
 /** Debian packages of the client tools, for the install hint. */
-const installs: Record<string, string> = { 'mariadb-dump': 'mariadb-client', mysqldump: 'mariadb-client (or mysql-client)', mariadb: 'mariadb-client', mysql: 'mariadb-client (or mysql-client)' }
+const installs: Record<string, string> = {
+  'mariadb-dump': 'mariadb-client',
+  mysqldump: 'mariadb-client (or mysql-client)',
+  mariadb: 'mariadb-client',
+  mysql: 'mariadb-client (or mysql-client)',
+}
 
 export const mysqlBackup: BackupDriver = {
   extension: 'sql',
@@ -23,7 +28,12 @@ export const mysqlBackup: BackupDriver = {
   async dump(target, file) {
     const command = await pick('mariadb-dump', 'mysqldump')
     return withOptionsFile(target, async (args, database) => {
-      const r = await runTool({ command, args: [...args, '--single-transaction', '--routines', '--triggers', '--events', '--hex-blob', database], stdoutTo: file, installs: installs[command]! })
+      const r = await runTool({
+        command,
+        args: [...args, '--single-transaction', '--routines', '--triggers', '--events', '--hex-blob', database],
+        stdoutTo: file,
+        installs: installs[command]!,
+      })
       return { sha256: r.sha256!, size: r.size! }
     })
   },
@@ -44,14 +54,19 @@ export const mysqlBackup: BackupDriver = {
     try {
       const admin = await connect(target)
       try {
-        const [schema] = await admin.query<{ cs: string; co: string }>('SELECT DEFAULT_CHARACTER_SET_NAME AS cs, DEFAULT_COLLATION_NAME AS co FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [p.database])
+        const [schema] = await admin.query<{ cs: string; co: string }>(
+          'SELECT DEFAULT_CHARACTER_SET_NAME AS cs, DEFAULT_COLLATION_NAME AS co FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
+          [p.database],
+        )
         await admin.run(`CREATE DATABASE ${ident(fresh)}${schema ? ` CHARACTER SET ${schema.cs} COLLATE ${schema.co}` : ''}`)
         created = true
       } finally {
         await admin.close()
       }
       const command = await pick('mariadb', 'mysql')
-      await withOptionsFile(target, (args) => runTool({ command, args: [...args, fresh], stdinFrom: createReadStream(file), installs: installs[command]! }))
+      await withOptionsFile(target, (args) =>
+        runTool({ command, args: [...args, fresh], stdinFrom: createReadStream(file), installs: installs[command]! }),
+      )
       await handOver(() => connect(onDatabase(target, fresh)), steps)
       // A new connection: a cut during the load may have broken every earlier one.
       const db = await connect(target)
@@ -65,12 +80,18 @@ export const mysqlBackup: BackupDriver = {
         if (created) await dropDatabases(target, [fresh, hold]).catch(() => {})
         throw notChanged(target, error)
       }
-      throw new MigError('RESTORE_INCOMPLETE', `restore into ${target.display}: the tables were swapped in, but recreating views, triggers or routines failed: ${errorMessage(error)}`, `the previous tables are in ${hold}, the loaded copy in ${fresh}; recreate the missing objects from the dump by hand`, { cause: error })
+      throw new MigError(
+        'RESTORE_INCOMPLETE',
+        `restore into ${target.display}: the tables were swapped in, but recreating views, triggers or routines failed: ${errorMessage(error)}`,
+        `the previous tables are in ${hold}, the loaded copy in ${fresh}; recreate the missing objects from the dump by hand`,
+        { cause: error },
+      )
     }
-    await dropDatabases(target, [hold, fresh]).catch((error: unknown) => steps.warn(`restored, but ${hold} or ${fresh} could not be dropped: ${errorMessage(error)}; drop them by hand`))
+    await dropDatabases(target, [hold, fresh]).catch((error: unknown) =>
+      steps.warn(`restored, but ${hold} or ${fresh} could not be dropped: ${errorMessage(error)}; drop them by hand`),
+    )
   },
 }
-
 
 async function dropDatabases(target: DatabaseTarget, names: string[]): Promise<void> {
   const db = await connect(target)
@@ -85,10 +106,16 @@ type Row = Record<string, unknown>
 const field = (row: Row | undefined, pattern: RegExp): string => String(Object.entries(row ?? {}).find(([k]) => pattern.test(k))?.[1] ?? '')
 
 /** The CREATE statements of a database's views, triggers, routines and events, to recreate them elsewhere. */
-async function objects(db: Db, database: string): Promise<{ views: { name: string; sql: string }[]; others: { kind: string; name: string; sql: string }[] }> {
+async function objects(
+  db: Db,
+  database: string,
+): Promise<{ views: { name: string; sql: string }[]; others: { kind: string; name: string; sql: string }[] }> {
   const q = ident(database)
   const views = []
-  for (const r of await db.query<Row>("SELECT TABLE_NAME AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'VIEW'", [database])) {
+  for (const r of await db.query<Row>(
+    "SELECT TABLE_NAME AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'VIEW'",
+    [database],
+  )) {
     const name = String(r.n)
     views.push({ name, sql: field((await db.query<Row>(`SHOW CREATE VIEW ${q}.${ident(name)}`))[0], /^create view$/i) })
   }
@@ -100,14 +127,26 @@ async function objects(db: Db, database: string): Promise<{ views: { name: strin
     }
   }
   await list('TRIGGER', 'SELECT TRIGGER_NAME AS n FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?', /^sql original statement$/i)
-  await list('PROCEDURE', "SELECT ROUTINE_NAME AS n FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ? AND ROUTINE_TYPE = 'PROCEDURE'", /^create procedure$/i)
-  await list('FUNCTION', "SELECT ROUTINE_NAME AS n FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ? AND ROUTINE_TYPE = 'FUNCTION'", /^create function$/i)
+  await list(
+    'PROCEDURE',
+    "SELECT ROUTINE_NAME AS n FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ? AND ROUTINE_TYPE = 'PROCEDURE'",
+    /^create procedure$/i,
+  )
+  await list(
+    'FUNCTION',
+    "SELECT ROUTINE_NAME AS n FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ? AND ROUTINE_TYPE = 'FUNCTION'",
+    /^create function$/i,
+  )
   await list('EVENT', 'SELECT EVENT_NAME AS n FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ?', /^create event$/i)
   return { views, others }
 }
 
 async function baseTables(db: Db, database: string): Promise<string[]> {
-  return (await db.query<Row>("SELECT TABLE_NAME AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'", [database])).map((r) => String(r.n))
+  return (
+    await db.query<Row>("SELECT TABLE_NAME AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'", [
+      database,
+    ])
+  ).map((r) => String(r.n))
 }
 
 /**
@@ -127,7 +166,10 @@ async function swapTables(db: Db, target: string, fresh: string, hold: string, o
   const myTriggers = mine.others.filter((o) => o.kind === 'TRIGGER')
   for (const o of myTriggers) await db.run(`DROP TRIGGER ${t}.${ident(o.name)}`)
   try {
-    const moves = [...oldTables.map((n) => `${t}.${ident(n)} TO ${ident(hold)}.${ident(n)}`), ...newTables.map((n) => `${f}.${ident(n)} TO ${t}.${ident(n)}`)]
+    const moves = [
+      ...oldTables.map((n) => `${t}.${ident(n)} TO ${ident(hold)}.${ident(n)}`),
+      ...newTables.map((n) => `${f}.${ident(n)} TO ${t}.${ident(n)}`),
+    ]
     if (moves.length) await db.run(`RENAME TABLE ${moves.join(', ')}`)
   } catch (error) {
     await db.run(`USE ${t}`)

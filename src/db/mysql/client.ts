@@ -22,7 +22,11 @@ export async function pick(mariadb: string, mysql: string): Promise<string> {
  * is interrupted, unless `exitOnSignal` is false and the caller handles
  * signals itself): never in argv, never in the environment.
  */
-export async function withOptionsFile<T>(target: DatabaseTarget, fn: (args: string[], database: string) => Promise<T>, options: { exitOnSignal?: boolean } = {}): Promise<T> {
+export async function withOptionsFile<T>(
+  target: DatabaseTarget,
+  fn: (args: string[], database: string) => Promise<T>,
+  options: { exitOnSignal?: boolean } = {},
+): Promise<T> {
   const p = serverParts(target)
   const dir = await mkdtemp(join(tmpdir(), 'mig-my-'))
   const file = join(dir, 'client.cnf')
@@ -41,7 +45,10 @@ export async function withOptionsFile<T>(target: DatabaseTarget, fn: (args: stri
   try {
     const quoted = p.password.replace(/\\/g, '\\\\').replace(/"/g, '\\"')
     await writeFile(file, `[client]\npassword="${quoted}"\n`, { mode: 0o600 })
-    return await fn([`--defaults-extra-file=${file}`, '-h', p.host, '-P', p.port, ...(p.user ? ['-u', p.user] : []), '--protocol=TCP'], p.database)
+    return await fn(
+      [`--defaults-extra-file=${file}`, '-h', p.host, '-P', p.port, ...(p.user ? ['-u', p.user] : []), '--protocol=TCP'],
+      p.database,
+    )
   } finally {
     process.removeListener('exit', onExit)
     process.removeListener('SIGINT', onSignal)
@@ -49,4 +56,3 @@ export async function withOptionsFile<T>(target: DatabaseTarget, fn: (args: stri
     await cleanup()
   }
 }
-

@@ -32,7 +32,11 @@ export const mysqlLock: LockDriver = {
   async holder(db) {
     const row = await holderRow(db)
     if (!row) return undefined
-    return { who: `connection ${row.ID} (${row.USER}@${row.HOST})`, since: new Date(Date.now() - Number(row.TIME) * 1000).toISOString(), stale: false }
+    return {
+      who: `connection ${row.ID} (${row.USER}@${row.HOST})`,
+      since: new Date(Date.now() - Number(row.TIME) * 1000).toISOString(),
+      stale: false,
+    }
   },
   async breakLock(db) {
     const row = await holderRow(db)

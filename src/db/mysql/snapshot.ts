@@ -38,9 +38,42 @@ DATABASE() AS db`
 
 interface Catalog {
   tables: string[] | null
-  columns: { table: string; name: string; type: string; nullable: string; default: string | null; num: number; extra: string; generation: string | null }[] | null
-  indexes: { table: string; name: string; nonUnique: number; seq: number; column: string | null; sub: number | null; method: string; collation: string | null }[] | null
-  foreignKeys: { table: string; name: string; column: string; seq: number; refTable: string; refColumn: string; onDelete: string; onUpdate: string }[] | null
+  columns:
+    | {
+        table: string
+        name: string
+        type: string
+        nullable: string
+        default: string | null
+        num: number
+        extra: string
+        generation: string | null
+      }[]
+    | null
+  indexes:
+    | {
+        table: string
+        name: string
+        nonUnique: number
+        seq: number
+        column: string | null
+        sub: number | null
+        method: string
+        collation: string | null
+      }[]
+    | null
+  foreignKeys:
+    | {
+        table: string
+        name: string
+        column: string
+        seq: number
+        refTable: string
+        refColumn: string
+        onDelete: string
+        onUpdate: string
+      }[]
+    | null
   checks: { table: string; name: string; clause: string }[] | null
   views: { name: string; def: string }[] | null
   triggers: { table: string; name: string; timing: string; event: string; body: string }[] | null
@@ -66,7 +99,12 @@ async function readCatalog(db: Db): Promise<Catalog> {
     try {
       out[key] = typeof value === 'string' && key !== 'db' ? JSON.parse(value) : value
     } catch (error) {
-      throw new MigError('SNAPSHOT_TRUNCATED', `the catalog of ${db.target.display} came back cut short (${key})`, 'raise group_concat_max_len on the server', { cause: error })
+      throw new MigError(
+        'SNAPSHOT_TRUNCATED',
+        `the catalog of ${db.target.display} came back cut short (${key})`,
+        'raise group_concat_max_len on the server',
+        { cause: error },
+      )
     }
   }
   return out as unknown as Catalog
@@ -81,7 +119,15 @@ function indexesOf(c: Catalog, tables: Map<string, Table>): void {
     const key = `${i.table}\0${i.name}`
     let index = found.get(key)
     if (!index) {
-      index = { table: i.table, name: i.name, columns: [], unique: Number(i.nonUnique) === 0, method: i.method.toLowerCase(), predicate: null, parts: [] }
+      index = {
+        table: i.table,
+        name: i.name,
+        columns: [],
+        unique: Number(i.nonUnique) === 0,
+        method: i.method.toLowerCase(),
+        predicate: null,
+        parts: [],
+      }
       found.set(key, index)
     }
     index.parts.push({ seq: i.seq, text: `${i.column ?? '?'}${i.sub ? `(${i.sub})` : ''}${i.collation === 'D' ? ' desc' : ''}` })
@@ -122,13 +168,20 @@ export async function snapshot(db: Db, options: SnapshotOptions = {}): Promise<S
   const skip = excluded(options)
   const tables = new Map<string, Table>()
   for (const name of c.tables ?? []) {
-    if (!skip.has(name)) tables.set(name, { name, columns: [], columnOrder: [], primaryKey: null, indexes: [], foreignKeys: [], checks: [], uniques: [] })
+    if (!skip.has(name))
+      tables.set(name, { name, columns: [], columnOrder: [], primaryKey: null, indexes: [], foreignKeys: [], checks: [], uniques: [] })
   }
   for (const col of [...(c.columns ?? [])].sort((a, b) => a.num - b.num)) {
     const t = tables.get(col.table)
     if (!t) continue
     const extra = [col.extra.toLowerCase(), col.generation ? normaliseExpression(col.generation) : ''].filter(Boolean).join(' ')
-    t.columns.push({ name: col.name, type: col.type, nullable: col.nullable === 'YES', default: dropped(col.default), extra: extra || null })
+    t.columns.push({
+      name: col.name,
+      type: col.type,
+      nullable: col.nullable === 'YES',
+      default: dropped(col.default),
+      extra: extra || null,
+    })
     t.columnOrder.push(col.name)
   }
   indexesOf(c, tables)
@@ -142,7 +195,9 @@ export async function snapshot(db: Db, options: SnapshotOptions = {}): Promise<S
     views: (c.views ?? []).map((v) => ({ name: v.name, materialized: false, definition: local(v.def) })),
     types: [],
     sequences: [],
-    triggers: (c.triggers ?? []).filter((g) => !skip.has(g.table)).map((g) => ({ name: g.name, table: g.table, definition: local(`${g.timing} ${g.event} ${g.body}`) })),
+    triggers: (c.triggers ?? [])
+      .filter((g) => !skip.has(g.table))
+      .map((g) => ({ name: g.name, table: g.table, definition: local(`${g.timing} ${g.event} ${g.body}`) })),
     routines: (c.routines ?? []).map((r) => ({
       name: r.name,
       kind: r.kind === 'PROCEDURE' ? 'procedure' : 'function',

@@ -10,7 +10,10 @@ export const applicationName = (): string => `mig pid ${process.pid} on ${hostna
  * transaction ends now and rolls back instead of running on.
  */
 export async function cancelInFlight(db: Db): Promise<void> {
-  await db.query("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = ? AND state = 'active' AND pid <> pg_backend_pid() AND datname = current_database()", [applicationName()])
+  await db.query(
+    "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = ? AND state = 'active' AND pid <> pg_backend_pid() AND datname = current_database()",
+    [applicationName()],
+  )
 }
 
 /**
@@ -21,7 +24,10 @@ export async function cancelInFlight(db: Db): Promise<void> {
 export async function settle(db: Db): Promise<void> {
   const deadline = Date.now() + 10_000
   while (Date.now() < deadline) {
-    const busy = await db.query("SELECT 1 FROM pg_stat_activity WHERE application_name = ? AND state NOT IN ('idle') AND pid <> pg_backend_pid() AND datname = current_database()", [applicationName()])
+    const busy = await db.query(
+      "SELECT 1 FROM pg_stat_activity WHERE application_name = ? AND state NOT IN ('idle') AND pid <> pg_backend_pid() AND datname = current_database()",
+      [applicationName()],
+    )
     if (!busy.length) return
     await new Promise((resolve) => setTimeout(resolve, 100))
   }

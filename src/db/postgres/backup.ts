@@ -13,11 +13,17 @@ const connect = async (target: DatabaseTarget): Promise<Db> => (await import('./
 const installs = 'postgresql-client'
 
 /** pg_dump refuses a server newer than itself: name the client package of the server's major version. */
-const explain = (command: string): ToolRun['explain'] => (stderr, line) => {
-  if (!/version mismatch/i.test(stderr)) return undefined
-  const version = /server version: ([\d.]+)/.exec(stderr)?.[1]
-  return new MigError('TOOL_VERSION', `${command} is older than the server: ${line}`, `install the client of the server's version${version ? ` (postgresql-client-${version.split('.')[0]})` : ''}`)
-}
+const explain =
+  (command: string): ToolRun['explain'] =>
+  (stderr, line) => {
+    if (!/version mismatch/i.test(stderr)) return undefined
+    const version = /server version: ([\d.]+)/.exec(stderr)?.[1]
+    return new MigError(
+      'TOOL_VERSION',
+      `${command} is older than the server: ${line}`,
+      `install the client of the server's version${version ? ` (postgresql-client-${version.split('.')[0]})` : ''}`,
+    )
+  }
 
 const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`
 
@@ -54,7 +60,14 @@ export const postgresBackup: BackupDriver = {
   tool: () => toolVersion('pg_dump', installs),
   async dump(target, file) {
     const { args, env, database } = pgArgs(target, 'mig backup')
-    const r = await runTool({ command: 'pg_dump', args: ['-Fc', ...args, '-d', database], env, stdoutTo: file, installs, explain: explain('pg_dump') })
+    const r = await runTool({
+      command: 'pg_dump',
+      args: ['-Fc', ...args, '-d', database],
+      env,
+      stdoutTo: file,
+      installs,
+      explain: explain('pg_dump'),
+    })
     return { sha256: r.sha256!, size: r.size! }
   },
   /**
@@ -72,11 +85,21 @@ export const postgresBackup: BackupDriver = {
     let admin: Db | undefined
     try {
       admin = await connect(server)
-      const [info] = await admin.query<{ enc: string; collate: string; ctype: string }>('SELECT pg_encoding_to_char(encoding) AS enc, datcollate AS collate, datctype AS ctype FROM pg_database WHERE datname = ?', [database])
+      const [info] = await admin.query<{ enc: string; collate: string; ctype: string }>(
+        'SELECT pg_encoding_to_char(encoding) AS enc, datcollate AS collate, datctype AS ctype FROM pg_database WHERE datname = ?',
+        [database],
+      )
       const like = info ? ` ENCODING ${literal(info.enc)} LC_COLLATE ${literal(info.collate)} LC_CTYPE ${literal(info.ctype)}` : ''
       await admin.run(`CREATE DATABASE ${ident(fresh)} TEMPLATE template0${like}`)
       created = true
-      await runTool({ command: 'pg_restore', args: ['--exit-on-error', '--no-owner', ...args, '-d', fresh], env, stdinFrom: createReadStream(file), installs, explain: explain('pg_restore') })
+      await runTool({
+        command: 'pg_restore',
+        args: ['--exit-on-error', '--no-owner', ...args, '-d', fresh],
+        env,
+        stdinFrom: createReadStream(file),
+        installs,
+        explain: explain('pg_restore'),
+      })
       await handOver(() => connect(onDatabase(target, fresh)), steps)
       await swap(admin, database, fresh, old)
     } catch (error) {
@@ -86,6 +109,8 @@ export const postgresBackup: BackupDriver = {
     } finally {
       await admin?.close()
     }
-    await dropDatabase(server, old).catch((error: unknown) => steps.warn(`restored, but the previous database, renamed ${old}, could not be dropped: ${errorMessage(error)}; drop it by hand`))
+    await dropDatabase(server, old).catch((error: unknown) =>
+      steps.warn(`restored, but the previous database, renamed ${old}, could not be dropped: ${errorMessage(error)}; drop it by hand`),
+    )
   },
 }

@@ -8,7 +8,11 @@ export async function tableExists(db: Queryable, table: string, schema?: string)
 }
 
 export async function listTables(db: Queryable): Promise<string[]> {
-  return (await db.query<{ name: string }>('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1')).map((r) => String(r.name))
+  return (
+    await db.query<{ name: string }>(
+      'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1',
+    )
+  ).map((r) => String(r.name))
 }
 
 export async function serverVersion(db: Queryable): Promise<string> {

@@ -10,4 +10,3 @@ export function pgArgs(target: DatabaseTarget, application: string) {
     database: p.database,
   }
 }
-

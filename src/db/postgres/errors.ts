@@ -9,4 +9,7 @@ export function connectFailure(e: DriverError): ConnectFailure | undefined {
 
 /** 57P01: the backend was terminated (pg_terminate_backend, a server shutdown); the rest are pg's messages for a dead socket. */
 export const connectionLost = (e: DriverError): boolean =>
-  e.code === '57P01' || /Connection terminated|server closed the connection|Client has encountered a connection error|terminating connection|Client was closed and is not queryable/i.test(e.message ?? '')
+  e.code === '57P01' ||
+  /Connection terminated|server closed the connection|Client has encountered a connection error|terminating connection|Client was closed and is not queryable/i.test(
+    e.message ?? '',
+  )

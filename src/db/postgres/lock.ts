@@ -25,13 +25,17 @@ export const postgresLock: LockDriver = {
     await db.run('SELECT pg_advisory_unlock(7170407, 1)')
   },
   async held(db) {
-    const rows = await db.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = 7170407 AND objid = 1 AND objsubid = 2 AND granted AND pid = pg_backend_pid()`)
+    const rows = await db.query(
+      `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = 7170407 AND objid = 1 AND objsubid = 2 AND granted AND pid = pg_backend_pid()`,
+    )
     return rows.length > 0
   },
   async holder(db) {
     const [row] = await db.query<Row>(holderSql)
     if (!row) return undefined
-    const who = row.application_name?.startsWith('mig ') ? row.application_name : `backend ${row.pid} (${row.usename}@${row.addr ?? 'local'})`
+    const who = row.application_name?.startsWith('mig ')
+      ? row.application_name
+      : `backend ${row.pid} (${row.usename}@${row.addr ?? 'local'})`
     return { who, since: new Date(row.backend_start).toISOString(), stale: false }
   },
   async breakLock(db) {

@@ -12,8 +12,17 @@ const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`
 async function pipe(source: DatabaseTarget, scratch: DatabaseTarget, dumpArgs: string[]): Promise<void> {
   const from = pgArgs(source, 'mig scratch')
   const to = pgArgs(scratch, 'mig scratch')
-  const dump = await runTool({ command: 'pg_dump', args: [...dumpArgs, '--no-owner', '--no-privileges', ...from.args, '-d', from.database], env: from.env })
-  await runTool({ command: 'psql', args: ['-X', '-q', '-v', 'ON_ERROR_STOP=1', ...to.args, '-d', to.database], env: to.env, stdinFrom: Readable.from([dump.stdout]) })
+  const dump = await runTool({
+    command: 'pg_dump',
+    args: [...dumpArgs, '--no-owner', '--no-privileges', ...from.args, '-d', from.database],
+    env: from.env,
+  })
+  await runTool({
+    command: 'psql',
+    args: ['-X', '-q', '-v', 'ON_ERROR_STOP=1', ...to.args, '-d', to.database],
+    env: to.env,
+    stdinFrom: Readable.from([dump.stdout]),
+  })
 }
 
 /** `schema.table` or a table of the source's current schema, as pg_dump's exact-name pattern, for each ledger that exists. */
@@ -21,7 +30,7 @@ async function existingLedgers(source: DatabaseTarget, ledgerTables: readonly st
   if (!ledgerTables.length) return []
   return withConnection(source, async (db) => {
     const [{ schema } = { schema: 'public' }] = await db.query<{ schema: string }>('SELECT current_schema() AS schema')
-    const wanted = ledgerTables.map((t) => (t.includes('.') ? t.split('.', 2) as [string, string] : [schema, t] as [string, string]))
+    const wanted = ledgerTables.map((t) => (t.includes('.') ? (t.split('.', 2) as [string, string]) : ([schema, t] as [string, string])))
     const found: string[] = []
     for (const [s, t] of wanted) if (await db.tableExists(t, s)) found.push(`${ident(s)}.${ident(t)}`)
     return found
@@ -32,7 +41,9 @@ export const postgresScratch: ScratchDriver = {
   /** From template0 (template1 may hold extensions the clone creates again), with the server database's encoding and locale. */
   async create(server, name) {
     await withConnection(server, async (db) => {
-      const [info] = await db.query<{ enc: string; collate: string; ctype: string }>('SELECT pg_encoding_to_char(encoding) AS enc, datcollate AS collate, datctype AS ctype FROM pg_database WHERE datname = current_database()')
+      const [info] = await db.query<{ enc: string; collate: string; ctype: string }>(
+        'SELECT pg_encoding_to_char(encoding) AS enc, datcollate AS collate, datctype AS ctype FROM pg_database WHERE datname = current_database()',
+      )
       const like = info ? ` ENCODING ${literal(info.enc)} LC_COLLATE ${literal(info.collate)} LC_CTYPE ${literal(info.ctype)}` : ''
       await db.run(`CREATE DATABASE ${ident(name)} TEMPLATE template0${like}`)
     })
@@ -40,7 +51,9 @@ export const postgresScratch: ScratchDriver = {
   },
   drop: (server, name) => withConnection(server, (db) => dropDatabase(db, name)),
   async list(server) {
-    const rows = await withConnection(server, (db) => db.query<{ name: string }>("SELECT datname AS name FROM pg_database WHERE starts_with(datname, ?)", [SCRATCH_PREFIX]))
+    const rows = await withConnection(server, (db) =>
+      db.query<{ name: string }>('SELECT datname AS name FROM pg_database WHERE starts_with(datname, ?)', [SCRATCH_PREFIX]),
+    )
     return rows.map((r) => r.name)
   },
   denied: (error) => (error as { code?: string }).code === '42501',

@@ -55,11 +55,47 @@ SELECT
 
 interface Catalog {
   tables: string[] | null
-  columns: { table: string; name: string; type: string; notnull: boolean; default: string | null; num: number; identity: string; generated: string }[] | null
-  constraints: { table: string; name: string; type: string; def: string | null; columns: number[] | null; refTable: string | null; refColumns: string[] | null; onDelete: string; onUpdate: string }[] | null
-  indexes: { table: string; name: string; unique: boolean; method: string; predicate: string | null; columns: string[]; constraint: boolean }[] | null
+  columns:
+    | {
+        table: string
+        name: string
+        type: string
+        notnull: boolean
+        default: string | null
+        num: number
+        identity: string
+        generated: string
+      }[]
+    | null
+  constraints:
+    | {
+        table: string
+        name: string
+        type: string
+        def: string | null
+        columns: number[] | null
+        refTable: string | null
+        refColumns: string[] | null
+        onDelete: string
+        onUpdate: string
+      }[]
+    | null
+  indexes:
+    | { table: string; name: string; unique: boolean; method: string; predicate: string | null; columns: string[]; constraint: boolean }[]
+    | null
   views: { name: string; materialized: boolean; def: string }[] | null
-  types: { name: string; kind: string; labels: string[] | null; base: string; notnull: boolean; default: string | null; checks: string[] | null; attrs: string[] | null }[] | null
+  types:
+    | {
+        name: string
+        kind: string
+        labels: string[] | null
+        base: string
+        notnull: boolean
+        default: string | null
+        checks: string[] | null
+        attrs: string[] | null
+      }[]
+    | null
   sequences: { name: string; type: string; table: string | null; column: string | null }[] | null
   triggers: { table: string; name: string; def: string }[] | null
   routines: { name: string; kind: string; def: string }[] | null
@@ -77,7 +113,12 @@ function extra(c: NonNullable<Catalog['columns']>[number]): string | null {
 function typeDef(t: NonNullable<Catalog['types']>[number]): TypeDef {
   if (t.kind === 'e') return { name: t.name, kind: 'enum', definition: t.labels ?? [] }
   if (t.kind === 'c') return { name: t.name, kind: 'composite', definition: t.attrs ?? [] }
-  const definition = [t.base, t.notnull ? 'not null' : 'null', ...(t.default !== null ? [`default ${t.default}`] : []), ...(t.checks ?? []).map((k) => normaliseExpression(k))]
+  const definition = [
+    t.base,
+    t.notnull ? 'not null' : 'null',
+    ...(t.default !== null ? [`default ${t.default}`] : []),
+    ...(t.checks ?? []).map((k) => normaliseExpression(k)),
+  ]
   return { name: t.name, kind: 'domain', definition }
 }
 
@@ -88,14 +129,21 @@ export async function snapshot(db: Db, options: SnapshotOptions = {}): Promise<S
   const skip = excluded(options)
   const tables = new Map<string, Table>()
   for (const name of c.tables ?? []) {
-    if (!skip.has(name)) tables.set(name, { name, columns: [], columnOrder: [], primaryKey: null, indexes: [], foreignKeys: [], checks: [], uniques: [] })
+    if (!skip.has(name))
+      tables.set(name, { name, columns: [], columnOrder: [], primaryKey: null, indexes: [], foreignKeys: [], checks: [], uniques: [] })
   }
   const columns = [...(c.columns ?? [])].sort((a, b) => a.num - b.num)
   const names = new Map(columns.map((col) => [`${col.table}\0${col.num}`, col.name]))
   for (const col of columns) {
     const t = tables.get(col.table)
     if (!t) continue
-    t.columns.push({ name: col.name, type: col.type, nullable: !col.notnull, default: col.default === null ? null : normaliseExpression(col.default), extra: extra(col) })
+    t.columns.push({
+      name: col.name,
+      type: col.type,
+      nullable: !col.notnull,
+      default: col.default === null ? null : normaliseExpression(col.default),
+      extra: extra(col),
+    })
     t.columnOrder.push(col.name)
   }
   for (const k of c.constraints ?? []) {
@@ -105,13 +153,27 @@ export async function snapshot(db: Db, options: SnapshotOptions = {}): Promise<S
     const cols = (k.columns ?? []).map((n) => names.get(`${k.table}\0${n}`) ?? String(n))
     if (k.type === 'p') t.primaryKey = { name: k.name, columns: cols }
     else if (k.type === 'u') t.uniques.push({ name: k.name, columns: cols })
-    else if (k.type === 'f') t.foreignKeys.push({ name: k.name, columns: cols, refTable: k.refTable ?? '', refColumns: k.refColumns ?? [], onDelete: actions[k.onDelete] ?? k.onDelete, onUpdate: actions[k.onUpdate] ?? k.onUpdate })
+    else if (k.type === 'f')
+      t.foreignKeys.push({
+        name: k.name,
+        columns: cols,
+        refTable: k.refTable ?? '',
+        refColumns: k.refColumns ?? [],
+        onDelete: actions[k.onDelete] ?? k.onDelete,
+        onUpdate: actions[k.onUpdate] ?? k.onUpdate,
+      })
     else t.checks.push({ name: k.name, expression: normaliseExpression((k.def ?? '').replace(/^CHECK\s*/i, '')) })
   }
   for (const i of c.indexes ?? []) {
     const t = tables.get(i.table)
     if (!t || i.constraint) continue
-    t.indexes.push({ name: i.name, columns: i.columns.map(normaliseExpression), unique: i.unique, method: i.method, predicate: i.predicate === null ? null : normaliseExpression(i.predicate) })
+    t.indexes.push({
+      name: i.name,
+      columns: i.columns.map(normaliseExpression),
+      unique: i.unique,
+      method: i.method,
+      predicate: i.predicate === null ? null : normaliseExpression(i.predicate),
+    })
   }
   return sortSnapshot({
     dialect: 'postgres',
@@ -121,7 +183,13 @@ export async function snapshot(db: Db, options: SnapshotOptions = {}): Promise<S
     sequences: (c.sequences ?? [])
       .filter((s) => !s.table || !skip.has(s.table))
       .map((s) => ({ name: s.name, type: s.type, ownedBy: s.table ? `${s.table}.${s.column}` : null })),
-    triggers: (c.triggers ?? []).filter((g) => !skip.has(g.table)).map((g) => ({ name: g.name, table: g.table, definition: normaliseExpression(g.def) })),
-    routines: (c.routines ?? []).map((r) => ({ name: r.name, kind: r.kind === 'p' ? 'procedure' : 'function', definition: normaliseExpression(r.def) })),
+    triggers: (c.triggers ?? [])
+      .filter((g) => !skip.has(g.table))
+      .map((g) => ({ name: g.name, table: g.table, definition: normaliseExpression(g.def) })),
+    routines: (c.routines ?? []).map((r) => ({
+      name: r.name,
+      kind: r.kind === 'p' ? 'procedure' : 'function',
+      definition: normaliseExpression(r.def),
+    })),
   })
 }

@@ -12,5 +12,10 @@ export const BUSY_TIMEOUT_MS = 10_000
 export function busy(target: DatabaseTarget, error: unknown): unknown {
   const code = String((error as { code?: unknown }).code ?? '')
   if (code !== 'SQLITE_BUSY' && code !== 'SQLITE_LOCKED') return error
-  return new MigError('DB_BUSY', `${target.display} is busy: another process has held its write lock for over ${BUSY_TIMEOUT_MS / 1000}s (a migration writing to it?)`, 'wait for it to finish; `mig unlock` shows who holds the migration lock', { cause: error })
+  return new MigError(
+    'DB_BUSY',
+    `${target.display} is busy: another process has held its write lock for over ${BUSY_TIMEOUT_MS / 1000}s (a migration writing to it?)`,
+    'wait for it to finish; `mig unlock` shows who holds the migration lock',
+    { cause: error },
+  )
 }

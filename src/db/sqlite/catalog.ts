@@ -6,7 +6,9 @@ export async function tableExists(db: Queryable, table: string): Promise<boolean
 }
 
 export async function listTables(db: Queryable): Promise<string[]> {
-  return (await db.query<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1")).map((r) => String(r.name))
+  return (
+    await db.query<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1")
+  ).map((r) => String(r.name))
 }
 
 export async function serverVersion(db: Queryable): Promise<string> {

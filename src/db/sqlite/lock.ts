@@ -75,10 +75,17 @@ async function take(db: Db): Promise<boolean> {
   // while the holder's migration transaction keeps the file's write lock.
   const row = await current(db)
   if (row && !isStale(row)) return false
-  if (!row) await db.run(`CREATE TABLE IF NOT EXISTS ${TABLE} (id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER NOT NULL, host TEXT NOT NULL, started_at TEXT NOT NULL)`)
+  if (!row)
+    await db.run(
+      `CREATE TABLE IF NOT EXISTS ${TABLE} (id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER NOT NULL, host TEXT NOT NULL, started_at TEXT NOT NULL)`,
+    )
   else await db.run(`DELETE FROM ${TABLE} WHERE id = 1 AND pid = ? AND host = ?`, [row.pid, row.host])
   try {
-    await db.run(`INSERT INTO ${TABLE} (id, pid, host, started_at) VALUES (1, ?, ?, ?)`, [process.pid, hostname(), new Date().toISOString()])
+    await db.run(`INSERT INTO ${TABLE} (id, pid, host, started_at) VALUES (1, ?, ?, ?)`, [
+      process.pid,
+      hostname(),
+      new Date().toISOString(),
+    ])
     return true
   } catch (error) {
     if (String((error as { code?: string }).code).startsWith('SQLITE_CONSTRAINT')) return false

@@ -41,16 +41,26 @@ export const sqliteScratch: ScratchDriver = {
     const from = new Database(source.file, { readonly: true, fileMustExist: true })
     const to = new Database(scratch.file!)
     try {
-      const objects = from.prepare("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY rowid").all() as { type: string; name: string; sql: string }[]
+      const objects = from
+        .prepare("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY rowid")
+        .all() as { type: string; name: string; sql: string }[]
       // A virtual table (FTS) creates its own shadow tables: created again, they would clash.
       const virtual = objects.filter((o) => /^create\s+virtual\s+table/i.test(o.sql)).map((o) => `${o.name}_`)
-      const own = objects.filter((o) => !(o.type === 'table' && !/^create\s+virtual/i.test(o.sql) && virtual.some((v) => o.name.startsWith(v))))
+      const own = objects.filter(
+        (o) => !(o.type === 'table' && !/^create\s+virtual/i.test(o.sql) && virtual.some((v) => o.name.startsWith(v))),
+      )
       const ledgers = ledgerTables.filter((t) => objects.some((o) => o.type === 'table' && o.name === t))
-      const counters = objects.length && from.prepare("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").get() ? (from.prepare('SELECT name, seq FROM sqlite_sequence').all() as { name: string; seq: number }[]) : []
+      const counters =
+        objects.length && from.prepare("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").get()
+          ? (from.prepare('SELECT name, seq FROM sqlite_sequence').all() as { name: string; seq: number }[])
+          : []
       to.transaction(() => {
         for (const kind of kinds) for (const o of own.filter((x) => x.type === kind)) to.exec(o.sql)
         for (const table of ledgers) {
-          const rows = from.prepare(`SELECT * FROM ${quote(table)}`).raw().all() as unknown[][]
+          const rows = from
+            .prepare(`SELECT * FROM ${quote(table)}`)
+            .raw()
+            .all() as unknown[][]
           if (!rows.length) continue
           const insert = to.prepare(`INSERT INTO ${quote(table)} VALUES (${rows[0]!.map(() => '?').join(', ')})`)
           for (const row of rows) insert.run(...row)

@@ -17,10 +17,41 @@ const INDEXES = `SELECT m.name AS tbl, il.name, il."unique" AS uniq, il.origin, 
 const FOREIGN_KEYS = `SELECT m.name AS tbl, f.id, f.seq, f."table" AS ref, f."from" AS col, f."to" AS refcol, f.on_update AS onUpdate, f.on_delete AS onDelete
   FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'`
 
-interface ObjectRow { type: string; name: string; tbl: string; sql: string | null }
-interface ColumnRow { tbl: string; cid: number; name: string; type: string; nn: number; dflt: string | null; pk: number; hidden: number }
-interface IndexRow { tbl: string; name: string; uniq: number; origin: string; seqno: number; col: string | null; descending: number }
-interface ForeignKeyRow { tbl: string; id: number; seq: number; ref: string; col: string; refcol: string | null; onUpdate: string; onDelete: string }
+interface ObjectRow {
+  type: string
+  name: string
+  tbl: string
+  sql: string | null
+}
+interface ColumnRow {
+  tbl: string
+  cid: number
+  name: string
+  type: string
+  nn: number
+  dflt: string | null
+  pk: number
+  hidden: number
+}
+interface IndexRow {
+  tbl: string
+  name: string
+  uniq: number
+  origin: string
+  seqno: number
+  col: string | null
+  descending: number
+}
+interface ForeignKeyRow {
+  tbl: string
+  id: number
+  seq: number
+  ref: string
+  col: string
+  refcol: string | null
+  onUpdate: string
+  onDelete: string
+}
 
 /** The body of `CREATE TABLE name (…)`: its column definitions and table constraints. */
 const tableBody = (sql: string): string[] => {
@@ -55,7 +86,10 @@ function parseIndex(sql: string): { columns: string[]; predicate: string | null 
   const close = closingOf(sql, open)
   if (close < 0) return null
   const where = /^\s*where\s+([\s\S]*)$/i.exec(sql.slice(close + 1))
-  return { columns: splitTopLevel(sql.slice(open + 1, close)).map(normaliseExpression), predicate: where ? normaliseExpression(where[1]!) : null }
+  return {
+    columns: splitTopLevel(sql.slice(open + 1, close)).map(normaliseExpression),
+    predicate: where ? normaliseExpression(where[1]!) : null,
+  }
 }
 
 function indexesOf(rows: IndexRow[], objects: ObjectRow[], tables: Map<string, Table>): void {
@@ -77,7 +111,13 @@ function indexesOf(rows: IndexRow[], objects: ObjectRow[], tables: Map<string, T
       continue
     }
     const parsed = parseIndex(sqlOf.get(name) ?? '')
-    const index: Index = { name, columns: parsed?.columns ?? keys, unique: first.uniq === 1, method: null, predicate: parsed?.predicate ?? null }
+    const index: Index = {
+      name,
+      columns: parsed?.columns ?? keys,
+      unique: first.uniq === 1,
+      method: null,
+      predicate: parsed?.predicate ?? null,
+    }
     t.indexes.push(index)
   }
 }
@@ -108,7 +148,8 @@ function foreignKeysOf(rows: ForeignKeyRow[], tables: Map<string, Table>): void 
 }
 
 /** Strip `CREATE VIEW name AS`: the definition is what follows. */
-const viewBody = (sql: string): string => normaliseExpression(sql).replace(/^create (temp |temporary )?view (if not exists )?("[^"]*"|[^\s(]+)(\([^)]*\))? ?as /, '')
+const viewBody = (sql: string): string =>
+  normaliseExpression(sql).replace(/^create (temp |temporary )?view (if not exists )?("[^"]*"|[^\s(]+)(\([^)]*\))? ?as /, '')
 
 export async function snapshot(db: Db, options: SnapshotOptions = {}): Promise<Snapshot> {
   const skip = excluded(options)
@@ -117,15 +158,32 @@ export async function snapshot(db: Db, options: SnapshotOptions = {}): Promise<S
   const ddl = new Map<string, string>()
   for (const o of objects) {
     if (o.type !== 'table' || skip.has(o.name)) continue
-    tables.set(o.name, { name: o.name, columns: [], columnOrder: [], primaryKey: null, indexes: [], foreignKeys: [], checks: checksOf(o.sql ?? ''), uniques: [] })
+    tables.set(o.name, {
+      name: o.name,
+      columns: [],
+      columnOrder: [],
+      primaryKey: null,
+      indexes: [],
+      foreignKeys: [],
+      checks: checksOf(o.sql ?? ''),
+      uniques: [],
+    })
     ddl.set(o.name, o.sql ?? '')
   }
   const columns = (await db.query<ColumnRow>(COLUMNS)).filter((c) => tables.has(c.tbl) && c.hidden !== 1)
   for (const c of columns.sort((a, b) => a.cid - b.cid)) {
     const t = tables.get(c.tbl)!
     const autoincrement = c.pk > 0 && /\bautoincrement\b/i.test(ddl.get(c.tbl) ?? '')
-    const extra = [c.hidden === 2 ? 'generated virtual' : c.hidden === 3 ? 'generated stored' : '', autoincrement ? 'autoincrement' : ''].filter(Boolean).join(' ')
-    t.columns.push({ name: c.name, type: c.type.toLowerCase(), nullable: c.nn === 0, default: c.dflt === null ? null : normaliseExpression(c.dflt), extra: extra || null })
+    const extra = [c.hidden === 2 ? 'generated virtual' : c.hidden === 3 ? 'generated stored' : '', autoincrement ? 'autoincrement' : '']
+      .filter(Boolean)
+      .join(' ')
+    t.columns.push({
+      name: c.name,
+      type: c.type.toLowerCase(),
+      nullable: c.nn === 0,
+      default: c.dflt === null ? null : normaliseExpression(c.dflt),
+      extra: extra || null,
+    })
     t.columnOrder.push(c.name)
   }
   for (const t of tables.values()) {
@@ -141,6 +199,8 @@ export async function snapshot(db: Db, options: SnapshotOptions = {}): Promise<S
     types: [],
     sequences: [],
     routines: [],
-    triggers: objects.filter((o) => o.type === 'trigger' && !skip.has(o.tbl)).map((o) => ({ name: o.name, table: o.tbl, definition: normaliseExpression(o.sql ?? '') })),
+    triggers: objects
+      .filter((o) => o.type === 'trigger' && !skip.has(o.tbl))
+      .map((o) => ({ name: o.name, table: o.tbl, definition: normaliseExpression(o.sql ?? '') })),
   })
 }

@@ -8,7 +8,9 @@ import type { Parsed } from './index.js'
  * KEY` and `ADD UNIQUE`, which MariaDB accepts.
  */
 type Node = Record<string, unknown> & { type?: string; keyword?: string }
-interface ParserLike { astify(sql: string): Node | Node[] }
+interface ParserLike {
+  astify(sql: string): Node | Node[]
+}
 
 export type SqlFlavour = 'mysql' | 'sqlite'
 const parsers = new Map<SqlFlavour, ParserLike>()
@@ -90,7 +92,8 @@ function alterOps(table: string, e: Node): Op[] {
   if (action === 'add' && resource === 'constraint') return [addConstraint(table, e.create_definitions as Node)]
   if (action === 'drop' && resource === 'column') return [{ kind: 'drop-column', table, column: ident(e.column) }]
   if (action === 'rename' && resource === 'table') return [{ kind: 'rename-table', from: table, to: ident(e.table) }]
-  if (action === 'rename' && resource === 'column') return [{ kind: 'rename-column', table, from: ident(e.old_column), to: ident(e.column) }]
+  if (action === 'rename' && resource === 'column')
+    return [{ kind: 'rename-column', table, from: ident(e.old_column), to: ident(e.column) }]
   if (action === 'modify') return [{ kind: 'change-type', table, column: ident(e.column) }]
   if (action === 'change') {
     const from = ident(e.old_column)

@@ -3,16 +3,37 @@ import type { Parsed } from './index.js'
 
 /* The AST is libpg-query's JSON (PostgreSQL's own parse tree); only the few node kinds lint reads are typed here. */
 type Node = Record<string, unknown>
-interface RangeVar { relname: string; schemaname?: string }
-interface Constraint { contype: string; skip_validation?: boolean; indexname?: string; raw_expr?: Node }
-interface ColumnDef { colname: string; typeName?: { names?: { String?: { sval: string } }[] }; constraints?: { Constraint: Constraint }[] }
+interface RangeVar {
+  relname: string
+  schemaname?: string
+}
+interface Constraint {
+  contype: string
+  skip_validation?: boolean
+  indexname?: string
+  raw_expr?: Node
+}
+interface ColumnDef {
+  colname: string
+  typeName?: { names?: { String?: { sval: string } }[] }
+  constraints?: { Constraint: Constraint }[]
+}
 
 /**
  * Functions whose value differs per row: a column default calling one makes
  * PostgreSQL fill every existing row, rewriting the table (even on 11+, where
  * a constant default is free).
  */
-const volatile = new Set(['random', 'clock_timestamp', 'timeofday', 'gen_random_uuid', 'uuid_generate_v1', 'uuid_generate_v1mc', 'uuid_generate_v4', 'nextval'])
+const volatile = new Set([
+  'random',
+  'clock_timestamp',
+  'timeofday',
+  'gen_random_uuid',
+  'uuid_generate_v1',
+  'uuid_generate_v1mc',
+  'uuid_generate_v4',
+  'nextval',
+])
 const serialTypes = new Set(['serial', 'bigserial', 'smallserial', 'serial4', 'serial8', 'serial2'])
 
 type PgModule = typeof import('libpg-query')
@@ -47,16 +68,28 @@ function statementOps(type: string, s: Node): Op[] {
     case 'CreateTableAsStmt':
       return [{ kind: 'create-table', table: name((s.into as { rel: RangeVar }).rel) }]
     case 'IndexStmt':
-      return [{ kind: 'create-index', table: name(s.relation as RangeVar), ...(s.idxname ? { index: s.idxname as string } : {}), concurrently: s.concurrent === true, unique: s.unique === true }]
+      return [
+        {
+          kind: 'create-index',
+          table: name(s.relation as RangeVar),
+          ...(s.idxname ? { index: s.idxname as string } : {}),
+          concurrently: s.concurrent === true,
+          unique: s.unique === true,
+        },
+      ]
     case 'DropStmt':
       return dropOps(s)
     case 'AlterTableStmt':
-      return s.objtype === 'OBJECT_TABLE' ? ((s.cmds as { AlterTableCmd: Node }[]) ?? []).flatMap((c) => alterOps(name(s.relation as RangeVar), c.AlterTableCmd)) : []
+      return s.objtype === 'OBJECT_TABLE'
+        ? ((s.cmds as { AlterTableCmd: Node }[]) ?? []).flatMap((c) => alterOps(name(s.relation as RangeVar), c.AlterTableCmd))
+        : []
     case 'RenameStmt':
       return renameOps(s)
     case 'UpdateStmt':
     case 'DeleteStmt':
-      return [{ kind: type === 'UpdateStmt' ? 'update' : 'delete', table: name(s.relation as RangeVar), where: s.whereClause !== undefined }]
+      return [
+        { kind: type === 'UpdateStmt' ? 'update' : 'delete', table: name(s.relation as RangeVar), where: s.whereClause !== undefined },
+      ]
     case 'InsertStmt':
       return insertOps(s)
     default:
@@ -65,7 +98,9 @@ function statementOps(type: string, s: Node): Op[] {
 }
 
 function dropOps(s: Node): Op[] {
-  const names = ((s.objects as { List?: { items: { String: { sval: string } }[] } }[]) ?? []).map((o) => o.List?.items.at(-1)?.String.sval ?? '')
+  const names = ((s.objects as { List?: { items: { String: { sval: string } }[] } }[]) ?? []).map(
+    (o) => o.List?.items.at(-1)?.String.sval ?? '',
+  )
   if (s.removeType === 'OBJECT_INDEX') return [{ kind: 'drop-index', indexes: names, concurrently: s.concurrent === true }]
   if (s.removeType === 'OBJECT_TABLE') return [{ kind: 'drop-table', tables: names }]
   return []

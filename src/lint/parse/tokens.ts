@@ -15,7 +15,8 @@ interface Token {
   depth: number
 }
 
-const tokenPattern = /\s+|--[^\n]*|#[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^']|'')*'|\$(\w*)\$[\s\S]*?\$\1\$|"(?:[^"]|"")*"|`(?:[^`]|``)*`|\[[^\]]*\]|[\w$.]+|./g
+const tokenPattern =
+  /\s+|--[^\n]*|#[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^']|'')*'|\$(\w*)\$[\s\S]*?\$\1\$|"(?:[^"]|"")*"|`(?:[^`]|``)*`|\[[^\]]*\]|[\w$.]+|./g
 
 export function tokenize(sql: string): Token[] {
   const tokens: Token[] = []
@@ -142,21 +143,39 @@ function clauses(tokens: Token[]): Token[][] {
   return out.filter((cl) => cl.length)
 }
 
-const constraintWords: Record<string, 'foreign-key' | 'check' | 'unique' | 'primary-key'> = { FOREIGN: 'foreign-key', CHECK: 'check', UNIQUE: 'unique', PRIMARY: 'primary-key' }
+const constraintWords: Record<string, 'foreign-key' | 'check' | 'unique' | 'primary-key'> = {
+  FOREIGN: 'foreign-key',
+  CHECK: 'check',
+  UNIQUE: 'unique',
+  PRIMARY: 'primary-key',
+}
 
 function alterOps(table: string, c: Cursor): Op[] {
   const all = c.rest()
   if (c.take('ADD')) {
     if (c.take('CONSTRAINT')) c.name()
     const kind = constraintWords[c.peek() ?? '']
-    if (kind) return [{ kind: 'add-constraint', table, constraint: kind, notValid: has(all, 'NOT', 'VALID'), usingIndex: has(all, 'USING', 'INDEX') }]
+    if (kind)
+      return [
+        { kind: 'add-constraint', table, constraint: kind, notValid: has(all, 'NOT', 'VALID'), usingIndex: has(all, 'USING', 'INDEX') },
+      ]
     if (['INDEX', 'KEY', 'FULLTEXT', 'SPATIAL'].includes(c.peek() ?? '')) return []
     c.take('COLUMN')
     c.take('IF', 'NOT', 'EXISTS')
     const column = c.name()
     const rest = c.rest()
-    const hasDefault = has(rest, 'DEFAULT') || has(rest, 'GENERATED') || has(rest, 'AUTO_INCREMENT') || /^(BIG|SMALL)?SERIAL[248]?$/.test(rest[0]?.v ?? '')
-    return [{ kind: 'add-column', table, column, notNull: has(rest, 'NOT', 'NULL') || has(rest, 'PRIMARY', 'KEY'), hasDefault, ...(has(rest, 'REFERENCES') ? { references: true } : {}) }]
+    const hasDefault =
+      has(rest, 'DEFAULT') || has(rest, 'GENERATED') || has(rest, 'AUTO_INCREMENT') || /^(BIG|SMALL)?SERIAL[248]?$/.test(rest[0]?.v ?? '')
+    return [
+      {
+        kind: 'add-column',
+        table,
+        column,
+        notNull: has(rest, 'NOT', 'NULL') || has(rest, 'PRIMARY', 'KEY'),
+        hasDefault,
+        ...(has(rest, 'REFERENCES') ? { references: true } : {}),
+      },
+    ]
   }
   if (c.take('DROP')) {
     if (['CONSTRAINT', 'INDEX', 'KEY', 'PRIMARY', 'FOREIGN', 'DEFAULT', 'CHECK'].includes(c.peek() ?? '')) return []

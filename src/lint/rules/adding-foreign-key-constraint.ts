@@ -1,11 +1,13 @@
 import { type Rule, eachOp } from './rule.js'
 
 const postgres = {
-  message: (table: string) => `adding a foreign key to ${table} locks it and the referenced table against writes while every row is checked`,
+  message: (table: string) =>
+    `adding a foreign key to ${table} locks it and the referenced table against writes while every row is checked`,
   fix: 'add the constraint with NOT VALID, then ALTER TABLE … VALIDATE CONSTRAINT in a later migration (a column with REFERENCES: add the column first, then the constraint that way)',
 }
 const mysql = {
-  message: (table: string) => `adding a foreign key to ${table} with foreign_key_checks on copies the whole table (ALGORITHM=COPY), blocking writes while it does`,
+  message: (table: string) =>
+    `adding a foreign key to ${table} with foreign_key_checks on copies the whole table (ALGORITHM=COPY), blocking writes while it does`,
   fix: 'add it in a quiet window, or with an online schema change tool (gh-ost, pt-online-schema-change); SET foreign_key_checks = 0 allows INPLACE but skips checking existing rows',
 }
 

@@ -3,7 +3,7 @@ import { type Rule, allDialects, eachOp } from './rule.js'
 
 const outcome: Record<Dialect, string> = {
   postgres: 'fails with "column contains null values" as soon as the table has a row',
-  mysql: 'fills existing rows with the type\'s implicit default (0, \'\', a zero date) without a word, and rebuilds the table',
+  mysql: "fills existing rows with the type's implicit default (0, '', a zero date) without a word, and rebuilds the table",
   sqlite: 'is refused by SQLite ("Cannot add a NOT NULL column with default value NULL") as soon as the table has a row',
 }
 

@@ -13,9 +13,15 @@ export const missingDown: Rule = {
   severity: 'error',
   dialects: allDialects,
   catches: 'a migration with no down (irreversible)',
-  fixSummary: 'write the down: `.down.sql`, `down()`, or Prisma\'s `down.sql`',
+  fixSummary: "write the down: `.down.sql`, `down()`, or Prisma's `down.sql`",
   check: (ctx) =>
     ctx.migration.reversible
       ? []
-      : [{ message: 'this migration has no down: if it goes wrong in production, `mig down` cannot undo it and the way back is a restore from backup', fix: fixes[ctx.migration.tool] ?? 'give the migration a down that undoes it' }],
+      : [
+          {
+            message:
+              'this migration has no down: if it goes wrong in production, `mig down` cannot undo it and the way back is a restore from backup',
+            fix: fixes[ctx.migration.tool] ?? 'give the migration a down that undoes it',
+          },
+        ],
 }

@@ -12,7 +12,7 @@ export const requireConcurrentIndexCreation: Rule = {
         ? undefined
         : {
             message: `CREATE INDEX on ${op.table} blocks every INSERT, UPDATE and DELETE on it until the whole index is built: minutes of failed writes on a big table`,
-            fix: 'use CREATE INDEX CONCURRENTLY (it cannot run inside a transaction: turn the migration\'s transaction off)',
+            fix: "use CREATE INDEX CONCURRENTLY (it cannot run inside a transaction: turn the migration's transaction off)",
           },
     ),
 }

@@ -12,7 +12,7 @@ export const requireConcurrentIndexDeletion: Rule = {
         ? undefined
         : {
             message: `DROP INDEX ${op.indexes.join(', ')} takes an ACCESS EXCLUSIVE lock on the table: it waits for running queries and blocks all reads and writes behind it`,
-            fix: 'use DROP INDEX CONCURRENTLY (it cannot run inside a transaction: turn the migration\'s transaction off)',
+            fix: "use DROP INDEX CONCURRENTLY (it cannot run inside a transaction: turn the migration's transaction off)",
           },
     ),
 }

@@ -37,7 +37,11 @@ export const allDialects: readonly Dialect[] = ['postgres', 'mysql', 'sqlite']
 export const key = (name: string): string => name.toLowerCase()
 
 /** `fn` over every op of `kind`, each hit tied to its statement. */
-export function eachOp<K extends OpKind>(ctx: RuleContext, kind: K, fn: (op: OpOf<K>, statement: Analyzed) => Omit<Hit, 'statement'> | undefined): Hit[] {
+export function eachOp<K extends OpKind>(
+  ctx: RuleContext,
+  kind: K,
+  fn: (op: OpOf<K>, statement: Analyzed) => Omit<Hit, 'statement'> | undefined,
+): Hit[] {
   const hits: Hit[] = []
   for (const statement of ctx.statements) {
     for (const op of statement.ops) {

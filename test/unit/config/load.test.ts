@@ -22,7 +22,13 @@ async function problems(config: unknown): Promise<string[]> {
 
 describe('config validation', () => {
   it('accepts a full config', async () => {
-    expect(await problems({ projects: [{ name: 'app', tool: 'sql', dir: 'app', url: { development: 'sqlite:x.db' } }], backup: { dir: '.b', before: ['up'], keep: 3 }, lock: { timeoutSeconds: 5 } })).toEqual([])
+    expect(
+      await problems({
+        projects: [{ name: 'app', tool: 'sql', dir: 'app', url: { development: 'sqlite:x.db' } }],
+        backup: { dir: '.b', before: ['up'], keep: 3 },
+        lock: { timeoutSeconds: 5 },
+      }),
+    ).toEqual([])
   })
 
   it('reports every problem in one run, each with its key path', async () => {
@@ -57,7 +63,10 @@ describe('config validation', () => {
     mkdirSync(join(root, 'app'))
     writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'x', mig: { projects: [{ name: 'a', tool: 'sql', dir: 'app' }] } }))
     expect((await loadConfig(root, undefined, tools)).config.projects?.[0]?.name).toBe('a')
-    writeFileSync(join(root, 'mig.config.ts'), "const name: string = 'b'\nexport default { projects: [{ name, tool: 'sql', dir: 'app' }] }\n")
+    writeFileSync(
+      join(root, 'mig.config.ts'),
+      "const name: string = 'b'\nexport default { projects: [{ name, tool: 'sql', dir: 'app' }] }\n",
+    )
     expect((await loadConfig(root, undefined, tools)).config.projects?.[0]?.name).toBe('b')
   })
 })
@@ -97,7 +106,14 @@ describe('configs that say nothing, or too much', () => {
     mkdirSync(join(outer, 'elsewhere'), { recursive: true })
     mkdirSync(root)
     symlinkSync(join(outer, 'elsewhere'), join(root, 'link'))
-    const config = (outside?: boolean) => ({ projects: ['../elsewhere', 'link', outer].map((dir, i) => ({ name: `p${i}`, tool: 'sql', dir, ...(outside === undefined ? {} : { outside }) })) })
+    const config = (outside?: boolean) => ({
+      projects: ['../elsewhere', 'link', outer].map((dir, i) => ({
+        name: `p${i}`,
+        tool: 'sql',
+        dir,
+        ...(outside === undefined ? {} : { outside }),
+      })),
+    })
     writeFileSync(join(root, 'mig.config.json'), JSON.stringify(config()))
     const error = await loadConfig(root, undefined, tools).catch((e: unknown) => e as MigError)
     expect((error as MigError).details).toEqual([
@@ -135,7 +151,11 @@ describe('config files that cannot be read', () => {
     const root = tempDir()
     const error = (await loadConfig(root, 'nope.json', tools).catch((e: unknown) => e)) as MigError
     expect(error).toBeInstanceOf(MigError)
-    expect([error.code, error.message, error.exit]).toEqual(['CONFIG_NOT_FOUND', `config file ${join(root, 'nope.json')} does not exist`, 2])
+    expect([error.code, error.message, error.exit]).toEqual([
+      'CONFIG_NOT_FOUND',
+      `config file ${join(root, 'nope.json')} does not exist`,
+      2,
+    ])
     expect(error.hint).toMatch(/--config path/)
   })
 
@@ -143,7 +163,10 @@ describe('config files that cannot be read', () => {
     const root = tempDir()
     writeFileSync(join(root, 'mig.config.json'), '{\n  "projects": [,]\n}')
     const error = (await loadConfig(root, undefined, tools).catch((e: unknown) => e)) as MigError
-    expect([error.code, error.message]).toEqual(['CONFIG_JSON', "mig.config.json is not valid JSON: mig.config.json:2:16: Unexpected token ','"])
+    expect([error.code, error.message]).toEqual([
+      'CONFIG_JSON',
+      "mig.config.json is not valid JSON: mig.config.json:2:16: Unexpected token ','",
+    ])
     expect(error.hint).toMatch(/trailing comma/)
   })
 
@@ -151,6 +174,10 @@ describe('config files that cannot be read', () => {
     const root = tempDir()
     writeFileSync(join(root, 'mig.config.mjs'), "throw new Error('boom\\nat a stack line')\n")
     const error = (await loadConfig(root, undefined, tools).catch((e: unknown) => e)) as MigError
-    expect([error.code, error.message, error.hint]).toEqual(['CONFIG_LOAD', 'mig.config.mjs failed to load: boom', 'run `node mig.config.mjs` to see the full error'])
+    expect([error.code, error.message, error.hint]).toEqual([
+      'CONFIG_LOAD',
+      'mig.config.mjs failed to load: boom',
+      'run `node mig.config.mjs` to see the full error',
+    ])
   })
 })

@@ -28,7 +28,21 @@ describe('project detection', () => {
   it('skips what .gitignore files ignore (nested ones, negations) and vendored, fixture and example folders below the root', async () => {
     const root = tempDir()
     const sql = (dir: string) => writeSqlProject(join(root, dir), '.', 'sqlite:x.db', [{ id: '001_a', up: 'SELECT 1;' }])
-    for (const dir of ['app', 'vendor/lib', 'third_party/x', 'test/fixtures/a', 'pkg/__fixtures__/b', 'examples/c', 'build/d', 'gen/e', 'tmp/keep', 'tmp/drop', 'pkg/old', 'pkg/new']) sql(dir)
+    for (const dir of [
+      'app',
+      'vendor/lib',
+      'third_party/x',
+      'test/fixtures/a',
+      'pkg/__fixtures__/b',
+      'examples/c',
+      'build/d',
+      'gen/e',
+      'tmp/keep',
+      'tmp/drop',
+      'pkg/old',
+      'pkg/new',
+    ])
+      sql(dir)
     writeFileSync(join(root, '.gitignore'), 'gen/\ntmp/*\n!tmp/keep/\n')
     writeFileSync(join(root, 'pkg', '.gitignore'), 'old/\n')
     const found = await detectProjects(root, new Map([['sql', sqlAdapter]]))

@@ -28,19 +28,28 @@ describe('bad config values, as a person reads them', () => {
   })
 
   it('an empty string is "must not be empty", also inside a url per environment', async () => {
-    expect((await problems({ projects: [{ name: 'a', tool: '', dir: 'app', url: { dev: '' } }] })).details).toEqual(['projects[0].tool: must not be empty', 'projects[0].url.dev: must not be empty'])
+    expect((await problems({ projects: [{ name: 'a', tool: '', dir: 'app', url: { dev: '' } }] })).details).toEqual([
+      'projects[0].tool: must not be empty',
+      'projects[0].url.dev: must not be empty',
+    ])
   })
 
   it('numbers say what they must be: whole, at least 1, more than 0 seconds', async () => {
     expect(await problems({ timeoutSeconds: 0, lock: { timeoutSeconds: -1 }, backup: { keep: 1.5 } })).toEqual({
       message: 'mig.config.json has 3 problems',
-      details: ['backup.keep: must be a whole number', 'lock.timeoutSeconds: must be more than 0 seconds', 'timeoutSeconds: must be more than 0 seconds'],
+      details: [
+        'backup.keep: must be a whole number',
+        'lock.timeoutSeconds: must be more than 0 seconds',
+        'timeoutSeconds: must be more than 0 seconds',
+      ],
     })
     expect((await problems({ backup: { keep: 0 } })).details).toEqual(['backup.keep: must be at least 1'])
   })
 
   it('a value of the wrong type names the type it got, down to the root', async () => {
-    expect((await problems({ projects: [{ name: 'a', tool: 'sql', dir: 'app', outside: 'yes' }] })).details).toEqual(['projects[0].outside: expected boolean, got "yes"'])
+    expect((await problems({ projects: [{ name: 'a', tool: 'sql', dir: 'app', outside: 'yes' }] })).details).toEqual([
+      'projects[0].outside: expected boolean, got "yes"',
+    ])
     expect((await problems({ projects: 'app' })).details).toEqual(['projects: expected array, got "app"'])
     expect((await problems(42)).details).toEqual(['(root): expected object, got 42'])
   })

@@ -1,7 +1,20 @@
 import { describe, expect, it } from 'vitest'
-import { type JournalEntry, appliedChecksums, journaledState, latestByMigration, leftPartial, resolveOutcome } from '../../../src/core/journal.js'
+import {
+  type JournalEntry,
+  appliedChecksums,
+  journaledState,
+  latestByMigration,
+  leftPartial,
+  resolveOutcome,
+} from '../../../src/core/journal.js'
 
-const entry = (migration: string, direction: JournalEntry['direction'], outcome: JournalEntry['outcome'], checksum: string | null = null, project = 'app'): JournalEntry => ({
+const entry = (
+  migration: string,
+  direction: JournalEntry['direction'],
+  outcome: JournalEntry['outcome'],
+  checksum: string | null = null,
+  project = 'app',
+): JournalEntry => ({
   project,
   tool: 'sql',
   migration,
@@ -46,14 +59,25 @@ describe('journaledState: what the journal adds to the ledger state', () => {
   })
 
   it('leftPartial: failed always, running only once its run is gone', () => {
-    expect([leftPartial({ outcome: 'failed' }, false), leftPartial({ outcome: 'running' }, false), leftPartial({ outcome: 'running' }, true), leftPartial({ outcome: 'ok' }, true)]).toEqual([true, false, true, false])
+    expect([
+      leftPartial({ outcome: 'failed' }, false),
+      leftPartial({ outcome: 'running' }, false),
+      leftPartial({ outcome: 'running' }, true),
+      leftPartial({ outcome: 'ok' }, true),
+    ]).toEqual([true, false, true, false])
   })
 })
 
 describe('journal history', () => {
   it('latestByMigration keeps the last up, down or resolve per migration of one project, ignoring backups and other projects', () => {
     const latest = latestByMigration(
-      [entry('001', 'up', 'failed'), entry('001', 'resolve', 'rolled_back'), entry('002', 'up', 'ok'), entry('002', 'backup', 'ok'), entry('001', 'up', 'ok', null, 'other')],
+      [
+        entry('001', 'up', 'failed'),
+        entry('001', 'resolve', 'rolled_back'),
+        entry('002', 'up', 'ok'),
+        entry('002', 'backup', 'ok'),
+        entry('001', 'up', 'ok', null, 'other'),
+      ],
       'app',
     )
     expect([...latest].map(([id, e]) => `${id}:${e.direction}:${e.outcome}`)).toEqual(['001:resolve:rolled_back', '002:up:ok'])

@@ -1,14 +1,25 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { createLoader, isLedgerQuery, mergeLedger, migrationFailure, migrationTimestamp, packageOf, projectRequire, statementRecorder, writeNew } from '../../../src/core/kit/index.js'
+import {
+  createLoader,
+  isLedgerQuery,
+  mergeLedger,
+  migrationFailure,
+  migrationTimestamp,
+  packageOf,
+  projectRequire,
+  statementRecorder,
+  writeNew,
+} from '../../../src/core/kit/index.js'
 import { MigError, MigrationFailure } from '../../../src/output/errors.js'
 import { tempDir } from '../../helpers.js'
 
 describe('isLedgerQuery', () => {
   it('takes transaction control and queries on the ledger tables for the tool, the rest for the migration', () => {
     const ledger = ['knex_migrations', 'knex_migrations_lock']
-    for (const sql of ['BEGIN', '  begin;', 'COMMIT', 'rollback', 'SAVEPOINT trx2', 'RELEASE SAVEPOINT trx2', 'START TRANSACTION']) expect(isLedgerQuery(sql, ledger)).toBe(true)
+    for (const sql of ['BEGIN', '  begin;', 'COMMIT', 'rollback', 'SAVEPOINT trx2', 'RELEASE SAVEPOINT trx2', 'START TRANSACTION'])
+      expect(isLedgerQuery(sql, ledger)).toBe(true)
     expect(isLedgerQuery('update `knex_migrations_lock` set `is_locked` = 1', ledger)).toBe(true)
     expect(isLedgerQuery('insert into "knex_migrations" ("name") values ($1)', ledger)).toBe(true)
     expect(isLedgerQuery(`select * from information_schema.tables where table_name = 'migrations'`, ['migrations'])).toBe(true)
@@ -25,10 +36,17 @@ describe('isLedgerQuery', () => {
 })
 
 describe('statementRecorder', () => {
-  it('passes on the migration\'s own statements and remembers the last', () => {
+  it("passes on the migration's own statements and remembers the last", () => {
     const captured: string[] = []
     const recorder = statementRecorder((sql) => captured.push(sql), ['SequelizeMeta'])
-    for (const sql of ['START TRANSACTION', 'CREATE TABLE a (id int)', 'INSERT INTO `SequelizeMeta` VALUES (?)', 'SELECT * FROM nowhere', 'ROLLBACK']) recorder.hear(sql)
+    for (const sql of [
+      'START TRANSACTION',
+      'CREATE TABLE a (id int)',
+      'INSERT INTO `SequelizeMeta` VALUES (?)',
+      'SELECT * FROM nowhere',
+      'ROLLBACK',
+    ])
+      recorder.hear(sql)
     expect(captured).toEqual(['CREATE TABLE a (id int)', 'SELECT * FROM nowhere'])
     expect(recorder.last).toBe('SELECT * FROM nowhere')
   })
@@ -69,7 +87,11 @@ describe('writeNew', () => {
     const file = join(tempDir(), 'deep', 'er', '001_a.up.sql')
     await writeNew(file, 'SELECT 1;\n')
     expect(readFileSync(file, 'utf8')).toBe('SELECT 1;\n')
-    await expect(writeNew(file, 'DROP TABLE users;\n')).rejects.toMatchObject({ code: 'MIGRATION_EXISTS', message: `${file} already exists`, hint: expect.stringMatching(/never overwrites/) })
+    await expect(writeNew(file, 'DROP TABLE users;\n')).rejects.toMatchObject({
+      code: 'MIGRATION_EXISTS',
+      message: `${file} already exists`,
+      hint: expect.stringMatching(/never overwrites/),
+    })
     expect(readFileSync(file, 'utf8')).toBe('SELECT 1;\n')
   })
 })
@@ -86,9 +108,21 @@ describe('projectRequire', () => {
     writeFileSync(join(dir, 'node_modules', 'fake-orm', 'index.js'), 'module.exports = { from: __dirname }\n')
     const { require, resolve } = projectRequire({ name: 'api', dir })
     expect(require<{ from: string }>('fake-orm').from).toBe(join(dir, 'node_modules', 'fake-orm'))
-    expect(() => resolve('knex')).toThrow(expect.objectContaining({ code: 'KNEX_MISSING', message: `api: knex is not installed in ${dir}`, hint: `run \`npm install knex\` in ${dir}` }))
-    expect(() => resolve('prisma/build/index.js', { for: '--from-schema needs the Prisma CLI', dev: true, otherwise: 'write it by hand' })).toThrow(
-      expect.objectContaining({ code: 'PRISMA_MISSING', message: `api: --from-schema needs the Prisma CLI, and prisma is not installed in ${dir}`, hint: `run \`npm install -D prisma\` in ${dir}, or write it by hand` }),
+    expect(() => resolve('knex')).toThrow(
+      expect.objectContaining({
+        code: 'KNEX_MISSING',
+        message: `api: knex is not installed in ${dir}`,
+        hint: `run \`npm install knex\` in ${dir}`,
+      }),
+    )
+    expect(() =>
+      resolve('prisma/build/index.js', { for: '--from-schema needs the Prisma CLI', dev: true, otherwise: 'write it by hand' }),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'PRISMA_MISSING',
+        message: `api: --from-schema needs the Prisma CLI, and prisma is not installed in ${dir}`,
+        hint: `run \`npm install -D prisma\` in ${dir}, or write it by hand`,
+      }),
     )
   })
 })
@@ -114,8 +148,13 @@ describe('createLoader', () => {
   })
   it('answers virtual modules without loading them', async () => {
     const dir = tempDir()
-    writeFileSync(join(dir, 'prisma.config.ts'), "import { defineConfig } from 'prisma/config'\nexport default defineConfig({ schema: 'x.prisma' })\n")
-    const load = createLoader(dir, { virtualModules: { 'prisma/config': { defineConfig: (c: unknown) => ({ ...(c as object), seen: true }) } } })
+    writeFileSync(
+      join(dir, 'prisma.config.ts'),
+      "import { defineConfig } from 'prisma/config'\nexport default defineConfig({ schema: 'x.prisma' })\n",
+    )
+    const load = createLoader(dir, {
+      virtualModules: { 'prisma/config': { defineConfig: (c: unknown) => ({ ...(c as object), seen: true }) } },
+    })
     expect(await load(join(dir, 'prisma.config.ts'))).toEqual({ schema: 'x.prisma', seen: true })
   })
 })
@@ -135,7 +174,15 @@ describe('mergeLedger', () => {
       name,
     )
     expect(list).toEqual([
-      { id: '002_b', name: 'b', files: ['/m/002_b.up.sql'], state: 'applied', appliedAt: '2024-01-02T00:00:00.000Z', batch: 1, reversible: false },
+      {
+        id: '002_b',
+        name: 'b',
+        files: ['/m/002_b.up.sql'],
+        state: 'applied',
+        appliedAt: '2024-01-02T00:00:00.000Z',
+        batch: 1,
+        reversible: false,
+      },
       { id: '001_a', name: 'a', files: [], state: 'missing', appliedAt: '2024-01-01T00:00:00.000Z', batch: 1, reversible: false },
       { id: '003_c', name: 'c', files: ['/m/003_c.up.sql', '/m/003_c.down.sql'], state: 'pending', reversible: true },
     ])

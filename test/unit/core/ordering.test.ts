@@ -24,23 +24,19 @@ describe('mergeQueues', () => {
   const ids = (r: ReturnType<typeof mergeQueues>) => r.map((x) => `${x.project}:${x.migration.id}`)
 
   it('interleaves projects by timestamp, oldest first, keeping each project in its own order', () => {
-    const merged = mergeQueues(
-      [
-        { project: 'a', items: [m('20240101000000_a1'), m('20240301000000_a2')] },
-        { project: 'b', items: [m('1706745600000-B1'), m('20240401000000_b2')] },
-      ],
-    )
+    const merged = mergeQueues([
+      { project: 'a', items: [m('20240101000000_a1'), m('20240301000000_a2')] },
+      { project: 'b', items: [m('1706745600000-B1'), m('20240401000000_b2')] },
+    ])
     expect(ids(merged)).toEqual(['a:20240101000000_a1', 'b:1706745600000-B1', 'a:20240301000000_a2', 'b:20240401000000_b2'])
   })
 
   it('untimed ids wait behind timed ones; ties and untimed ids follow project order', () => {
-    const merged = mergeQueues(
-      [
-        { project: 'a', items: [m('001_a'), m('002_a')] },
-        { project: 'b', items: [m('20240101000000_b')] },
-        { project: 'c', items: [m('20240101000000_c')] },
-      ],
-    )
+    const merged = mergeQueues([
+      { project: 'a', items: [m('001_a'), m('002_a')] },
+      { project: 'b', items: [m('20240101000000_b')] },
+      { project: 'c', items: [m('20240101000000_c')] },
+    ])
     expect(ids(merged)).toEqual(['b:20240101000000_b', 'c:20240101000000_c', 'a:001_a', 'a:002_a'])
   })
 
@@ -64,7 +60,11 @@ describe('mergeQueues', () => {
 
 describe('mergeApplied (global down: the reverse of application order)', () => {
   const ids = (r: Placed[]) => r.map((x) => `${x.project}:${x.migration.id}`)
-  const at = (iso: string, seq?: AppliedTime['seq']): AppliedTime => ({ from: Date.parse(iso), to: Date.parse(iso), ...(seq ? { seq } : {}) })
+  const at = (iso: string, seq?: AppliedTime['seq']): AppliedTime => ({
+    from: Date.parse(iso),
+    to: Date.parse(iso),
+    ...(seq ? { seq } : {}),
+  })
   const timeline = (times: Record<string, AppliedTime | undefined>) => (p: Placed) => times[p.migration.id]
 
   it('takes the migration applied last, whatever its id timestamp says', () => {
@@ -73,7 +73,10 @@ describe('mergeApplied (global down: the reverse of application order)', () => {
         { project: 'accounts', items: [m('20250301000000-add-name.js')] },
         { project: 'orders', items: [m('20250101000000_create_orders.js')] },
       ],
-      timeline({ '20250301000000-add-name.js': at('2025-03-02T00:00:00.000Z'), '20250101000000_create_orders.js': at('2025-06-01T00:00:00.123Z') }),
+      timeline({
+        '20250301000000-add-name.js': at('2025-03-02T00:00:00.000Z'),
+        '20250101000000_create_orders.js': at('2025-06-01T00:00:00.123Z'),
+      }),
       1,
     )
     expect(unknown).toBeUndefined()
@@ -112,7 +115,14 @@ describe('mergeApplied (global down: the reverse of application order)', () => {
   })
 
   it('needs no time when only one project has anything applied', () => {
-    const { steps, unknown } = mergeApplied([{ project: 'a', items: [] }, { project: 'many', items: [m('300_t300'), m('200_t200')] }], () => undefined, 2)
+    const { steps, unknown } = mergeApplied(
+      [
+        { project: 'a', items: [] },
+        { project: 'many', items: [m('300_t300'), m('200_t200')] },
+      ],
+      () => undefined,
+      2,
+    )
     expect(unknown).toBeUndefined()
     expect(ids(steps)).toEqual(['many:300_t300', 'many:200_t200'])
   })
@@ -136,9 +146,17 @@ describe('mergeApplied (global down: the reverse of application order)', () => {
       { project: 'a', items: [m('20240301000000_a')] },
       { project: 'b', items: [m('20240201000000_b')] },
     ]
-    const shared = mergeApplied(queues, timeline({ '20240301000000_a': at(when, { database: 'x', n: 1 }), '20240201000000_b': at(when, { database: 'x', n: 2 }) }), 1)
+    const shared = mergeApplied(
+      queues,
+      timeline({ '20240301000000_a': at(when, { database: 'x', n: 1 }), '20240201000000_b': at(when, { database: 'x', n: 2 }) }),
+      1,
+    )
     expect(ids(shared.steps)).toEqual(['b:20240201000000_b'])
-    const apart = mergeApplied(queues, timeline({ '20240301000000_a': at(when, { database: 'x', n: 1 }), '20240201000000_b': at(when, { database: 'y', n: 2 }) }), 1)
+    const apart = mergeApplied(
+      queues,
+      timeline({ '20240301000000_a': at(when, { database: 'x', n: 1 }), '20240201000000_b': at(when, { database: 'y', n: 2 }) }),
+      1,
+    )
     expect(ids(apart.steps)).toEqual(['a:20240301000000_a'])
   })
 })

@@ -6,13 +6,27 @@ import { type Journals, type Selection, plan } from '../../../src/core/lifecycle
 import { MigError } from '../../../src/output/errors.js'
 
 const project = (name: string): Project => ({ name, tool: 'sql', dir: `/repo/${name}`, relDir: name, options: {}, adapter: undefined })
-const m = (id: string, state: MigrationState, extra: Partial<Migration> = {}): Migration => ({ id, name: id, files: [], state, reversible: true, ...extra })
+const m = (id: string, state: MigrationState, extra: Partial<Migration> = {}): Migration => ({
+  id,
+  name: id,
+  files: [],
+  state,
+  reversible: true,
+  ...extra,
+})
 const [a, b] = [project('a'), project('b')]
 
 /** What plan() picks, as `project:id`, from the lists each project's adapter returned. */
-function steps(lists: Record<string, Migration[]>, direction: 'up' | 'down', selection: Selection, journals: Journals = new Map()): string[] {
+function steps(
+  lists: Record<string, Migration[]>,
+  direction: 'up' | 'down',
+  selection: Selection,
+  journals: Journals = new Map(),
+): string[] {
   const projects = [a, b].filter((p) => lists[p.name])
-  return plan(projects, new Map(Object.entries(lists)), journals, { direction, selection }).map((s) => `${s.project.name}:${s.migration.id}`)
+  return plan(projects, new Map(Object.entries(lists)), journals, { direction, selection }).map(
+    (s) => `${s.project.name}:${s.migration.id}`,
+  )
 }
 
 function refused(fn: () => unknown): MigError {
@@ -28,7 +42,20 @@ function refused(fn: () => unknown): MigError {
 const journalUp = (project: string, migration: string, startedAt: string, n: number, outcome: JournalEntry['outcome'] = 'ok') => ({
   database: 'db',
   n,
-  entry: { project, tool: 'sql', migration, direction: 'up', checksum: null, actor: 't', startedAt, durationMs: 10, outcome, error: null, backupId: null, note: null } as JournalEntry,
+  entry: {
+    project,
+    tool: 'sql',
+    migration,
+    direction: 'up',
+    checksum: null,
+    actor: 't',
+    startedAt,
+    durationMs: 10,
+    outcome,
+    error: null,
+    backupId: null,
+    note: null,
+  } as JournalEntry,
 })
 
 describe('plan: up', () => {
@@ -38,7 +65,12 @@ describe('plan: up', () => {
   }
 
   it('takes only pending migrations, across projects oldest first; --one and --step cut that order', () => {
-    expect(steps(lists, 'up', { kind: 'all' })).toEqual(['b:20240201000000_b1', 'a:20240301000000_a2', 'b:20240401000000_b2', 'a:20240501000000_a3'])
+    expect(steps(lists, 'up', { kind: 'all' })).toEqual([
+      'b:20240201000000_b1',
+      'a:20240301000000_a2',
+      'b:20240401000000_b2',
+      'a:20240501000000_a3',
+    ])
     expect(steps(lists, 'up', { kind: 'one' })).toEqual(['b:20240201000000_b1'])
     expect(steps(lists, 'up', { kind: 'step', n: 3 })).toEqual(['b:20240201000000_b1', 'a:20240301000000_a2', 'b:20240401000000_b2'])
   })
@@ -46,7 +78,9 @@ describe('plan: up', () => {
   it('--to is inclusive, stays in its project, matches an id without its extension, and is empty when already applied', () => {
     expect(steps(lists, 'up', { kind: 'to', id: '20240301000000_a2' })).toEqual(['a:20240301000000_a2'])
     expect(steps(lists, 'up', { kind: 'to', id: '20240501000000_a3' })).toEqual(['a:20240301000000_a2', 'a:20240501000000_a3'])
-    expect(steps({ a: [m('20240101000000_x.js', 'pending')] }, 'up', { kind: 'to', id: '20240101000000_x' })).toEqual(['a:20240101000000_x.js'])
+    expect(steps({ a: [m('20240101000000_x.js', 'pending')] }, 'up', { kind: 'to', id: '20240101000000_x' })).toEqual([
+      'a:20240101000000_x.js',
+    ])
     expect(steps(lists, 'up', { kind: 'to', id: '20240101000000_a1' })).toEqual([])
   })
 
@@ -67,7 +101,10 @@ describe('plan: down', () => {
   })
 
   it('across projects, the migration applied last goes first: the journal time, unless the ledger says it was applied again later', () => {
-    const lists = { a: [m('001_a', 'applied', { appliedAt: '2024-01-01T00:00:05.123Z' })], b: [m('001_b', 'applied', { appliedAt: '2024-01-01T00:00:01.456Z' })] }
+    const lists = {
+      a: [m('001_a', 'applied', { appliedAt: '2024-01-01T00:00:05.123Z' })],
+      b: [m('001_b', 'applied', { appliedAt: '2024-01-01T00:00:01.456Z' })],
+    }
     // By the ledgers alone, a is the later one.
     expect(steps(lists, 'down', { kind: 'one' })).toEqual(['a:001_a'])
     // Without ledger times, the journal says b ran after a.
@@ -77,7 +114,10 @@ describe('plan: down', () => {
     ])
     expect(steps({ a: [m('001_a', 'applied')], b: [m('001_b', 'applied')] }, 'down', { kind: 'one' }, journals)).toEqual(['b:001_b'])
     // Ledger times after the journal rows ended: applied again outside mig, so the ledgers count, and a's is the later.
-    const again = { a: [m('001_a', 'applied', { appliedAt: '2024-01-01T00:00:20.500Z' })], b: [m('001_b', 'applied', { appliedAt: '2024-01-01T00:00:10.500Z' })] }
+    const again = {
+      a: [m('001_a', 'applied', { appliedAt: '2024-01-01T00:00:20.500Z' })],
+      b: [m('001_b', 'applied', { appliedAt: '2024-01-01T00:00:10.500Z' })],
+    }
     expect(steps(again, 'down', { kind: 'one' }, journals)).toEqual(['a:001_a'])
   })
 
@@ -91,9 +131,16 @@ describe('plan: down', () => {
   })
 
   it('--batch reverts the last batch of the one project that records batches, and refuses when several do', () => {
-    const knex = [m('1_x', 'applied', { batch: 1 }), m('2_y', 'applied', { batch: 2 }), m('3_z', 'applied', { batch: 2 }), m('4_w', 'pending')]
+    const knex = [
+      m('1_x', 'applied', { batch: 1 }),
+      m('2_y', 'applied', { batch: 2 }),
+      m('3_z', 'applied', { batch: 2 }),
+      m('4_w', 'pending'),
+    ]
     expect(steps({ a: knex, b: [m('001_s', 'applied')] }, 'down', { kind: 'batch' })).toEqual(['a:3_z', 'a:2_y'])
-    expect(refused(() => steps({ a: knex, b: knex }, 'down', { kind: 'batch' })).message).toBe('--batch needs one project, and a, b all have batches')
+    expect(refused(() => steps({ a: knex, b: knex }, 'down', { kind: 'batch' })).message).toBe(
+      '--batch needs one project, and a, b all have batches',
+    )
     expect(refused(() => steps({ b: [m('001_s', 'applied')] }, 'down', { kind: 'batch' })).code).toBe('BATCH_PROJECT')
   })
 })

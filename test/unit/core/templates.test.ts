@@ -23,7 +23,9 @@ describe('migration templates', () => {
   })
 
   it('a placeholder without a value fails loudly, naming the flag, rather than writing an empty name into the file', () => {
-    expect(() => renderTemplate(request('blank'))).toThrow(expect.objectContaining({ code: 'TEMPLATE_VAR', exit: 2, message: 'the knex template "blank" needs --author' }))
+    expect(() => renderTemplate(request('blank'))).toThrow(
+      expect.objectContaining({ code: 'TEMPLATE_VAR', exit: 2, message: 'the knex template "blank" needs --author' }),
+    )
     expect(() => renderTemplate({ ...request('blank'), vars: { name: 'add_phone', author: '' } })).toThrow(/needs --author/)
   })
 
@@ -35,6 +37,10 @@ describe('migration templates', () => {
       error = e
     }
     expect(error).toBeInstanceOf(MigError)
-    expect(error).toMatchObject({ code: 'TEMPLATE_UNKNOWN', message: 'no knex template "add-index"', hint: 'use one of: blank, create-table (or add add-index.cjs.txt in .mig/templates/knex/)' })
+    expect(error).toMatchObject({
+      code: 'TEMPLATE_UNKNOWN',
+      message: 'no knex template "add-index"',
+      hint: 'use one of: blank, create-table (or add add-index.cjs.txt in .mig/templates/knex/)',
+    })
   })
 })

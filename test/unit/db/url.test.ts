@@ -51,20 +51,43 @@ describe('targetFrom', () => {
 
 describe('serverParts', () => {
   it('gives the client tools host, port (the dialect default when absent), user, password and database', () => {
-    expect(serverParts(parseDatabaseUrl('postgres://u:p%40w@h/app', '.'))).toEqual({ host: 'h', port: '5432', user: 'u', password: 'p@w', database: 'app' })
-    expect(serverParts(parseDatabaseUrl('mysql://root@127.0.0.1/test', '.'))).toEqual({ host: '127.0.0.1', port: '3306', user: 'root', password: '', database: 'test' })
+    expect(serverParts(parseDatabaseUrl('postgres://u:p%40w@h/app', '.'))).toEqual({
+      host: 'h',
+      port: '5432',
+      user: 'u',
+      password: 'p@w',
+      database: 'app',
+    })
+    expect(serverParts(parseDatabaseUrl('mysql://root@127.0.0.1/test', '.'))).toEqual({
+      host: '127.0.0.1',
+      port: '3306',
+      user: 'root',
+      password: '',
+      database: 'test',
+    })
   })
 
   it('takes a password given as ?password=, as libpq and mysql2 do', () => {
-    expect(serverParts(parseDatabaseUrl('postgres://u@h:6000/app?password=q-unit', '.'))).toMatchObject({ port: '6000', password: 'q-unit' })
+    expect(serverParts(parseDatabaseUrl('postgres://u@h:6000/app?password=q-unit', '.'))).toMatchObject({
+      port: '6000',
+      password: 'q-unit',
+    })
   })
 })
 
 describe('parseDatabaseUrl: resolution and refusals', () => {
   it('resolves SQLite paths against the project dir and keys server databases by host, port and name', () => {
-    expect(parseDatabaseUrl('sqlite:./dev.db', '/repo/app')).toMatchObject({ dialect: 'sqlite', file: '/repo/app/dev.db', key: 'sqlite:/repo/app/dev.db' })
+    expect(parseDatabaseUrl('sqlite:./dev.db', '/repo/app')).toMatchObject({
+      dialect: 'sqlite',
+      file: '/repo/app/dev.db',
+      key: 'sqlite:/repo/app/dev.db',
+    })
     expect(parseDatabaseUrl('file:/tmp/x.db', '/repo')).toMatchObject({ file: '/tmp/x.db' })
-    expect(parseDatabaseUrl('postgresql://u:p@h/app', '.')).toMatchObject({ dialect: 'postgres', key: 'postgres://h:5432/app', display: 'postgresql://u:***@h/app' })
+    expect(parseDatabaseUrl('postgresql://u:p@h/app', '.')).toMatchObject({
+      dialect: 'postgres',
+      key: 'postgres://h:5432/app',
+      display: 'postgresql://u:***@h/app',
+    })
     expect(parseDatabaseUrl('mariadb://u@h:3307/app', '.')).toMatchObject({ dialect: 'mysql', key: 'mysql://h:3307/app' })
   })
   it('rejects unknown schemes and URLs without a database', () => {

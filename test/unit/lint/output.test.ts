@@ -20,11 +20,23 @@ const finding = (over: Partial<Finding> = {}): Finding => ({
   ...over,
 })
 
-const report = (findings: Finding[]): LintReport => ({ findings, unparsed: [], migrations: 2, notLinted: [{ project: 'jobs', tool: 'knex', reason: 'its SQL comes from `mig plan`' }] })
+const report = (findings: Finding[]): LintReport => ({
+  findings,
+  unparsed: [],
+  migrations: 2,
+  notLinted: [{ project: 'jobs', tool: 'knex', reason: 'its SQL comes from `mig plan`' }],
+})
 
 describe('lint output', () => {
   it('text: grouped by project and migration, with file:line, message and fix', () => {
-    const text = formatText(report([finding(), finding({ code: 'ban-drop-table', severity: 'warning', line: 7, parsed: false }), finding({ project: 'catalog', migration: '001_x', file: '/repo/catalog/migrations/001_x.up.sql', line: 1 })]), '/repo')
+    const text = formatText(
+      report([
+        finding(),
+        finding({ code: 'ban-drop-table', severity: 'warning', line: 7, parsed: false }),
+        finding({ project: 'catalog', migration: '001_x', file: '/repo/catalog/migrations/001_x.up.sql', line: 1 }),
+      ]),
+      '/repo',
+    )
     expect(text.split('\n')).toEqual(
       expect.arrayContaining([
         'billing',
@@ -42,13 +54,18 @@ describe('lint output', () => {
 
   it('github: one workflow annotation per finding, escaped', () => {
     const lines = formatGithub(report([finding(), finding({ severity: 'warning', file: '/repo/a,b.sql' })]), '/repo').split('\n')
-    expect(lines[0]).toBe('::error file=billing/migrations/002_index.up.sql,line=3,title=require-concurrent-index-creation::billing 002_index: blocks writes, 100%25: really. Fix: use CONCURRENTLY')
+    expect(lines[0]).toBe(
+      '::error file=billing/migrations/002_index.up.sql,line=3,title=require-concurrent-index-creation::billing 002_index: blocks writes, 100%25: really. Fix: use CONCURRENTLY',
+    )
     expect(lines[1]).toMatch(/^::warning file=a%2Cb.sql,line=3,title=/)
     expect(lines[2]).toBe('::notice title=mig lint::jobs (knex): not linted: its SQL comes from `mig plan`')
   })
 
   it('json and exit code: non-zero only while an error-level finding remains', () => {
-    expect(toJson(report([finding({ severity: 'warning' })]))).toMatchObject({ summary: { migrations: 2, errors: 0, warnings: 1, unparsed: 0 }, exitCode: 0 })
+    expect(toJson(report([finding({ severity: 'warning' })]))).toMatchObject({
+      summary: { migrations: 2, errors: 0, warnings: 1, unparsed: 0 },
+      exitCode: 0,
+    })
     expect(lintExitCode([finding()])).toBe(1)
     expect(lintExitCode([])).toBe(0)
   })
@@ -71,7 +88,7 @@ describe('the token check', () => {
     'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS u ON ONLY users (email)',
     'DROP INDEX CONCURRENTLY IF EXISTS a, b',
     'DROP TABLE legacy, old',
-    'ALTER TABLE users ADD COLUMN age integer NOT NULL, ADD COLUMN note text DEFAULT \'x, y\'',
+    "ALTER TABLE users ADD COLUMN age integer NOT NULL, ADD COLUMN note text DEFAULT 'x, y'",
     'ALTER TABLE users ALTER COLUMN email SET NOT NULL, ALTER COLUMN age TYPE bigint, DROP COLUMN name',
     'ALTER TABLE users RENAME TO members',
     'ALTER TABLE users RENAME COLUMN name TO full_name',

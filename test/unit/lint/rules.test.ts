@@ -28,7 +28,12 @@ describe('each rule: positive and negative fixture', () => {
     const positive = await lint([migration(dialect, c.positive, c.noTransaction?.positive ? { transactional: false } : {})])
     const hit = positive.findings.find((f) => f.code === code)
     expect(hit, `${code} should flag: ${c.positive.join('; ')}`).toBeDefined()
-    expect(hit).toMatchObject({ project: 'app', migration: '002_change', parsed: true, severity: rules.find((r) => r.code === code)!.severity })
+    expect(hit).toMatchObject({
+      project: 'app',
+      migration: '002_change',
+      parsed: true,
+      severity: rules.find((r) => r.code === code)!.severity,
+    })
     expect(hit!.line).toBeGreaterThan(0)
     expect(hit!.message.length).toBeGreaterThan(20)
     expect(hit!.fix.length).toBeGreaterThan(10)
@@ -51,12 +56,21 @@ describe('each rule: positive and negative fixture', () => {
   })
 
   it('tables created in the same migration are exempt from the lock rules', async () => {
-    const statements = ['CREATE TABLE tags (id serial PRIMARY KEY, label text)', 'ALTER TABLE tags ADD COLUMN slug text NOT NULL', 'CREATE INDEX tags_label ON tags (label)', 'ALTER TABLE tags ALTER COLUMN label SET NOT NULL', 'ALTER TABLE tags ADD CONSTRAINT tags_slug UNIQUE (slug)']
+    const statements = [
+      'CREATE TABLE tags (id serial PRIMARY KEY, label text)',
+      'ALTER TABLE tags ADD COLUMN slug text NOT NULL',
+      'CREATE INDEX tags_label ON tags (label)',
+      'ALTER TABLE tags ALTER COLUMN label SET NOT NULL',
+      'ALTER TABLE tags ADD CONSTRAINT tags_slug UNIQUE (slug)',
+    ]
     expect(await codes(migration('postgres', statements))).toEqual([])
   })
 
-  it('says concurrently-in-transaction\'s fix in the tool\'s own way', async () => {
-    const fix = async (tool: string) => (await lint([migration('postgres', ['CREATE INDEX CONCURRENTLY i ON users (name)'], { tool })])).findings.find((f) => f.code === 'concurrently-in-transaction')!.fix
+  it("says concurrently-in-transaction's fix in the tool's own way", async () => {
+    const fix = async (tool: string) =>
+      (await lint([migration('postgres', ['CREATE INDEX CONCURRENTLY i ON users (name)'], { tool })])).findings.find(
+        (f) => f.code === 'concurrently-in-transaction',
+      )!.fix
     expect(await fix('sql')).toContain('-- mig:no-transaction')
     expect(await fix('knex')).toContain('transaction: false')
     expect(await fix('typeorm')).toContain('transaction = false')
@@ -80,8 +94,14 @@ describe('each rule: positive and negative fixture', () => {
     expect(findings[0]!.message).toContain('does not create them again')
   })
 
-  it('sees knex\'s SQLite rebuild, and that it creates indexes again', async () => {
-    const statements = ['CREATE TABLE `_knex_temp_alter111` (`id` integer not null primary key autoincrement, `email` varchar(255) NOT NULL)', 'INSERT INTO "_knex_temp_alter111" SELECT * FROM "users"', 'DROP TABLE "users"', 'ALTER TABLE "_knex_temp_alter111" RENAME TO "users"', 'CREATE INDEX `users_email_index` on `users` (`email`)']
+  it("sees knex's SQLite rebuild, and that it creates indexes again", async () => {
+    const statements = [
+      'CREATE TABLE `_knex_temp_alter111` (`id` integer not null primary key autoincrement, `email` varchar(255) NOT NULL)',
+      'INSERT INTO "_knex_temp_alter111" SELECT * FROM "users"',
+      'DROP TABLE "users"',
+      'ALTER TABLE "_knex_temp_alter111" RENAME TO "users"',
+      'CREATE INDEX `users_email_index` on `users` (`email`)',
+    ]
     const { findings } = await lint([migration('sqlite', statements, { tool: 'knex' })])
     expect(findings.map((f) => f.code)).toEqual(['sqlite-table-rebuild'])
     expect(findings[0]!.message).toContain('creates indexes on it again')
@@ -93,22 +113,40 @@ describe('silencing and severity', () => {
 
   it('-- mig:ignore before a statement silences that statement only', async () => {
     const text = 'CREATE INDEX a ON users (name);\n-- mig:ignore require-concurrent-index-creation\nCREATE INDEX b ON users (email);\n'
-    const m = migration('postgres', ['CREATE INDEX a ON users (name)', 'CREATE INDEX b ON users (email)'], { ...source(text), statements: [{ sql: 'CREATE INDEX a ON users (name)', line: 1 }, { sql: 'CREATE INDEX b ON users (email)', line: 3 }] })
+    const m = migration('postgres', ['CREATE INDEX a ON users (name)', 'CREATE INDEX b ON users (email)'], {
+      ...source(text),
+      statements: [
+        { sql: 'CREATE INDEX a ON users (name)', line: 1 },
+        { sql: 'CREATE INDEX b ON users (email)', line: 3 },
+      ],
+    })
     expect((await lint([m])).findings.map((f) => [f.code, f.line])).toEqual([['require-concurrent-index-creation', 1]])
   })
 
   it('-- mig:ignore in the header (a blank line before the first statement) silences the whole file, missing-down too', async () => {
-    const text = '-- mig:ignore require-concurrent-index-creation, missing-down\n\nCREATE INDEX a ON users (name);\nCREATE INDEX b ON users (email);\n'
-    const m = migration('postgres', [], { ...source(text), reversible: false, statements: [{ sql: 'CREATE INDEX a ON users (name)', line: 3 }, { sql: 'CREATE INDEX b ON users (email)', line: 4 }] })
+    const text =
+      '-- mig:ignore require-concurrent-index-creation, missing-down\n\nCREATE INDEX a ON users (name);\nCREATE INDEX b ON users (email);\n'
+    const m = migration('postgres', [], {
+      ...source(text),
+      reversible: false,
+      statements: [
+        { sql: 'CREATE INDEX a ON users (name)', line: 3 },
+        { sql: 'CREATE INDEX b ON users (email)', line: 4 },
+      ],
+    })
     expect(await codes(m)).toEqual([])
   })
 
   it('// mig:ignore in a JS/TS migration silences the whole migration', async () => {
-    const m = migration('postgres', ['CREATE INDEX a ON users (name)', 'DROP TABLE legacy'], { tool: 'knex', file: '/repo/migrations/20240101_x.js', source: '// mig:ignore require-concurrent-index-creation\nexports.up = (knex) => knex.raw("…")\n' })
+    const m = migration('postgres', ['CREATE INDEX a ON users (name)', 'DROP TABLE legacy'], {
+      tool: 'knex',
+      file: '/repo/migrations/20240101_x.js',
+      source: '// mig:ignore require-concurrent-index-creation\nexports.up = (knex) => knex.raw("…")\n',
+    })
     expect(await codes(m)).toEqual(['ban-drop-table'])
   })
 
-  it('config sets a rule\'s severity or turns it off', async () => {
+  it("config sets a rule's severity or turns it off", async () => {
     const m = migration('postgres', ['DROP TABLE legacy', 'ALTER TABLE users RENAME COLUMN name TO full_name'])
     const { findings } = await lint([m], { rules: { 'ban-drop-table': 'error', 'renaming-column': 'off' } })
     expect(findings.map((f) => [f.code, f.severity])).toEqual([['ban-drop-table', 'error']])
@@ -119,7 +157,13 @@ describe('a statement the parser refuses', () => {
   it('is checked by tokens, and the finding and the report say so', async () => {
     const { findings, unparsed } = await lint([migration('postgres', ['CREATE INDEX users_name ON users (name', 'SELECT 1'])])
     expect(findings).toEqual([expect.objectContaining({ code: 'require-concurrent-index-creation', parsed: false, line: 1 })])
-    expect(unparsed).toEqual([expect.objectContaining({ line: 1, statement: 'CREATE INDEX users_name ON users (name', error: expect.stringContaining('syntax error') })])
+    expect(unparsed).toEqual([
+      expect.objectContaining({
+        line: 1,
+        statement: 'CREATE INDEX users_name ON users (name',
+        error: expect.stringContaining('syntax error'),
+      }),
+    ])
   })
 
   it('on SQLite and MySQL too', async () => {

@@ -5,7 +5,14 @@ describe('planText', () => {
   it('prints each migration under its project and id, statements terminated, data-dependent ones marked', () => {
     const lines = planText({
       projects: ['app'],
-      migrations: [{ project: 'app', id: '002_note', statements: ['SELECT count(*) FROM items', 'ALTER TABLE items ADD note TEXT;'], dataDependent: [1] }],
+      migrations: [
+        {
+          project: 'app',
+          id: '002_note',
+          statements: ['SELECT count(*) FROM items', 'ALTER TABLE items ADD note TEXT;'],
+          dataDependent: [1],
+        },
+      ],
     })
     expect(lines.slice(1)).toEqual([
       '',
@@ -21,7 +28,10 @@ describe('planText', () => {
 
   it('says when there is nothing to apply, and exits 1 when a migration failed on the copy', () => {
     expect(planText({ projects: ['app'], migrations: [] })).toEqual(['Nothing to apply: every selected migration is applied.'])
-    const failed = { projects: ['app'], migrations: [{ project: 'app', id: '001_x', statements: ['CREATE TABLE x (id INT)'], dataDependent: [], error: 'boom' }] }
+    const failed = {
+      projects: ['app'],
+      migrations: [{ project: 'app', id: '001_x', statements: ['CREATE TABLE x (id INT)'], dataDependent: [], error: 'boom' }],
+    }
     expect(planExitCode(failed)).toBe(1)
     expect(planJson(failed).exitCode).toBe(1)
     expect(planText(failed)).toContain('  !! failed on the copy: boom')

@@ -18,14 +18,18 @@ describe('redaction', () => {
 
 describe('redaction by structure', () => {
   it('masks credential query parameters and the userinfo password, and nothing else of the URL', () => {
-    expect(redactUrl('postgres://h/db?sslmode=require&password=hunter2&application_name=x')).toBe('postgres://h/db?sslmode=require&password=***&application_name=x')
+    expect(redactUrl('postgres://h/db?sslmode=require&password=hunter2&application_name=x')).toBe(
+      'postgres://h/db?sslmode=require&password=***&application_name=x',
+    )
     expect(redactUrl('mysql://h/db?user=app;pwd=abc&Token=t0k')).toBe('mysql://h/db?user=app;pwd=***&Token=***')
     // By position: a user or database whose name equals the password stays readable.
     expect(redactUrl('postgres://billing:billing@h/billing')).toBe('postgres://billing:***@h/billing')
   })
 
   it('finds URLs inside text, also with a scheme a plugin brings', () => {
-    expect(redact('connect mssql://sa:Str0ng!@h/db failed; retry postgres://u:p@h/d')).toBe('connect mssql://sa:***@h/db failed; retry postgres://u:***@h/d')
+    expect(redact('connect mssql://sa:Str0ng!@h/db failed; retry postgres://u:p@h/d')).toBe(
+      'connect mssql://sa:***@h/db failed; retry postgres://u:***@h/d',
+    )
   })
 })
 
@@ -49,6 +53,10 @@ describe('redaction of registered secrets', () => {
 
   it('redactValue masks every string of a nested value and keeps its shape', () => {
     registerSecret('deep-secret-1')
-    expect(redactValue({ n: 1, ok: true, list: [{ url: 'postgres://u:deep-secret-1@h/d', note: null }] })).toEqual({ n: 1, ok: true, list: [{ url: 'postgres://u:***@h/d', note: null }] })
+    expect(redactValue({ n: 1, ok: true, list: [{ url: 'postgres://u:deep-secret-1@h/d', note: null }] })).toEqual({
+      n: 1,
+      ok: true,
+      list: [{ url: 'postgres://u:***@h/d', note: null }],
+    })
   })
 })

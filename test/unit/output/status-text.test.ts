@@ -8,8 +8,13 @@ describe('status as text', () => {
     renderStatus(
       {
         projects: [
-        { name: 'jobs', tool: 'knex', dir: 'services/jobs', error: { code: 'KNEX_ENV', message: 'jobs: the knexfile has no environment "test"', hint: 'pass --env' } },
-        { name: 'billing', tool: 'sql', dir: 'services/billing', error: { code: 'CONNECT', message: 'connection refused' } },
+          {
+            name: 'jobs',
+            tool: 'knex',
+            dir: 'services/jobs',
+            error: { code: 'KNEX_ENV', message: 'jobs: the knexfile has no environment "test"', hint: 'pass --env' },
+          },
+          { name: 'billing', tool: 'sql', dir: 'services/billing', error: { code: 'CONNECT', message: 'connection refused' } },
         ],
       },
       false,
