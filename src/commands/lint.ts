@@ -6,7 +6,7 @@ import { lintWorkspace } from '../lint/run.js'
 export default class Lint extends MigCommand<typeof Lint> {
   static override readOnly = true
   static override summary = 'Check pending migrations for SQL that locks or breaks production'
-  static override description = `Rules, severities and how to silence one (\`-- mig:ignore CODE\`, or "lint": { "rules": { "CODE": "off" } } in mig.config): see the README. Exit code 1 when any error-level finding remains. Plain-SQL projects are linted from their files; the other tools' projects need the SQL that \`mig plan\` captures, and are listed as not linted yet.`
+  static override description = `Rules, severities and how to silence one (\`-- mig:ignore CODE\`, or "lint": { "rules": { "CODE": "off" } } in mig.config): see the README. Exit code 1 when any error-level finding remains. Plain-SQL projects are linted from their files; the other tools' migrations run on an empty scratch database (as \`mig verify\` does) to capture the SQL they emit. Projects whose plugin is not installed are listed as not linted.`
   static override examples = [
     '<%= config.bin %> lint',
     '<%= config.bin %> lint --project billing --from 20240101000000_create_users',

@@ -1,5 +1,7 @@
 import type { Migration } from '../adapter.js'
 import type { Project } from '../config/projects.js'
+import { installCommand } from '../config/tools.js'
+import type { DatabaseTarget } from '../db/types.js'
 import { type Workspace, closeAll, openSession } from '../core/workspace.js'
 import { MigError, usageError } from '../output/errors.js'
 import { didYouMean } from '../output/suggest.js'
@@ -7,6 +9,7 @@ import type { LintConfig } from './config.js'
 import { lint } from './engine.js'
 import type { LintReport, NotLinted } from './format.js'
 import { rules } from './rules/index.js'
+import { capturedLintMigrations } from './sources/captured.js'
 import { sqlLintMigration } from './sources/sql.js'
 import type { LintMigration } from './types.js'
 
@@ -18,22 +21,23 @@ export interface LintOptions {
   config?: LintConfig
 }
 
-/** Tools whose SQL lint reads straight from their files. The others' comes from `mig plan`'s capture. */
+/** Tools whose SQL lint reads straight from their files. The others' is captured by running them on a scratch database. */
 const fromFiles = new Set(['sql'])
 
 /** `mig lint` as a library call: the selected projects' migrations, linted. */
 export async function lintWorkspace(ws: Workspace, options: LintOptions = {}): Promise<LintReport> {
   checkConfig(options.config)
   const notLinted: NotLinted[] = []
-  const lists = new Map<Project, { dialect: LintMigration['dialect']; migrations: Migration[] }>()
+  const lists = new Map<Project, { target: DatabaseTarget; migrations: Migration[] }>()
   for (const project of ws.projects) {
-    if (!fromFiles.has(project.tool)) {
-      notLinted.push({ project: project.name, tool: project.tool, reason: 'its SQL comes from `mig plan`, which lint does not read yet' })
+    if (!project.adapter) {
+      const install = installCommand(project.tool)
+      notLinted.push({ project: project.name, tool: project.tool, reason: `its plugin is not installed${install ? ` (${install})` : ''}` })
       continue
     }
-    const session = await openSession(ws, project)
+    const session = await openSession({ ...ws, readOnly: true }, project)
     try {
-      lists.set(project, { dialect: session.target.dialect, migrations: await session.list() })
+      lists.set(project, { target: session.target, migrations: await session.list() })
     } finally {
       await closeAll([session])
     }
@@ -43,14 +47,14 @@ export async function lintWorkspace(ws: Workspace, options: LintOptions = {}): P
     throw usageError(
       'LINT_FROM_UNKNOWN',
       `--from ${options.from}: no linted project has that migration`,
-      'pass the id as `mig status` shows it (plain-SQL projects only for now)',
+      'pass the id as `mig status` shows it',
     )
   }
   const migrations: LintMigration[] = []
-  for (const [project, { dialect, migrations: list }] of lists) {
-    for (const m of select(list, project === owner ? options.from : undefined, options.all === true)) {
-      migrations.push(await sqlLintMigration(project.name, m, dialect))
-    }
+  for (const [project, { target, migrations: list }] of lists) {
+    const selected = select(list, project === owner ? options.from : undefined, options.all === true)
+    if (!fromFiles.has(project.tool)) migrations.push(...(await capturedLintMigrations(ws, project, target, selected)))
+    else for (const m of selected) migrations.push(await sqlLintMigration(project.name, m, target.dialect))
   }
   return { ...(await lint(migrations, options.config)), migrations: migrations.length, notLinted }
 }

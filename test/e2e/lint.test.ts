@@ -1,12 +1,13 @@
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { z } from 'zod'
 import type { Dialect } from '../../src/db/types.js'
 import { lintSchema } from '../support/schemas.js'
 import { type TestDatabase, availableDialects, createTestDatabase } from '../../src/testing/index.js'
+import { writeKnexProject } from '../../plugins/knex/test/helpers.js'
 import { base, ruleCases, script } from '../fixtures/lint/cases.js'
-import { mig, repoRoot, tempDir, writeSqlProject } from '../helpers.js'
+import { mig, repoRoot, tempDir, withPlugins, writeSqlProject } from '../helpers.js'
 
 type LintJson = z.infer<typeof lintSchema>
 
@@ -190,8 +191,56 @@ describe.each(await availableDialects())('the %s fixtures are real SQL', (dialec
   })
 })
 
+describe.each((await availableDialects()).filter((d) => d !== 'sqlite'))('mig lint on a knex project, %s', (dialect) => {
+  it('reads the SQL knex emits (captured on a scratch database) and fails the risky migration, naming the codes; the real database is untouched', async () => {
+    const env = { ...(await withPlugins('knex')), NODE_ENV: 'development' }
+    const database = await createTestDatabase(dialect)
+    cleanup.push(() => database.drop())
+    const root = tempDir()
+    cleanup.push(() => rmSync(root, { recursive: true, force: true }))
+    writeKnexProject(join(root, 'app'), dialect, database.url, {
+      migrationsList: [
+        {
+          name: '20240101000000_users.js',
+          up: "await knex.schema.createTable('users', (t) => { t.increments('id'); t.string('name') })",
+          down: "await knex.schema.dropTable('users')",
+        },
+        {
+          name: '20240102000000_score.js',
+          up: "await knex.schema.alterTable('users', (t) => { t.integer('score').notNullable(); t.index(['name']) })",
+          down: "await knex.schema.alterTable('users', (t) => { t.dropIndex(['name']); t.dropColumn('score') })",
+        },
+      ],
+    })
+    const up = await mig(['up', '--to', '20240101000000_users.js'], { cwd: root, env })
+    expect(up.code, up.stderr).toBe(0)
+    const result = await mig(['lint', '--json'], { cwd: root, env })
+    expect(result.code, result.stdout + result.stderr).toBe(1)
+    const errors = json(result).findings.filter((f) => f.severity === 'error')
+    expect(errors.map((f) => `${f.migration} ${f.code}`).sort()).toEqual(expected[dialect].map((code) => `20240102000000_score.js ${code}`))
+    expect(errors[0]!.parsed).toBe(true)
+    // Only the first migration is applied on the real database, and its schema has no score column.
+    expect((await mig(['status', '--json'], { cwd: root, env })).stdout).toContain('"pending": 1')
+  })
+})
+
 describe('mig lint on examples/mixed-repo', () => {
-  it('exits 0, and says which projects it could not lint yet', async () => {
+  it('exits 0 with every tool linted through its plugin (knex, sequelize, TypeORM, Prisma: SQL captured on a scratch database)', async () => {
+    const root = join(repoRoot, 'bench', '.work', `lint-mixed-${process.pid}`)
+    rmSync(root, { recursive: true, force: true })
+    cleanup.push(() => rmSync(root, { recursive: true, force: true }))
+    cpSync(join(repoRoot, 'examples', 'mixed-repo'), root, { recursive: true, filter: (src) => !/\.(db|sqlite)$/.test(src) })
+    const env = { ...(await withPlugins('knex', 'sequelize', 'typeorm', 'prisma')), NODE_ENV: 'development' }
+    const result = await mig(['lint', '--json'], { cwd: root, env })
+    expect(result.code, result.stdout + result.stderr).toBe(0)
+    const body = json(result)
+    expect(body.notLinted).toEqual([])
+    expect(body.summary).toMatchObject({ migrations: 13, errors: 0 })
+    // Nothing was written: no database file appeared.
+    expect(readdirSync(join(root, 'services', 'jobs')).filter((f) => f.endsWith('.db'))).toEqual([])
+  })
+
+  it('lists the projects whose plugin is not installed as not linted, with the install command', async () => {
     const root = tempDir()
     cleanup.push(() => rmSync(root, { recursive: true, force: true }))
     cpSync(join(repoRoot, 'examples', 'mixed-repo'), root, { recursive: true, filter: (src) => !/\.(db|sqlite)$/.test(src) })
@@ -204,7 +253,7 @@ describe('mig lint on examples/mixed-repo', () => {
       ['users', 'typeorm'],
       ['reviews', 'prisma'],
     ]) {
-      expect(result.stdout).toContain(`${name} (${tool}): not linted: its SQL comes from \`mig plan\``)
+      expect(result.stdout).toContain(`${name} (${tool}): not linted: its plugin is not installed (mig plugins install`)
     }
   })
 })
