@@ -53,8 +53,11 @@ export async function lintWorkspace(ws: Workspace, options: LintOptions = {}): P
   const migrations: LintMigration[] = []
   for (const [project, { target, migrations: list }] of lists) {
     const selected = select(list, project === owner ? options.from : undefined, options.all === true)
-    if (!fromFiles.has(project.tool)) migrations.push(...(await capturedLintMigrations(ws, project, target, selected)))
-    else for (const m of selected) migrations.push(await sqlLintMigration(project.name, m, target.dialect))
+    if (!fromFiles.has(project.tool)) {
+      const captured = await capturedLintMigrations(ws, project, target, selected)
+      migrations.push(...captured.migrations)
+      if (captured.stopped) notLinted.push({ project: project.name, tool: project.tool, reason: captured.stopped })
+    } else for (const m of selected) migrations.push(await sqlLintMigration(project.name, m, target.dialect))
   }
   return { ...(await lint(migrations, options.config)), migrations: migrations.length, notLinted }
 }

@@ -5,7 +5,7 @@ import type { z } from 'zod'
 import type { Dialect } from '../../src/db/types.js'
 import { lintSchema } from '../support/schemas.js'
 import { type TestDatabase, availableDialects, createTestDatabase } from '../../src/testing/index.js'
-import { writeKnexProject } from '../../plugins/knex/test/helpers.js'
+import { type KnexMigration, writeKnexProject } from '../../plugins/knex/test/helpers.js'
 import { base, ruleCases, script } from '../fixtures/lint/cases.js'
 import { mig, repoRoot, tempDir, withPlugins, writeSqlProject } from '../helpers.js'
 
@@ -142,6 +142,79 @@ describe.each(await availableDialects())('mig lint on plain SQL, %s', (dialect) 
       expect(codes(`${100 + i}_positive`), `${c.code} positive`).toContain(c.code)
       expect(codes(`${500 + i}_negative`), `${c.code} negative`).not.toContain(c.code)
     })
+  })
+})
+
+/** The fixture's statements as a knex migration runs them: knex.raw, one by one; `transaction: false` where the fixture needs it. */
+const knexFixture = (name: string, statements: string[], noTransaction = false): KnexMigration => ({
+  name,
+  up: statements.map((sql) => `await knex.raw(${JSON.stringify(sql)})`).join('; '),
+  down: '',
+  ...(noTransaction ? { transaction: false } : {}),
+})
+
+describe.each(await availableDialects())('each rule through knex, %s', (dialect) => {
+  it("each rule's fixtures as knex migrations: the SQL knex runs is captured on a scratch database, positives flagged, negatives not", async () => {
+    const env = { ...(await withPlugins('knex')), NODE_ENV: 'development' }
+    const cases = ruleCases.filter((c) => c.dialect === dialect)
+    const root = tempDir()
+    cleanup.push(() => rmSync(root, { recursive: true, force: true }))
+    const database = await createTestDatabase(dialect)
+    cleanup.push(() => database.drop())
+    const baseStatements = base[dialect].split(';\n').filter((sql) => sql.trim())
+    // A project per fixture (all on one database, each linted on its own scratch): fixtures never run over each other.
+    const fixtures = cases.flatMap((c, i) => [
+      { name: `p${i}`, statements: c.positive, noTransaction: c.noTransaction?.positive },
+      { name: `n${i}`, statements: c.negative, noTransaction: c.noTransaction?.negative },
+    ])
+    writeFileSync(
+      join(root, 'mig.config.json'),
+      JSON.stringify({ projects: fixtures.map((f) => ({ name: f.name, tool: 'knex', dir: f.name })) }),
+    )
+    for (const f of fixtures)
+      writeKnexProject(join(root, f.name), dialect, dialect === 'sqlite' ? `sqlite:${join(root, `${f.name}.db`)}` : database.url, {
+        migrations: { tableName: `knex_${f.name}` },
+        migrationsList: [
+          knexFixture('20240101000000_base.js', baseStatements),
+          knexFixture('20240102000000_change.js', f.statements, f.noTransaction),
+        ],
+      })
+    const result = await mig(['lint', '--json'], { cwd: root, env })
+    const body = json(result)
+    expect(body.unparsed).toEqual([])
+    cases.forEach((c, i) => {
+      const codes = (project: string) =>
+        body.findings.filter((f) => f.project === project && f.migration === '20240102000000_change.js').map((f) => f.code)
+      expect(codes(`p${i}`), `${c.code} positive`).toContain(c.code)
+      expect(codes(`n${i}`), `${c.code} negative`).not.toContain(c.code)
+    })
+    // Linting ran every migration on scratch databases only: the configured database has no knex ledger.
+    expect((await mig(['status', '--json'], { cwd: root, env })).stdout).not.toContain('"applied": 1')
+  })
+})
+
+describe('a knex migration that fails on the scratch database', () => {
+  it('is linted up to its failing statement; what follows is listed as not linted, with why', async () => {
+    const env = { ...(await withPlugins('knex')), NODE_ENV: 'development' }
+    const root = tempDir()
+    cleanup.push(() => rmSync(root, { recursive: true, force: true }))
+    writeKnexProject(join(root, 'app'), 'sqlite', `sqlite:${join(root, 'app.db')}`, {
+      migrationsList: [
+        { name: '20240101000000_users.js', up: "await knex.raw('CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)')", down: '' },
+        {
+          name: '20240102000000_fail.js',
+          up: "await knex.raw('DROP TABLE users'); await knex.raw('ALTER TABLE nope ADD COLUMN x INT')",
+          down: '',
+        },
+        { name: '20240103000000_after.js', up: "await knex.raw('DROP TABLE orders')", down: '' },
+      ],
+    })
+    const body = json(await mig(['lint', '--all', '--json'], { cwd: root, env }))
+    expect(body.summary.migrations).toBe(2)
+    expect(body.findings.map((f) => `${f.migration} ${f.code}`)).toEqual(['20240102000000_fail.js ban-drop-table'])
+    expect(body.notLinted).toEqual([
+      { project: 'app', tool: 'knex', reason: expect.stringContaining('20240102000000_fail.js failed on an empty scratch database') },
+    ])
   })
 })
 

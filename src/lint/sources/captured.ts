@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises'
-import type { Migration } from '../../adapter.js'
+import type { Migration, Session } from '../../adapter.js'
 import type { Project } from '../../config/projects.js'
 import { openOn, scratchOptions, yieldToSignals } from '../../core/plan-run.js'
 import { withScratch } from '../../core/scratch.js'
 import { type Workspace, closeAll } from '../../core/workspace.js'
-import type { DatabaseTarget } from '../../db/types.js'
-import { MigError, errorMessage } from '../../output/errors.js'
+import type { DatabaseTarget, Dialect } from '../../db/types.js'
+import { errorMessage } from '../../output/errors.js'
 import type { LintMigration } from '../types.js'
 
 /**
@@ -21,10 +21,11 @@ export async function capturedLintMigrations(
   project: Project,
   target: DatabaseTarget,
   selected: readonly Migration[],
-): Promise<LintMigration[]> {
+): Promise<{ migrations: LintMigration[]; stopped?: string }> {
   const wanted = new Set(selected.map((m) => m.id))
-  if (!wanted.size) return []
-  return withScratch(
+  if (!wanted.size) return { migrations: [] }
+  let stopped: string | undefined
+  const migrations = await withScratch(
     target,
     async (scratch) => {
       const session = (await openOn(ws, [project], target.key, scratch)).get(project.name)!
@@ -37,26 +38,11 @@ export async function capturedLintMigrations(
           try {
             await session.up(m, { transaction: 'auto', ...(capture ? { capture } : {}) })
           } catch (error) {
-            throw new MigError(
-              'LINT_RUN_FAILED',
-              `${project.name}: ${m.id} failed on an empty scratch database, so the SQL of what follows cannot be read: ${errorMessage(error)}`,
-              'run `mig verify --project ' + project.name + '` to see it fail on its own',
-              { cause: error },
-            )
+            // What ran up to the failure is still linted (the failing statement included); what follows cannot be read.
+            stopped = `${m.id} failed on an empty scratch database (${errorMessage(error).split('\n')[0]}), so the migrations after it were not linted`
           }
-          if (!capture) continue
-          const file = m.files[0]
-          out.push({
-            project: project.name,
-            tool: project.tool,
-            id: m.id,
-            ...(file ? { file, source: await readFile(file, 'utf8') } : {}),
-            dialect: scratch.dialect,
-            transactional: session.transactional ? await session.transactional(m, 'up') : scratch.dialect !== 'mysql',
-            reversible: m.reversible,
-            statements,
-          })
-          if (out.length === wanted.size) break
+          if (capture) out.push(await lintMigration(project, m, scratch.dialect, statements, session))
+          if (stopped || out.length === wanted.size) break
         }
       } finally {
         await closeAll([session])
@@ -65,4 +51,25 @@ export async function capturedLintMigrations(
     },
     scratchOptions(ws),
   )
+  return stopped && migrations.length < wanted.size ? { migrations, stopped } : { migrations }
+}
+
+async function lintMigration(
+  project: Project,
+  m: Migration,
+  dialect: Dialect,
+  statements: { sql: string }[],
+  session: Session,
+): Promise<LintMigration> {
+  const file = m.files[0]
+  return {
+    project: project.name,
+    tool: project.tool,
+    id: m.id,
+    ...(file ? { file, source: await readFile(file, 'utf8') } : {}),
+    dialect,
+    transactional: session.transactional ? await session.transactional(m, 'up') : dialect !== 'mysql',
+    reversible: m.reversible,
+    statements,
+  }
 }
