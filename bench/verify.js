@@ -21,7 +21,10 @@ for (const dialect of dialects) {
     mkdirSync(dir, { recursive: true })
     const name = `mig_bench_verify_${process.pid}`
     const url = dialect === 'sqlite' ? 'sqlite:./app.db' : pgServer.replace(/\/[^/]*$/, `/${name}`)
-    if (dialect === 'postgres') (psql(`DROP DATABASE IF EXISTS ${name}`), psql(`CREATE DATABASE ${name}`))
+    if (dialect === 'postgres') {
+      psql(`DROP DATABASE IF EXISTS ${name}`)
+      psql(`CREATE DATABASE ${name}`)
+    }
     writeFileSync(join(bench.work, 'app', '.env'), `DATABASE_URL=${url}\n`)
     for (let i = 1; i <= n; i++) {
       const id = `${String(i).padStart(4, '0')}_t${i}`
