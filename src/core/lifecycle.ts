@@ -255,8 +255,13 @@ async function runStep(step: Step, c: StepContext, onStart: (transactional: bool
   const startedAt = new Date()
   const elapsed = (): number => Date.now() - startedAt.getTime()
   let progress: { done: number; total: number } | undefined
+  // Each statement's progress is journaled after it ends: a kill in between leaves one more run than recorded.
   const unfinished = (): string =>
-    `its run ended without recording how (killed, or its connection lost)${progress ? `; ${ran(progress)}` : ''}`
+    `its run ended without recording how (killed, or its connection lost); ${
+      progress
+        ? `at least ${ran(progress)}, perhaps one more`
+        : 'none of its statements was recorded as finished, though the first may have run'
+    }`
   const entry: JournalEntry = {
     project: project.name,
     tool: project.tool,

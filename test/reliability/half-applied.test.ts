@@ -102,7 +102,12 @@ describe.runIf(hasMysql)('a multi-statement migration stopped partway on MariaDB
       seen[`${state}:${tables}`] = (seen[`${state}:${tables}`] ?? 0) + 1
       if (state === 'failed' && tables > 0) {
         const s = json<Status>(await mig(['status', '--json'], { cwd: root }))
-        expect(s.projects[0]!.migrations[0]!.error).toMatch(new RegExp(`ended without recording how.*\\d of ${STATEMENTS} statements ran`))
+        // A statement commits on its own before its progress is journaled: the count is a lower bound, and may be missing after the first.
+        expect(s.projects[0]!.migrations[0]!.error).toMatch(
+          new RegExp(
+            `ended without recording how.*(at least [0-${STATEMENTS}] of ${STATEMENTS} statements ran, perhaps one more|the first may have run)`,
+          ),
+        )
       }
       await reset(db)
     }

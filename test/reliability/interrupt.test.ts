@@ -159,7 +159,7 @@ describe.runIf(dialects.includes('postgres'))('a second SIGINT on postgres', () 
     )
     expect(status.projects[0]!.migrations[0]).toMatchObject({
       state: 'failed',
-      error: expect.stringMatching(/ended without recording how.*; 1 of 3 statements ran/),
+      error: expect.stringMatching(/ended without recording how.*; at least 1 of 3 statements ran, perhaps one more/),
     })
     expect(status.exitCode).toBe(8)
     const log = await mig(['log'], { cwd: root })
