@@ -14,8 +14,11 @@ mig() { echo; echo "\$ mig $*"; node ../../bin/run.js "$@"; echo "(exit code $?)
 mig status
 mig up --one
 mig status
+mig plan
 mig up
 mig down
 mig down --project jobs --batch
 mig status --json --project catalog
 mig log
+mig lint
+mig verify
