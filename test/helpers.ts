@@ -73,6 +73,20 @@ export const json = <T = Record<string, unknown>>(r: Result): T => JSON.parse(r.
 /** No stack trace: no "    at fn (file:line)" frames anywhere. */
 export const hasStack = (text: string): boolean => /^\s+at .+[:(]/m.test(text)
 
+/** The XDG variables that give mig (oclif) its own data, cache and config dirs under `home`. */
+export const oclifEnv = (home: string): NodeJS.ProcessEnv => ({
+  XDG_DATA_HOME: join(home, 'data'),
+  XDG_CACHE_HOME: join(home, 'cache'),
+  XDG_CONFIG_HOME: join(home, 'config'),
+})
+
+/** One plain-SQL project `app` with one pending migration, on SQLite: the smallest repository status can answer for. */
+export function writeOneSqlApp(root: string): void {
+  mkdirSync(join(root, 'app', 'migrations'), { recursive: true })
+  writeFileSync(join(root, 'app', 'migrations', '001_a.up.sql'), 'CREATE TABLE a (x int);\n')
+  writeFileSync(join(root, 'app', '.env'), 'DATABASE_URL=sqlite:./a.db\n')
+}
+
 const linked = new Map<string, Promise<NodeJS.ProcessEnv>>()
 
 /**
@@ -86,7 +100,7 @@ export function withPlugins(...names: string[]): Promise<NodeJS.ProcessEnv> {
   if (!env) {
     env = (async () => {
       const home = tempDir('mig-oclif-')
-      const vars = { XDG_DATA_HOME: join(home, 'data'), XDG_CACHE_HOME: join(home, 'cache'), XDG_CONFIG_HOME: join(home, 'config') }
+      const vars = oclifEnv(home)
       for (const name of names) {
         const r = await mig(['plugins', 'link', join(repoRoot, 'plugins', name)], { cwd: home, env: vars })
         if (r.code !== 0) throw new Error(`linking ${name} failed: ${r.stderr}`)

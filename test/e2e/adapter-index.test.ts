@@ -1,7 +1,7 @@
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { type Result, hasStack, linkNodeModules, mig, repoRoot, tempDir, withPlugins } from '../helpers.js'
+import { type Result, hasStack, linkNodeModules, mig, oclifEnv, repoRoot, tempDir, withPlugins, writeOneSqlApp } from '../helpers.js'
 
 // The adapter index: oclif writes what its plugin discovery found, the fast
 // path (src/fast-status.ts) trusts it only while its fingerprint matches.
@@ -65,10 +65,8 @@ describe('the adapter index', () => {
     const home = tempDir('mig-oclif-')
     const root = tempDir()
     cleanup.push(home, root)
-    const env = { XDG_DATA_HOME: join(home, 'data'), XDG_CACHE_HOME: join(home, 'cache'), XDG_CONFIG_HOME: join(home, 'config') }
-    mkdirSync(join(root, 'app', 'migrations'), { recursive: true })
-    writeFileSync(join(root, 'app', 'migrations', '001_a.up.sql'), 'CREATE TABLE a (x int);\n')
-    writeFileSync(join(root, 'app', '.env'), 'DATABASE_URL=sqlite:./a.db\n')
+    const env = oclifEnv(home)
+    writeOneSqlApp(root)
     mkdirSync(join(root, 'fx'))
     writeFileSync(join(root, 'fx', 'migrations.json'), JSON.stringify(['20240101000000_a']))
     const index = (): string => {
@@ -108,10 +106,8 @@ describe('the adapter index', () => {
     const home = tempDir('mig-oclif-')
     const root = tempDir()
     cleanup.push(home, root)
-    const env = { XDG_DATA_HOME: join(home, 'data'), XDG_CACHE_HOME: join(home, 'cache'), XDG_CONFIG_HOME: join(home, 'config') }
-    mkdirSync(join(root, 'app', 'migrations'), { recursive: true })
-    writeFileSync(join(root, 'app', 'migrations', '001_a.up.sql'), 'CREATE TABLE a (x int);\n')
-    writeFileSync(join(root, 'app', '.env'), 'DATABASE_URL=sqlite:./a.db\n')
+    const env = oclifEnv(home)
+    writeOneSqlApp(root)
     const plugin = join(home, 'plugin')
     mkdirSync(plugin)
     writeFileSync(

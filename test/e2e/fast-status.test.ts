@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { parseFlags } from '../../src/fast-status.js'
-import { type Result, hasStack, linkNodeModules, mig, repoRoot, tempDir, withPlugins } from '../helpers.js'
+import { type Result, hasStack, linkNodeModules, mig, oclifEnv, repoRoot, tempDir, withPlugins, writeOneSqlApp } from '../helpers.js'
 
 // `mig status` runs without oclif in its plain form (src/fast-status.ts). Its
 // output must be exactly what the oclif command prints, and everything it does
@@ -88,10 +88,8 @@ describe('status without oclif', () => {
     const home = tempDir('mig-oclif-')
     const root = tempDir()
     cleanup.push(home, root)
-    const env = { XDG_DATA_HOME: join(home, 'data'), XDG_CACHE_HOME: join(home, 'cache'), XDG_CONFIG_HOME: join(home, 'config') }
-    mkdirSync(join(root, 'app', 'migrations'), { recursive: true })
-    writeFileSync(join(root, 'app', 'migrations', '001_a.up.sql'), 'CREATE TABLE a (x int);\n')
-    writeFileSync(join(root, 'app', '.env'), 'DATABASE_URL=sqlite:./a.db\n')
+    const env = oclifEnv(home)
+    writeOneSqlApp(root)
 
     const declined = async (args: string[], reason: RegExp) => {
       const { fast, oclif, trace } = await both(args, root, env)
