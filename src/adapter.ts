@@ -7,6 +7,7 @@ import type {
   LoadOptions,
   Loader,
   MigrationOnDisk,
+  NewMigration,
   RequireOptions,
   SqlRun,
   StatementRecorder,
@@ -174,6 +175,12 @@ export interface OpenContext {
    * statement.
    */
   runSql(db: Db, sql: string, run?: SqlRun): Promise<void>
+  /**
+   * `create()`'s files, each from a template (`template()`'s lookup: the
+   * project's copy first) or a given text, all rendered before any is
+   * written, none overwriting a file (`writeNew()`). Returns their paths.
+   */
+  writeMigration(migration: NewMigration): Promise<string[]>
 }
 
 /** A lock the tool itself keeps (knex_migrations_lock), shown and released by `mig unlock`. */

@@ -303,17 +303,13 @@ class KnexSession implements Session {
     const dir = directoriesOf(this.loaded.config, this.base)[0]!
     const ext = this.extension(dir)
     const flavour = ext === 'ts' ? 'ts' : ext === 'mjs' || (ext === 'js' && this.isEsm()) ? 'esm' : 'cjs'
-    const text = this.ctx.template({
-      tool: 'knex',
-      projectDir: this.project.dir,
+    const path = join(dir, `${this.ctx.timestamp()}_${name}.${ext}`)
+    return this.ctx.writeMigration({
       builtIn: templatesDir,
       name: template,
-      file: `${template}.${flavour}.txt`,
       vars,
+      files: [{ path, template: `${template}.${flavour}.txt` }],
     })
-    const file = join(dir, `${this.ctx.timestamp()}_${name}.${ext}`)
-    await this.ctx.writeNew(file, text)
-    return [file]
   }
 
   /** Follow the project: the extension most of its migrations use, else the knexfile's `migrations.extension`, else the knexfile's own. */

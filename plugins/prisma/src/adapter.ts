@@ -343,13 +343,10 @@ class PrismaSession implements Session {
    */
   async create(name: string, template: string, vars: Record<string, unknown>): Promise<string[]> {
     const dir = join(this.prisma.migrationsDir, `${this.ctx.timestamp()}_${name}`)
-    const texts = vars.fromSchema ? await this.fromSchema() : this.fromTemplate(template, vars)
-    const written: string[] = []
-    for (const [kind, text] of Object.entries(texts)) {
-      const file = join(dir, `${kind}.sql`)
-      await this.ctx.writeNew(file, text)
-      written.push(file)
-    }
+    const files = vars.fromSchema
+      ? Object.entries(await this.fromSchema()).map(([kind, text]) => ({ path: join(dir, `${kind}.sql`), text }))
+      : ['migration', 'down'].map((kind) => ({ path: join(dir, `${kind}.sql`), template: `${template}.${kind}.sql` }))
+    const written = await this.ctx.writeMigration({ builtIn: templatesDir, name: template, vars, files })
     const lock = join(this.prisma.migrationsDir, 'migration_lock.toml')
     if (!existsSync(lock))
       await writeFile(
@@ -410,19 +407,6 @@ class PrismaSession implements Session {
       )
     }
     return { ...env, [variable]: this.ctx.redirectUrl(this.prisma.url, this.target) }
-  }
-
-  private fromTemplate(template: string, vars: Record<string, unknown>): { migration: string; down: string } {
-    const render = (kind: string) =>
-      this.ctx.template({
-        tool: 'prisma',
-        projectDir: this.project.dir,
-        builtIn: templatesDir,
-        name: template,
-        file: `${template}.${kind}.sql`,
-        vars,
-      })
-    return { migration: render('migration'), down: render('down') }
   }
 
   async close(): Promise<void> {

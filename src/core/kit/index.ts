@@ -5,6 +5,7 @@ import { findConfigFile, loadConfigFile } from './config-file.js'
 import { pickEnvironment } from './environment.js'
 import { migrationTimestamp, writeNew } from './files.js'
 import { mergeLedger } from './ledger.js'
+import { writeNewMigration } from './new-migration.js'
 import { createLoader } from './load.js'
 import { projectRequire } from './require.js'
 import { runSql } from './statements.js'
@@ -24,14 +25,24 @@ export { type ToolConnection, connectionParts, redirectUrl, toolTarget } from '.
 export { readTime } from './time.js'
 export { type SqlRun, runSql } from './statements.js'
 export { type VariableOptions, projectVariable } from './variable.js'
+export { type NewMigration, type NewMigrationFile, writeNewMigration } from './new-migration.js'
 
 /** The plugin kit: what every adapter needs and core does once, bound to one project. */
 export type Kit = Pick<OpenContext, 'loader' | 'require' | 'resolve' | 'timestamp' | 'writeNew' | 'recorder' | 'fail' | 'mergeLedger'>
 
-/** The kit's part for reading a tool's config and running its SQL (src/core/kit/{config-file,environment,variable,target,time,statements}.ts). */
+/** The kit's part for reading a tool's config, running its SQL and writing its new migrations (src/core/kit/{config-file,environment,variable,target,time,statements,new-migration}.ts). */
 export type ConfigKit = Pick<
   OpenContext,
-  'findConfig' | 'loadConfig' | 'environment' | 'variable' | 'toolTarget' | 'redirectUrl' | 'connectionParts' | 'readTime' | 'runSql'
+  | 'findConfig'
+  | 'loadConfig'
+  | 'environment'
+  | 'variable'
+  | 'toolTarget'
+  | 'redirectUrl'
+  | 'connectionParts'
+  | 'readTime'
+  | 'runSql'
+  | 'writeMigration'
 >
 
 export function kitFor(project: ProjectRef): Kit & ConfigKit {
@@ -54,5 +65,6 @@ export function kitFor(project: ProjectRef): Kit & ConfigKit {
     connectionParts,
     readTime,
     runSql,
+    writeMigration: (migration) => writeNewMigration(project, migration),
   }
 }
