@@ -1,12 +1,18 @@
 import type { DatabaseTarget, Db } from './db/types.js'
 import type {
+  ConfigFileOptions,
+  EnvironmentOptions,
   FailureDetails,
   LedgerRow,
   LoadOptions,
   Loader,
   MigrationOnDisk,
+  NewMigration,
   RequireOptions,
+  SqlRun,
   StatementRecorder,
+  ToolConnection,
+  VariableOptions,
 } from './core/kit/index.js'
 import type { TemplateRequest } from './core/templates.js'
 import type { ConnectionParts } from './db/url.js'
@@ -125,6 +131,56 @@ export interface OpenContext {
    * migrations on disk the ledger lacks, `pending`; `name` gives the human part of an id.
    */
   mergeLedger(rows: readonly LedgerRow[], disk: readonly MigrationOnDisk[], name: (id: string) => string): Migration[]
+  /**
+   * The tool's config file in the project: the one `configured` names
+   * (a project option, relative to the project), else the first of `names`
+   * there. Undefined when there is none.
+   */
+  findConfig(names: readonly string[], configured?: unknown): string | undefined
+  /**
+   * Load the tool's config file with `ctx.loader`; calls an exported
+   * function with `call`. Any failure is one MigError `options.code`: the
+   * project, the file, the error's first line, `options.hint`.
+   */
+  loadConfig(file: string, options: ConfigFileOptions): Promise<unknown>
+  /**
+   * The settings for `env` (normally `ctx.env`) out of a config keyed by
+   * environment: its entry, else the config itself when `options.flat` says
+   * it is one environment's; otherwise a MigError listing the environments.
+   */
+  environment<T>(config: unknown, env: string, options: EnvironmentOptions): { config: T; environment: string | undefined }
+  /**
+   * A variable the tool's config reads (`env("DATABASE_URL")`), from
+   * `projectEnv()`; not set, a MigError `options.code` saying what reads it
+   * and where to set it.
+   */
+  variable(name: string, options: VariableOptions): string
+  /**
+   * The target the tool's connection settings name (driver, URL or parts,
+   * SQLite file), in the tool's words: an unsupported driver or an SQLite
+   * connection without a file is a MigError. Pass it through `database()`.
+   */
+  toolTarget(connection: ToolConnection): DatabaseTarget
+  /** The tool's own URL pointed at `target` (what `database()` returned): its server, credentials, database or file; the tool's parameters kept. */
+  redirectUrl(url: string, target: DatabaseTarget): string
+  /** `target`'s host, port, user, password and database, for a tool whose connection is an object. */
+  connectionParts(target: DatabaseTarget): { host: string; port: number; user: string; password: string; database: string }
+  /** A timestamp from the tool's ledger as `connect()`'s connections return it; `naive` is the zone the tool writes zoneless text in. */
+  readTime(value: unknown, naive?: 'utc' | 'local'): Date | undefined
+  /**
+   * Run a migration's SQL on a `connect()` connection, honouring
+   * RunOptions' capture, progress and signal: statement by statement (the
+   * dialect's splitter), optionally in one transaction with the ledger
+   * write, or as one script; a failure is a MigrationFailure naming the
+   * statement.
+   */
+  runSql(db: Db, sql: string, run?: SqlRun): Promise<void>
+  /**
+   * `create()`'s files, each from a template (`template()`'s lookup: the
+   * project's copy first) or a given text, all rendered before any is
+   * written, none overwriting a file (`writeNew()`). Returns their paths.
+   */
+  writeMigration(migration: NewMigration): Promise<string[]>
 }
 
 /** A lock the tool itself keeps (knex_migrations_lock), shown and released by `mig unlock`. */

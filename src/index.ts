@@ -8,13 +8,20 @@ import type { Adapter } from './adapter.js'
 
 export type { TemplateRequest } from './core/templates.js'
 export type {
+  ConfigFileOptions,
+  EnvironmentOptions,
   FailureDetails,
   LedgerRow,
   LoadOptions,
   Loader,
   MigrationOnDisk,
+  NewMigration,
+  NewMigrationFile,
   RequireOptions,
+  SqlRun,
   StatementRecorder,
+  ToolConnection,
+  VariableOptions,
 } from './core/kit/index.js'
 export type {
   Adapter,

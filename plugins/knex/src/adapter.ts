@@ -13,7 +13,7 @@ export const knexAdapter: Adapter = {
     // The knexfile (and a connection function) reads process.env: give it the project's environment.
     const { loaded, target, connection } = await ctx.withProjectEnv(async () => {
       const loaded = await loadKnexfile(project, ctx)
-      return { loaded, ...(await targetOf(project, loaded, ctx)) }
+      return { loaded, ...(await targetOf(loaded, ctx)) }
     })
     return new KnexSession(project, ctx, loaded, target, connection, await ctx.connect(target))
   },
@@ -61,6 +61,8 @@ class KnexSession implements Session {
   private readonly schema: string | undefined
   private readonly base: string
   private readonly loadFile: (file: string) => Promise<unknown>
+  /** knex's ledger and lock, as the knexfile names them (`schema.table` with migrations.schemaName): plan copies them to its scratch database. */
+  readonly ledgerTables: readonly string[]
 
   constructor(
     private readonly project: ProjectRef,
@@ -73,6 +75,7 @@ class KnexSession implements Session {
     this.table = loaded.config.migrations?.tableName ?? 'knex_migrations'
     this.lockTable = `${this.table}_lock`
     this.schema = loaded.config.migrations?.schemaName
+    this.ledgerTables = [this.table, this.lockTable].map((t) => (this.schema ? `${this.schema}.${t}` : t))
     this.base = dirname(loaded.file)
     this.loadFile = ctx.loader({ native: true })
   }
@@ -104,6 +107,11 @@ class KnexSession implements Session {
     return this.schema ? `${q(this.schema)}.${q(table)}` : q(table)
   }
 
+  /** knex writes migration_time through its driver, which sends MySQL the process's local time. */
+  private timeOf(row: Row): Date | undefined {
+    return this.ctx.readTime(row.migration_time, 'local')
+  }
+
   private async rows(): Promise<Row[]> {
     if (!(await this.db.tableExists(this.table, this.schema))) return []
     return this.db.query<Row>(`SELECT id, name, batch, migration_time FROM ${this.qualified(this.table)} ORDER BY id`)
@@ -111,7 +119,7 @@ class KnexSession implements Session {
 
   async list(): Promise<Migration[]> {
     const [files, rows] = await Promise.all([listMigrationFiles(this.loaded.config, this.base), this.rows()])
-    const ledger = rows.map((r) => ({ id: r.name, appliedAt: timeOf(r.migration_time).toISOString(), batch: Number(r.batch) }))
+    const ledger = rows.map((r) => ({ id: r.name, appliedAt: this.timeOf(r)?.toISOString(), batch: Number(r.batch) }))
     return this.ctx.mergeLedger(
       ledger,
       files.map((f) => ({ id: f.name, files: [f.path] })),
@@ -280,12 +288,11 @@ class KnexSession implements Session {
     const rows = await this.db.query<{ is_locked: number }>(`SELECT is_locked FROM ${this.qualified(this.lockTable)}`)
     const held = rows.some((r) => Number(r.is_locked) === 1)
     const last = (await this.rows()).at(-1)
+    const ran = last && this.timeOf(last)
     return {
       name: this.lockTable,
       held,
-      ...(held && last
-        ? { since: `the last knex migration ran at ${timeOf(last.migration_time).toISOString()}, ${ago(timeOf(last.migration_time))} ago` }
-        : {}),
+      ...(held && ran ? { since: `the last knex migration ran at ${ran.toISOString()}, ${ago(ran)} ago` } : {}),
       release: async () => {
         await this.db.run(`UPDATE ${this.qualified(this.lockTable)} SET is_locked = 0`)
       },
@@ -296,17 +303,13 @@ class KnexSession implements Session {
     const dir = directoriesOf(this.loaded.config, this.base)[0]!
     const ext = this.extension(dir)
     const flavour = ext === 'ts' ? 'ts' : ext === 'mjs' || (ext === 'js' && this.isEsm()) ? 'esm' : 'cjs'
-    const text = this.ctx.template({
-      tool: 'knex',
-      projectDir: this.project.dir,
+    const path = join(dir, `${this.ctx.timestamp()}_${name}.${ext}`)
+    return this.ctx.writeMigration({
       builtIn: templatesDir,
       name: template,
-      file: `${template}.${flavour}.txt`,
       vars,
+      files: [{ path, template: `${template}.${flavour}.txt` }],
     })
-    const file = join(dir, `${this.ctx.timestamp()}_${name}.${ext}`)
-    await this.ctx.writeNew(file, text)
-    return [file]
   }
 
   /** Follow the project: the extension most of its migrations use, else the knexfile's `migrations.extension`, else the knexfile's own. */
@@ -334,10 +337,6 @@ class KnexSession implements Session {
     await this.db.close()
   }
 }
-
-/** knex_migrations.migration_time as each driver returns it: a Date (pg), a local 'YYYY-MM-DD HH:MM:SS' (mysql), epoch ms (better-sqlite3). */
-const timeOf = (value: unknown): Date =>
-  value instanceof Date ? value : new Date(typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : (value as string | number))
 
 const humanName = (file: string): string => file.replace(/\.[^.]+$/, '').replace(/^\d+[_-]/, '')
 

@@ -63,7 +63,7 @@ export const prismaAdapter: Adapter = {
   tool: 'prisma',
   async open(project: ProjectRef, ctx: OpenContext): Promise<Session> {
     const prisma = await readPrismaProject(project, ctx)
-    const configured = targetOf(project, prisma, ctx)
+    const configured = targetOf(prisma, ctx)
     // plan and verify: core's connection on the scratch database ctx.database() gives; the Prisma CLI gets it in cliEnv().
     const target = ctx.database(configured)
     const db = await ctx.connect(target)
@@ -85,15 +85,6 @@ const sha256 = (text: string): string => createHash('sha256').update(text).diges
 const checksumMatches = (script: string, checksum: string): boolean =>
   [script, script.replace(/\r\n/g, '\n'), script.replace(/\r?\n/g, '\r\n')].some((s) => sha256(s) === checksum)
 
-/** Prisma's timestamps as the drivers return them: Date (pg), 'YYYY-MM-DD HH:MM:SS.mmm' UTC (mysql), epoch ms or ISO text (sqlite). */
-function timeOf(value: unknown): string | undefined {
-  if (value === null || value === undefined) return undefined
-  if (value instanceof Date) return value.toISOString()
-  if (typeof value === 'number' || typeof value === 'bigint' || /^\d+$/.test(String(value))) return new Date(Number(value)).toISOString()
-  const text = String(value)
-  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`).toISOString()
-}
-
 /**
  * Prisma's migration protocol, implemented directly: the stock CLI needs a
  * native engine this machine cannot download, and `_prisma_migrations` is all
@@ -101,6 +92,8 @@ function timeOf(value: unknown): string | undefined {
  */
 class PrismaSession implements Session {
   private readonly table: string
+  /** Prisma's ledger, in the URL's `?schema=` when that is not public: plan copies it to its scratch database. */
+  readonly ledgerTables: readonly string[]
 
   constructor(
     private readonly project: ProjectRef,
@@ -112,6 +105,8 @@ class PrismaSession implements Session {
     private readonly redirected = false,
   ) {
     this.table = target.dialect === 'mysql' ? '`_prisma_migrations`' : '"_prisma_migrations"'
+    const schema = prisma.pgSchema && prisma.pgSchema !== 'public' ? `${prisma.pgSchema}.` : ''
+    this.ledgerTables = [`${schema}_prisma_migrations`]
   }
 
   /** Migration folders (`<timestamp>_<name>/migration.sql`), in Prisma's order: by name. */
@@ -147,7 +142,7 @@ class PrismaSession implements Session {
         ? [join(dir, name, 'migration.sql'), ...(existsSync(join(dir, name, 'down.sql')) ? [join(dir, name, 'down.sql')] : [])]
         : []
       const hasDown = files.length === 2
-      const appliedAt = row && timeOf(row.finished_at ?? row.started_at)
+      const appliedAt = row && this.timeOf(row.finished_at ?? row.started_at)
       const edited = state === 'applied' && row && files[0] ? !checksumMatches(readFileSync(files[0], 'utf8'), row.checksum) : false
       return {
         id: name,
@@ -176,6 +171,11 @@ class PrismaSession implements Session {
     return `write ${rel(join(this.prisma.migrationsDir, name, 'down.sql'))}, e.g. with \`npx prisma migrate diff --from-config-datasource --to-schema <schema.prisma as it was before ${name}> --script -o ${rel(join(this.prisma.migrationsDir, name, 'down.sql'))}\``
   }
 
+  /** Prisma's timestamps, read back: MySQL's DATETIME(3) holds UTC. */
+  private timeOf(value: unknown): string | undefined {
+    return this.ctx.readTime(value, 'utc')?.toISOString()
+  }
+
   private now(): unknown {
     // Prisma writes SQLite timestamps as integer milliseconds, MySQL's DATETIME(3) in UTC.
     if (this.target.dialect === 'sqlite') return Date.now()
@@ -193,25 +193,17 @@ class PrismaSession implements Session {
     }
   }
 
-  /** Run a script; a failure becomes a MigrationFailure naming the statement where known. */
-  private async script(sql: string, options: RunOptions): Promise<void> {
-    options.capture?.(sql)
-    try {
-      await this.db.runScript(sql)
-    } catch (error) {
-      throw this.ctx.fail(error, {
-        statement: (error as { statement?: string }).statement,
-        partial: this.target.dialect !== 'postgres',
-        always: true,
-      })
-    }
+  /**
+   * Run a script as Prisma does: on PostgreSQL as one simple query, which
+   * the server makes one transaction; on SQLite as one batch and on MySQL
+   * statement by statement. With transaction 'none' (nothing to wrap it,
+   * not even PostgreSQL's implicit one) statement by statement everywhere.
+   * A failure is a MigrationFailure naming the statement where known.
+   */
+  private script(sql: string, options: RunOptions): Promise<void> {
+    return this.ctx.runSql(this.db, sql, { ...options, as: options.transaction === 'auto' ? 'script' : 'statements' })
   }
 
-  /**
-   * Prisma's row lifecycle: insert the row (uuid, checksum, started_at), run
-   * the whole script, then set finished_at and applied_steps_count; on failure
-   * write the error to logs and leave finished_at empty, as Prisma does.
-   */
   /**
    * On PostgreSQL the script runs as one simple query, which the server
    * makes one transaction, and a crash leaves Prisma's own failed row; on
@@ -221,6 +213,11 @@ class PrismaSession implements Session {
     return this.target.dialect === 'postgres'
   }
 
+  /**
+   * Prisma's row lifecycle: insert the row (uuid, checksum, started_at), run
+   * the whole script, then set finished_at and applied_steps_count; on failure
+   * write the error to logs and leave finished_at empty, as Prisma does.
+   */
   async up(m: Migration, options: RunOptions): Promise<void> {
     this.warnMigrateDev()
     await this.withPrismaLock(async () => {
@@ -228,7 +225,7 @@ class PrismaSession implements Session {
       if (blocking) {
         throw new this.ctx.errors.MigError(
           'PRISMA_FAILED_MIGRATION',
-          `${this.project.name}: migration ${blocking.migration_name} (started ${timeOf(blocking.started_at)}) failed; Prisma applies no new migrations until it is resolved (P3009)`,
+          `${this.project.name}: migration ${blocking.migration_name} (started ${this.timeOf(blocking.started_at)}) failed; Prisma applies no new migrations until it is resolved (P3009)`,
           `\`mig down --project ${this.project.name}\` runs its down.sql (if any) and marks it rolled back; or fix the database by hand and run \`npx prisma migrate resolve --applied ${blocking.migration_name}\``,
         )
       }
@@ -346,13 +343,10 @@ class PrismaSession implements Session {
    */
   async create(name: string, template: string, vars: Record<string, unknown>): Promise<string[]> {
     const dir = join(this.prisma.migrationsDir, `${this.ctx.timestamp()}_${name}`)
-    const texts = vars.fromSchema ? await this.fromSchema() : this.fromTemplate(template, vars)
-    const written: string[] = []
-    for (const [kind, text] of Object.entries(texts)) {
-      const file = join(dir, `${kind}.sql`)
-      await this.ctx.writeNew(file, text)
-      written.push(file)
-    }
+    const files = vars.fromSchema
+      ? Object.entries(await this.fromSchema()).map(([kind, text]) => ({ path: join(dir, `${kind}.sql`), text }))
+      : ['migration', 'down'].map((kind) => ({ path: join(dir, `${kind}.sql`), template: `${template}.${kind}.sql` }))
+    const written = await this.ctx.writeMigration({ builtIn: templatesDir, name: template, vars, files })
     const lock = join(this.prisma.migrationsDir, 'migration_lock.toml')
     if (!existsSync(lock))
       await writeFile(
@@ -412,23 +406,7 @@ class PrismaSession implements Session {
         'read the URL from an environment variable: url = env("DATABASE_URL") in the schema, or datasource: { url: env(\'DATABASE_URL\') } in prisma.config.ts',
       )
     }
-    if (this.target.file) return { ...env, [variable]: `file:${this.target.file}` }
-    const url = new URL(this.prisma.url)
-    url.pathname = `/${encodeURIComponent(this.target.database ?? '')}`
-    return { ...env, [variable]: url.toString() }
-  }
-
-  private fromTemplate(template: string, vars: Record<string, unknown>): { migration: string; down: string } {
-    const render = (kind: string) =>
-      this.ctx.template({
-        tool: 'prisma',
-        projectDir: this.project.dir,
-        builtIn: templatesDir,
-        name: template,
-        file: `${template}.${kind}.sql`,
-        vars,
-      })
-    return { migration: render('migration'), down: render('down') }
+    return { ...env, [variable]: this.ctx.redirectUrl(this.prisma.url, this.target) }
   }
 
   async close(): Promise<void> {

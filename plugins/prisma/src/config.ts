@@ -43,7 +43,7 @@ export function readPrismaProject(project: ProjectRef, ctx: OpenContext): Promis
 async function read(project: ProjectRef, ctx: OpenContext): Promise<PrismaProject> {
   const { MigError } = ctx.errors
   const env = ctx.projectEnv()
-  const configFile = configNames.map((n) => join(project.dir, n)).find((f) => existsSync(f))
+  const configFile = ctx.findConfig(configNames)
   let config: PrismaConfig = {}
   const asked: string[] = []
   if (configFile) {
@@ -52,30 +52,17 @@ async function read(project: ProjectRef, ctx: OpenContext): Promise<PrismaProjec
       defineConfig: (c: unknown) => c,
       env: (name: string) => {
         asked.push(name)
-        const value = env[name]
-        if (value === undefined)
-          throw new MigError(
-            'PRISMA_ENV',
-            `${project.name}: prisma.config uses env("${name}"), which is not set`,
-            `set ${name} in the environment or in ${join(project.dir, '.env')}`,
-          )
-        return value
+        return ctx.variable(name, { code: 'PRISMA_ENV', readBy: 'prisma.config reads' })
       },
     }
-    try {
-      config = ((await ctx.loader({ virtualModules: { 'prisma/config': standIn, '@prisma/config': standIn } })(configFile)) ??
-        {}) as PrismaConfig
-    } catch (error) {
-      if (error instanceof MigError) throw error
-      const message = String((error as Error).message ?? error).split('\n')[0] ?? ''
-      throw new MigError(
-        'PRISMA_CONFIG',
-        `${project.name}: ${configFile} failed to load: ${message}`,
+    config = ((await ctx.loadConfig(configFile, {
+      code: 'PRISMA_CONFIG',
+      hint: (message) =>
         /environment variable/i.test(message)
           ? `set the variable in the environment or in ${join(project.dir, '.env')}`
           : 'check that `prisma` can load it',
-      )
-    }
+      load: { virtualModules: { 'prisma/config': standIn, '@prisma/config': standIn } },
+    })) ?? {}) as PrismaConfig
   }
   const base = configFile ? dirname(configFile) : project.dir
   const schemaOption = typeof project.options.schema === 'string' ? project.options.schema : config.schema
@@ -106,16 +93,14 @@ async function read(project: ProjectRef, ctx: OpenContext): Promise<PrismaProjec
   if (!url) {
     const literal = /url\s*=\s*"([^"]+)"/.exec(block)?.[1]
     const fromEnv = /url\s*=\s*env\(\s*"([^"]+)"\s*\)/.exec(block)?.[1]
-    url = literal ?? (fromEnv ? env[fromEnv] : undefined)
+    url = literal ?? (fromEnv ? ctx.variable(fromEnv, { code: 'PRISMA_ENV', readBy: "the schema's datasource url reads" }) : undefined)
     urlVariable = literal ? undefined : fromEnv
     urlBase = dirname(schemaFile)
     if (!url) {
       throw new MigError(
         'PRISMA_URL',
-        `${project.name}: no database URL${fromEnv ? ` (${fromEnv} is not set)` : ''}`,
-        fromEnv
-          ? `set ${fromEnv} in the environment or in ${join(project.dir, '.env')}`
-          : "set datasource.url in prisma.config.ts, or url in the schema's datasource block",
+        `${project.name}: no database URL`,
+        "set datasource.url in prisma.config.ts, or url in the schema's datasource block",
       )
     }
   }
@@ -140,18 +125,20 @@ const prismaParams = [
   'connect_timeout',
 ]
 
-export function targetOf(project: ProjectRef, p: PrismaProject, ctx: OpenContext): DatabaseTarget {
-  if (p.provider === 'sqlite') return ctx.target(p.url.replace(/\?.*$/, ''), p.urlBase)
-  if (p.provider !== 'postgresql' && p.provider !== 'mysql') {
-    throw new ctx.errors.MigError(
-      'PRISMA_PROVIDER',
-      `${project.name}: provider "${p.provider}" is not supported by mig`,
-      'mig supports postgresql, mysql and sqlite',
-    )
+export function targetOf(p: PrismaProject, ctx: OpenContext): DatabaseTarget {
+  let url = p.url.replace(/\?.*$/, '')
+  if (p.provider === 'postgresql' || p.provider === 'mysql') {
+    const parsed = new URL(p.url)
+    for (const key of prismaParams) parsed.searchParams.delete(key)
+    url = parsed.toString()
   }
-  const parsed = new URL(p.url)
-  for (const key of prismaParams) parsed.searchParams.delete(key)
-  const target = ctx.target(parsed.toString(), p.urlBase)
+  const target = ctx.toolTarget({
+    option: 'provider',
+    driver: p.provider,
+    accepts: ['postgresql', 'mysql', 'sqlite'],
+    url,
+    baseDir: p.urlBase,
+  })
   // Another PostgreSQL schema is another set of tables: its own lock and journal.
   return p.pgSchema && p.pgSchema !== 'public' ? { ...target, key: `${target.key}?schema=${p.pgSchema}` } : target
 }

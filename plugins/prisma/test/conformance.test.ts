@@ -28,12 +28,4 @@ runConformance({
     return (await migrateStatus(project.dir, prismaUrl(database.dialect, database.url))).applied
   },
   timeoutMs: 60_000,
-  knownFailures: [
-    // The script runs as one simple query, which PostgreSQL makes one implicit transaction (as Prisma runs it).
-    {
-      check: 'transaction-none-failure',
-      dialects: ['postgres'],
-      why: "transaction 'none' still runs migration.sql as one implicit transaction",
-    },
-  ],
 })

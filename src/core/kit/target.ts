@@ -1,0 +1,94 @@
+import type { DatabaseTarget, Dialect } from '../../db/types.js'
+import { serverParts, targetFrom } from '../../db/url.js'
+import { MigError } from '../../output/errors.js'
+
+/** The names tools give their database drivers, each with the dialect mig speaks to it. */
+const driverDialects: Readonly<Record<string, Dialect>> = {
+  pg: 'postgres',
+  pgnative: 'postgres',
+  postgres: 'postgres',
+  postgresql: 'postgres',
+  mysql: 'mysql',
+  mysql2: 'mysql',
+  mariadb: 'mysql',
+  sqlite: 'sqlite',
+  sqlite3: 'sqlite',
+  'better-sqlite3': 'sqlite',
+}
+
+/** What a tool's config says about its database, in the tool's own words. */
+export interface ToolConnection {
+  /** The option that names the driver, as the tool's users write it: knex `client`, Sequelize `dialect`, TypeORM `type`, Prisma `provider`. */
+  option: string
+  /** Its value. */
+  driver: unknown
+  /** The values of `option` the tool and mig both support. */
+  accepts: readonly string[]
+  /** A connection URL: it wins over the parts, as in every tool. */
+  url?: string | undefined
+  host?: string | undefined
+  port?: number | string | null | undefined
+  user?: string | undefined
+  password?: string | null | undefined
+  database?: string | undefined
+  /** SQLite: the database file, as configured (a URL does as well). */
+  file?: string | undefined
+  /** Where the tool's users set the SQLite file, for the hint: "connection.filename". */
+  fileOption?: string
+  /** What a relative SQLite path resolves against: where the tool's CLI runs. */
+  baseDir: string
+}
+
+/**
+ * The target a tool's connection settings name, through core's one URL
+ * parsing (so a database has one key whichever tool names it). A driver the
+ * tool or mig does not support is a MigError `<TOOL>_<OPTION>`; an SQLite
+ * connection without a file (or in memory, which nothing else could share)
+ * `<TOOL>_SQLITE_FILE`.
+ */
+export function toolTarget(project: { name: string; tool: string }, c: ToolConnection): DatabaseTarget {
+  const prefix = project.tool.toUpperCase().replace(/\W+/g, '_')
+  const dialect = typeof c.driver === 'string' && c.accepts.includes(c.driver) ? driverDialects[c.driver] : undefined
+  if (!dialect) {
+    const list = c.accepts.length > 1 ? `${c.accepts.slice(0, -1).join(', ')} and ${c.accepts.at(-1)!}` : c.accepts.join('')
+    throw new MigError(
+      `${prefix}_${c.option.toUpperCase()}`,
+      `${project.name}: ${project.tool} ${c.option} "${typeof c.driver === 'function' ? c.driver.name : String(c.driver)}" is not supported by mig`,
+      `mig supports ${list}`,
+    )
+  }
+  if (dialect === 'sqlite') {
+    const source = c.file ?? c.url
+    if (!source || /^(?:(?:sqlite|file):)?:memory:/.test(source)) {
+      throw new MigError(
+        `${prefix}_SQLITE_FILE`,
+        `${project.name}: ${project.tool}'s SQLite connection names no file`,
+        `set ${c.fileOption ?? 'the database'} to a file path`,
+      )
+    }
+    return targetFrom(c.file === undefined ? source : `sqlite:${source}`, c.baseDir)
+  }
+  if (c.url) return targetFrom(c.url, c.baseDir)
+  const { host, port, user, password, database } = c
+  return targetFrom({ dialect, host: host || undefined, port: port ?? undefined, user, password, database }, c.baseDir)
+}
+
+/**
+ * A tool's own connection URL pointed at `target` (plan and verify's
+ * scratch database, perhaps on another server: scratch.url): its server,
+ * credentials and database, or SQLite file, with the URL's scheme and the
+ * tool's own parameters (Prisma's `?schema=`) kept.
+ */
+export function redirectUrl(url: string, target: DatabaseTarget): string {
+  if (target.file !== undefined) return `${/^[a-z][\w+.-]*:/i.exec(url)?.[0] ?? 'file:'}${target.file}${/\?.*$/.exec(url)?.[0] ?? ''}`
+  const redirected = new URL(url)
+  const to = new URL(target.url)
+  for (const part of ['hostname', 'port', 'username', 'password', 'pathname'] as const) redirected[part] = to[part]
+  return redirected.toString()
+}
+
+/** `target`'s server, credentials and database as the parts a tool's connection object takes (plan and verify's scratch database). */
+export function connectionParts(target: DatabaseTarget): { host: string; port: number; user: string; password: string; database: string } {
+  const parts = serverParts(target)
+  return { ...parts, port: Number(parts.port) }
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest'
+import { pickEnvironment } from '../../../../src/core/kit/environment.js'
+
+const options = {
+  source: 'the knexfile',
+  code: 'KNEX_ENV',
+  flat: (c: Record<string, unknown>) => 'client' in c,
+  otherwise: 'export a knex config',
+}
+const project = { name: 'jobs' }
+
+describe('pickEnvironment', () => {
+  it("takes the environment's entry, else a flat config for every environment", () => {
+    const config = { development: { client: 'sqlite3' }, production: { client: 'pg' } }
+    expect(pickEnvironment(project, config, 'production', options)).toEqual({ config: { client: 'pg' }, environment: 'production' })
+    expect(pickEnvironment(project, { client: 'pg' }, 'test', options)).toEqual({ config: { client: 'pg' }, environment: undefined })
+  })
+  it('refuses an environment the config lacks, listing the ones it has', () => {
+    const config = { development: { client: 'sqlite3' }, production: { client: 'pg' }, shared: 'x' }
+    expect(() => pickEnvironment(project, config, 'staging', options)).toThrow(
+      expect.objectContaining({
+        code: 'KNEX_ENV',
+        message: 'jobs: the knexfile has no environment "staging"',
+        hint: 'pass --env with one of: development, production',
+      }),
+    )
+    expect(() => pickEnvironment(project, undefined, 'development', options)).toThrow(
+      expect.objectContaining({ hint: 'export a knex config' }),
+    )
+  })
+})
