@@ -13,9 +13,9 @@ import { type Tool, declareMigTablesExternal } from './verify-projects.js'
  * The same project for each tool, written in that tool's own way: one
  * migration creating plan_items (with a row), applied before plan runs,
  * then two pending: plan_tags with an index, and one that reads plan_items
- * before it alters it. Every statement of the migrations names a plan_*
- * table, so they can be told from the tool's own queries in a log of
- * everything `up` sends.
+ * before it alters it. In the log of everything `up` sends (driverLogPreload),
+ * a migration's own SQL is what comes between the marks its body logs, or,
+ * for Prisma's scripts, which run no code, the SQL naming a plan_* table.
  */
 export interface PlanIds {
   items: string
