@@ -9,97 +9,7 @@ import { parseDatabaseUrl } from '../../src/db/url.js'
 import { type TestDatabase, availableDialects, createTestDatabase, listTables, serverUrls } from '../../src/testing/index.js'
 import { verifySchema } from '../support/schemas.js'
 import { bin, linkNodeModules, mig, migSpawnOptions, repoRoot, tempDir, withPlugins } from '../helpers.js'
-import { type KnexMigration, writeKnexProject } from '../../plugins/knex/test/helpers.js'
-
-/**
- * The same four projects for each tool: `good` (reverts cleanly), `noindex`
- * (its down forgets an index its up made), `nocolumn` (its down does not
- * restore a column its up dropped) and `nodown` (no down at all). Each
- * starts with a migration creating `customers`.
- */
-type Case = 'good' | 'noindex' | 'nocolumn' | 'nodown'
-const cases: Case[] = ['good', 'noindex', 'nocolumn', 'nodown']
-
-interface Step {
-  id: string
-  up: string
-  /** undefined: no down. */
-  down?: string
-}
-
-const sqlSteps = (c: Case): Step[] => [
-  {
-    id: '001_customers',
-    up: 'CREATE TABLE customers (id INTEGER PRIMARY KEY, email VARCHAR(100), phone VARCHAR(20));\n',
-    down: 'DROP TABLE customers;\n',
-  },
-  c === 'good'
-    ? {
-        id: '002_email_index',
-        up: 'CREATE INDEX customers_email_index ON customers (email);\n',
-        down: 'DROP INDEX customers_email_index;\n',
-      }
-    : c === 'noindex'
-      ? {
-          id: '002_email_index',
-          up: 'CREATE INDEX customers_email_index ON customers (email);\nCREATE TABLE tags (id INTEGER PRIMARY KEY);\n',
-          down: 'DROP TABLE tags;\n',
-        }
-      : c === 'nocolumn'
-        ? { id: '002_drop_phone', up: 'ALTER TABLE customers DROP COLUMN phone;\n', down: 'SELECT 1;\n' }
-        : { id: '002_tags', up: 'CREATE TABLE tags (id INTEGER PRIMARY KEY);\n' },
-]
-
-/** DROP INDEX needs its table on MariaDB. */
-const dropIndex = (dialect: Dialect, sql: string): string =>
-  dialect === 'mysql' ? sql.replace(/DROP INDEX (\w+)/, 'DROP INDEX $1 ON customers') : sql
-
-function writeSql(root: string, name: string, dialect: Dialect): void {
-  const dir = join(root, name, 'migrations')
-  mkdirSync(dir, { recursive: true })
-  for (const s of sqlSteps(name as Case)) {
-    writeFileSync(join(dir, `${s.id}.up.sql`), s.up)
-    if (s.down !== undefined) writeFileSync(join(dir, `${s.id}.down.sql`), dropIndex(dialect, s.down))
-  }
-}
-
-const knexSteps = (c: Case): KnexMigration[] => [
-  {
-    name: '20240101000000_customers.js',
-    up: "await knex.schema.createTable('customers', (t) => { t.increments('id'); t.string('email', 100); t.string('phone', 20) })",
-    down: "await knex.schema.dropTable('customers')",
-  },
-  c === 'good'
-    ? {
-        name: '20240102000000_email_index.js',
-        up: "await knex.schema.alterTable('customers', (t) => { t.index(['email'], 'customers_email_index') })",
-        down: "await knex.schema.alterTable('customers', (t) => { t.dropIndex(['email'], 'customers_email_index') })",
-      }
-    : c === 'noindex'
-      ? {
-          name: '20240102000000_email_index.js',
-          up: "await knex.schema.alterTable('customers', (t) => { t.index(['email'], 'customers_email_index') }); await knex.schema.createTable('tags', (t) => { t.increments('id') })",
-          down: "await knex.schema.dropTable('tags')",
-        }
-      : c === 'nocolumn'
-        ? {
-            name: '20240102000000_drop_phone.js',
-            up: "await knex.schema.alterTable('customers', (t) => { t.dropColumn('phone') })",
-            down: '',
-          }
-        : { name: '20240102000000_tags.js', up: "await knex.schema.createTable('tags', (t) => { t.increments('id') })", down: '' },
-]
-
-function writeKnex(root: string, name: string, dialect: Dialect, database: TestDatabase): void {
-  const dir = join(root, name)
-  writeKnexProject(dir, dialect, database.url, { migrationsList: knexSteps(name as Case) })
-  // A module with no down at all, as knex's own stub without one.
-  if (name === 'nodown')
-    writeFileSync(
-      join(dir, 'migrations', '20240102000000_tags.js'),
-      "exports.up = async (knex) => { await knex.schema.createTable('tags', (t) => { t.increments('id') }) }\n",
-    )
-}
+import { type Case, type Tool, cases, secondId, toolDialects, tools, verifyIds, writeVerifyProject } from './support/verify-projects.js'
 
 /** Scratch databases made since `since` by a process that has ended: what a run that cleans up leaves none of. */
 async function leftScratch(dialect: Dialect, since: number): Promise<string[]> {
@@ -120,23 +30,43 @@ async function leftScratch(dialect: Dialect, since: number): Promise<string[]> {
 
 const dialects = await availableDialects()
 
-describe.each(['sql', 'knex'] as const)('mig verify with %s', (tool) => {
-  describe.each(dialects)('on %s', (dialect) => {
+/** `text` as a regular expression source, matched literally. */
+const literal = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/**
+ * Cases that fail today because of a bug outside these tests, each marked
+ * `it.fails` until it is fixed (the mark then fails, so it gets removed).
+ */
+const knownBugs: Partial<Record<`${Tool}/${Case}`, string>> = {
+  // The TypeORM adapter lists every migration class as reversible (plugins/typeorm/src/adapter.ts:249) and calls
+  // `instance.down` without checking it exists (:307): a class without down is "FAILED on down: migration.instance.down
+  // is not a function" instead of IRREVERSIBLE (core/verify.ts expects m.reversible false or a *_NO_DOWN MigError).
+  'typeorm/nodown': 'a TypeORM class without down is reported failed, not irreversible',
+  // The sequelize adapter hands umzug's wrapper, not its cause (the SEQUELIZE_NO_FUNCTION MigError), to ctx.fail
+  // (plugins/sequelize/src/adapter.ts:199-200), which wraps it in a MigrationFailure: verify sees "FAILED on down:
+  // … exports no down function" instead of IRREVERSIBLE.
+  'sequelize/nodown': 'a module without down is reported failed, not irreversible',
+}
+
+/**
+ * One parameterised test: every tool on every dialect it runs on, the same
+ * four projects (support/verify-projects.ts) and the same assertions.
+ */
+describe.each(tools)('mig verify with %s', (tool) => {
+  const ids = verifyIds[tool]
+  describe.each(toolDialects(tool, dialects))('on %s', (dialect) => {
     let database: TestDatabase
     let root: string
     let env: NodeJS.ProcessEnv = {}
     const since = Date.now()
 
     beforeAll(async () => {
-      if (tool === 'knex') env = await withPlugins('knex')
+      if (tool !== 'sql') env = await withPlugins(tool)
       database = await createTestDatabase(dialect)
       root = tempDir()
       const projects = cases.map((name) => ({ name, tool, dir: name, ...(tool === 'sql' ? { url: database.url } : {}) }))
       writeFileSync(join(root, 'mig.config.json'), JSON.stringify({ projects }))
-      for (const name of cases) {
-        if (tool === 'sql') writeSql(root, name, dialect)
-        else writeKnex(root, name, dialect, database)
-      }
+      for (const name of cases) writeVerifyProject(tool, root, name, dialect, database)
     })
 
     afterAll(async () => {
@@ -150,45 +80,70 @@ describe.each(['sql', 'knex'] as const)('mig verify with %s', (tool) => {
       const r = await run('verify', '--project', 'good')
       expect(r.stderr).toBe('')
       expect(r.code, r.stdout).toBe(0)
-      expect(r.stdout).toMatch(/good \(.*\): ok/)
-      expect(r.stdout).toMatch(/customers(\.js)?: ok \(up, down, up again\)/)
-      expect(r.stdout).toMatch(/email_index(\.js)?: ok \(up, down, up again\)/)
+      expect(r.stdout).toMatch(new RegExp(`good \\(${tool}, ${dialect}, .*\\): ok`))
+      expect(r.stdout).toMatch(new RegExp(`${literal(ids.customers)}: ok \\(up, down, up again\\)`))
+      expect(r.stdout).toMatch(new RegExp(`${literal(ids.index)}: ok \\(up, down, up again\\)`))
     })
 
-    it('fails naming the migration and the difference for a down that forgets an index, does not restore a column, or is missing', async () => {
-      const r = await run('verify', '--json')
-      expect(r.code, r.stderr).toBe(1)
-      const result = verifySchema.parse(JSON.parse(r.stdout))
+    /** One `verify --json` over the four projects, shared by the cases below. */
+    let all: Promise<ReturnType<typeof verifySchema.parse>> | undefined
+    const verifyAll = () =>
+      (all ??= run('verify', '--json').then((r) => {
+        expect(r.code, r.stderr).toBe(1)
+        return verifySchema.parse(JSON.parse(r.stdout))
+      }))
+    const project = async (name: Case) => (await verifyAll()).projects.find((p) => p.project === name)!
+
+    it('fails as a whole when one project fails, and passes the good one', async () => {
+      const result = await verifyAll()
       expect(result).toMatchObject({ ok: false, exitCode: 1 })
-      const byName = new Map(result.projects.map((p) => [p.project, p]))
-      expect(byName.get('good')!.ok).toBe(true)
-      const last = (name: Case) => byName.get(name)!.migrations.at(-1)!
-      expect(last('noindex')).toMatchObject({ id: expect.stringMatching(/email_index/), outcome: 'not-restored' })
-      expect(last('noindex').differences).toEqual([
-        expect.stringMatching(/^index customers_email_index on customers\(email\) exists after down; it did not before up/),
-      ])
-      expect(last('nocolumn')).toMatchObject({ id: expect.stringMatching(/drop_phone/), outcome: 'not-restored' })
-      expect(last('nocolumn').differences).toEqual([
-        expect.stringMatching(/^column customers\.phone is gone after down; it was there before up/),
-      ])
-      expect(last('nodown')).toMatchObject({ id: expect.stringMatching(/tags/), outcome: 'irreversible' })
-      for (const name of ['noindex', 'nocolumn', 'nodown'] as const) expect(byName.get(name)!.ok).toBe(false)
-
-      const text = await run('verify', '--project', 'nocolumn')
-      expect(text.code).toBe(1)
-      expect(text.stdout).toMatch(
-        /drop_phone(\.js)?: FAILED: down does not restore the schema\n\s+- column customers\.phone is gone after down/,
+      expect(result.projects.map((p) => [p.project, p.tool, p.dialect, p.ok])).toEqual(
+        cases.map((name) => [name, tool, dialect, name === 'good']),
       )
+      expect((await project('good')).migrations.map((m) => [m.id, m.outcome])).toEqual([
+        [ids.customers, 'ok'],
+        [ids.index, 'ok'],
+      ])
     })
+
+    const failing: Record<Exclude<Case, 'good'>, { outcome: string; differences?: RegExp[] }> = {
+      noindex: {
+        outcome: 'not-restored',
+        differences: [/^index customers_email_index on customers\(email\) exists after down; it did not before up/],
+      },
+      nocolumn: { outcome: 'not-restored', differences: [/^column customers\.phone is gone after down; it was there before up/] },
+      nodown: { outcome: 'irreversible' },
+    }
+    for (const name of Object.keys(failing) as Exclude<Case, 'good'>[]) {
+      const bug = knownBugs[`${tool}/${name}`]
+      const test = bug ? it.fails : it
+      test(`fails naming the migration and the difference for ${name}${bug ? ` (known bug: ${bug})` : ''}`, async () => {
+        const { outcome, differences } = failing[name]
+        const p = await project(name)
+        expect(p.ok).toBe(false)
+        expect(p.migrations.map((m) => [m.id, m.outcome])).toEqual([
+          [ids.customers, 'ok'],
+          [secondId(tool, name), outcome],
+        ])
+        expect(p.migrations.at(-1)!.differences).toEqual(differences?.map((d) => expect.stringMatching(d)))
+        if (name !== 'nocolumn') return
+        const text = await run('verify', '--project', 'nocolumn')
+        expect(text.code).toBe(1)
+        expect(text.stdout).toMatch(
+          new RegExp(
+            `${literal(ids.column)}: FAILED: down does not restore the schema\\n\\s+- column customers\\.phone is gone after down`,
+          ),
+        )
+      })
+    }
 
     it('--from applies the migrations up to the id unchecked and checks the rest; an unknown id is refused', async () => {
-      const first = tool === 'sql' ? '001_customers' : '20240101000000_customers.js'
-      const r = await run('verify', '--project', 'noindex', '--from', first, '--json')
+      const r = await run('verify', '--project', 'noindex', '--from', ids.customers, '--json')
       expect(r.code, r.stderr).toBe(1)
       const [project] = verifySchema.parse(JSON.parse(r.stdout)).projects
       expect(project!.migrations.map((m) => [m.id, m.outcome])).toEqual([
-        [first, 'applied'],
-        [expect.stringMatching(/email_index/), 'not-restored'],
+        [ids.customers, 'applied'],
+        [ids.index, 'not-restored'],
       ])
       const unknown = await run('verify', '--from', '999_nope')
       expect(unknown.code).toBe(1)
