@@ -9,7 +9,7 @@ import { type LocalRegistry, type Run, localPrebuilds, run, shellEnv, startRegis
 // 127.0.0.1), `npm install --save-dev mig` in a fresh repository, plugins
 // installed by name into a fresh oclif data dir, then `mig status`. Knex (by its
 // short name) and Prisma (by the command the "plugin not installed" hint prints)
-// run by default (about 1.5 minutes); MIG_TEST_REGISTRY_ALL=1 adds TypeORM and
+// run by default (1–2 minutes); MIG_TEST_REGISTRY_ALL=1 adds TypeORM and
 // Sequelize, whose installs more than double that. Native addons come from the
 // repository's own builds (localPrebuilds); MIG_TEST_REGISTRY_COMPILE=1 has npm
 // compile them instead, as on a machine without prebuilt binaries (minutes more).
