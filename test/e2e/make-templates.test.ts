@@ -27,7 +27,8 @@ interface Step {
   skip?: (tool: Tool, dialect: Dialect) => boolean
 }
 
-const plainSqlOnSqlite = (tool: Tool, dialect: Dialect) => (tool === 'sql' || tool === 'prisma') && dialect === 'sqlite'
+/** SQLite changes NOT NULL only by rebuilding the table: SQL has no generic way, and Sequelize's rebuild is lossy. */
+const noNullabilityChange = (tool: Tool, dialect: Dialect) => tool !== 'knex' && tool !== 'typeorm' && dialect === 'sqlite'
 
 const steps: Step[] = [
   { name: 'create_customers', template: 'create-table', options: { table: 'customers' } },
@@ -39,7 +40,7 @@ const steps: Step[] = [
     name: 'require_amount',
     template: 'alter-column',
     options: { table: 'orders', column: 'amount', type: 'bigint', fromType: 'bigint', nullable: false },
-    skip: plainSqlOnSqlite,
+    skip: noNullabilityChange,
   },
   { name: 'index_note', template: 'add-index', options: { table: 'orders', column: 'note' } },
   { name: 'index_customer_name', template: 'add-index', options: { table: 'orders', columns: 'customer_id,name' } },
@@ -152,7 +153,7 @@ for (const { tool, dialect, flavour } of cases) describe(`${tool} templates on $
     expect(column('note')).toBeUndefined()
     expect(column('remark')!.default).toMatch(/it''s/)
     expect(column('amount')!.type).toMatch(/bigint|int8/i)
-    expect(column('amount')!.nullable).toBe(plainSqlOnSqlite(tool, dialect))
+    expect(column('amount')!.nullable).toBe(noNullabilityChange(tool, dialect))
     const fk = (col: string) => orders.foreignKeys.find((k) => k.columns.join() === col)
     expect(fk('customer_id')).toMatchObject({ refTable: 'customers', refColumns: ['id'], onDelete: expect.stringMatching(/^cascade$/i) })
     expect(fk('owner_id')).toMatchObject({ refTable: 'customers', refColumns: ['id'], onDelete: expect.stringMatching(/^set null$/i) })
