@@ -89,88 +89,126 @@ async function makeAll(tool: Tool, dir: string, root: string, dialect: Dialect):
   return files
 }
 
+/** At most `n` of the functions given run at once. */
+function limit(n: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  let active = 0
+  const waiting: (() => void)[] = []
+  return async (fn) => {
+    if (active >= n) await new Promise<void>((resolve) => waiting.push(resolve))
+    active++
+    try {
+      return await fn()
+    } finally {
+      active--
+      waiting.shift()?.()
+    }
+  }
+}
+
 const withoutOrder = (s: Snapshot): Snapshot => ({ ...s, tables: s.tables.map((t) => ({ ...t, columnOrder: [] })) })
 
-for (const { tool, dialect, flavour } of cases) describe(`${tool} templates on ${dialect}${tool === 'knex' ? ` (${flavour})` : ''}`, () => {
-  let database: TestDatabase
-  let db: Db
-  let root: string
-  let dir: string
-  let env: NodeJS.ProcessEnv = {}
-  let made: string[] = []
-  let empty: Snapshot
-  const run = (...args: string[]) => mig(args, { cwd: root, env: { ...env, NODE_ENV: 'development' } })
+interface Made {
+  tool: Tool
+  dialect: Dialect
+  database: TestDatabase
+  db: Db
+  root: string
+  dir: string
+  env: NodeJS.ProcessEnv
+  files: string[]
+  /** The schema before anything ran. */
+  empty: Snapshot
+}
 
-  beforeAll(async () => {
-    env = plugins[tool].length ? await withPlugins(...plugins[tool]) : {}
-    database = await createTestDatabase(dialect)
-    db = await database.db()
-    root = tempDir()
-    dir = writeTemplateProject(root, tool, database, flavour)
-    made = await makeAll(tool, dir, root, dialect)
-    empty = await snapshot(db, { exclude: ledgerTables })
-  })
+const title = (c: (typeof cases)[number]): string => `${c.tool} on ${c.dialect}${c.tool === 'knex' ? ` (${c.flavour})` : ''}`
+const projects = new Map<string, Made>()
 
-  afterAll(async () => {
-    await database?.drop()
-    if (root) rmSync(root, { recursive: true, force: true })
-  })
+// Made one after the other (makeAll moves the one clock), checked side by side.
+beforeAll(async () => {
+  for (const c of cases) {
+    const database = await createTestDatabase(c.dialect)
+    const root = tempDir()
+    const made = { ...c, database, db: await database.db(), root, dir: writeTemplateProject(root, c.tool, database, c.flavour) }
+    projects.set(title(c), {
+      ...made,
+      env: plugins[c.tool].length ? await withPlugins(...plugins[c.tool]) : {},
+      files: await makeAll(c.tool, made.dir, root, c.dialect),
+      empty: await snapshot(made.db, { exclude: ledgerTables }),
+    })
+  }
+}, 300_000)
 
-  it("the tool's own CLI lists the fixture and every made migration as pending", async () => {
-    const expected = steps.filter((s) => !s.skip?.(tool, dialect)).length
-    const pending = await nativePending(tool, dir, database)
-    if (pending) {
-      expect(pending).toHaveLength(expected + 1)
-      for (const step of steps.filter((s) => !s.skip?.(tool, dialect))) {
-        expect(pending.some((p) => p.toLowerCase().includes(step.name.replace(/_/g, '')) || p.includes(step.name))).toBe(true)
-      }
-    } else {
-      const status = json<{ projects: { summary: { pending: number } }[] }>(await run('status', '--json'))
-      expect(status.projects[0]!.summary.pending).toBe(expected + 1)
-    }
-    // No placeholder was left: every option the templates use was given.
-    for (const file of made) expect(readFileSync(file, 'utf8'), file).not.toMatch(/__[A-Z_]+__|MIG_MAKE|mig make: fill in/)
-  })
+afterAll(async () => {
+  for (const p of projects.values()) {
+    await p.database.drop()
+    rmSync(p.root, { recursive: true, force: true })
+  }
+})
 
-  it('mig verify: each migration up, its down restores the schema, up again', async () => {
-    const r = await run('verify', '--json')
-    const result = verifySchema.parse(JSON.parse(r.stdout))
-    const failed = result.projects.flatMap((p) => p.migrations.filter((m) => !['ok'].includes(m.outcome)))
-    expect(failed, r.stderr).toEqual([])
-    expect(result.projects[0]!.migrations).toHaveLength(made.length / (tool === 'sql' || tool === 'prisma' ? 2 : 1) + 1)
-    expect(r.code).toBe(0)
-  })
+/** Two at a time: the machine has two cores, and each check is mostly node starting up. */
+const slots = limit(2)
 
-  it('mig up makes what the templates say; mig down --all restores the schema before', async () => {
-    const up = await run('up')
-    expect(up.code, up.stderr + up.stdout).toBe(0)
-    const s = await snapshot(db, { exclude: ledgerTables })
-    const table = (name: string) => s.tables.find((t) => t.name === name)
-    expect(s.tables.map((t) => t.name).sort()).toEqual(['customers', 'happenings', 'orders'])
-    const orders = table('orders')!
-    const column = (name: string) => orders.columns.find((c) => c.name === name)
-    expect(orders.columns.map((c) => c.name)).toEqual(expect.arrayContaining(['customer_id', 'remark', 'amount', 'owner_id', 'status', 'meta']))
-    expect(column('note')).toBeUndefined()
-    expect(column('remark')!.default).toMatch(/it''s/)
-    expect(column('amount')!.type).toMatch(/bigint|int8/i)
-    expect(column('amount')!.nullable).toBe(noNullabilityChange(tool, dialect))
-    const fk = (col: string) => orders.foreignKeys.find((k) => k.columns.join() === col)
-    expect(fk('customer_id')).toMatchObject({ refTable: 'customers', refColumns: ['id'], onDelete: expect.stringMatching(/^cascade$/i) })
-    expect(fk('owner_id')).toMatchObject({ refTable: 'customers', refColumns: ['id'], onDelete: expect.stringMatching(/^set null$/i) })
-    expect(orders.indexes.map((i) => i.columns.join())).toEqual(expect.arrayContaining(['remark', 'customer_id,name']))
-    if (dialect === 'postgres') {
-      expect(s.types.find((t) => t.kind === 'enum')?.definition).toEqual(['new', 'paid', 'shipped'])
-      expect(column('meta')!.type).toBe('jsonb')
-    }
-    if (dialect === 'mysql') expect(column('status')!.type).toBe("enum('new','paid','shipped')")
-    const stamps = tool === 'sequelize' ? ['createdAt', 'updatedAt'] : ['created_at', 'updated_at']
-    expect(table('happenings')!.columns.map((c) => c.name)).toEqual(expect.arrayContaining(stamps))
-    expect(table('customers')!.uniques.length + table('customers')!.indexes.filter((i) => i.unique).length).toBe(1)
+describe('every template of every tool: pending in its CLI, verified, applied, reverted', () => {
+  it.concurrent.each(cases.map((c) => [title(c)]))(
+    '%s',
+    (name) =>
+      slots(async () => {
+        const { tool, dialect, database, db, root, dir, env, files, empty } = projects.get(name)!
+        const run = (...args: string[]) => mig(args, { cwd: root, env: { ...env, NODE_ENV: 'development' } })
+        const expected = steps.filter((s) => !s.skip?.(tool, dialect))
 
-    const down = await run('down', '--all', '--yes')
-    expect(down.code, down.stderr + down.stdout).toBe(0)
-    expect(withoutOrder(await snapshot(db, { exclude: ledgerTables }))).toEqual(withoutOrder(empty))
-  })
+        // The tool's own CLI lists the fixture and every made migration as pending.
+        const pending = await nativePending(tool, dir, database)
+        if (pending) {
+          expect(pending).toHaveLength(expected.length + 1)
+          for (const step of expected) expect(pending.some((p) => p.toLowerCase().includes(step.name.replace(/_/g, '')) || p.includes(step.name))).toBe(true)
+        } else {
+          const status = json<{ projects: { summary: { pending: number } }[] }>(await run('status', '--json'))
+          expect(status.projects[0]!.summary.pending).toBe(expected.length + 1)
+        }
+        // No placeholder was left: every option the templates use was given.
+        for (const file of files) expect(readFileSync(file, 'utf8'), file).not.toMatch(/__[A-Z_]+__|MIG_MAKE|mig make: fill in/)
+
+        // mig verify: each migration up, its down restores the schema, up again.
+        const verify = await run('verify', '--json')
+        const result = verifySchema.parse(JSON.parse(verify.stdout))
+        expect(result.projects[0]!.migrations.filter((m) => m.outcome !== 'ok'), verify.stderr).toEqual([])
+        expect(result.projects[0]!.migrations).toHaveLength(expected.length + 1)
+        expect(verify.code).toBe(0)
+
+        // mig up makes what the templates say.
+        const up = await run('up')
+        expect(up.code, up.stderr + up.stdout).toBe(0)
+        const s = await snapshot(db, { exclude: ledgerTables })
+        const table = (t: string) => s.tables.find((x) => x.name === t)
+        expect(s.tables.map((t) => t.name).sort()).toEqual(['customers', 'happenings', 'orders'])
+        const orders = table('orders')!
+        const column = (c: string) => orders.columns.find((x) => x.name === c)
+        expect(orders.columns.map((c) => c.name)).toEqual(expect.arrayContaining(['customer_id', 'remark', 'amount', 'owner_id', 'status', 'meta']))
+        expect(column('note')).toBeUndefined()
+        expect(column('remark')!.default).toMatch(/it''s/)
+        expect(column('amount')!.type).toMatch(/bigint|int8/i)
+        expect(column('amount')!.nullable).toBe(noNullabilityChange(tool, dialect))
+        const fk = (c: string) => orders.foreignKeys.find((k) => k.columns.join() === c)
+        expect(fk('customer_id')).toMatchObject({ refTable: 'customers', refColumns: ['id'], onDelete: expect.stringMatching(/^cascade$/i) })
+        expect(fk('owner_id')).toMatchObject({ refTable: 'customers', refColumns: ['id'], onDelete: expect.stringMatching(/^set null$/i) })
+        expect(orders.indexes.map((i) => i.columns.join())).toEqual(expect.arrayContaining(['remark', 'customer_id,name']))
+        if (dialect === 'postgres') {
+          expect(s.types.find((t) => t.kind === 'enum')?.definition).toEqual(['new', 'paid', 'shipped'])
+          expect(column('meta')!.type).toBe('jsonb')
+        }
+        if (dialect === 'mysql') expect(column('status')!.type).toBe("enum('new','paid','shipped')")
+        const stamps = tool === 'sequelize' ? ['createdAt', 'updatedAt'] : ['created_at', 'updated_at']
+        expect(table('happenings')!.columns.map((c) => c.name)).toEqual(expect.arrayContaining(stamps))
+        expect(table('customers')!.uniques.length + table('customers')!.indexes.filter((i) => i.unique).length).toBe(1)
+
+        // mig down --all puts the schema back as it was before.
+        const down = await run('down', '--all', '--yes')
+        expect(down.code, down.stderr + down.stdout).toBe(0)
+        expect(withoutOrder(await snapshot(db, { exclude: ledgerTables }))).toEqual(withoutOrder(empty))
+      }),
+    600_000,
+  )
 })
 
 describe('mig make on the command line', () => {
@@ -295,7 +333,7 @@ for (const { tool, dialect } of killCases) describe(`data-migration with ${tool}
   })
 
   it('a rerun finishes every row exactly once', async () => {
-    const made = await run('make', 'double_n', '-t', 'data-migration', '--table', 'items', '--column', 'doubled', '--set', 'n * 2', '--batch', '100')
+    const made = await run('make', 'double_n', '-t', 'data-migration', '--table', 'items', '--column', 'doubled', '--set', 'n * 2', '--batch', '500')
     expect(made.code, made.stderr).toBe(0)
     // The fixture migration first, so the data migration is the only one left.
     expect((await run('up', '--one')).code).toBe(0)
@@ -305,19 +343,21 @@ for (const { tool, dialect } of killCases) describe(`data-migration with ${tool}
     const killed = new Promise<void>((resolve, reject) => {
       child.stdout!.on('data', (d: Buffer) => {
         out += d.toString()
-        if (/batch 20,/.test(out)) child.kill('SIGKILL')
+        if (/batch 10,/.test(out)) child.kill('SIGKILL')
       })
       child.on('close', (_code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`mig up was not killed midway: ${out}`))))
     })
     await killed
     const done = await count(db, 'SELECT count(*) FROM items WHERE doubled IS NOT NULL')
-    expect(done).toBeGreaterThanOrEqual(2000)
+    expect(done).toBeGreaterThanOrEqual(5000)
     expect(done).toBeLessThan(rows)
-    expect(done % 100).toBe(0)
+    expect(done % 500).toBe(0)
     expect(await count(db, 'SELECT count(*) FROM filled')).toBe(done)
 
     const status = await run('status')
     expect(status.stdout).toMatch(/1 failed/)
+    // knex keeps its own lock for a migration outside a transaction; the kill left it held.
+    if (tool === 'knex') expect((await run('unlock', '--release')).stdout).toMatch(/released .*knex_migrations_lock/)
     const rerun = await run('up', '--allow-drift')
     expect(rerun.code, rerun.stderr).toBe(0)
     const batches = [...rerun.stdout.matchAll(/items\.doubled: batch (\d+), ids (\d+) to (\d+), (\d+) of (\d+) rows/g)]
