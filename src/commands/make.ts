@@ -12,7 +12,7 @@ import { table } from '../output/table.js'
 export default class Make extends MigCommand<typeof Make> {
   static override summary = "Write a new migration in the project's tool format"
   static override description =
-    'Templates fill in from the flags below; a flag left out is written as a placeholder (__TABLE__) and a line that stops the migration until it is filled in. `mig make --list` shows each tool\'s templates and the flags they use; a project\'s .mig/templates/<tool>/ overrides them.'
+    "Templates fill in from the flags below; a flag left out is written as a placeholder (__TABLE__) and a line that stops the migration until it is filled in. `mig make --list` shows each tool's templates and the flags they use; a project's .mig/templates/<tool>/ overrides them."
   static override examples = [
     '<%= config.bin %> make add_phone --project billing',
     '<%= config.bin %> make add_phone --project billing --template add-column --table customers --column phone --type string',
@@ -30,7 +30,8 @@ export default class Make extends MigCommand<typeof Make> {
     column: Flags.string({ description: 'the column it acts on (create-table: the --ref column)' }),
     columns: Flags.string({ description: 'add-index: the columns, comma-separated (default: --column)' }),
     type: Flags.string({
-      description: 'column type: string[(n)], text, integer, bigint, boolean, decimal[(p,s)], float, date, datetime, timestamp, json, uuid, or the database\'s own',
+      description:
+        "column type: string[(n)], text, integer, bigint, boolean, decimal[(p,s)], float, date, datetime, timestamp, json, uuid, or the database's own",
     }),
     'from-type': Flags.string({ description: 'alter-column: the type the down restores' }),
     default: Flags.string({ description: 'column default (a number and true/false stay one; anything else is text)' }),
@@ -89,7 +90,8 @@ export default class Make extends MigCommand<typeof Make> {
     else for (const f of files) this.out(`created ${relative(process.cwd(), f)}`)
     for (const f of files) {
       const left = /fill in (.+?) in this file \(or make it again with (.+?)\)/.exec(readFileSync(f, 'utf8'))
-      if (left) this.note(`${relative(process.cwd(), f)}: fill in ${left[1]} (or make it again with ${left[2]}); until then it stops when run`)
+      if (left)
+        this.note(`${relative(process.cwd(), f)}: fill in ${left[1]} (or make it again with ${left[2]}); until then it stops when run`)
     }
   }
 
@@ -116,7 +118,9 @@ export default class Make extends MigCommand<typeof Make> {
 
   /** Every installed tool's built-in templates (a plugin's `templates/` folder), with `--project`'s own overrides. */
   private async list(): Promise<void> {
-    const sources: { tool: string; builtIn: string; projectDir?: string }[] = [{ tool: 'sql', builtIn: join(this.config.root, 'templates', 'sql') }]
+    const sources: { tool: string; builtIn: string; projectDir?: string }[] = [
+      { tool: 'sql', builtIn: join(this.config.root, 'templates', 'sql') },
+    ]
     const hooked = await this.config.runHook('mig:adapters', {})
     for (const { plugin, result } of hooked.successes) {
       for (const adapter of [result].flat() as { tool?: unknown }[]) {

@@ -101,7 +101,8 @@ export function checkMakeOptions(o: MakeOptions): void {
       )
     }
   }
-  if (o.ref && o.ref.split('.').length > 2) throw usageError('MAKE_REF', `--ref ${o.ref} is not table or table.column`, 'e.g. --ref customers.id')
+  if (o.ref && o.ref.split('.').length > 2)
+    throw usageError('MAKE_REF', `--ref ${o.ref} is not table or table.column`, 'e.g. --ref customers.id')
   for (const key of ['onDelete', 'onUpdate'] as const) {
     const value = o[key]
     if (value !== undefined && !(referentialActions as readonly string[]).includes(value.toUpperCase())) {
@@ -110,7 +111,8 @@ export function checkMakeOptions(o: MakeOptions): void {
   }
   if (o.batch !== undefined && (!Number.isInteger(o.batch) || o.batch < 1))
     throw usageError('MAKE_BATCH', `--batch ${o.batch} is not a positive whole number`, 'e.g. --batch 1000')
-  if (o.values !== undefined && !list(o.values).length) throw usageError('MAKE_VALUES', '--values lists no values', 'e.g. --values new,paid,shipped')
+  if (o.values !== undefined && !list(o.values).length)
+    throw usageError('MAKE_VALUES', '--values lists no values', 'e.g. --values new,paid,shipped')
 }
 
 interface ParsedType {

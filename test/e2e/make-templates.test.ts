@@ -7,7 +7,7 @@ import { openContext } from '../../src/core/workspace.js'
 import { type Snapshot, ledgerTables, snapshot } from '../../src/db/snapshot.js'
 import type { Db, Dialect } from '../../src/db/types.js'
 import { type TestDatabase, availableDialects, createTestDatabase } from '../../src/testing/databases.js'
-import { verifySchema } from '../support/schemas.js'
+import { makeListSchema, verifySchema } from '../support/schemas.js'
 import { bin, json, mig, migSpawnOptions, tempDir, withPlugins } from '../helpers.js'
 import { type Flavour, type Tool, adapters, nativePending, writeTemplateProject } from './support/template-projects.js'
 
@@ -44,7 +44,11 @@ const steps: Step[] = [
   },
   { name: 'index_note', template: 'add-index', options: { table: 'orders', column: 'note' } },
   { name: 'index_customer_name', template: 'add-index', options: { table: 'orders', columns: 'customer_id,name' } },
-  { name: 'add_owner', template: 'foreign-key', options: { table: 'orders', column: 'owner_id', ref: 'customers.id', onDelete: 'SET NULL' } },
+  {
+    name: 'add_owner',
+    template: 'foreign-key',
+    options: { table: 'orders', column: 'owner_id', ref: 'customers.id', onDelete: 'SET NULL' },
+  },
   { name: 'add_status', template: 'enum', options: { table: 'orders', column: 'status', values: 'new,paid,shipped', default: 'new' } },
   { name: 'events_timestamps', template: 'timestamps', options: { table: 'events' } },
   { name: 'add_meta', template: 'json', options: { table: 'orders', column: 'meta' } },
@@ -161,7 +165,8 @@ describe('every template of every tool: pending in its CLI, verified, applied, r
         const pending = await nativePending(tool, dir, database)
         if (pending) {
           expect(pending).toHaveLength(expected.length + 1)
-          for (const step of expected) expect(pending.some((p) => p.toLowerCase().includes(step.name.replace(/_/g, '')) || p.includes(step.name))).toBe(true)
+          for (const step of expected)
+            expect(pending.some((p) => p.toLowerCase().includes(step.name.replace(/_/g, '')) || p.includes(step.name))).toBe(true)
         } else {
           const status = json<{ projects: { summary: { pending: number } }[] }>(await run('status', '--json'))
           expect(status.projects[0]!.summary.pending).toBe(expected.length + 1)
@@ -172,7 +177,10 @@ describe('every template of every tool: pending in its CLI, verified, applied, r
         // mig verify: each migration up, its down restores the schema, up again.
         const verify = await run('verify', '--json')
         const result = verifySchema.parse(JSON.parse(verify.stdout))
-        expect(result.projects[0]!.migrations.filter((m) => m.outcome !== 'ok'), verify.stderr).toEqual([])
+        expect(
+          result.projects[0]!.migrations.filter((m) => m.outcome !== 'ok'),
+          verify.stderr,
+        ).toEqual([])
         expect(result.projects[0]!.migrations).toHaveLength(expected.length + 1)
         expect(verify.code).toBe(0)
 
@@ -184,13 +192,19 @@ describe('every template of every tool: pending in its CLI, verified, applied, r
         expect(s.tables.map((t) => t.name).sort()).toEqual(['customers', 'happenings', 'orders'])
         const orders = table('orders')!
         const column = (c: string) => orders.columns.find((x) => x.name === c)
-        expect(orders.columns.map((c) => c.name)).toEqual(expect.arrayContaining(['customer_id', 'remark', 'amount', 'owner_id', 'status', 'meta']))
+        expect(orders.columns.map((c) => c.name)).toEqual(
+          expect.arrayContaining(['customer_id', 'remark', 'amount', 'owner_id', 'status', 'meta']),
+        )
         expect(column('note')).toBeUndefined()
         expect(column('remark')!.default).toMatch(/it''s/)
         expect(column('amount')!.type).toMatch(/bigint|int8/i)
         expect(column('amount')!.nullable).toBe(noNullabilityChange(tool, dialect))
         const fk = (c: string) => orders.foreignKeys.find((k) => k.columns.join() === c)
-        expect(fk('customer_id')).toMatchObject({ refTable: 'customers', refColumns: ['id'], onDelete: expect.stringMatching(/^cascade$/i) })
+        expect(fk('customer_id')).toMatchObject({
+          refTable: 'customers',
+          refColumns: ['id'],
+          onDelete: expect.stringMatching(/^cascade$/i),
+        })
         expect(fk('owner_id')).toMatchObject({ refTable: 'customers', refColumns: ['id'], onDelete: expect.stringMatching(/^set null$/i) })
         expect(orders.indexes.map((i) => i.columns.join())).toEqual(expect.arrayContaining(['remark', 'customer_id,name']))
         if (dialect === 'postgres') {
@@ -225,13 +239,28 @@ describe('mig make on the command line', () => {
   })
   const run = (...args: string[]) => mig(args, { cwd: root })
 
-  it('the issue\'s example writes a reversible add-column', async () => {
-    const r = await run('make', 'add_phone', '--project', 'app', '--template', 'add-column', '--table', 'events', '--column', 'phone', '--type', 'string')
+  it("the issue's example writes a reversible add-column", async () => {
+    const r = await run(
+      'make',
+      'add_phone',
+      '--project',
+      'app',
+      '--template',
+      'add-column',
+      '--table',
+      'events',
+      '--column',
+      'phone',
+      '--type',
+      'string',
+    )
     expect(r.code, r.stderr).toBe(0)
     expect(r.stderr).toBe('')
     const up = readFileSync(join(root, 'app', 'migrations', '001_add_phone.up.sql'), 'utf8')
     expect(up).toContain('ALTER TABLE events ADD COLUMN phone VARCHAR(255);')
-    expect(readFileSync(join(root, 'app', 'migrations', '001_add_phone.down.sql'), 'utf8')).toContain('ALTER TABLE events DROP COLUMN phone;')
+    expect(readFileSync(join(root, 'app', 'migrations', '001_add_phone.down.sql'), 'utf8')).toContain(
+      'ALTER TABLE events DROP COLUMN phone;',
+    )
     const verify = await run('verify')
     expect(verify.code, verify.stdout).toBe(0)
   })
@@ -252,23 +281,52 @@ describe('mig make on the command line', () => {
 
   it('a template a dialect cannot do is refused with the reason, and nothing is written', async () => {
     const before = readdirSync(join(root, 'app', 'migrations'))
-    const r = await run('make', 'require_x', '--project', 'app', '-t', 'alter-column', '--table', 'events', '--column', 'name', '--type', 'text', '--from-type', 'string(50)', '--no-nullable')
+    const r = await run(
+      'make',
+      'require_x',
+      '--project',
+      'app',
+      '-t',
+      'alter-column',
+      '--table',
+      'events',
+      '--column',
+      'name',
+      '--type',
+      'text',
+      '--from-type',
+      'string(50)',
+      '--no-nullable',
+    )
     expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/^Error: the sql template "alter-column" cannot be made for SQLite: SQLite cannot make an existing column NOT NULL/)
+    expect(r.stderr).toMatch(
+      /^Error: the sql template "alter-column" cannot be made for SQLite: SQLite cannot make an existing column NOT NULL/,
+    )
     expect(readdirSync(join(root, 'app', 'migrations'))).toEqual(before)
     const bad = await run('make', 'x', '--project', 'app', '-t', 'add-column', '--table', 'events; drop', '--column', 'c')
     expect(bad.code).toBe(2)
     expect(bad.stderr).toMatch(/--table "events; drop" is not a plain name/)
   })
 
-  it('--list shows each tool\'s templates and the flags they use; --json too', async () => {
+  it("--list shows each tool's templates and the flags they use; --json too", async () => {
     const r = await run('make', '--list', '--json')
     expect(r.code, r.stderr).toBe(0)
-    const { templates } = json<{ templates: { tool: string; name: string; options: { flag: string; required: boolean }[]; cannot: object }[] }>(r)
+    const { templates } = makeListSchema.parse(JSON.parse(r.stdout))
     const sql = templates.filter((t) => t.tool === 'sql')
-    expect(sql.map((t) => t.name).sort()).toEqual(
-      ['add-column', 'add-index', 'alter-column', 'blank', 'create-table', 'data-migration', 'enum', 'foreign-key', 'json', 'rename-column', 'rename-table', 'timestamps'],
-    )
+    expect(sql.map((t) => t.name).sort()).toEqual([
+      'add-column',
+      'add-index',
+      'alter-column',
+      'blank',
+      'create-table',
+      'data-migration',
+      'enum',
+      'foreign-key',
+      'json',
+      'rename-column',
+      'rename-table',
+      'timestamps',
+    ])
     const addColumn = sql.find((t) => t.name === 'add-column')!
     expect(addColumn.options.filter((o) => o.required).map((o) => o.flag)).toEqual(['--table', '--column'])
     expect(addColumn.options.map((o) => o.flag)).toEqual(expect.arrayContaining(['--type', '--default', '--nullable']))
@@ -296,12 +354,20 @@ async function seed(db: Db, dialect: Dialect): Promise<void> {
   await db.run('CREATE TABLE items (id integer PRIMARY KEY, n integer NOT NULL, doubled integer NULL)')
   await db.run('CREATE TABLE filled (item_id integer NOT NULL)')
   if (dialect === 'sqlite') {
-    await db.run('CREATE TRIGGER items_filled AFTER UPDATE OF doubled ON items WHEN NEW.doubled IS NOT NULL BEGIN INSERT INTO filled VALUES (NEW.id); END')
+    await db.run(
+      'CREATE TRIGGER items_filled AFTER UPDATE OF doubled ON items WHEN NEW.doubled IS NOT NULL BEGIN INSERT INTO filled VALUES (NEW.id); END',
+    )
   } else if (dialect === 'postgres') {
-    await db.run('CREATE FUNCTION items_filled() RETURNS trigger AS $$ BEGIN INSERT INTO filled VALUES (NEW.id); RETURN NEW; END $$ LANGUAGE plpgsql')
-    await db.run('CREATE TRIGGER items_filled AFTER UPDATE OF doubled ON items FOR EACH ROW WHEN (NEW.doubled IS NOT NULL) EXECUTE FUNCTION items_filled()')
+    await db.run(
+      'CREATE FUNCTION items_filled() RETURNS trigger AS $$ BEGIN INSERT INTO filled VALUES (NEW.id); RETURN NEW; END $$ LANGUAGE plpgsql',
+    )
+    await db.run(
+      'CREATE TRIGGER items_filled AFTER UPDATE OF doubled ON items FOR EACH ROW WHEN (NEW.doubled IS NOT NULL) EXECUTE FUNCTION items_filled()',
+    )
   } else {
-    await db.run('CREATE TRIGGER items_filled AFTER UPDATE ON items FOR EACH ROW BEGIN IF NEW.doubled IS NOT NULL THEN INSERT INTO filled VALUES (NEW.id); END IF; END')
+    await db.run(
+      'CREATE TRIGGER items_filled AFTER UPDATE ON items FOR EACH ROW BEGIN IF NEW.doubled IS NOT NULL THEN INSERT INTO filled VALUES (NEW.id); END IF; END',
+    )
   }
   for (let start = 1; start <= rows; start += 1000) {
     const ids = Array.from({ length: 1000 }, (_, i) => start + i)
@@ -311,64 +377,82 @@ async function seed(db: Db, dialect: Dialect): Promise<void> {
 
 const count = async (db: Db, sql: string): Promise<number> => Number(Object.values((await db.query(sql))[0]!)[0])
 
-for (const { tool, dialect } of killCases) describe(`data-migration with ${tool} on ${dialect}, killed midway`, () => {
-  let database: TestDatabase
-  let db: Db
-  let root: string
-  let env: NodeJS.ProcessEnv = {}
-  const run = (...args: string[]) => mig(args, { cwd: root, env: { ...env, NODE_ENV: 'development' } })
+for (const { tool, dialect } of killCases)
+  describe(`data-migration with ${tool} on ${dialect}, killed midway`, () => {
+    let database: TestDatabase
+    let db: Db
+    let root: string
+    let env: NodeJS.ProcessEnv = {}
+    const run = (...args: string[]) => mig(args, { cwd: root, env: { ...env, NODE_ENV: 'development' } })
 
-  beforeAll(async () => {
-    env = await withPlugins(...plugins[tool])
-    database = await createTestDatabase(dialect)
-    db = await database.db()
-    root = tempDir()
-    writeTemplateProject(root, tool, database)
-    await seed(db, dialect)
-  })
-
-  afterAll(async () => {
-    await database?.drop()
-    if (root) rmSync(root, { recursive: true, force: true })
-  })
-
-  it('a rerun finishes every row exactly once', async () => {
-    const made = await run('make', 'double_n', '-t', 'data-migration', '--table', 'items', '--column', 'doubled', '--set', 'n * 2', '--batch', '500')
-    expect(made.code, made.stderr).toBe(0)
-    // The fixture migration first, so the data migration is the only one left.
-    expect((await run('up', '--one')).code).toBe(0)
-
-    const child: ChildProcess = spawn(process.execPath, [bin, 'up'], migSpawnOptions({ cwd: root, env: { ...env, NODE_ENV: 'development' } }))
-    let out = ''
-    const killed = new Promise<void>((resolve, reject) => {
-      child.stdout!.on('data', (d: Buffer) => {
-        out += d.toString()
-        if (/batch 10,/.test(out)) child.kill('SIGKILL')
-      })
-      child.on('close', (_code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`mig up was not killed midway: ${out}`))))
+    beforeAll(async () => {
+      env = await withPlugins(...plugins[tool])
+      database = await createTestDatabase(dialect)
+      db = await database.db()
+      root = tempDir()
+      writeTemplateProject(root, tool, database)
+      await seed(db, dialect)
     })
-    await killed
-    const done = await count(db, 'SELECT count(*) FROM items WHERE doubled IS NOT NULL')
-    expect(done).toBeGreaterThanOrEqual(5000)
-    expect(done).toBeLessThan(rows)
-    expect(done % 500).toBe(0)
-    expect(await count(db, 'SELECT count(*) FROM filled')).toBe(done)
 
-    const status = await run('status')
-    expect(status.stdout).toMatch(/1 failed/)
-    // knex keeps its own lock for a migration outside a transaction; the kill left it held.
-    if (tool === 'knex') expect((await run('unlock', '--release')).stdout).toMatch(/released .*knex_migrations_lock/)
-    const rerun = await run('up', '--allow-drift')
-    expect(rerun.code, rerun.stderr).toBe(0)
-    const batches = [...rerun.stdout.matchAll(/items\.doubled: batch (\d+), ids (\d+) to (\d+), (\d+) of (\d+) rows/g)]
-    expect(Number(batches[0]![2])).toBe(done + 1)
-    expect(batches.at(-1)![4]).toBe(String(rows - done))
-    expect(await count(db, 'SELECT count(*) FROM items WHERE doubled = n * 2')).toBe(rows)
-    expect(await count(db, 'SELECT count(*) FROM filled')).toBe(rows)
-    expect(await count(db, 'SELECT count(DISTINCT item_id) FROM filled')).toBe(rows)
+    afterAll(async () => {
+      await database?.drop()
+      if (root) rmSync(root, { recursive: true, force: true })
+    })
 
-    const down = await run('down')
-    expect(down.code, down.stderr).toBe(0)
-    expect(await count(db, 'SELECT count(*) FROM items WHERE doubled IS NOT NULL')).toBe(0)
+    it('a rerun finishes every row exactly once', async () => {
+      const made = await run(
+        'make',
+        'double_n',
+        '-t',
+        'data-migration',
+        '--table',
+        'items',
+        '--column',
+        'doubled',
+        '--set',
+        'n * 2',
+        '--batch',
+        '500',
+      )
+      expect(made.code, made.stderr).toBe(0)
+      // The fixture migration first, so the data migration is the only one left.
+      expect((await run('up', '--one')).code).toBe(0)
+
+      const child: ChildProcess = spawn(
+        process.execPath,
+        [bin, 'up'],
+        migSpawnOptions({ cwd: root, env: { ...env, NODE_ENV: 'development' } }),
+      )
+      let out = ''
+      const killed = new Promise<void>((resolve, reject) => {
+        child.stdout!.on('data', (d: Buffer) => {
+          out += d.toString()
+          if (/batch 10,/.test(out)) child.kill('SIGKILL')
+        })
+        child.on('close', (_code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`mig up was not killed midway: ${out}`))))
+      })
+      await killed
+      const done = await count(db, 'SELECT count(*) FROM items WHERE doubled IS NOT NULL')
+      expect(done).toBeGreaterThanOrEqual(5000)
+      expect(done).toBeLessThan(rows)
+      expect(done % 500).toBe(0)
+      expect(await count(db, 'SELECT count(*) FROM filled')).toBe(done)
+
+      const status = await run('status')
+      expect(status.stdout).toMatch(/1 failed/)
+      // knex keeps its own lock for a migration outside a transaction; the kill left it held.
+      if (tool === 'knex') expect((await run('unlock', '--release')).stdout).toMatch(/released .*knex_migrations_lock/)
+      const rerun = await run('up', '--allow-drift')
+      expect(rerun.code, rerun.stderr).toBe(0)
+      const batches = [...rerun.stdout.matchAll(/items\.doubled: batch (\d+), ids (\d+) to (\d+), (\d+) of (\d+) rows/g)]
+      expect(Number(batches[0]![2])).toBe(done + 1)
+      expect(batches.at(-1)![4]).toBe(String(rows - done))
+      expect(await count(db, 'SELECT count(*) FROM items WHERE doubled = n * 2')).toBe(rows)
+      expect(await count(db, 'SELECT count(*) FROM filled')).toBe(rows)
+      expect(await count(db, 'SELECT count(DISTINCT item_id) FROM filled')).toBe(rows)
+
+      const down = await run('down')
+      expect(down.code, down.stderr).toBe(0)
+      expect(await count(db, 'SELECT count(*) FROM items WHERE doubled IS NOT NULL')).toBe(0)
+    })
   })
-})
