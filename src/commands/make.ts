@@ -137,8 +137,13 @@ export default class Make extends MigCommand<typeof Make> {
     if (this.flags.json) return this.printJson({ templates, exitCode: 0 })
     this.out(
       table(
-        ['TOOL', 'TEMPLATE', 'FLAGS', 'NOTES'],
-        templates.map((t) => [t.tool, t.name, flagsText(t), notes(t)]),
+        ['TOOL', 'TEMPLATE', 'FLAGS', 'WHAT IT WRITES'],
+        templates.map((t) => [
+          t.tool,
+          t.name,
+          flagsText(t),
+          t.source === 'project' ? `the project's own (${t.summary || 'no summary'})` : t.summary,
+        ]),
       ),
     )
   }
@@ -146,12 +151,3 @@ export default class Make extends MigCommand<typeof Make> {
 
 const flagsText = (t: TemplateInfo): string =>
   t.options.map((o) => (o.required ? o.flag : `[${o.flag}${o.default !== undefined ? ` ${o.default}` : ''}]`)).join(' ') || '-'
-
-const notes = (t: TemplateInfo): string =>
-  [
-    t.source === 'project' ? "project's own" : '',
-    t.dialects.length ? `own file for ${t.dialects.join(', ')}` : '',
-    ...Object.keys(t.cannot).map((d) => `not on ${d}`),
-  ]
-    .filter(Boolean)
-    .join('; ') || '-'

@@ -27,6 +27,24 @@ export interface MakeOptions {
   batch?: number
 }
 
+/** The options in the order `mig make --list` shows them. */
+export const optionOrder: readonly string[] = [
+  'table',
+  'column',
+  'columns',
+  'type',
+  'fromType',
+  'default',
+  'nullable',
+  'ref',
+  'onDelete',
+  'onUpdate',
+  'to',
+  'values',
+  'set',
+  'batch',
+]
+
 /** Options with a value even when not given: never missing. */
 export const optionDefaults: Partial<Record<keyof MakeOptions, string | number>> = {
   type: 'string',

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { extname, join } from 'node:path'
 import { dialects, type Dialect } from '../db/types.js'
 import { MigError, usageError } from '../output/errors.js'
-import { derivedFrom, flagOf, optionDefaults, placeholderOf, templateVars } from './template-vars.js'
+import { derivedFrom, flagOf, optionDefaults, optionOrder, placeholderOf, templateVars } from './template-vars.js'
 
 export interface TemplateRequest {
   /** The tool, which names the override folder: `<project>/.mig/templates/<tool>/`. */
@@ -122,8 +122,8 @@ export const templateSummaries: Record<string, string> = {
   'rename-column': 'rename --column of --table to --to',
   enum: 'a column of --values a,b,c, as the database does enums (PostgreSQL type, MySQL ENUM, SQLite CHECK)',
   timestamps: 'created_at and updated_at',
-  json: 'a JSON column (PostgreSQL jsonb, SQLite text checked by json_valid)',
-  'data-migration': 'set --column to the SQL --set in batches of --batch rows by primary key; resumable; prints progress',
+  json: 'a JSON column (PostgreSQL jsonb)',
+  'data-migration': 'set --column to the SQL --set in batches of --batch rows by primary key (keyset); resumable',
 }
 
 export interface TemplateOption {
@@ -191,11 +191,14 @@ function describe(files: string[]): Pick<TemplateInfo, 'options' | 'dialects' | 
     if (d && reason) cannotOn[d] = reason[1]!
     for (const k of options([...outside.matchAll(value)].map((v) => v[1]!))) required.add(k)
   }
-  const all = [...new Set([...required, ...optional])]
+  const needed = (k: string) => required.has(k) && !(k in optionDefaults)
+  // Required flags first, each group in the order of optionOrder.
+  const rank = (k: string) => (needed(k) ? 0 : 100) + (optionOrder.includes(k) ? optionOrder.indexOf(k) : optionOrder.length)
+  const all = [...new Set([...required, ...optional])].sort((a, b) => rank(a) - rank(b))
   return {
     options: all.map((k) => ({
       flag: flagOf(k),
-      required: required.has(k) && !(k in optionDefaults),
+      required: needed(k),
       ...(k in optionDefaults ? { default: optionDefaults[k as keyof typeof optionDefaults]! } : {}),
     })),
     dialects: dialects.filter((d) => dialectsOf.has(d)),

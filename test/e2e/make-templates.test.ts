@@ -52,7 +52,13 @@ const steps: Step[] = [
   { name: 'add_status', template: 'enum', options: { table: 'orders', column: 'status', values: 'new,paid,shipped', default: 'new' } },
   { name: 'events_timestamps', template: 'timestamps', options: { table: 'events' } },
   { name: 'add_meta', template: 'json', options: { table: 'orders', column: 'meta' } },
-  { name: 'fill_owner', template: 'data-migration', options: { table: 'orders', column: 'owner_id', set: 'customer_id', batch: 100 } },
+  {
+    name: 'fill_owner',
+    template: 'data-migration',
+    options: { table: 'orders', column: 'owner_id', set: 'customer_id', batch: 100 },
+    // Its loop needs a stored procedure, whose DELIMITER Prisma does not read: refused, saying so.
+    skip: (tool, dialect) => tool === 'prisma' && dialect === 'mysql',
+  },
   { name: 'rename_note', template: 'rename-column', options: { table: 'orders', column: 'note', to: 'remark' } },
   { name: 'rename_events', template: 'rename-table', options: { table: 'events', to: 'happenings' } },
   { name: 'nothing', template: 'blank', options: {} },
@@ -176,6 +182,7 @@ describe('every template of every tool: pending in its CLI, verified, applied, r
 
         // mig verify: each migration up, its down restores the schema, up again.
         const verify = await run('verify', '--json')
+        expect(verify.stdout, verify.stderr).not.toBe('')
         const result = verifySchema.parse(JSON.parse(verify.stdout))
         expect(
           result.projects[0]!.migrations.filter((m) => m.outcome !== 'ok'),
@@ -331,7 +338,7 @@ describe('mig make on the command line', () => {
     expect(addColumn.options.filter((o) => o.required).map((o) => o.flag)).toEqual(['--table', '--column'])
     expect(addColumn.options.map((o) => o.flag)).toEqual(expect.arrayContaining(['--type', '--default', '--nullable']))
     const text = await run('make', '--list')
-    expect(text.stdout).toMatch(/^sql\s+add-index\s+--table --columns .*own file for postgres, mysql/m)
+    expect(text.stdout).toMatch(/^sql\s+add-index\s+--table --columns\s+an index on --column or --columns a,b/m)
   })
 })
 

@@ -114,8 +114,8 @@ describe('migration templates', () => {
     expect(alter!.options).toEqual([
       { flag: '--column', required: true },
       { flag: '--type', required: false, default: 'string' },
-      { flag: '--nullable', required: false },
       { flag: '--default', required: false },
+      { flag: '--nullable', required: false },
     ])
     expect(listTemplates([{ tool: 'knex', builtIn, projectDir }]).find((t) => t.name === 'create-table')!.source).toBe('project')
   })
