@@ -116,6 +116,23 @@ export const initSchema = z.strictObject({
 
 export const makeSchema = z.strictObject({ project: z.string(), files: z.array(z.string()), exitCode })
 
+const dialect = z.enum(['postgres', 'mysql', 'sqlite'])
+
+export const makeListSchema = z.strictObject({
+  templates: z.array(
+    z.strictObject({
+      tool: z.string(),
+      name: z.string(),
+      summary: z.string(),
+      options: z.array(z.strictObject({ flag: z.string(), required: z.boolean(), default: z.union([z.string(), z.number()]).optional() })),
+      dialects: z.array(dialect),
+      cannot: z.partialRecord(dialect, z.string()),
+      source: z.enum(['built-in', 'project']),
+    }),
+  ),
+  exitCode,
+})
+
 export const errorSchema = z.strictObject({ error: error.extend({ details: z.array(z.string()) }), exitCode })
 
 export const manifestSchema = z.strictObject({

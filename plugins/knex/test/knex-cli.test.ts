@@ -132,16 +132,17 @@ describe('knexfile and migration variants', () => {
     expect(file).toMatch(/migrations\/\d{14}_add_phone\.ts$/)
     expect(readFileSync(file, 'utf8')).toContain("import type { Knex } from 'knex'")
     expect((await knexMigrateList(dir)).pending).toEqual([file.split('/').pop()])
-    const unknown = await mig(['make', 'add_index', '--template', 'add-index'], { cwd: root, env })
+    const unknown = await mig(['make', 'add_trigger', '--template', 'add-trigger'], { cwd: root, env })
     expect(unknown.code).toBe(1)
     expect(unknown.stderr).toBe(
-      'Error: no knex template "add-index"\nHint: use one of: blank, create-table (or add add-index.ts.txt in .mig/templates/knex/)\n',
+      'Error: no knex template "add-trigger"\nHint: use one of: add-column, add-index, alter-column, blank, create-table, data-migration, enum, foreign-key, json, rename-column, rename-table, timestamps (or add add-trigger.ts.txt in .mig/templates/knex/)\n',
     )
-    const noTable = await mig(['make', 'create_orders', '-t', 'create-table'], { cwd: root, env })
-    expect(noTable.code).toBe(2)
-    expect(noTable.stderr).toBe(
-      'Error: the knex template "create-table" needs --table\nHint: e.g. mig make create_orders --template create-table --table <table>\n',
-    )
+    const noTable = await mig(['make', 'create_things', '-t', 'create-table', '--json'], { cwd: root, env })
+    expect(noTable.code).toBe(0)
+    expect(noTable.stderr).toMatch(/_create_things\.ts: fill in __TABLE__ \(or make it again with --table\); until then it stops when run/)
+    const placeholders = json<{ files: string[] }>(noTable).files[0]!
+    expect(readFileSync(placeholders, 'utf8')).toContain("createTable('__TABLE__'")
+    rmSync(placeholders)
     const orders = await mig(['make', 'create_orders', '-t', 'create-table', '--table', 'orders', '--json'], { cwd: root, env })
     expect(orders.code, orders.stderr).toBe(0)
     expect(readFileSync(json<{ files: string[] }>(orders).files[0]!, 'utf8')).toContain("createTable('orders'")

@@ -1,0 +1,3 @@
+-- {{name}}: drop {{table}}
+{{guard}}
+DROP TABLE IF EXISTS {{table}};

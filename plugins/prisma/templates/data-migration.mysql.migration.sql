@@ -1,0 +1,1 @@
+{{cannot: MySQL loops only inside a stored procedure, whose body needs a DELIMITER that Prisma's migrate does not read; batch it in a script (or a plain-SQL project, whose files mig splits as the mysql client does)}}

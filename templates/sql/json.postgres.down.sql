@@ -1,0 +1,3 @@
+-- {{name}}: drop {{table}}.{{column}}
+{{guard}}
+ALTER TABLE {{table}} DROP COLUMN IF EXISTS {{column}};

@@ -1,0 +1,3 @@
+-- {{name}}: {{to}} back to {{table}}
+{{guard}}
+ALTER TABLE {{to}} RENAME TO {{table}};
