@@ -148,6 +148,8 @@ export interface ManifestFlag {
   char?: string
   multiple?: boolean
   allowNo?: boolean
+  /** The values oclif accepts; anything else, its message. */
+  options?: string[]
   [other: string]: unknown
 }
 
@@ -161,18 +163,7 @@ interface Manifest {
 }
 
 /** Flag features oclif implements that this parser does not: a command using any of them goes to oclif. */
-const unhandled = [
-  'options',
-  'default',
-  'required',
-  'dependsOn',
-  'exactlyOne',
-  'relationships',
-  'env',
-  'aliases',
-  'charAliases',
-  'delimiter',
-] as const
+const unhandled = ['default', 'required', 'dependsOn', 'exactlyOne', 'relationships', 'env', 'aliases', 'charAliases', 'delimiter'] as const
 
 /**
  * The command's flags as oclif would parse them, from its manifest entry, or
@@ -213,6 +204,8 @@ export function parseFlags(command: Manifest['commands'][string], argv: string[]
       const strings = [value].flat().filter((v): v is string => typeof v === 'string')
       // A value oclif might read as a flag, or reject as empty: its message.
       if (strings.some((v) => v === '' || v.startsWith('-'))) return undefined
+      const allowed = command.flags[name]?.options
+      if (allowed && strings.some((v) => !allowed.includes(v))) return undefined
       const min = command.integerFlags?.[name]
       if (min === undefined) flags[name] = value
       // Anything but a plain integer at or over its minimum: oclif's message.

@@ -22,6 +22,8 @@ export default class Lint extends MigCommand<typeof Lint> {
   }
 
   async run(): Promise<void> {
+    // --format json is --json, errors included.
+    if (this.flags.format === 'json') this.flags.json = true
     const ws = await this.projectsWorkspace()
     const config = ws.config.config.lint
     const report = await lintWorkspace(ws, {
@@ -29,9 +31,12 @@ export default class Lint extends MigCommand<typeof Lint> {
       all: this.flags.all,
       ...(config ? { config } : {}),
     })
-    const format = this.flags.json ? 'json' : this.flags.format
-    if (format === 'json') this.printJson(toJson(report))
-    else process.stdout.write(`${format === 'github' ? formatGithub(report, ws.root) : formatText(report, ws.root)}\n`)
+    if (this.flags.json) this.printJson(toJson(report))
+    else {
+      const text = this.flags.format === 'github' ? formatGithub(report, ws.root) : formatText(report, ws.root)
+      // Nothing to annotate: no output at all, not an empty line.
+      if (text) process.stdout.write(`${text}\n`)
+    }
     const code = lintExitCode(report.findings)
     if (code) this.exit(code)
   }

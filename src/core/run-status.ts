@@ -1,10 +1,14 @@
+import { formatAnnotation, statusAnnotations } from '../output/github.js'
 import { renderStatus } from '../output/status-text.js'
 import type { CollectedAdapters } from './verify-adapter.js'
 import { type CommandIo, type GlobalFlags, commandWorkspace } from './command-workspace.js'
 import { StatusBit, status } from './status.js'
 
-/** `mig status`'s flags (the global ones), as oclif parses them and as the fast dispatcher does from oclif's manifest. */
-export type StatusFlags = GlobalFlags
+/** `mig status`'s flags, as oclif parses them and as the fast dispatcher does from oclif's manifest. */
+export interface StatusFlags extends GlobalFlags {
+  /** `json` is `--json`; `github`: workflow annotations (src/output/github.ts). */
+  format?: string
+}
 
 /** Where status writes (it never asks); the writer redacts every line and value. */
 export type StatusIo = Omit<CommandIo, 'confirm'>
@@ -17,10 +21,12 @@ export type StatusIo = Omit<CommandIo, 'confirm'>
  */
 export async function runStatus(flags: StatusFlags, { adapters, failures }: CollectedAdapters, io: StatusIo): Promise<number> {
   const ws = await commandWorkspace(flags, adapters, true, io.note)
-  const result = await status(ws, { checksums: flags.json === true })
+  const format = flags.json ? 'json' : (flags.format ?? 'text')
+  const result = await status(ws, { checksums: format === 'json', files: format === 'github' })
   // A plugin that failed to load hides its tool's projects: status cannot say they are clean.
   if (failures.length) result.exitCode |= StatusBit.unanswered
-  if (flags.json) io.json(result)
+  if (format === 'json') io.json(result)
+  else if (format === 'github') for (const a of statusAnnotations(result)) io.out(formatAnnotation(a, ws.root))
   else renderStatus(result, ws.detected, { out: io.out, note: io.note, ...(flags.debug ? { debug: io.note } : {}) }, ws.skipped)
   return result.exitCode
 }

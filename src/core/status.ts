@@ -32,6 +32,8 @@ export interface MigrationStatus {
   timestamp?: string
   /** Why it failed (state failed). */
   error?: string
+  /** Its first file, absolute: only with the `files` option (`--format github`), never in JSON. */
+  file?: string
 }
 
 export interface ProjectStatus {
@@ -71,6 +73,8 @@ export interface StatusOptions {
    * journal row holds a checksum to compare are read: a table of 1000
    * migrations applied by the tool itself reads no migration file. */
   checksums?: boolean
+  /** Name each migration's first file (MigrationStatus.file). */
+  files?: boolean
 }
 
 export async function status(ws: Workspace, options: StatusOptions = {}): Promise<StatusResult> {
@@ -136,6 +140,7 @@ async function projectStatus(
     // The built-in adapter's rule; the files are named in its warning too.
     const ignored = project.tool === 'sql' ? (await ignoredFiles(migrationsDir(project.dir))).map((f) => relative(project.dir, f)) : []
     const rows = await describe(migrations, journal, project.name, options.checksums ?? true, !holder || holder.stale)
+    if (options.files) for (const [i, m] of migrations.entries()) if (m.files[0]) rows[i]!.file = m.files[0]
     return {
       ...base,
       summary: summarize(rows),

@@ -15,6 +15,17 @@ const hook: Hook.CommandNotFound = async function ({ argv = [], config, id }) {
     // Only mig's own commands: other plugins' errors take a different path out (oclif's help for `plugins foo`).
     if (config.findCommand(command)?.pluginName === config.name) return config.runCommand(command, [...words.slice(n), ...argv])
   }
+  // `mig --verison`: oclif takes a word it does not know for a command, a flag of mig itself included.
+  if (id.startsWith('-')) {
+    const flag = id.split('=')[0]!
+    // The root's own flags (oclif's --version and --help); a one-letter flag is too short to guess at.
+    const meant = flag.startsWith('--') ? didYouMean(flag, ['--version', '--help']) : undefined
+    const help = `see \`${config.bin} --help\``
+    const hint =
+      meant === '--help' ? `did you mean \`${config.bin} --help\`?` : meant ? `did you mean \`${config.bin} ${meant}\`? ${help}` : help
+    process.stderr.write(`Error: Nonexistent flag: ${flag}\nHint: ${hint}\n`)
+    this.exit(2)
+  }
   // oclif's own answer, which this hook replaces for every id, with the command meant.
   const meant = didYouMean(id, config.commandIDs)
   process.stderr.write(

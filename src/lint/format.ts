@@ -1,4 +1,5 @@
 import { relative } from 'node:path'
+import { type Annotation, formatAnnotation } from '../output/github.js'
 import type { Finding, LintResult, Unparsed } from './types.js'
 
 /** A project whose migrations lint could not read SQL for, said in the report rather than skipped in silence. */
@@ -69,42 +70,30 @@ export function formatText(report: LintReport, root = process.cwd()): string {
   return lines.join('\n')
 }
 
-const escapeData = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
-const escapeProperty = (s: string): string => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C')
-
-/** GitHub Actions workflow commands: one annotation per finding, on the file and line where known. */
+/** GitHub Actions workflow commands (src/output/github.ts): one annotation per finding, on the file and line where known. */
 export function formatGithub(report: LintReport, root = process.cwd()): string {
-  const annotation = (level: string, file: string | undefined, line: number | undefined, title: string, message: string) => {
-    const props = [
-      ...(file ? [`file=${escapeProperty(relative(root, file))}`] : []),
-      ...(line !== undefined ? [`line=${line}`] : []),
-      `title=${escapeProperty(title)}`,
-    ]
-    return `::${level} ${props.join(',')}::${escapeData(message)}`
-  }
-  return [
-    ...report.findings.map((f) =>
-      annotation(
-        f.severity,
-        f.file,
-        f.line,
-        f.code,
-        `${f.project} ${f.migration}: ${f.message}${f.parsed ? '' : ' (token check: the statement did not parse)'}. Fix: ${f.fix}`,
-      ),
-    ),
-    ...report.unparsed.map((u) =>
-      annotation(
-        'notice',
-        u.file,
-        u.line,
-        'mig lint',
-        `${u.project} ${u.migration}: statement did not parse (${u.error}); checked by tokens only`,
-      ),
-    ),
-    ...report.notLinted.map((n) =>
-      annotation('notice', undefined, undefined, 'mig lint', `${n.project} (${n.tool}): not linted: ${n.reason}`),
-    ),
-  ].join('\n')
+  const annotations: Annotation[] = [
+    ...report.findings.map((f): Annotation => ({
+      level: f.severity,
+      ...(f.file ? { file: f.file } : {}),
+      ...(f.line !== undefined ? { line: f.line } : {}),
+      title: f.code,
+      message: `${f.project} ${f.migration}: ${f.message}${f.parsed ? '' : ' (token check: the statement did not parse)'}. Fix: ${f.fix}`,
+    })),
+    ...report.unparsed.map((u): Annotation => ({
+      level: 'notice',
+      ...(u.file ? { file: u.file } : {}),
+      ...(u.line !== undefined ? { line: u.line } : {}),
+      title: 'mig lint',
+      message: `${u.project} ${u.migration}: statement did not parse (${u.error}); checked by tokens only`,
+    })),
+    ...report.notLinted.map((n): Annotation => ({
+      level: 'notice',
+      title: 'mig lint',
+      message: `${n.project} (${n.tool}): not linted: ${n.reason}`,
+    })),
+  ]
+  return annotations.map((a) => formatAnnotation(a, root)).join('\n')
 }
 
 /** The `--json` result (also `--format json`). */
