@@ -278,9 +278,11 @@ class PrismaSession implements Session {
    * per project, with the lines to add (it is advice, not an error: repeating
    * it on every run buries the output that matters). (On PostgreSQL with
    * `?schema=` other than public, Prisma diffs only that schema and mig's
-   * tables stay in public.)
+   * tables stay in public.) Not while plan or verify redirect the session:
+   * their scratch database is gone before `prisma migrate dev` could see it.
    */
   private warnMigrateDev(): void {
+    if (this.redirected) return
     if (this.target.dialect === 'postgres' && this.prisma.pgSchema && this.prisma.pgSchema !== 'public') return
     const ours = this.target.dialect === 'sqlite' ? ['mig_journal', 'mig_lock'] : ['mig_journal']
     const declared = (t: string) => this.prisma.externalTables.some((e) => e === t || e.endsWith(`.${t}`))
