@@ -324,6 +324,7 @@ export interface ProjectMarker {
  *    adapter never reads process.env or `.env` itself: `ctx.projectEnv()`
  *    is the one rule (an exported variable wins over the project's `.env`).
  * 4. `list()`: read the tool's ledger and the files; never write.
+ *    `ctx.mergeLedger()` merges them (failed rows and drift included).
  * 5. `up`/`down`: run exactly one migration the way the tool does and write
  *    the tool's ledger exactly as the tool writes it, in the same transaction
  *    as the migration wherever the dialect allows. Feed the tool's query log
