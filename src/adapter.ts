@@ -3,6 +3,7 @@ import type {
   ConfigFileOptions,
   EnvironmentOptions,
   FailureDetails,
+  FolderLayout,
   LedgerRow,
   LoadOptions,
   Loader,
@@ -11,6 +12,7 @@ import type {
   RequireOptions,
   SqlRun,
   StatementRecorder,
+  ToolCli,
   ToolConnection,
   VariableOptions,
 } from './core/kit/index.js'
@@ -181,6 +183,19 @@ export interface OpenContext {
    * written, none overwriting a file (`writeNew()`). Returns their paths.
    */
   writeMigration(migration: NewMigration): Promise<string[]>
+  /**
+   * Run the project's own copy of the tool's CLI (`prisma migrate diff`)
+   * and return what it prints: missing, a MigError `<PACKAGE>_MISSING`
+   * with the install command; failing, a MigError `cli.code` with the one
+   * line of its output that says why. The URL goes in `env`, never in argv.
+   */
+  toolCli(cli: ToolCli): Promise<string>
+  /** `name` (in `schema`) quoted for `dialect`, for the tool's ledger in SQL run on a `connect()`ion. */
+  quoteName(dialect: DatabaseTarget['dialect'], name: string, schema?: string): string
+  /** Run `fn` holding the PostgreSQL advisory lock the tool's own CLI takes (`key`), so the two never migrate at once; `fn` alone elsewhere. */
+  withAdvisoryLock<T>(db: Db, key: number, fn: () => Promise<T>): Promise<T>
+  /** The migrations on disk of a tool that keeps one folder each (Prisma), by name, for `mergeLedger`: reversible when the down is there. */
+  migrationFolders(dir: string, layout: FolderLayout): MigrationOnDisk[]
 }
 
 /** A lock the tool itself keeps (knex_migrations_lock), shown and released by `mig unlock`. */
@@ -309,6 +324,7 @@ export interface ProjectMarker {
  *    adapter never reads process.env or `.env` itself: `ctx.projectEnv()`
  *    is the one rule (an exported variable wins over the project's `.env`).
  * 4. `list()`: read the tool's ledger and the files; never write.
+ *    `ctx.mergeLedger()` merges them (failed rows and drift included).
  * 5. `up`/`down`: run exactly one migration the way the tool does and write
  *    the tool's ledger exactly as the tool writes it, in the same transaction
  *    as the migration wherever the dialect allows. Feed the tool's query log

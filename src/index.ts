@@ -11,6 +11,7 @@ export type {
   ConfigFileOptions,
   EnvironmentOptions,
   FailureDetails,
+  FolderLayout,
   LedgerRow,
   LoadOptions,
   Loader,
@@ -20,6 +21,7 @@ export type {
   RequireOptions,
   SqlRun,
   StatementRecorder,
+  ToolCli,
   ToolConnection,
   VariableOptions,
 } from './core/kit/index.js'

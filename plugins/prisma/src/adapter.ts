@@ -1,14 +1,10 @@
-import { execFile } from 'node:child_process'
 import { createHash, randomUUID } from 'node:crypto'
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { basename, dirname, join, relative } from 'node:path'
-import { promisify } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import type { Adapter, DatabaseTarget, Db, Migration, OpenContext, ProjectRef, RunOptions, Session } from 'mig'
 import { type PrismaProject, readPrismaProject, targetOf } from './config.js'
-
-const execFileAsync = promisify(execFile)
 
 const templatesDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'templates')
 
@@ -54,7 +50,6 @@ interface Row {
   checksum: string
   finished_at: unknown
   migration_name: string
-  logs: string | null
   rolled_back_at: unknown
   started_at: unknown
 }
@@ -67,7 +62,7 @@ export const prismaAdapter: Adapter = {
     // plan and verify: core's connection on the scratch database ctx.database() gives; the Prisma CLI gets it in cliEnv().
     const target = ctx.database(configured)
     const db = await ctx.connect(target)
-    if (prisma.pgSchema && prisma.pgSchema !== 'public') await db.run(`SET search_path TO "${prisma.pgSchema.replace(/"/g, '""')}"`)
+    if (prisma.pgSchema && prisma.pgSchema !== 'public') await db.run(`SET search_path TO ${ctx.quoteName('postgres', prisma.pgSchema)}`)
     return new PrismaSession(project, ctx, prisma, target, db, target.key !== configured.key)
   },
 }
@@ -78,6 +73,9 @@ const withoutMigTables = (script: string): string =>
     .split(/\n(?=-- [A-Z])/)
     .filter((step) => !/"(mig_journal|mig_lock|mig_sql_migrations)"/.test(step))
     .join('\n')
+
+/** A timestamp column Prisma has filled: finished_at, rolled_back_at. */
+const isSet = (value: unknown): boolean => value !== null && value !== undefined
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex')
 
@@ -104,66 +102,39 @@ class PrismaSession implements Session {
     /** On a database other than the one the config names (plan, verify). */
     private readonly redirected = false,
   ) {
-    this.table = target.dialect === 'mysql' ? '`_prisma_migrations`' : '"_prisma_migrations"'
-    const schema = prisma.pgSchema && prisma.pgSchema !== 'public' ? `${prisma.pgSchema}.` : ''
-    this.ledgerTables = [`${schema}_prisma_migrations`]
-  }
-
-  /** Migration folders (`<timestamp>_<name>/migration.sql`), in Prisma's order: by name. */
-  private folders(): string[] {
-    const dir = this.prisma.migrationsDir
-    if (!existsSync(dir)) return []
-    return readdirSync(dir)
-      .filter((f) => statSync(join(dir, f)).isDirectory() && existsSync(join(dir, f, 'migration.sql')))
-      .sort()
+    this.table = ctx.quoteName(target.dialect, '_prisma_migrations')
+    this.ledgerTables = [prisma.pgSchema && prisma.pgSchema !== 'public' ? `${prisma.pgSchema}._prisma_migrations` : '_prisma_migrations']
   }
 
   private async rows(): Promise<Row[]> {
     if (!(await this.db.tableExists('_prisma_migrations', this.prisma.pgSchema))) return []
     return this.db.query<Row>(
-      `SELECT id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at FROM ${this.table} ORDER BY started_at, migration_name`,
+      `SELECT id, checksum, finished_at, migration_name, rolled_back_at, started_at FROM ${this.table} ORDER BY started_at, migration_name`,
     )
   }
 
   /** The row that counts for each migration: the latest attempt not rolled back. */
   private async current(): Promise<Map<string, Row>> {
     const byName = new Map<string, Row>()
-    for (const row of await this.rows())
-      if (row.rolled_back_at === null || row.rolled_back_at === undefined) byName.set(row.migration_name, row)
+    for (const row of await this.rows()) if (!isSet(row.rolled_back_at)) byName.set(row.migration_name, row)
     return byName
   }
 
+  private async ensureLedger(): Promise<void> {
+    if (!(await this.db.tableExists('_prisma_migrations', this.prisma.pgSchema))) await this.db.run(ddl[this.target.dialect](this.table))
+  }
+
+  /** A failed row (no finished_at) is failed, a migration Prisma sees edited (its checksum) drifted. */
   async list(): Promise<Migration[]> {
-    const folders = this.folders()
-    const rows = await this.current()
     const dir = this.prisma.migrationsDir
-    const entry = (name: string, state: Migration['state'], row?: Row): Migration => {
-      const files = folders.includes(name)
-        ? [join(dir, name, 'migration.sql'), ...(existsSync(join(dir, name, 'down.sql')) ? [join(dir, name, 'down.sql')] : [])]
-        : []
-      const hasDown = files.length === 2
-      const appliedAt = row && this.timeOf(row.finished_at ?? row.started_at)
-      const edited = state === 'applied' && row && files[0] ? !checksumMatches(readFileSync(files[0], 'utf8'), row.checksum) : false
-      return {
-        id: name,
-        name: name.replace(/^\d+_/, ''),
-        files,
-        state,
-        ...(appliedAt ? { appliedAt } : {}),
-        reversible: hasDown || state === 'failed',
-        ...(hasDown || state === 'failed' ? {} : { irreversibleHint: this.downHint(name) }),
-        ...(edited ? { drift: true } : {}),
-      }
-    }
-    const applied: Migration[] = []
-    const failed: Migration[] = []
-    for (const [name, row] of [...rows].sort((a, b) => a[0].localeCompare(b[0]))) {
-      const finished = row.finished_at !== null && row.finished_at !== undefined
-      if (!finished) failed.push(entry(name, 'failed', row))
-      else applied.push(entry(name, folders.includes(name) ? 'applied' : 'missing', row))
-    }
-    const pending = folders.filter((f) => !rows.has(f)).map((f) => entry(f, 'pending'))
-    return [...applied, ...failed, ...pending]
+    const disk = this.ctx.migrationFolders(dir, { up: 'migration.sql', down: 'down.sql', irreversibleHint: (id) => this.downHint(id) })
+    const rows = [...(await this.current()).values()].sort((a, b) => a.migration_name.localeCompare(b.migration_name))
+    const ledger = rows.map((row) => {
+      const file = join(dir, row.migration_name, 'migration.sql')
+      const drift = isSet(row.finished_at) && existsSync(file) && !checksumMatches(readFileSync(file, 'utf8'), row.checksum)
+      return { id: row.migration_name, appliedAt: this.timeOf(row.finished_at ?? row.started_at), failed: !isSet(row.finished_at), drift }
+    })
+    return this.ctx.mergeLedger(ledger, disk, (id) => id.replace(/^\d+_/, ''))
   }
 
   private downHint(name: string): string {
@@ -181,16 +152,6 @@ class PrismaSession implements Session {
     if (this.target.dialect === 'sqlite') return Date.now()
     if (this.target.dialect === 'mysql') return new Date().toISOString().replace('T', ' ').replace('Z', '')
     return new Date()
-  }
-
-  private async withPrismaLock<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.target.dialect !== 'postgres') return fn()
-    await this.db.run(`SELECT pg_advisory_lock(${PRISMA_LOCK})`)
-    try {
-      return await fn()
-    } finally {
-      await this.db.run(`SELECT pg_advisory_unlock(${PRISMA_LOCK})`)
-    }
   }
 
   /**
@@ -220,8 +181,8 @@ class PrismaSession implements Session {
    */
   async up(m: Migration, options: RunOptions): Promise<void> {
     this.warnMigrateDev()
-    await this.withPrismaLock(async () => {
-      const blocking = [...(await this.current()).values()].find((r) => r.finished_at === null || r.finished_at === undefined)
+    await this.ctx.withAdvisoryLock(this.db, PRISMA_LOCK, async () => {
+      const blocking = [...(await this.current()).values()].find((r) => !isSet(r.finished_at))
       if (blocking) {
         throw new this.ctx.errors.MigError(
           'PRISMA_FAILED_MIGRATION',
@@ -229,9 +190,8 @@ class PrismaSession implements Session {
           `\`mig down --project ${this.project.name}\` runs its down.sql (if any) and marks it rolled back; or fix the database by hand and run \`npx prisma migrate resolve --applied ${blocking.migration_name}\``,
         )
       }
-      if (!(await this.db.tableExists('_prisma_migrations', this.prisma.pgSchema))) await this.db.run(ddl[this.target.dialect](this.table))
-      const file = join(this.prisma.migrationsDir, m.id, 'migration.sql')
-      const sql = readFileSync(file, 'utf8')
+      await this.ensureLedger()
+      const sql = readFileSync(join(this.prisma.migrationsDir, m.id, 'migration.sql'), 'utf8')
       const id = randomUUID()
       await this.db.run(
         `INSERT INTO ${this.table} (id, checksum, started_at, migration_name, applied_steps_count) VALUES (?, ?, ?, ?, 0)`,
@@ -250,7 +210,7 @@ class PrismaSession implements Session {
   /** Run down.sql (a failed migration may have none), then mark the row rolled back: Prisma then sees the migration pending again. */
   async down(m: Migration, options: RunOptions): Promise<void> {
     this.warnMigrateDev()
-    await this.withPrismaLock(async () => {
+    await this.ctx.withAdvisoryLock(this.db, PRISMA_LOCK, async () => {
       const row = (await this.current()).get(m.id)
       if (!row)
         throw new this.ctx.errors.MigError(
@@ -275,12 +235,10 @@ class PrismaSession implements Session {
    */
   async mark(m: Migration, as: 'applied' | 'rolled-back'): Promise<void> {
     const { MigError } = this.ctx.errors
-    await this.withPrismaLock(async () => {
-      if (!(await this.db.tableExists('_prisma_migrations', this.prisma.pgSchema))) await this.db.run(ddl[this.target.dialect](this.table))
-      const rows = (await this.rows()).filter(
-        (r) => r.migration_name === m.id && (r.rolled_back_at === null || r.rolled_back_at === undefined),
-      )
-      const failed = rows.filter((r) => r.finished_at === null || r.finished_at === undefined)
+    await this.ctx.withAdvisoryLock(this.db, PRISMA_LOCK, async () => {
+      await this.ensureLedger()
+      const rows = (await this.rows()).filter((r) => r.migration_name === m.id && !isSet(r.rolled_back_at))
+      const failed = rows.filter((r) => !isSet(r.finished_at))
       if (as === 'rolled-back' && !failed.length) {
         throw new MigError(
           'PRISMA_NOT_FAILED',
@@ -320,9 +278,11 @@ class PrismaSession implements Session {
    * per project, with the lines to add (it is advice, not an error: repeating
    * it on every run buries the output that matters). (On PostgreSQL with
    * `?schema=` other than public, Prisma diffs only that schema and mig's
-   * tables stay in public.)
+   * tables stay in public.) Not while plan or verify redirect the session:
+   * their scratch database is gone before `prisma migrate dev` could see it.
    */
   private warnMigrateDev(): void {
+    if (this.redirected) return
     if (this.target.dialect === 'postgres' && this.prisma.pgSchema && this.prisma.pgSchema !== 'public') return
     const ours = this.target.dialect === 'sqlite' ? ['mig_journal', 'mig_lock'] : ['mig_journal']
     const declared = (t: string) => this.prisma.externalTables.some((e) => e === t || e.endsWith(`.${t}`))
@@ -357,47 +317,35 @@ class PrismaSession implements Session {
   }
 
   private async fromSchema(): Promise<{ migration: string; down: string }> {
-    const { MigError } = this.ctx.errors
-    const cli = this.ctx.resolve('prisma/build/index.js', {
-      for: "--from-schema needs the project's Prisma CLI",
-      dev: true,
-      otherwise: 'write the SQL by hand (drop --from-schema)',
-    })
     const schema = relative(this.project.dir, this.prisma.schemaFile)
-    const diff = async (args: string[]) => {
-      const { stdout } = await execFileAsync(process.execPath, [cli, 'migrate', 'diff', ...args, '--script'], {
-        cwd: this.project.dir,
-        env: this.cliEnv(),
-        maxBuffer: 64 * 1024 * 1024,
-      }).catch((error: { stderr?: string; message: string }) => {
-        const line =
-          (error.stderr ?? error.message)
-            .split('\n')
-            .map((l) => l.trim())
-            .find((l) => /error|P\d{4}/i.test(l)) ?? error.message.split('\n')[0]
-        throw new MigError(
-          'PRISMA_DIFF',
-          `${this.project.name}: prisma migrate diff failed: ${line}`,
-          'run the same `npx prisma migrate diff … --script` in the project to see its full output',
-        )
-      })
-      return stdout
-    }
+    const diff = async (args: string[]) =>
+      withoutMigTables(
+        await this.ctx.toolCli({
+          bin: 'prisma/build/index.js',
+          need: { for: "--from-schema needs the project's Prisma CLI", dev: true, otherwise: 'write the SQL by hand (drop --from-schema)' },
+          args: ['migrate', 'diff', ...args, '--script'],
+          env: this.cliEnv(),
+          what: 'prisma migrate diff',
+          code: 'PRISMA_DIFF',
+          hint: 'run the same `npx prisma migrate diff … --script` in the project to see its full output',
+          errorLine: /error|P\d{4}/i,
+        }),
+      )
     // The database is the "before", the schema the "after": apply pending migrations first.
-    const migration = withoutMigTables(await diff(['--from-config-datasource', '--to-schema', schema]))
-    const down = withoutMigTables(await diff(['--from-schema', schema, '--to-config-datasource']))
-    return { migration, down }
+    return {
+      migration: await diff(['--from-config-datasource', '--to-schema', schema]),
+      down: await diff(['--from-schema', schema, '--to-config-datasource']),
+    }
   }
 
   /**
-   * The project's environment for the Prisma CLI; redirected, with the
-   * variable the URL comes from set to the session's database (never in
+   * What the Prisma CLI's environment needs beside the project's, redirected:
+   * the variable the URL comes from set to the session's database (never in
    * argv, where a password would show). A URL written into the config
    * itself cannot be redirected so: refused rather than read.
    */
   private cliEnv(): Record<string, string> {
-    const env = { ...this.ctx.projectEnv() }
-    if (!this.redirected) return env
+    if (!this.redirected) return {}
     const variable = this.prisma.urlVariable
     if (!variable) {
       throw new this.ctx.errors.MigError(
@@ -406,7 +354,7 @@ class PrismaSession implements Session {
         'read the URL from an environment variable: url = env("DATABASE_URL") in the schema, or datasource: { url: env(\'DATABASE_URL\') } in prisma.config.ts',
       )
     }
-    return { ...env, [variable]: this.ctx.redirectUrl(this.prisma.url, this.target) }
+    return { [variable]: this.ctx.redirectUrl(this.prisma.url, this.target) }
   }
 
   async close(): Promise<void> {

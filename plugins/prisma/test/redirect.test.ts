@@ -1,11 +1,11 @@
-import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Dialect, ProjectRef, Session } from 'mig'
 import { availableDialects, createTestDatabase, listTables } from 'mig/testing'
 import { openContext } from '../../../src/core/workspace.js'
 import { parseDatabaseUrl } from '../../../src/db/url.js'
-import { repoRoot, tempDir } from '../../../test/helpers.js'
+import { mig, repoRoot, tempDir, withPlugins } from '../../../test/helpers.js'
 import { prismaAdapter } from '../src/adapter.js'
 import { createTable, migrateStatus, prismaUrl, shim, writePrismaProject } from './helpers.js'
 
@@ -110,5 +110,32 @@ describe('prisma: a URL written into the schema cannot reach the Prisma CLI redi
     } finally {
       await session.close()
     }
+  })
+})
+
+describe.each(await availableDialects())('prisma on %s: plan and verify, on scratch databases only', (dialect) => {
+  it("give no `prisma migrate dev` advice and write no .mig/notices.json; up on the project's own database does both", async () => {
+    const env = { ...(await withPlugins('prisma')), NODE_ENV: 'development' }
+    const database = await createTestDatabase(dialect)
+    const root = tempDir()
+    cleanup.push(
+      () => database.drop(),
+      () => rmSync(root, { recursive: true, force: true }),
+    )
+    // mig's tables not declared external in prisma.config.ts: what the advice is about.
+    writePrismaProject(join(root, 'api'), dialect, database.url, [createTable(id, 'noticed')])
+    writeFileSync(join(root, 'mig.config.json'), JSON.stringify({ projects: [{ name: 'api', tool: 'prisma', dir: 'api' }] }))
+    const notices = join(root, '.mig', 'notices.json')
+    const run = (...args: string[]) => mig(args, { cwd: root, env })
+    for (const command of ['verify', 'plan']) {
+      const r = await run(command)
+      expect(r.code, r.stdout + r.stderr).toBe(0)
+      expect(r.stdout + r.stderr).not.toMatch(/prisma migrate dev|externalTables/)
+      expect(existsSync(notices), `${command} wrote ${notices}`).toBe(false)
+    }
+    const up = await run('up')
+    expect(up.code, up.stderr).toBe(0)
+    expect(up.stderr).toMatch(/api: `prisma migrate dev` will see mig_journal/)
+    expect(JSON.parse(readFileSync(notices, 'utf8'))).toEqual(['api:prisma-external-tables'])
   })
 })

@@ -12,6 +12,10 @@ import { runSql } from './statements.js'
 import { connectionParts, redirectUrl, toolTarget } from './target.js'
 import { readTime } from './time.js'
 import { projectVariable } from './variable.js'
+import { runToolCli } from './tool-cli.js'
+import { quoteName } from './quote.js'
+import { withAdvisoryLock } from './advisory-lock.js'
+import { migrationFolders } from './folders.js'
 import { projectEnv } from '../project-env.js'
 
 export { type FailureDetails, type StatementRecorder, isLedgerQuery, migrationFailure, statementRecorder } from './capture.js'
@@ -26,6 +30,10 @@ export { readTime } from './time.js'
 export { type SqlRun, runSql } from './statements.js'
 export { type VariableOptions, projectVariable } from './variable.js'
 export { type NewMigration, type NewMigrationFile, writeNewMigration } from './new-migration.js'
+export { type ToolCli, runToolCli } from './tool-cli.js'
+export { quoteName } from './quote.js'
+export { withAdvisoryLock } from './advisory-lock.js'
+export { type FolderLayout, migrationFolders } from './folders.js'
 
 /** The plugin kit: what every adapter needs and core does once, bound to one project. */
 export type Kit = Pick<OpenContext, 'loader' | 'require' | 'resolve' | 'timestamp' | 'writeNew' | 'recorder' | 'fail' | 'mergeLedger'>
@@ -45,7 +53,10 @@ export type ConfigKit = Pick<
   | 'writeMigration'
 >
 
-export function kitFor(project: ProjectRef): Kit & ConfigKit {
+/** The kit's part for a tool's own CLI, ledger SQL, lock and migration folders (src/core/kit/{tool-cli,quote,advisory-lock,folders}.ts). */
+export type ToolKit = Pick<OpenContext, 'toolCli' | 'quoteName' | 'withAdvisoryLock' | 'migrationFolders'>
+
+export function kitFor(project: ProjectRef): Kit & ConfigKit & ToolKit {
   const { require, resolve } = projectRequire({ name: project.name, dir: project.dir })
   return {
     loader: (options) => createLoader(join(project.dir, 'package.json'), options),
@@ -66,5 +77,9 @@ export function kitFor(project: ProjectRef): Kit & ConfigKit {
     readTime,
     runSql,
     writeMigration: (migration) => writeNewMigration(project, migration),
+    toolCli: (cli) => runToolCli(project, cli),
+    quoteName,
+    withAdvisoryLock,
+    migrationFolders,
   }
 }
