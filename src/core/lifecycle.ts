@@ -15,7 +15,9 @@ import {
   actor,
   appliedChecksums,
   ensureJournal,
+  journalTable,
   finishJournal,
+  journalInsertSql,
   readJournal,
   recordJournal,
   recordJournalAgain,
@@ -161,7 +163,7 @@ export async function run(ws: Workspace, options: LifecycleOptions): Promise<Run
         options.onEvent?.({ type: 'lock-acquired', database, waitedMs: lock.waited.ms, holder: lock.waited.holder })
       }
       await ensureJournal(db)
-      journalDbs.set(db.target.key, new JournalConnection(db))
+      journalDbs.set(db.target.key, new JournalConnection(db, await journalTable(db)))
     }
     const { steps, problems, failed } = await select(projects, sessions, dbs, options)
     // --allow-drift is journaled with every migration the run makes over it.
@@ -282,14 +284,31 @@ async function runStep(step: Step, c: StepContext, onStart: (transactional: bool
       (db) => recordJournal(db, entry),
       (db) => recordJournalAgain(db, entry),
     )
+  // The adapter took the ok row into the migration's transaction (RunOptions.journal): whether that committed is read back, not assumed.
+  let inTransaction: number | undefined
   const end = (outcome: Outcome, error: string | null): Promise<void> =>
     transactional
       ? c.journal.write(
-          (db) => recordJournal(db, { ...entry, durationMs: elapsed(), outcome, error }),
+          (db) =>
+            (inTransaction === undefined ? recordJournal : recordJournalAgain)(db, { ...entry, durationMs: elapsed(), outcome, error }),
           (db) => recordJournalAgain(db, { ...entry, durationMs: elapsed(), outcome, error }),
         )
       : c.journal.write((db) => finishJournal(db, entry, { durationMs: elapsed(), outcome, error }))
   const runOptions: RunOptions = {
+    ...(transactional
+      ? {
+          journal: {
+            statement: () => {
+              inTransaction = elapsed()
+              return journalInsertSql(
+                session.target.dialect,
+                { ...entry, durationMs: inTransaction, outcome: 'ok', error: null },
+                c.journal.table,
+              )
+            },
+          },
+        }
+      : {}),
     transaction: 'auto',
     signal: c.signal,
     progress: async (done, total) => {
@@ -320,8 +339,8 @@ async function runStep(step: Step, c: StepContext, onStart: (transactional: bool
     if (error instanceof MigError) throw error
     throw migrationFailed(step, direction, message, failure, { partial, kept: ran(progress) })
   }
-  const durationMs = elapsed()
-  await end('ok', null)
+  const durationMs = inTransaction ?? elapsed()
+  if (inTransaction === undefined) await end('ok', null)
   options.onEvent?.({ type: 'done', step, direction, durationMs })
   return { project: project.name, id: m.id, name: m.name, direction, durationMs }
 }

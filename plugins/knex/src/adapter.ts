@@ -55,6 +55,7 @@ interface MigrationModule {
 class KnexSession implements Session {
   private readonly modules = new Map<string, MigrationModule>()
   private batch: number | undefined
+  private tablesReady = false
   private instance: KnexInstance | undefined
   private readonly table: string
   private readonly lockTable: string
@@ -203,6 +204,8 @@ class KnexSession implements Session {
           await runMigration(trx)
           await record(trx)
           await this.from(trx, this.lockTable).update({ is_locked: 0 })
+          // Core's journal row commits with the migration: one commit, on one connection (one SQLite handle).
+          if (options.journal) await trx.raw(options.journal.statement())
         })
       } else {
         await this.knex.transaction((trx) => this.lock(trx))
@@ -240,6 +243,8 @@ class KnexSession implements Session {
    * knex_migrations_lock with its one unlocked row.
    */
   private async ensureTables(): Promise<void> {
+    // Once a session: core opens one per run and calls up/down under its lock. Tables dropped mid-run fail the next step, which rolls back.
+    if (this.tablesReady) return
     const schema = () => (this.schema ? this.knex.schema.withSchema(this.schema) : this.knex.schema)
     if (!(await schema().hasTable(this.table))) {
       await schema().createTable(this.table, (t) => {
@@ -257,6 +262,7 @@ class KnexSession implements Session {
     }
     if (!(await this.from(this.knex, this.lockTable).select('*')).length)
       await this.from(this.knex, this.lockTable).insert({ is_locked: 0 })
+    this.tablesReady = true
   }
 
   private async load(m: Migration): Promise<MigrationModule> {
