@@ -356,7 +356,9 @@ export interface ProjectMarker {
  *    to `ctx.recorder(options, ledgerTables)` and throw
  *    `ctx.fail(error, { statement: recorder.last, partial })` on failure.
  *    Run core's journal row in that transaction too (`options.journal`,
- *    just before COMMIT), so a migration costs one commit.
+ *    just before COMMIT), so a migration costs one commit. Where the
+ *    dialect's DDL is transactional, `upAtomic` (for `mig up --atomic`)
+ *    runs a whole run that way in one transaction.
  *    `create()` names files with `ctx.timestamp()` and writes them with
  *    `ctx.writeNew()`, which never overwrites.
  * 6. `mark(m, as)` (for `mig resolve` and `mig baseline`): write or clear
