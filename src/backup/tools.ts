@@ -3,6 +3,7 @@ import { createReadStream, createWriteStream } from 'node:fs'
 import { signalExit } from '../core/interrupt.js'
 import { MigError } from '../output/errors.js'
 import { redact } from '../output/redact.js'
+import { meter } from './progress.js'
 
 export interface ToolRun {
   command: string
@@ -57,6 +58,7 @@ const interrupted = (command: string, signal: NodeJS.Signals): MigError =>
  * at once, and any exit of mig kills the tool (execa's `cleanup`).
  */
 export async function runTool(run: ToolRun): Promise<ToolResult> {
+  const fed = meter()
   // Loaded on first use: status and up, which run no tool, never load it.
   const { execa } = await import('execa')
   const cancel = new AbortController()
@@ -69,7 +71,7 @@ export async function runTool(run: ToolRun): Promise<ToolResult> {
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
   try {
-    const result = await supervise(run, execa, cancel.signal)
+    const result = await supervise(run, execa, cancel.signal, fed)
     // A signal as the tool finished is a stop all the same.
     if (received) throw interrupted(run.command, received)
     return result
@@ -81,7 +83,12 @@ export async function runTool(run: ToolRun): Promise<ToolResult> {
   }
 }
 
-async function supervise(run: ToolRun, execa: typeof import('execa').execa, cancelSignal: AbortSignal): Promise<ToolResult> {
+async function supervise(
+  run: ToolRun,
+  execa: typeof import('execa').execa,
+  cancelSignal: AbortSignal,
+  fed: ((n: number) => void) | undefined,
+): Promise<ToolResult> {
   const child = execa(run.command, run.args, {
     env: run.env ?? {},
     stdin: run.stdinFrom ? 'pipe' : 'ignore',
@@ -119,6 +126,7 @@ async function supervise(run: ToolRun, execa: typeof import('execa').execa, canc
       inputError = error
       child.kill()
     })
+    if (fed) run.stdinFrom.on('data', (chunk: Buffer | string) => fed(chunk.length))
     // A tool that dies mid-load closes its stdin: the EPIPE is a symptom (execa ignores it), its exit status and stderr say why.
     run.stdinFrom.pipe(child.stdin!)
   }

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import type { Session } from '../adapter.js'
+import { metered } from '../backup/progress.js'
 import { type Manifest, applyRetention, backupDatabase, backupRoot, findBackup, verifyBackup } from '../backup/store.js'
 import { connect } from '../db/connect.js'
 import { driverOf } from '../db/drivers.js'
@@ -153,11 +154,13 @@ export async function restore(
     lock = await acquireLock(db, options.lockTimeoutMs, (h) => options.onLockWait?.(target.display, h))
     const history = await readAllJournal(db)
     // The journal is history, not state: the restored copy gets today's whole journal plus this restore before it is swapped in.
-    await driver.backup.restore(target, file, {
-      loaded: (fresh) => replaceJournal(fresh, [...history, ...entry('ok', null)]),
-      release,
-      warn: (message) => options.onWarning?.(message),
-    })
+    await metered(`restoring ${manifest.id} into ${target.display}`, manifest.size, () =>
+      driver.backup.restore(target, file, {
+        loaded: (fresh) => replaceJournal(fresh, [...history, ...entry('ok', null)]),
+        release,
+        warn: (message) => options.onWarning?.(message),
+      }),
+    )
     return plan
   } catch (error) {
     const failure =
