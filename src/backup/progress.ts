@@ -16,12 +16,15 @@ const meters = new AsyncLocalStorage<(n: number) => void>()
 /** Inside `metered`: where runTool adds the bytes it feeds a tool. */
 export const meter = (): ((n: number) => void) | undefined => meters.getStore()
 
-/** `12.0 MiB, 4.1 MiB/s (3.0s)`; `of 40.0 MiB (30%)` when the whole is known; only the time before the first byte. */
+/**
+ * `12.0 MiB, 4.1 MiB/s (3.0s)`, with `of 40.0 MiB (30%)` when the whole is
+ * known; once all of it is read, the tool is still at work (indexes, constraints).
+ */
 export function amount(done: number, total: number | undefined, elapsedMs: number): string {
   const time = clock(elapsedMs)
-  if (!done) return `${total ? `${bytes(total)} ` : ''}(${time})`
+  if (total && done >= total) return `all ${bytes(total)} read, finishing (${time})`
   const whole = total ? ` of ${bytes(total)} (${Math.min(100, Math.floor((done / total) * 100))}%)` : ''
-  const rate = elapsedMs > 0 ? `, ${bytes(Math.round((done / elapsedMs) * 1000))}/s` : ''
+  const rate = done && elapsedMs > 0 ? `, ${bytes(Math.round((done / elapsedMs) * 1000))}/s` : ''
   return `${bytes(done)}${whole}${rate} (${time})`
 }
 

@@ -154,7 +154,7 @@ export async function restore(
     lock = await acquireLock(db, options.lockTimeoutMs, (h) => options.onLockWait?.(target.display, h))
     const history = await readAllJournal(db)
     // The journal is history, not state: the restored copy gets today's whole journal plus this restore before it is swapped in.
-    await metered(`restoring ${manifest.id} into ${target.display}`, manifest.size, () =>
+    await metered(`restoring into ${target.display}`, manifest.size, () =>
       driver.backup.restore(target, file, {
         loaded: (fresh) => replaceJournal(fresh, [...history, ...entry('ok', null)]),
         release,
