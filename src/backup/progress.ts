@@ -1,20 +1,16 @@
-import { AsyncLocalStorage } from 'node:async_hooks'
 import { stat } from 'node:fs/promises'
 import { clock, showsProgress, startProgress } from '../output/progress.js'
 import { bytes } from '../output/table.js'
+import { fedBytes } from './tools.js'
 
 /**
  * Bytes and rate of a dump or a restore on the progress line
  * (src/output/progress.ts). A dump is measured by the size of the file it
  * writes, whatever writes it (pg_dump, mariadb-dump, SQLite's backup API);
  * a restore by the bytes of the dump fed to the loading tool, counted in
- * runTool through `meter()`, so no driver has to know about progress.
+ * runTool (`fedBytes`), so no driver has to know about progress. Loaded
+ * only when a backup or a restore runs.
  */
-
-const meters = new AsyncLocalStorage<(n: number) => void>()
-
-/** Inside `metered`: where runTool adds the bytes it feeds a tool. */
-export const meter = (): ((n: number) => void) | undefined => meters.getStore()
 
 /**
  * `12.0 MiB, 4.1 MiB/s (3.0s)`, with `of 40.0 MiB (30%)` when the whole is
@@ -60,7 +56,7 @@ export async function metered<T>(what: string, total: number, restore: () => Pro
   let done = 0
   const line = startProgress(() => `${what}: ${amount(done, total, Date.now() - since)}`)
   try {
-    return await meters.run((n) => {
+    return await fedBytes.run((n) => {
       done += n
     }, restore)
   } finally {

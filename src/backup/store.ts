@@ -6,7 +6,6 @@ import type { Project } from '../config/projects.js'
 import { driverOf } from '../db/drivers.js'
 import type { DatabaseTarget, Db, Dialect } from '../db/types.js'
 import { MigError, errorMessage } from '../output/errors.js'
-import { watchingFile } from './progress.js'
 import { hashFile } from './tools.js'
 
 /** Beside each dump, what it holds: enough to show and check a restore without opening the dump. */
@@ -88,6 +87,7 @@ export async function backupDatabase(group: BackupGroup, db: Db, root: string): 
   const versions = Promise.all([driver.tool(), dialect.serverVersion(db)])
   versions.catch(() => {})
   try {
+    const { watchingFile } = await import('./progress.js')
     const result = await watchingFile(partial, `backing up ${group.target.display}`, () => driver.dump(group.target, partial))
     const [dumpTool, version] = await versions
     await rename(partial, join(dir, file))

@@ -1,9 +1,9 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { createHash } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
 import { signalExit } from '../core/interrupt.js'
 import { MigError } from '../output/errors.js'
 import { redact } from '../output/redact.js'
-import { meter } from './progress.js'
 
 export interface ToolRun {
   command: string
@@ -49,6 +49,9 @@ const interrupted = (command: string, signal: NodeJS.Signals): MigError =>
     exit: signalExit(signal),
   })
 
+/** Where runTool adds the bytes it feeds a tool, inside a restore's progress (src/backup/progress.ts `metered`). */
+export const fedBytes = new AsyncLocalStorage<(n: number) => void>()
+
 /**
  * Run a client tool; a failure becomes a one-line MigError with its stderr's
  * first meaningful line. Through execa, so no dump outlives mig: a SIGINT or
@@ -58,7 +61,7 @@ const interrupted = (command: string, signal: NodeJS.Signals): MigError =>
  * at once, and any exit of mig kills the tool (execa's `cleanup`).
  */
 export async function runTool(run: ToolRun): Promise<ToolResult> {
-  const fed = meter()
+  const fed = fedBytes.getStore()
   // Loaded on first use: status and up, which run no tool, never load it.
   const { execa } = await import('execa')
   const cancel = new AbortController()

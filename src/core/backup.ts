@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process'
 import type { Session } from '../adapter.js'
-import { metered } from '../backup/progress.js'
 import { type Manifest, applyRetention, backupDatabase, backupRoot, findBackup, verifyBackup } from '../backup/store.js'
 import { connect } from '../db/connect.js'
 import { driverOf } from '../db/drivers.js'
@@ -153,6 +152,7 @@ export async function restore(
   try {
     lock = await acquireLock(db, options.lockTimeoutMs, (h) => options.onLockWait?.(target.display, h))
     const history = await readAllJournal(db)
+    const { metered } = await import('../backup/progress.js')
     // The journal is history, not state: the restored copy gets today's whole journal plus this restore before it is swapped in.
     await metered(`restoring into ${target.display}`, manifest.size, () =>
       driver.backup.restore(target, file, {

@@ -1,3 +1,4 @@
+import { isatty } from 'node:tty'
 import { styleText } from 'node:util'
 
 /**
@@ -45,7 +46,7 @@ let enabled = false
  * environment as FORCE_COLOR/NO_COLOR, so the spinner's colours and the
  * tools mig runs (prisma, pg_dump …) follow it too.
  */
-export function useColour(choice: ColourChoice, stream: { isTTY?: boolean } = process.stdout): void {
+export function useColour(choice: ColourChoice, stream: { isTTY?: boolean } = { isTTY: isatty(1) }): void {
   enabled = wantsColour(stream, choice)
   if (choice.color === false) {
     process.env.FORCE_COLOR = '0'

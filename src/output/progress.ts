@@ -56,20 +56,23 @@ interface Task {
 
 const state: {
   mode: ProgressMode
-  stream: NodeJS.WriteStream
+  /** process.stderr unless a test gives one; read when needed, so loading this module creates no stream. */
+  stream?: NodeJS.WriteStream
   firstMs: number
   everyMs: number
   tasks: Task[]
   spinner?: Spinner
   loading?: Promise<void>
   ticker?: NodeJS.Timeout
-} = { mode: 'off', stream: process.stderr, firstMs: 5000, everyMs: 15000, tasks: [] }
+} = { mode: 'off', firstMs: 5000, everyMs: 15000, tasks: [] }
+
+const stream = (): NodeJS.WriteStream => state.stream ?? process.stderr
 
 /** Set by each command before it starts (MigCommand.init, the fast dispatcher). */
 export function useProgress(mode: ProgressMode, options: ProgressOptions = {}): void {
   stopSpinner()
   for (const task of state.tasks) clearTimeout(task.timer)
-  Object.assign(state, { mode, tasks: [], stream: options.stream ?? process.stderr })
+  Object.assign(state, { mode, tasks: [], stream: options.stream })
   state.firstMs = options.firstMs ?? 5000
   state.everyMs = options.everyMs ?? 15000
 }
@@ -110,7 +113,7 @@ export function startProgress(text: () => string): Progress {
 function schedulePlain(task: Task, after: number): void {
   task.timer = setTimeout(() => {
     // Only the innermost work speaks: the outer one is waiting on it.
-    if (state.tasks.at(-1) === task) state.stream.write(`${redact(task.text())}\n`)
+    if (state.tasks.at(-1) === task) stream().write(`${redact(task.text())}\n`)
     schedulePlain(task, state.everyMs)
   }, after)
   task.timer.unref()
@@ -126,7 +129,7 @@ function showLive(): void {
       // The work may have ended while the module loaded.
       if (!state.tasks.length || state.mode !== 'live') return
       // mig's own SIGINT handling (stop after the current migration) stays in charge.
-      state.spinner = yoctoSpinner({ stream: state.stream, handleSignals: false, text: current() }) as Spinner
+      state.spinner = yoctoSpinner({ stream: stream(), handleSignals: false, text: current() }) as Spinner
       state.spinner.start()
       // The elapsed times move on between updates.
       state.ticker = setInterval(redraw, 200)
