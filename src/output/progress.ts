@@ -7,9 +7,11 @@ import { redact } from './redact.js'
  * - `live`: a terminal. One spinner line (yocto-spinner), loaded only when
  *   some work starts, so `mig status` and a piped `mig up` never load it;
  *   it clears itself around every other line written to the terminal.
- * - `plain`: CI, a pipe, a file. No control codes; work that takes long
- *   prints its line after a while, then now and then, so a CI log shows the
- *   run is alive without a line per tick.
+ * - `plain`: CI, a pipe, a file. No control codes, and for most work no
+ *   line at all (the command's own lines say what it did): only work still
+ *   going after 30 s prints its line, then every 30 s, so a CI log shows a
+ *   long migration or dump is alive (some CI systems end a job that prints
+ *   nothing for minutes).
  * - `off`: --json, and the library (nothing is printed unless a command
  *   chose a mode).
  *
@@ -34,7 +36,7 @@ interface Spinner {
 
 export interface ProgressOptions {
   stream?: NodeJS.WriteStream
-  /** plain: the first line after this long, then one every `everyMs`. */
+  /** plain: the first line after this long, then one every `everyMs` (30 s each). */
   firstMs?: number
   everyMs?: number
 }
@@ -64,7 +66,7 @@ const state: {
   spinner?: Spinner
   loading?: Promise<void>
   ticker?: NodeJS.Timeout
-} = { mode: 'off', firstMs: 5000, everyMs: 15000, tasks: [] }
+} = { mode: 'off', firstMs: 30_000, everyMs: 30_000, tasks: [] }
 
 const stream = (): NodeJS.WriteStream => state.stream ?? process.stderr
 
@@ -73,8 +75,8 @@ export function useProgress(mode: ProgressMode, options: ProgressOptions = {}): 
   stopSpinner()
   for (const task of state.tasks) clearTimeout(task.timer)
   Object.assign(state, { mode, tasks: [], stream: options.stream })
-  state.firstMs = options.firstMs ?? 5000
-  state.everyMs = options.everyMs ?? 15000
+  state.firstMs = options.firstMs ?? 30_000
+  state.everyMs = options.everyMs ?? 30_000
 }
 
 /** Whether anything shows progress: callers skip the work of measuring it otherwise. */
