@@ -63,6 +63,8 @@ export type RunEvent =
   | { type: 'drift-allowed'; problems: Problem[] }
   /** SIGINT/SIGTERM: the first stops the run after `step`, the second (`again`) exits at once. */
   | { type: 'interrupt'; signal: NodeJS.Signals; again: boolean; step?: Step; transactional?: boolean }
+  /** The run is over, whichever way (locks released): a progress line goes before the summary or the error. */
+  | { type: 'end' }
 
 /** What stops up and down before anything runs (Flyway's validate). */
 export interface Problem {
@@ -241,6 +243,7 @@ export async function run(ws: Workspace, options: LifecycleOptions): Promise<Run
     await closeAll(journalDbs.values())
     await closeAll(dbs.values())
     await closeAll(sessions.values())
+    options.onEvent?.({ type: 'end' })
   }
 }
 
