@@ -1,11 +1,13 @@
-import { rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
-import { availableDialects, listTables } from '../../src/testing/index.js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { tableExists } from '../../src/db/catalog.js'
+import type { Db } from '../../src/db/types.js'
+import { type TestDatabase, availableDialects, createTestDatabase, listTables } from '../../src/testing/index.js'
 import { createTable, knexMigrateList, writeKnexProject } from '../../plugins/knex/test/helpers.js'
-import { hasStack, json, mig, pluginProject, tableMigrations, tempDir, writeSqlProject } from '../helpers.js'
+import { hasStack, json, mig, pluginProject, repoRoot, tableMigrations, tempDir, writeSqlProject } from '../helpers.js'
 
-/** `mig up --atomic`: every pending migration of the database in one transaction, checked against knex's own CLI. */
+/** `mig up --atomic`: every pending migration of the database in one transaction, checked against knex's own CLI and, for plain SQL, the database. */
 const names = ['20240101000000_a.js', '20240102000000_b.js', '20240103000000_c.js']
 const failing = {
   name: names[2]!,
@@ -77,27 +79,103 @@ describe.each(dialects)('knex on %s: what --atomic refuses', (dialect) => {
   })
 })
 
+describe.each(dialects.filter((d) => d !== 'mysql'))('plain SQL on %s: mig up --atomic', (dialect) => {
+  const migrations = [
+    ...tableMigrations(2),
+    { id: '003_t3', up: 'CREATE TABLE t3 (id INTEGER PRIMARY KEY);\nSELECT * FROM no_such_table;\n' },
+  ]
+  let database: TestDatabase
+  let db: Db
+  let root: string
+  beforeAll(async () => {
+    database = await createTestDatabase(dialect)
+    db = await database.db()
+    root = tempDir()
+    writeSqlProject(root, 'shop', database.url, migrations)
+  })
+  afterAll(async () => {
+    await database?.drop()
+    if (root) rmSync(root, { recursive: true, force: true })
+  })
+  const ledger = async () =>
+    (await tableExists(db, 'mig_sql_migrations'))
+      ? (await db.query<{ id: string }>('SELECT id FROM mig_sql_migrations ORDER BY id')).map((r) => r.id)
+      : []
+
+  it('the third of three fails: no table, no ledger row, the journal says rolled back for all three', async () => {
+    const r = await mig(['up', '--atomic'], { cwd: root })
+    expect(r.code, r.stderr).toBe(1)
+    expect(r.stderr).toMatch(
+      /^Error: shop: applying 003_t3 failed: 003_t3\.up\.sql: .*no_such_table.*; --atomic rolled back the whole run \(and the 2 migrations before it\)$/m,
+    )
+    expect(r.stderr).toMatch(/^ {2}statement: SELECT \* FROM no_such_table/m)
+    expect(hasStack(r.stderr)).toBe(false)
+    expect((await listTables(db)).filter((t) => /^t\d$/.test(t))).toEqual([])
+    expect(await ledger()).toEqual([])
+    const log = json<Log>(await mig(['log', '--json'], { cwd: root }))
+    expect(log.entries.map((e) => [e.migration, e.outcome])).toEqual(migrations.map((m) => [m.id, 'rolled_back']))
+    expect(log.entries[2]!.error).toMatch(/no_such_table/)
+    expect(log.entries[0]!.error).toMatch(/rolled back with the whole --atomic run: 003_t3 failed/)
+  })
+
+  it('fixed, the whole run applies with one ok journal row each, and the database holds all three tables', async () => {
+    writeFileSync(join(root, 'shop', 'migrations', '003_t3.up.sql'), 'CREATE TABLE t3 (id INTEGER PRIMARY KEY);\n')
+    const r = await mig(['up', '--atomic', '--json'], { cwd: root })
+    expect(r.code, r.stderr).toBe(0)
+    expect(json<{ migrations: { id: string }[] }>(r).migrations.map((m) => m.id)).toEqual(migrations.map((m) => m.id))
+    expect((await listTables(db)).filter((t) => /^t\d$/.test(t)).sort()).toEqual(['t1', 't2', 't3'])
+    expect(await ledger()).toEqual(migrations.map((m) => m.id))
+    const log = json<Log>(await mig(['log', '--json'], { cwd: root }))
+    expect(log.entries.filter((e) => e.outcome === 'ok').map((e) => e.migration)).toEqual(migrations.map((m) => m.id))
+    expect(log.entries).toHaveLength(6)
+  })
+
+  it('a file that opts out of transactions (-- mig:no-transaction) is refused, nothing applied; without --atomic it applies', async () => {
+    writeFileSync(join(root, 'shop', 'migrations', '004_t4.up.sql'), '-- mig:no-transaction\nCREATE TABLE t4 (id INTEGER PRIMARY KEY);\n')
+    const r = await mig(['up', '--atomic'], { cwd: root })
+    expect(r.code).not.toBe(0)
+    expect(r.stderr).toMatch(/^Error: shop: 004_t4 opts out of transactions, so --atomic cannot cover it$/m)
+    expect(hasStack(r.stderr)).toBe(false)
+    expect(await listTables(db)).not.toContain('t4')
+    const plain = await mig(['up'], { cwd: root })
+    expect(plain.code, plain.stderr).toBe(0)
+    expect(await listTables(db)).toContain('t4')
+    expect(await ledger()).toEqual([...migrations.map((m) => m.id), '004_t4'])
+    const log = json<Log>(await mig(['log', '--json'], { cwd: root }))
+    expect(log.entries.filter((e) => e.migration === '004_t4').map((e) => e.outcome)).toEqual(['ok'])
+  })
+})
+
 describe('an adapter that cannot apply a run in one transaction yet', () => {
   it('is refused with one line naming the tool, by --atomic and by "atomic": true in mig.config', async () => {
     const root = tempDir()
+    const home = tempDir('mig-oclif-')
+    // The test plugin's "fixture" tool has no upAtomic.
+    const env = { XDG_DATA_HOME: join(home, 'data'), XDG_CACHE_HOME: join(home, 'cache'), XDG_CONFIG_HOME: join(home, 'config') }
+    const run = (args: string[]) => mig(args, { cwd: root, env })
     try {
-      writeSqlProject(root, 'shop', `sqlite:${join(root, 'shop.db')}`, tableMigrations(2))
-      const flag = await mig(['up', '--atomic'], { cwd: root })
+      expect((await run(['plugins', 'link', join(repoRoot, 'test/fixtures/plugin-fixture')])).code).toBe(0)
+      mkdirSync(join(root, 'fx'))
+      writeFileSync(join(root, 'fx', 'migrations.json'), JSON.stringify(['20240101000000_a', '20240201000000_b']))
+      writeFileSync(join(root, 'mig.config.json'), JSON.stringify({ projects: [{ name: 'fx', tool: 'fixture', dir: 'fx' }] }))
+      const flag = await run(['up', '--atomic'])
       expect(flag.code).not.toBe(0)
-      expect(flag.stderr).toMatch(/^Error: shop: the sql adapter cannot apply a run in one transaction yet \(--atomic\)$/m)
+      expect(flag.stderr).toMatch(/^Error: fx: the fixture adapter cannot apply a run in one transaction yet \(--atomic\)$/m)
       expect(hasStack(flag.stderr)).toBe(false)
-      writeFileSync(join(root, 'mig.config.json'), JSON.stringify({ projects: [{ name: 'shop', tool: 'sql', dir: 'shop', atomic: true }] }))
-      const config = await mig(['up'], { cwd: root })
+      writeFileSync(join(root, 'mig.config.json'), JSON.stringify({ projects: [{ name: 'fx', tool: 'fixture', dir: 'fx', atomic: true }] }))
+      const config = await run(['up'])
       expect(config.stderr).toMatch(
-        /^Error: shop: the sql adapter cannot apply a run in one transaction yet \("atomic": true in mig.config\)$/m,
+        /^Error: fx: the fixture adapter cannot apply a run in one transaction yet \("atomic": true in mig.config\)$/m,
       )
       expect(
-        json<{ projects: { migrations: { state: string }[] }[] }>(
-          await mig(['status', '--json'], { cwd: root }),
-        ).projects[0]!.migrations.map((m) => m.state),
+        json<{ projects: { migrations: { state: string }[] }[] }>(await run(['status', '--json'])).projects[0]!.migrations.map(
+          (m) => m.state,
+        ),
       ).toEqual(['pending', 'pending'])
+      expect(existsSync(join(root, 'fx', 'ledger.json'))).toBe(false)
     } finally {
       rmSync(root, { recursive: true, force: true })
+      rmSync(home, { recursive: true, force: true })
     }
   })
 })

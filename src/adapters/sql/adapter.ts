@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises'
 import { readFileSync } from 'node:fs'
 import { basename, dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Adapter, Migration, OpenContext, ProjectRef, RunOptions, Session } from '../../adapter.js'
+import type { Adapter, AtomicRun, Migration, OpenContext, ProjectRef, RunOptions, Session } from '../../adapter.js'
 import { beginSql, tableExists } from '../../db/catalog.js'
 import type { Db } from '../../db/types.js'
 import { parseDatabaseUrl } from '../../db/url.js'
@@ -62,9 +62,39 @@ class SqlSession implements Session {
   async up(m: Migration, options: RunOptions): Promise<void> {
     const file = this.file(m)
     await this.ensureLedger()
-    await this.execute(file.up, options, async () => {
-      await this.db.run(`INSERT INTO ${LEDGER} (id, applied_at) VALUES (?, ?)`, [m.id, new Date().toISOString()])
-    })
+    await this.execute(file.up, options, () => this.recordApplied(m))
+  }
+
+  /**
+   * `mig up --atomic`: every migration of the run, its ledger row and core's
+   * journal row, in one transaction; any failure or interrupt rolls all of it
+   * back. Core calls it only on PostgreSQL and SQLite, with no file that opts
+   * out of transactions.
+   */
+  async upAtomic(run: AtomicRun): Promise<void> {
+    const files = run.migrations.map((m) => ({ m, file: this.file(m) }))
+    await this.ensureLedger()
+    const { splitStatements } = await import('./statements.js')
+    let at: { path: string; statements: string[]; index: number } | undefined
+    await this.db.run(beginSql(this.db))
+    try {
+      for (const { m, file } of files) {
+        await stopIfAborted(run.signal)
+        const options = run.options(m)
+        const statements = splitStatements(readFileSync(file.up, 'utf8'), this.db.dialect)
+        at = { path: file.up, statements, index: 0 }
+        await this.runStatements(statements, options, at)
+        await this.recordApplied(m)
+        await this.db.run(options.journal.statement())
+      }
+      await stopIfAborted(run.signal)
+      await this.db.run('COMMIT')
+    } catch (error) {
+      await this.db.run('ROLLBACK').catch(() => {})
+      if (error instanceof MigError || run.signal?.aborted) throw error
+      const message = at ? `${basename(at.path)}: ${errorMessage(error)}` : errorMessage(error)
+      throw this.ctx.fail(error, { statement: at?.statements[at.index], partial: false, message, always: true })
+    }
   }
 
   async down(m: Migration, options: RunOptions): Promise<void> {
@@ -150,10 +180,15 @@ class SqlSession implements Session {
     this.ledgerReady = true
   }
 
+  private async recordApplied(m: Migration): Promise<void> {
+    await this.db.run(`INSERT INTO ${LEDGER} (id, applied_at) VALUES (?, ?)`, [m.id, new Date().toISOString()])
+  }
+
   /**
-   * Run a script statement by statement, then `record`, in one transaction
-   * unless the file opts out. On MySQL DDL commits implicitly, so a failure
-   * after the first statement may leave part of it applied: say so.
+   * Run a script statement by statement, then `record` and core's journal
+   * row (RunOptions.journal), in one transaction unless the file opts out.
+   * On MySQL DDL commits implicitly, so a failure after the first statement
+   * may leave part of it applied: say so.
    */
   private async execute(path: string, options: RunOptions, record: () => Promise<void>): Promise<void> {
     const sql = readFileSync(path, 'utf8')
@@ -162,23 +197,30 @@ class SqlSession implements Session {
     const statements = splitStatements(sql, this.db.dialect)
     const transactional = options.transaction === 'auto' && !wantsNoTransaction(sql)
     if (transactional) await this.db.run(beginSql(this.db))
-    let index = 0
+    const at = { index: 0 }
     try {
-      for (; index < statements.length; index++) {
-        if (index > 0) await stopIfAborted(options.signal)
-        const statement = statements[index]!
-        options.capture?.(statement)
-        await this.db.run(statement)
-        await options.progress?.(index + 1, statements.length)
-      }
+      await this.runStatements(statements, options, at)
       await stopIfAborted(options.signal)
       await record()
+      // Core's journal row commits with the migration: one commit, not two. Without a transaction core writes it.
+      if (transactional && options.journal) await this.db.run(options.journal.statement())
       if (transactional) await this.db.run('COMMIT')
     } catch (error) {
       if (transactional) await this.db.run('ROLLBACK').catch(() => {})
-      const statement = index < statements.length ? statements[index] : undefined
-      const partial = index > 0 && (!transactional || this.db.dialect === 'mysql')
+      const partial = at.index > 0 && (!transactional || this.db.dialect === 'mysql')
+      const statement = statements[at.index]
       throw this.ctx.fail(error, { statement, partial, message: `${basename(path)}: ${errorMessage(error)}`, always: true })
+    }
+  }
+
+  /** Run `statements` in order; `at.index` is the one running (statements.length once all ran), for the failure's report. */
+  private async runStatements(statements: string[], options: RunOptions, at: { index: number }): Promise<void> {
+    for (at.index = 0; at.index < statements.length; at.index++) {
+      if (at.index > 0) await stopIfAborted(options.signal)
+      const statement = statements[at.index]!
+      options.capture?.(statement)
+      await this.db.run(statement)
+      await options.progress?.(at.index + 1, statements.length)
     }
   }
 }
