@@ -1,12 +1,22 @@
 import type { DatabaseTarget, Db } from './db/types.js'
 import type {
+  ConfigFileOptions,
+  ConnectionOf,
+  ConnectionRules,
+  ConnectionSettings,
+  EnvironmentOptions,
   FailureDetails,
   LedgerRow,
+  LedgerTable,
+  LoadConfigOptions,
   LoadOptions,
   Loader,
+  MigrationModuleRef,
   MigrationOnDisk,
+  PickedEnvironment,
   RequireOptions,
   StatementRecorder,
+  TemplateFile,
 } from './core/kit/index.js'
 import type { TemplateRequest } from './core/templates.js'
 import type { ConnectionParts } from './db/url.js'
@@ -90,8 +100,13 @@ export interface OpenContext {
   /**
    * A loader for the tool's own files (its config, its migrations): jiti for
    * TypeScript and ESM, Node's require first for `.js`/`.cjs` with
-   * `native`, bare imports resolved from the project. One loader shares
-   * its cache between the files it loads (with `moduleCache`).
+   * `native`, TypeScript compiled by the project's own with decorator
+   * metadata kept with `decorators`, bare imports resolved from the
+   * project. One loader shares its cache between the files it loads (with
+   * `moduleCache`), and takes none of the project's own files from an
+   * earlier loader's, so a second open sees the files as they are now
+   * (TypeScript, and CommonJS with `native`; an ES module Node imports
+   * itself, `.mjs` or a `type: module` package's `.js`, stays in Node's own cache).
    */
   loader(options?: LoadOptions): Loader
   /**
@@ -125,6 +140,47 @@ export interface OpenContext {
    * migrations on disk the ledger lacks, `pending`; `name` gives the human part of an id.
    */
   mergeLedger(rows: readonly LedgerRow[], disk: readonly MigrationOnDisk[], name: (id: string) => string): Migration[]
+  /**
+   * The tool's config file: the one `project.options[option]` names, else
+   * the first of `candidates` (relative to the project) that exists;
+   * neither, a MigError `<TOOL>_CONFIG_MISSING` saying where it looked.
+   */
+  configFile(options: ConfigFileOptions): string
+  /**
+   * Evaluate the tool's config file as its CLI does, to an object (Node's
+   * require first, or `options.loader`; in `cwd`; a function export called
+   * when `call`); a failure, or no object, is a MigError
+   * `<TOOL>_CONFIG_LOAD` naming the file, with `hint`.
+   * Call it inside `withProjectEnv()`.
+   */
+  loadConfig(file: string, options: LoadConfigOptions): Promise<object>
+  /**
+   * The environment `env` names in a config keyed by environment (a
+   * knexfile, sequelize's config.json), or the config itself when it is one
+   * environment's options already; neither, a MigError `<TOOL>_ENV` listing them.
+   */
+  environment(config: unknown, options: EnvironmentOptions): PickedEnvironment
+  /**
+   * The target a tool's connection settings name (driver → dialect, a URL
+   * over the parts, SQLite's file against `rules.base`), through `target()`;
+   * an unsupported driver or a SQLite setting without a file is a MigError.
+   */
+  connectionTarget(settings: ConnectionSettings, rules: ConnectionRules): DatabaseTarget
+  /** What `database()` handed back, as connection settings (URL, file, host, port, user, password, database) to point the tool at. */
+  connectionOf(target: DatabaseTarget): ConnectionOf
+  /** A variable of `projectEnv()` the tool's config names (`neededBy`, e.g. `use_env_variable`); unset, a MigError with where to set it. */
+  variable(name: string, neededBy: string): string
+  /**
+   * `create()`'s template (`template()`, with this project's tool and
+   * folder) written as the new migration `file` (`writeNew()`); returns `file`.
+   */
+  writeFromTemplate(file: string, template: TemplateFile): Promise<string>
+  /** Rows of the tool's ledger table through a `connect()`ion, names quoted for the dialect; none while the table does not exist. */
+  readLedger<T>(db: Db, ledger: LedgerTable): Promise<T[]>
+  /** The `up` or `down` a migration module exports; missing, a MigError `<TOOL>_NO_FUNCTION` (verify: irreversible). */
+  migrationFunction<F extends (...args: never[]) => unknown>(module: unknown, direction: 'up' | 'down', ref: MigrationModuleRef): F
+  /** The MigError (`<TOOL>_REDIRECT`) to throw when the config cannot be pointed at what `database()` handed back: `reason`, and `hint`. */
+  scratchRefusal(reason: string, hint: string): MigError
 }
 
 /** A lock the tool itself keeps (knex_migrations_lock), shown and released by `mig unlock`. */
@@ -187,6 +243,13 @@ export interface Session {
   /** Dialect and connection for core's lock, journal, backup and snapshot. */
   readonly target: DatabaseTarget
   /**
+   * The tables this project's tool keeps its ledger and lock in, as the
+   * project names them (`schema.table` when in another schema). `mig plan`
+   * copies their rows into its scratch database, and `mig verify` leaves
+   * them out of its schema comparisons, beside every tool's default names.
+   */
+  readonly ledgerTables?: readonly string[]
+  /**
    * Disk and ledger merged. Applied migrations come first in the order they
    * would be reverted last-to-first (so the last applied entry is the next
    * `down`), then pending ones in the order the tool applies them.
@@ -243,13 +306,16 @@ export interface ProjectMarker {
  *    depends on which plugins are installed. The tools core knows
  *    (src/config/tools.ts: sql, knex, typeorm, prisma, sequelize) are
  *    detected by that list, plugin installed or not; a new tool brings its own.
- * 3. `open(project, ctx)`: load the tool's own config for `ctx.env` with
- *    `ctx.loader()`, inside `ctx.withProjectEnv()` so it sees the project's
- *    `.env`; load the user's ORM from the project lazily (`ctx.require`,
- *    which says how to install it when missing), pass the target the
- *    tool's config names through `ctx.database()` (plan and verify swap in a
- *    scratch database there), connect the tool to what it returns, and
- *    return a Session. Throw `ctx.errors.MigError` with a hint for bad config. An
+ * 3. `open(project, ctx)`: find and load the tool's own config for
+ *    `ctx.env` (`ctx.configFile()`, `ctx.loadConfig()`, `ctx.environment()`,
+ *    or `ctx.loader()`), inside `ctx.withProjectEnv()` so it sees the
+ *    project's `.env`; load the user's ORM from the project lazily
+ *    (`ctx.require`, which says how to install it when missing), turn the
+ *    config's connection settings into a target (`ctx.connectionTarget()`),
+ *    pass it through `ctx.database()` (plan and verify swap in a scratch
+ *    database there), point the tool at what it returns
+ *    (`ctx.connectionOf()`), and return a Session naming its `ledgerTables`.
+ *    Throw `ctx.errors.MigError` with a hint for bad config. An
  *    adapter never reads process.env or `.env` itself: `ctx.projectEnv()`
  *    is the one rule (an exported variable wins over the project's `.env`).
  * 4. `list()`: read the tool's ledger and the files; never write.

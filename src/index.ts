@@ -8,13 +8,23 @@ import type { Adapter } from './adapter.js'
 
 export type { TemplateRequest } from './core/templates.js'
 export type {
+  ConfigFileOptions,
+  ConnectionOf,
+  ConnectionRules,
+  ConnectionSettings,
+  EnvironmentOptions,
   FailureDetails,
   LedgerRow,
+  LedgerTable,
+  LoadConfigOptions,
   LoadOptions,
   Loader,
+  MigrationModuleRef,
   MigrationOnDisk,
+  PickedEnvironment,
   RequireOptions,
   StatementRecorder,
+  TemplateFile,
 } from './core/kit/index.js'
 export type {
   Adapter,
