@@ -59,6 +59,7 @@ class KnexSession implements Session {
   private readonly table: string
   private readonly lockTable: string
   private readonly schema: string | undefined
+  readonly ledgerTables: string[]
   private readonly base: string
   private readonly loadFile: (file: string) => Promise<unknown>
 
@@ -73,6 +74,7 @@ class KnexSession implements Session {
     this.table = loaded.config.migrations?.tableName ?? 'knex_migrations'
     this.lockTable = `${this.table}_lock`
     this.schema = loaded.config.migrations?.schemaName
+    this.ledgerTables = [this.table, this.lockTable].map((t) => (this.schema ? `${this.schema}.${t}` : t))
     this.base = dirname(loaded.file)
     this.loadFile = ctx.loader({ native: true })
   }
