@@ -192,9 +192,9 @@ class SequelizeSession implements Session {
         await run()
       }
     } catch (error) {
-      // umzug wraps the migration's error: say the error itself.
+      // umzug wraps the migration's error: say the error itself, and a MigError (no down function) as it is.
       const cause = (error as { cause?: Error }).cause ?? error
-      throw this.ctx.fail(error, { statement: recorder.last, partial: !transactional, message: (cause as Error).message ?? String(cause) })
+      throw this.ctx.fail(cause, { statement: recorder.last, partial: !transactional, message: (cause as Error).message ?? String(cause) })
     } finally {
       this.log = undefined
     }

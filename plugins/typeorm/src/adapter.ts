@@ -183,7 +183,10 @@ class TypeormSession implements Session {
       dropSchema: false,
       logging: ['query', 'error'],
       logger: {
-        logQuery: (query: string) => this.capture?.(query),
+        // TypeORM checks its migrations table with the name as a bound parameter: that query is its, not the migration's.
+        logQuery: (query: string, parameters?: unknown[]) => {
+          if (!parameters?.some((p) => typeof p === 'string' && this.ledger.includes(p))) this.capture?.(query)
+        },
         logQueryError: () => {},
         logQuerySlow: () => {},
         logSchemaBuild: () => {},
@@ -265,7 +268,9 @@ class TypeormSession implements Session {
       if (transactional) await queryRunner.startTransaction()
       if (direction === 'up') await executor.executeMigration(migration)
       else {
-        await migration.instance.down(queryRunner)
+        const ref = { id: m.id, file: m.files[0] ?? m.id, parameters: 'queryRunner: QueryRunner' }
+        const down = this.ctx.migrationFunction<(qr: QueryRunner) => Promise<unknown>>(migration.instance, 'down', ref)
+        await down.call(migration.instance, queryRunner)
         await executor.deleteMigration(migration)
       }
       if (transactional) await queryRunner.commitTransaction()
