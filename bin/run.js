@@ -1,4 +1,10 @@
 #!/usr/bin/env node
+// A reader that goes away (`mig up | head -2`) must not stop a run halfway, holding its
+// lock: what is left to print is dropped, the run goes on and ends as it would.
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (error) => {
+    if (error.code !== 'EPIPE') throw error
+  })
 // The commands the fast dispatcher knows (src/fast-status.ts) run without oclif in their
 // plain form; anything it does not handle falls through to oclif, untouched.
 if (['status', 'up', 'down', 'backup'].includes(process.argv[2]) && process.env.MIG_FAST_PATH !== '0') {

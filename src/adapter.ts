@@ -274,6 +274,41 @@ export interface RunOptions {
    * seen) and throw, rolling the transaction back, instead of going on.
    */
   signal?: AbortSignal
+  /**
+   * Core's journal row for this migration, to write in the migration's own
+   * transaction (one commit per migration, not two). Offered only when core
+   * sees the migration as transactional (`Session.transactional`). An
+   * adapter that runs the migration in a transaction calls `statement()`
+   * after the migration and its ledger write, just before COMMIT, and runs
+   * the text it returns on the transaction's connection, as it is, with no
+   * parameters: one INSERT with its values written in for this dialect,
+   * holding no `?` and no bare backslash, so no client's placeholders or
+   * escaping settings change it. Core then writes no row of its own when
+   * the step succeeds; when it fails, the transaction took the row with it
+   * and core writes the failure. An adapter that never calls it (a
+   * non-transactional run, an older plugin) leaves the row to core, as before.
+   */
+  journal?: JournalHook
+}
+
+/** RunOptions.journal. */
+export interface JournalHook {
+  /** The INSERT to run just before COMMIT; each call marks the row as the adapter's to write (its duration is measured at the call). */
+  statement(): string
+}
+
+/**
+ * `mig up --atomic`: the migrations to apply in one transaction. The adapter
+ * takes its tool's lock once, then for each migration in order calls
+ * `options(m)` (which tells core it starts) and runs it with those options
+ * as `up()` would, its ledger row and its `journal.statement()` included,
+ * and commits once at the end. A failure, or an aborted `signal` seen
+ * between migrations, rolls the whole run back and throws as `up()` does.
+ */
+export interface AtomicRun {
+  migrations: readonly Migration[]
+  options(m: Migration): RunOptions & { journal: JournalHook }
+  signal?: AbortSignal
 }
 
 /** An open connection to one project's database and files. */
@@ -316,6 +351,12 @@ export interface Session {
    * it is not, core journals the migration `running` before it starts.
    */
   transactional?(m: Migration, direction: 'up' | 'down'): Promise<boolean>
+  /**
+   * Apply every migration of `run` in one transaction (AtomicRun). Absent:
+   * the tool cannot yet, and `--atomic` is refused naming it. Core calls it
+   * only on PostgreSQL and SQLite, with migrations that are all transactional.
+   */
+  upAtomic?(run: AtomicRun): Promise<void>
   /** The tool's own migration lock, when it keeps one. */
   toolLock?(): Promise<ToolLock | undefined>
   close(): Promise<void>
@@ -365,6 +406,10 @@ export interface ProjectMarker {
  *    as the migration wherever the dialect allows. Feed the tool's query log
  *    to `ctx.recorder(options, ledgerTables)` and throw
  *    `ctx.fail(error, { statement: recorder.last, partial })` on failure.
+ *    Run core's journal row in that transaction too (`options.journal`,
+ *    just before COMMIT), so a migration costs one commit. Where the
+ *    dialect's DDL is transactional, `upAtomic` (for `mig up --atomic`)
+ *    runs a whole run that way in one transaction.
  *    A migration module's function comes through `ctx.migrationFunction()`
  *    (a missing down is then irreversible to verify); SQL through
  *    `ctx.runSql()`, the ledger's name through `ctx.quoteName()`, the tool's

@@ -10,6 +10,7 @@ import { ExitCode, MigError, errorMessage } from './output/errors.js'
 import { redact, redactValue } from './output/redact.js'
 import { asMigError, reportError } from './output/report-error.js'
 import { didYouMean } from './output/suggest.js'
+import { useTerminal } from './output/terminal.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof MigCommand)['baseFlags'] & T['flags']>
 
@@ -26,6 +27,11 @@ export abstract class MigCommand<T extends typeof Command> extends Command {
     config: Flags.string({ description: 'path to mig.config.json/.js/.ts', helpGroup: 'GLOBAL' }),
     cwd: Flags.string({ description: 'repository root (default: the current directory)', helpGroup: 'GLOBAL' }),
     debug: Flags.boolean({ description: 'show stack traces for errors', helpGroup: 'GLOBAL' }),
+    color: Flags.boolean({
+      description: 'colour the states in the output (default: on a terminal, unless NO_COLOR is set; never with --json)',
+      allowNo: true,
+      helpGroup: 'GLOBAL',
+    }),
     timeout: Flags.integer({
       description: "seconds a project's tool config may take to load and list its migrations (default: timeoutSeconds, or 30)",
       min: 1,
@@ -79,6 +85,7 @@ export abstract class MigCommand<T extends typeof Command> extends Command {
     })
     this.flags = flags as BaseFlags<T>
     this.args = args as Interfaces.InferredArgs<T['args']>
+    useTerminal(this.flags)
   }
 
   /** The adapters: the built-in sql one plus every plugin's, through the `mig:adapters` hook, each verified. */

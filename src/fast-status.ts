@@ -8,6 +8,7 @@ import type { CollectedAdapters, HookOutcome } from './core/verify-adapter.js'
 import { ExitCode } from './output/errors.js'
 import { redact, redactValue } from './output/redact.js'
 import { asMigError, reportError } from './output/report-error.js'
+import { useTerminal } from './output/terminal.js'
 
 /**
  * The fast dispatcher: a command's core function without the CLI framework,
@@ -62,6 +63,8 @@ export async function fastRun(argv: string[]): Promise<number | undefined> {
   const collected = collectAdapters(outcomes)
   if (collected.failures.length) return decline(`${collected.failures[0]!.message}: oclif reports it`)
   const json = flags.json === true
+  // --[no-]color is parsed from the manifest like every flag: MigCommand.init does the same.
+  useTerminal({ json, color: typeof flags.color === 'boolean' ? flags.color : undefined })
   const run = await command.run()
   if (!command.reads) {
     const io = liveIo(json)

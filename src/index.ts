@@ -30,6 +30,8 @@ export type {
 } from './core/kit/index.js'
 export type {
   Adapter,
+  AtomicRun,
+  JournalHook,
   Migration,
   MigrationState,
   OpenContext,

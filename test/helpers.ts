@@ -33,6 +33,9 @@ export function mig(args: string[], options: { cwd: string; env?: NodeJS.Process
 export function migSpawnOptions(options: { cwd: string; env?: NodeJS.ProcessEnv }): SpawnOptions {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '' }
   delete env.DATABASE_URL
+  // A developer's exported colour choice must not colour what the tests compare.
+  delete env.FORCE_COLOR
+  delete env.NO_COLOR
   Object.assign(env, options.env)
   return { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] }
 }

@@ -87,7 +87,8 @@ export async function backupDatabase(group: BackupGroup, db: Db, root: string): 
   const versions = Promise.all([driver.tool(), dialect.serverVersion(db)])
   versions.catch(() => {})
   try {
-    const result = await driver.dump(group.target, partial)
+    const { watchingFile } = await import('./progress.js')
+    const result = await watchingFile(partial, `backing up ${group.target.display}`, () => driver.dump(group.target, partial))
     const [dumpTool, version] = await versions
     await rename(partial, join(dir, file))
     const manifest: Manifest = {

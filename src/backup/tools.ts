@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { createHash } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
 import { signalExit } from '../core/interrupt.js'
@@ -48,6 +49,9 @@ const interrupted = (command: string, signal: NodeJS.Signals): MigError =>
     exit: signalExit(signal),
   })
 
+/** Where runTool adds the bytes it feeds a tool, inside a restore's progress (src/backup/progress.ts `metered`). */
+export const fedBytes = new AsyncLocalStorage<(n: number) => void>()
+
 /**
  * Run a client tool; a failure becomes a one-line MigError with its stderr's
  * first meaningful line. Through execa, so no dump outlives mig: a SIGINT or
@@ -57,6 +61,7 @@ const interrupted = (command: string, signal: NodeJS.Signals): MigError =>
  * at once, and any exit of mig kills the tool (execa's `cleanup`).
  */
 export async function runTool(run: ToolRun): Promise<ToolResult> {
+  const fed = fedBytes.getStore()
   // Loaded on first use: status and up, which run no tool, never load it.
   const { execa } = await import('execa')
   const cancel = new AbortController()
@@ -69,7 +74,7 @@ export async function runTool(run: ToolRun): Promise<ToolResult> {
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
   try {
-    const result = await supervise(run, execa, cancel.signal)
+    const result = await supervise(run, execa, cancel.signal, fed)
     // A signal as the tool finished is a stop all the same.
     if (received) throw interrupted(run.command, received)
     return result
@@ -81,7 +86,12 @@ export async function runTool(run: ToolRun): Promise<ToolResult> {
   }
 }
 
-async function supervise(run: ToolRun, execa: typeof import('execa').execa, cancelSignal: AbortSignal): Promise<ToolResult> {
+async function supervise(
+  run: ToolRun,
+  execa: typeof import('execa').execa,
+  cancelSignal: AbortSignal,
+  fed: ((n: number) => void) | undefined,
+): Promise<ToolResult> {
   const child = execa(run.command, run.args, {
     env: run.env ?? {},
     stdin: run.stdinFrom ? 'pipe' : 'ignore',
@@ -119,6 +129,7 @@ async function supervise(run: ToolRun, execa: typeof import('execa').execa, canc
       inputError = error
       child.kill()
     })
+    if (fed) run.stdinFrom.on('data', (chunk: Buffer | string) => fed(chunk.length))
     // A tool that dies mid-load closes its stdin: the EPIPE is a symptom (execa ignores it), its exit status and stderr say why.
     run.stdinFrom.pipe(child.stdin!)
   }

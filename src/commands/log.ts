@@ -2,6 +2,7 @@ import * as Flags from '@oclif/core/flags'
 import { MigCommand } from '../command.js'
 import type { JournalEntry } from '../core/journal.js'
 import { journalLog } from '../core/log.js'
+import { paint } from '../output/colour.js'
 import { ms, table } from '../output/table.js'
 
 export default class Log extends MigCommand<typeof Log> {
@@ -45,6 +46,7 @@ export default class Log extends MigCommand<typeof Log> {
 }
 
 function outcome(e: JournalEntry): string {
-  if (e.direction === 'resolve') return e.outcome === 'ok' ? 'marked applied' : 'marked rolled back'
-  return e.outcome === 'ok' ? 'ok' : `${e.outcome}: ${(e.error ?? '').slice(0, 60)}`
+  if (e.direction === 'resolve') return paint('muted', e.outcome === 'ok' ? 'marked applied' : 'marked rolled back')
+  if (e.outcome === 'ok') return paint('ok', 'ok')
+  return `${paint(e.outcome === 'failed' ? 'failed' : 'pending', e.outcome)}: ${(e.error ?? '').slice(0, 60)}`
 }

@@ -8,6 +8,7 @@ export default class Up extends MigCommand<typeof Up> {
     '<%= config.bin %> up',
     '<%= config.bin %> up --one',
     '<%= config.bin %> up --project billing --to 003_add_phone',
+    '<%= config.bin %> up --atomic',
   ]
   static override integerFlags = { ...MigCommand.integerFlags, step: 1, 'lock-timeout': 0 }
   static override flags = {
@@ -20,6 +21,10 @@ export default class Up extends MigCommand<typeof Up> {
     'allow-shared-url': MigCommand.allowSharedUrlFlag,
     'allow-drift': MigCommand.allowDriftFlag,
     strict: Flags.boolean({ description: 'refuse a migration whose file is empty instead of warning' }),
+    atomic: Flags.boolean({
+      description:
+        'apply each database\'s migrations in one transaction: all or none (PostgreSQL, SQLite; also "atomic": true per project)',
+    }),
   }
 
   async run(): Promise<void> {

@@ -17,6 +17,8 @@ export const projectSchema = v.strictObject({
   env: v.optional(nonEmpty),
   /** Tool-specific settings a plugin documents. */
   options: v.optional(v.record(v.string(), v.unknown())),
+  /** `mig up` applies this project's pending migrations in one transaction, as `--atomic` does. */
+  atomic: v.optional(v.boolean()),
   /** `dir` may lie outside the repository: its tool config is code mig will run, so that is said explicitly. */
   outside: v.optional(v.boolean()),
 })

@@ -152,12 +152,15 @@ export async function restore(
   try {
     lock = await acquireLock(db, options.lockTimeoutMs, (h) => options.onLockWait?.(target.display, h))
     const history = await readAllJournal(db)
+    const { metered } = await import('../backup/progress.js')
     // The journal is history, not state: the restored copy gets today's whole journal plus this restore before it is swapped in.
-    await driver.backup.restore(target, file, {
-      loaded: (fresh) => replaceJournal(fresh, [...history, ...entry('ok', null)]),
-      release,
-      warn: (message) => options.onWarning?.(message),
-    })
+    await metered(`restoring into ${target.display}`, manifest.size, () =>
+      driver.backup.restore(target, file, {
+        loaded: (fresh) => replaceJournal(fresh, [...history, ...entry('ok', null)]),
+        release,
+        warn: (message) => options.onWarning?.(message),
+      }),
+    )
     return plan
   } catch (error) {
     const failure =

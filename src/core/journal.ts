@@ -1,7 +1,7 @@
 import type { MigrationState } from '../adapter.js'
 import { hostname, userInfo } from 'node:os'
 import { serialPk, tableExists } from '../db/catalog.js'
-import type { Db } from '../db/types.js'
+import type { Db, Dialect } from '../db/types.js'
 import { redact } from '../output/redact.js'
 
 /**
@@ -83,6 +83,17 @@ export async function ensureJournal(db: Db): Promise<void> {
   if (!(await hasNote(db))) await db.run(`ALTER TABLE ${JOURNAL} ADD COLUMN note TEXT`)
 }
 
+/**
+ * The journal's name as another connection to the same database must write
+ * it: on PostgreSQL qualified by the schema core's connection created it in
+ * (a tool's connection may set another search_path).
+ */
+export async function journalTable(db: Db): Promise<string> {
+  if (db.dialect !== 'postgres') return JOURNAL
+  const [row] = await db.query<{ schema: string }>('SELECT current_schema() AS schema')
+  return `"${row!.schema.replaceAll('"', '""')}".${JOURNAL}`
+}
+
 /** Journals written before `note` existed lack the column; one query that reads no row tells. */
 async function hasNote(db: Db): Promise<boolean> {
   try {
@@ -96,24 +107,67 @@ async function hasNote(db: Db): Promise<boolean> {
 const columns = (note: boolean) =>
   `project, tool, migration, direction, checksum, actor, started_at, duration_ms, outcome, error, backup_id, ${note ? 'note' : 'NULL AS note'}`
 
+const insert = (table: string): string =>
+  `INSERT INTO ${table} (project, tool, migration, direction, checksum, actor, started_at, duration_ms, outcome, error, backup_id, note) VALUES`
+
+/** A row's values as written: secrets redacted, NUL (which PostgreSQL text cannot hold) replaced. */
+const values = (e: JournalEntry): (string | number | null)[] =>
+  [
+    e.project,
+    e.tool,
+    e.migration,
+    e.direction,
+    e.checksum,
+    e.actor,
+    e.startedAt,
+    Math.round(e.durationMs),
+    e.outcome,
+    e.error === null ? null : redact(e.error),
+    e.backupId,
+    e.note ? redact(e.note) : null,
+  ].map((v) => (typeof v === 'string' ? v.replaceAll('\0', '\uFFFD') : v))
+
 export async function recordJournal(db: Db, e: JournalEntry): Promise<void> {
-  await db.run(
-    `INSERT INTO ${JOURNAL} (project, tool, migration, direction, checksum, actor, started_at, duration_ms, outcome, error, backup_id, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
-      e.project,
-      e.tool,
-      e.migration,
-      e.direction,
-      e.checksum,
-      e.actor,
-      e.startedAt,
-      Math.round(e.durationMs),
-      e.outcome,
-      e.error === null ? null : redact(e.error),
-      e.backupId,
-      e.note ? redact(e.note) : null,
-    ],
-  )
+  const row = values(e)
+  await db.run(`${insert(JOURNAL)} (${row.map(() => '?').join(', ')})`, row)
+}
+
+/**
+ * recordJournal as one statement with its values written in: for an
+ * adapter to run on its own connection, inside the migration's transaction
+ * (RunOptions.journal). The text holds no `?` and no backslash outside an
+ * escape, so no placeholder syntax of any client (knex turns `?` into `$1`
+ * on PostgreSQL) and no string-escaping setting (standard_conforming_strings,
+ * NO_BACKSLASH_ESCAPES) can change what it writes.
+ */
+export function journalInsertSql(dialect: Dialect, e: JournalEntry, table: string = JOURNAL): string {
+  return `${insert(table)} (${values(e)
+    .map((v) => sqlLiteral(dialect, v))
+    .join(', ')})`
+}
+
+/** Characters every dialect reads the same inside '…', whatever its settings and whichever client sends it. */
+const plain = /^[^'\\?\0]*$/
+
+/** A value as an SQL literal of `dialect`, safe as described at journalInsertSql. */
+export function sqlLiteral(dialect: Dialect, value: string | number | null): string {
+  if (value === null) return 'NULL'
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) throw new Error(`not an integer: ${value}`)
+    return String(value)
+  }
+  if (plain.test(value)) return `'${value}'`
+  switch (dialect) {
+    // An E'' string reads its escapes whatever standard_conforming_strings says.
+    case 'postgres':
+      return `E'${value.replace(/[\\'?\0]/g, (c) => (c === '\0' ? '' : c === '?' ? '\\x3f' : `\\${c}`))}'`
+    // Hex is read the same with or without NO_BACKSLASH_ESCAPES.
+    case 'mysql':
+      return `_utf8mb4 X'${Buffer.from(value, 'utf8').toString('hex')}'`
+    // SQLite reads no backslash escapes; `?` goes in through char().
+    case 'sqlite':
+      return `('${value.replaceAll("'", "''").replaceAll('\0', '').split('?').join("' || char(63) || '")}')`
+  }
 }
 
 /**

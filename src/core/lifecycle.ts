@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
-import type { Migration, RunOptions, Session } from '../adapter.js'
+import type { JournalHook, Migration, RunOptions, Session } from '../adapter.js'
 import type { Project } from '../config/projects.js'
 import { connectExisting } from '../db/connect.js'
 import type { Db } from '../db/types.js'
@@ -15,7 +15,9 @@ import {
   actor,
   appliedChecksums,
   ensureJournal,
+  journalTable,
   finishJournal,
+  journalInsertSql,
   readJournal,
   recordJournal,
   recordJournalAgain,
@@ -61,6 +63,8 @@ export type RunEvent =
   | { type: 'drift-allowed'; problems: Problem[] }
   /** SIGINT/SIGTERM: the first stops the run after `step`, the second (`again`) exits at once. */
   | { type: 'interrupt'; signal: NodeJS.Signals; again: boolean; step?: Step; transactional?: boolean }
+  /** The run is over, whichever way (locks released): a progress line goes before the summary or the error. */
+  | { type: 'end' }
 
 /** What stops up and down before anything runs (Flyway's validate). */
 export interface Problem {
@@ -82,6 +86,8 @@ export interface LifecycleOptions {
   allowDrift?: boolean
   /** Refuse a migration whose file is empty, rather than warn and run it. */
   strict?: boolean
+  /** up: each database's migrations in one transaction (`--atomic`; also `"atomic": true` per project in mig.config). */
+  atomic?: boolean
   onEvent?(event: RunEvent): void
 }
 
@@ -161,9 +167,10 @@ export async function run(ws: Workspace, options: LifecycleOptions): Promise<Run
         options.onEvent?.({ type: 'lock-acquired', database, waitedMs: lock.waited.ms, holder: lock.waited.holder })
       }
       await ensureJournal(db)
-      journalDbs.set(db.target.key, new JournalConnection(db))
+      journalDbs.set(db.target.key, new JournalConnection(db, await journalTable(db)))
     }
     const { steps, problems, failed } = await select(projects, sessions, dbs, options)
+    const atomic = await atomicProjects(ws, steps, sessions, options)
     // --allow-drift is journaled with every migration the run makes over it.
     const note = problems.length ? `--allow-drift over: ${problems.map(describeProblem).join('; ')}` : null
     options.onEvent?.({ type: 'plan', steps, direction: options.direction })
@@ -177,9 +184,18 @@ export async function run(ws: Workspace, options: LifecycleOptions): Promise<Run
         options.onEvent?.({ type: 'backup', database: group.target.display, id: manifest.id })
       }
     }
+    // --atomic: a project's steps run as one block, where its first step would.
+    const block = new Map<Step, Step[]>()
+    for (const step of steps) {
+      if (!atomic.has(step.project.name)) continue
+      const first = steps.find((s) => s.project === step.project)!
+      if (first === step) block.set(step, [step])
+      else block.get(first)!.push(step)
+    }
     for (const step of steps) {
       const { project, migration: m } = step
-      const stopped = { ...result, failed: { project: project.name, id: m.id, name: m.name, direction: options.direction } }
+      if (atomic.has(project.name) && !block.has(step)) continue
+      let stopped = { ...result, failed: { project: project.name, id: m.id, name: m.name, direction: options.direction } }
       if (interrupts.signal.aborted) throw withResult(interrupted(interrupts.received, result, undefined), result)
       const session = sessions.get(project.name)!
       const key_ = session.target.key
@@ -198,11 +214,23 @@ export async function run(ws: Workspace, options: LifecycleOptions): Promise<Run
         signal: interrupts.signal,
       }
       try {
-        result.migrations.push(await runStep(step, context, (transactional) => (inFlight = { step, db: dbs.get(key_)!, transactional })))
+        const steps_ = block.get(step)
+        if (steps_)
+          result.migrations.push(
+            ...(await runAtomic(steps_, context, (now) => {
+              inFlight = { step: now, db: dbs.get(key_)!, transactional: true }
+              stopped = { ...result, failed: { project: project.name, id: now.migration.id, name: now.migration.name, direction: 'up' } }
+            })),
+          )
+        else
+          result.migrations.push(await runStep(step, context, (transactional) => (inFlight = { step, db: dbs.get(key_)!, transactional })))
       } catch (error) {
         // What the run did before it stopped is part of the answer (--json prints it beside the error).
         if (error instanceof StepInterrupted)
-          throw withResult(interrupted(interrupts.received, result, { step, outcome: error.outcome, kept: error.kept }), stopped)
+          throw withResult(
+            interrupted(interrupts.received, result, { step: inFlight?.step ?? step, outcome: error.outcome, kept: error.kept }),
+            stopped,
+          )
         throw withResult(error, stopped)
       } finally {
         inFlight = undefined
@@ -215,6 +243,7 @@ export async function run(ws: Workspace, options: LifecycleOptions): Promise<Run
     await closeAll(journalDbs.values())
     await closeAll(dbs.values())
     await closeAll(sessions.values())
+    options.onEvent?.({ type: 'end' })
   }
 }
 
@@ -282,14 +311,31 @@ async function runStep(step: Step, c: StepContext, onStart: (transactional: bool
       (db) => recordJournal(db, entry),
       (db) => recordJournalAgain(db, entry),
     )
+  // The adapter took the ok row into the migration's transaction (RunOptions.journal): whether that committed is read back, not assumed.
+  let inTransaction: number | undefined
   const end = (outcome: Outcome, error: string | null): Promise<void> =>
     transactional
       ? c.journal.write(
-          (db) => recordJournal(db, { ...entry, durationMs: elapsed(), outcome, error }),
+          (db) =>
+            (inTransaction === undefined ? recordJournal : recordJournalAgain)(db, { ...entry, durationMs: elapsed(), outcome, error }),
           (db) => recordJournalAgain(db, { ...entry, durationMs: elapsed(), outcome, error }),
         )
       : c.journal.write((db) => finishJournal(db, entry, { durationMs: elapsed(), outcome, error }))
   const runOptions: RunOptions = {
+    ...(transactional
+      ? {
+          journal: {
+            statement: () => {
+              inTransaction = elapsed()
+              return journalInsertSql(
+                session.target.dialect,
+                { ...entry, durationMs: inTransaction, outcome: 'ok', error: null },
+                c.journal.table,
+              )
+            },
+          },
+        }
+      : {}),
     transaction: 'auto',
     signal: c.signal,
     progress: async (done, total) => {
@@ -320,10 +366,179 @@ async function runStep(step: Step, c: StepContext, onStart: (transactional: bool
     if (error instanceof MigError) throw error
     throw migrationFailed(step, direction, message, failure, { partial, kept: ran(progress) })
   }
-  const durationMs = elapsed()
-  await end('ok', null)
+  const durationMs = inTransaction ?? elapsed()
+  if (inTransaction === undefined) await end('ok', null)
   options.onEvent?.({ type: 'done', step, direction, durationMs })
   return { project: project.name, id: m.id, name: m.name, direction, durationMs }
+}
+
+/**
+ * The projects whose steps this run applies in one transaction (`--atomic`,
+ * or `"atomic": true` in mig.config), after checking it can: a dialect with
+ * transactional DDL, an adapter with upAtomic, no other project's steps on
+ * the database, and every migration transactional. Refused before anything runs.
+ */
+async function atomicProjects(
+  ws: Workspace,
+  steps: Step[],
+  sessions: Map<string, Session>,
+  options: LifecycleOptions,
+): Promise<Set<string>> {
+  const atomic = new Set<string>()
+  if (options.direction !== 'up') return atomic
+  const configured = new Set((ws.config.config.projects ?? []).filter((p) => p.atomic).map((p) => p.name))
+  const why = options.atomic ? '--atomic' : '"atomic": true in mig.config'
+  const no = 'nothing was applied'
+  for (const step of steps) {
+    const { project } = step
+    if (atomic.has(project.name) || !(options.atomic || configured.has(project.name))) continue
+    const session = sessions.get(project.name)!
+    const target = session.target
+    if (target.dialect === 'mysql')
+      throw new MigError(
+        'ATOMIC_UNSUPPORTED',
+        `${project.name}: ${why} needs transactional DDL, and ${target.display} is MySQL/MariaDB, whose DDL commits by itself`,
+        `run \`mig up\` without --atomic (one transaction per migration, where the dialect allows); ${no}`,
+      )
+    if (!session.upAtomic)
+      throw new MigError(
+        'ATOMIC_UNSUPPORTED',
+        `${project.name}: the ${project.tool} adapter cannot apply a run in one transaction yet (${why})`,
+        `run \`mig up\` without --atomic; ${no}`,
+      )
+    const other = steps.find((s) => s.project !== project && sessions.get(s.project.name)!.target.key === target.key)
+    if (other)
+      throw new MigError(
+        'ATOMIC_SHARED_DATABASE',
+        `${why} applies one project's migrations per transaction, and ${project.name} and ${other.project.name} both have pending migrations on ${target.display}`,
+        `pick one with --project; ${no}`,
+      )
+    for (const s of steps.filter((s) => s.project === project))
+      if (session.transactional && !(await session.transactional(s.migration, 'up')))
+        throw new MigError(
+          'ATOMIC_NO_TRANSACTION',
+          `${project.name}: ${s.migration.id} opts out of transactions, so ${why} cannot cover it`,
+          `apply the migrations up to it without --atomic (\`mig up --to ${s.migration.id}\`), then the rest; ${no}`,
+        )
+    atomic.add(project.name)
+  }
+  return atomic
+}
+
+/**
+ * `--atomic`: one project's steps in one transaction (Session.upAtomic),
+ * each migration's journal row with it. A failure or an interrupt rolls the
+ * whole block back, and the journal says so for every migration it started.
+ */
+async function runAtomic(steps: Step[], c: StepContext, onStart: (step: Step) => void): Promise<Applied[]> {
+  const { session, options } = c
+  const checksums = new Map<Migration, string | null>()
+  for (const s of steps) checksums.set(s.migration, s.migration.files.length ? await checksumFiles(s.migration.files) : null)
+  const started: { step: Step; entry: JournalEntry; at: number; durationMs?: number }[] = []
+  const options_ = (m: Migration): RunOptions & { journal: JournalHook } => {
+    const step = steps.find((s) => s.migration === m) ?? steps.find((s) => s.migration.id === m.id)!
+    onStart(step)
+    options.onEvent?.({ type: 'start', step, direction: 'up' })
+    const at = Date.now()
+    const entry: JournalEntry = {
+      project: step.project.name,
+      tool: step.project.tool,
+      migration: m.id,
+      direction: 'up',
+      checksum: checksums.get(step.migration) ?? null,
+      actor: actor(),
+      startedAt: new Date(at).toISOString(),
+      durationMs: 0,
+      outcome: 'ok',
+      error: null,
+      backupId: c.backupId,
+      note: c.note,
+    }
+    const s: (typeof started)[number] = { step, entry, at }
+    started.push(s)
+    return {
+      transaction: 'auto',
+      signal: c.signal,
+      journal: {
+        statement: () => {
+          s.durationMs = Date.now() - at
+          return journalInsertSql(session.target.dialect, { ...entry, durationMs: s.durationMs }, c.journal.table)
+        },
+      },
+    }
+  }
+  const journal = (outcome: Outcome, error: (s: (typeof started)[number], last: boolean) => string | null) =>
+    Promise.all(
+      started.map((s, i) =>
+        c.journal
+          .write((db) =>
+            recordJournalAgain(db, {
+              ...s.entry,
+              durationMs: s.durationMs ?? Date.now() - s.at,
+              outcome,
+              error: error(s, i === started.length - 1),
+            }),
+          )
+          .catch(() => {}),
+      ),
+    )
+  try {
+    await session.upAtomic!({ migrations: steps.map((s) => s.migration), options: options_, signal: c.signal })
+  } catch (error) {
+    const last = started.at(-1)
+    const message = redact(errorMessage(error))
+    const whole = `rolled back with the whole --atomic run`
+    if (c.signal.aborted) {
+      await journal('rolled_back', () => `interrupted; ${whole}`)
+      throw new StepInterrupted('rolled_back', undefined)
+    }
+    if (!last) throw error
+    if (isConnectionLost(error)) {
+      const truth = await rereadLedger(c.ws, last.step.project, last.step.migration, 'up')
+      const where = `${last.step.project.name}: the connection to ${session.target.display} was lost while applying ${last.step.migration.id} with --atomic (${oneLine(message)})`
+      if (truth === 'done') {
+        await journal('ok', () => null)
+        throw new MigError(
+          'CONNECTION_LOST',
+          `${where}; read again on a new connection, its ledger shows the run applied (journaled ok)`,
+          'run `mig up` to go on',
+        )
+      }
+      if (truth === 'not-done') {
+        await journal('rolled_back', () => `connection lost; ${whole}`)
+        throw new MigError(
+          'CONNECTION_LOST',
+          `${where}; read again on a new connection, its ledger shows the run not applied: its transaction did not commit`,
+          'nothing of the run was kept; run `mig up --atomic` again once the connection is steady',
+        )
+      }
+      throw new MigError(
+        'CONNECTION_LOST',
+        `${where}; its ledger could not be read again, so whether the run committed is not known`,
+        'check `mig status` and `mig log` before going on',
+      )
+    }
+    await journal('rolled_back', (s, isLast) => (isLast ? message : `${whole}: ${last.step.migration.id} failed`))
+    if (error instanceof MigError) throw error
+    const failure = error instanceof MigrationFailure ? error : undefined
+    const statement = failure?.statement ? oneLine(failure.statement) : undefined
+    const n = started.length - 1
+    return Promise.reject(
+      new MigError(
+        'MIGRATION_FAILED',
+        `${last.step.project.name}: applying ${last.step.migration.id} failed: ${oneLine(message)}; --atomic rolled back the whole run${n ? ` (and the ${n} migration${n === 1 ? '' : 's'} before it)` : ''}`,
+        'nothing of the run was kept; fix the migration and run `mig up --atomic` again',
+        { details: statement ? [`statement: ${statement}`] : [] },
+      ),
+    )
+  }
+  // An adapter that did not run a journal statement leaves the row to core.
+  for (const s of started)
+    if (s.durationMs === undefined) await c.journal.write((db) => recordJournal(db, { ...s.entry, durationMs: Date.now() - s.at }))
+  return started.map(({ step, durationMs }) => {
+    options.onEvent?.({ type: 'done', step, direction: 'up', durationMs: durationMs ?? 0 })
+    return { project: step.project.name, id: step.migration.id, name: step.migration.name, direction: 'up', durationMs: durationMs ?? 0 }
+  })
 }
 
 /**

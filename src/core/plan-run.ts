@@ -3,6 +3,7 @@ import type { Project } from '../config/projects.js'
 import { ledgerTables } from '../db/snapshot.js'
 import type { DatabaseTarget } from '../db/types.js'
 import { MigError, errorMessage } from '../output/errors.js'
+import { stepProgress } from '../output/progress.js'
 import { type Selection, type Step, dryRun } from './lifecycle.js'
 import { type ScratchOptions, cloneSchema, withScratch } from './scratch.js'
 import { type Workspace, closeAll, openSessions } from './workspace.js'
@@ -55,16 +56,23 @@ export async function planRun(ws: Workspace, selection: Selection): Promise<Plan
   const targets = await targetsOf(ws)
   const steps = await dryRun(ws, { direction: 'up', selection, allowDrift: false })
   const planned = new Map<Step, PlannedMigration>()
-  for (const [key, group] of groupSteps(steps, targets)) {
-    const results = await withScratch(
-      group.target,
-      async (scratch) => {
-        await cloneSchema(group.target, scratch, ledgersOf(key, targets.values()))
-        return runOnScratch(ws, group.steps, key, scratch)
-      },
-      scratchOptions(ws),
-    )
-    group.steps.forEach((step, i) => results[i] && planned.set(step, results[i]))
+  const shown = stepProgress('planning on a copy', steps.length)
+  let n = 0
+  const onStep = (s: Step): void => shown.step(++n, steps.length, `${s.project.name} ${s.migration.id}`)
+  try {
+    for (const [key, group] of groupSteps(steps, targets)) {
+      const results = await withScratch(
+        group.target,
+        async (scratch) => {
+          await cloneSchema(group.target, scratch, ledgersOf(key, targets.values()))
+          return runOnScratch(ws, group.steps, key, scratch, onStep)
+        },
+        scratchOptions(ws),
+      )
+      group.steps.forEach((step, i) => results[i] && planned.set(step, results[i]))
+    }
+  } finally {
+    shown.end()
   }
   return { projects: ws.projects.map((p) => p.name), migrations: steps.flatMap((s) => planned.get(s) ?? []) }
 }
@@ -113,12 +121,19 @@ function groupSteps(steps: Step[], targets: Map<string, Opened>): Map<string, { 
 }
 
 /** Open the steps' projects with `key` redirected to `scratch`, and run the steps there in order, capturing; stop at the first failure. */
-async function runOnScratch(ws: Workspace, steps: Step[], key: string, scratch: DatabaseTarget): Promise<PlannedMigration[]> {
+async function runOnScratch(
+  ws: Workspace,
+  steps: Step[],
+  key: string,
+  scratch: DatabaseTarget,
+  onStep: (step: Step) => void,
+): Promise<PlannedMigration[]> {
   const projects = [...new Set(steps.map((s) => s.project))]
   const sessions = await openOn(ws, projects, key, scratch)
   const out: PlannedMigration[] = []
   try {
     for (const step of steps) {
+      onStep(step)
       const planned: PlannedMigration = { project: step.project.name, id: step.migration.id, statements: [], dataDependent: [] }
       out.push(planned)
       let read = false

@@ -13,7 +13,11 @@ import { type Workspace, openSession } from './workspace.js'
 export class JournalConnection {
   private fresh: Db | undefined
 
-  constructor(private readonly db: Db) {}
+  /** `table`: the journal's name as another connection to the database writes it (journalTable). */
+  constructor(
+    private readonly db: Db,
+    readonly table: string,
+  ) {}
 
   /** `fn`, or `again` on a new connection when the old one died under it (the first attempt may have been carried out). */
   async write(fn: (db: Db) => Promise<void>, again: (db: Db) => Promise<void> = fn): Promise<void> {

@@ -25,6 +25,7 @@ interface RunFlags extends GlobalFlags {
 
 export interface UpFlags extends RunFlags {
   one?: boolean
+  atomic?: boolean
 }
 
 export interface DownFlags extends RunFlags {
@@ -90,6 +91,7 @@ async function runMigrations(
     allowSharedUrl: flags['allow-shared-url'],
     allowDrift: flags['allow-drift'],
     strict: flags.strict,
+    ...(direction === 'up' && (flags as UpFlags).atomic ? { atomic: true } : {}),
     onEvent: progress(io.out, io.note, { announce }),
   })
   if (flags.json) io.json(runJson(result))

@@ -4,6 +4,7 @@ import { connect } from '../db/connect.js'
 import { type Snapshot, describeDiff, diffSnapshots, ledgerTables, snapshot } from '../db/snapshot.js'
 import type { DatabaseTarget, Db } from '../db/types.js'
 import { MigError, errorMessage } from '../output/errors.js'
+import { type StepProgress, stepProgress } from '../output/progress.js'
 import { openOn, scratchOptions, yieldToSignals } from './plan-run.js'
 import { withScratch } from './scratch.js'
 import { type Workspace, closeAll, openSessions } from './workspace.js'
@@ -96,9 +97,11 @@ async function verifyProject(
         await closeAll(sessions.values())
         throw error
       })
+      const shown = stepProgress(`verifying ${project.name}`)
       try {
-        return await checkAll(sessions.get(project.name)!, db, from)
+        return await checkAll(sessions.get(project.name)!, db, from, shown)
       } finally {
+        shown.end()
         await closeAll([...sessions.values(), db])
       }
     },
@@ -107,7 +110,7 @@ async function verifyProject(
   return { project: project.name, tool: project.tool, dialect: target.dialect, ok: !migrations.some(failing), migrations }
 }
 
-async function checkAll(session: Session, db: Db, from: string | undefined): Promise<MigrationCheck[]> {
+async function checkAll(session: Session, db: Db, from: string | undefined, shown: StepProgress): Promise<MigrationCheck[]> {
   const list = await session.list()
   // --from names one project's migration: the other projects are checked whole.
   const start = from === undefined ? 0 : list.findIndex((m) => m.id === from) + 1
@@ -115,6 +118,7 @@ async function checkAll(session: Session, db: Db, from: string | undefined): Pro
   // The schema a check ends on is the next one's start: one snapshot fewer per migration.
   let last: Snapshot | undefined
   for (const [i, m] of list.entries()) {
+    shown.step(i + 1, list.length, m.id)
     if (i < start) {
       const error = await attempt(() => session.up(m, { transaction: 'auto' }))
       checks.push(error === undefined ? { id: m.id, outcome: 'applied' } : { id: m.id, outcome: 'failed', step: 'up', message: error })

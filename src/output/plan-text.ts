@@ -1,5 +1,6 @@
 import type { PlanResult } from '../core/plan-run.js'
 import type { MigrationCheck, VerifyResult } from '../core/verify.js'
+import { type Tone, paint } from './colour.js'
 
 /** What every plan says first: it ran, for real, on empty copies. */
 export const planCaveat =
@@ -17,10 +18,11 @@ export function planText(plan: PlanResult): string[] {
     if (!m.statements.length && m.error === undefined) lines.push('  (no statements)')
     m.statements.forEach((sql, i) => {
       if (m.dataDependent.includes(i))
-        lines.push('  -- may depend on data: runs after the migration read the database, which was empty here')
+        lines.push(paint('pending', '  -- may depend on data: runs after the migration read the database, which was empty here'))
       lines.push(...indent(terminated(sql)))
     })
-    if (m.error !== undefined) lines.push(`  !! failed on the copy: ${m.error}`, '  (the later migrations of this database were not run)')
+    if (m.error !== undefined)
+      lines.push(`  ${paint('failed', '!! failed on the copy:')} ${m.error}`, '  (the later migrations of this database were not run)')
   }
   const dependent = plan.migrations.filter((m) => m.dataDependent.length).length
   if (dependent)
@@ -38,13 +40,19 @@ export const planJson = (plan: PlanResult) => ({
 const terminated = (sql: string): string => (/;\s*$/.test(sql) ? sql.trim() : `${sql.trim()};`)
 const indent = (text: string): string[] => text.split('\n').map((l) => `  ${l}`)
 
-const outcomeText: Record<MigrationCheck['outcome'], string> = {
-  ok: 'ok (up, down, up again)',
-  applied: 'applied (before --from, not checked)',
-  irreversible: 'IRREVERSIBLE: it has no down',
-  'not-restored': 'FAILED: down does not restore the schema',
-  'not-repeatable': 'FAILED: up after down builds another schema',
-  failed: 'FAILED',
+const outcomeText: Record<MigrationCheck['outcome'], [Tone, string, string]> = {
+  ok: ['ok', 'ok', ' (up, down, up again)'],
+  applied: ['muted', 'applied', ' (before --from, not checked)'],
+  irreversible: ['pending', 'IRREVERSIBLE', ': it has no down'],
+  'not-restored': ['failed', 'FAILED', ': down does not restore the schema'],
+  'not-repeatable': ['failed', 'FAILED', ': up after down builds another schema'],
+  failed: ['failed', 'FAILED', ''],
+}
+
+function outcomeOf(c: MigrationCheck): string {
+  if (c.outcome === 'failed') return `${paint('failed', 'FAILED')} on ${c.step}`
+  const [tone, word, rest] = outcomeText[c.outcome]
+  return `${paint(tone, word)}${rest}`
 }
 
 /** `mig verify` as text: per project its migrations and what was wrong. */
@@ -52,16 +60,21 @@ export function verifyText(result: VerifyResult): string[] {
   const lines: string[] = []
   for (const p of result.projects) {
     if (lines.length) lines.push('')
-    lines.push(`${p.project} (${p.tool}, ${p.dialect}, on an empty scratch database): ${p.ok ? 'ok' : 'FAILED'}`)
+    lines.push(
+      `${p.project} (${p.tool}, ${p.dialect}, on an empty scratch database): ${p.ok ? paint('ok', 'ok') : paint('failed', 'FAILED')}`,
+    )
     if (!p.migrations.length) lines.push('  no migrations')
     for (const c of p.migrations) {
-      lines.push(`  ${c.id}: ${c.outcome === 'failed' ? `FAILED on ${c.step}` : outcomeText[c.outcome]}`)
+      lines.push(`  ${c.id}: ${outcomeOf(c)}`)
       for (const d of c.differences ?? []) lines.push(`    - ${d}`)
       if (c.message) lines.push(`    ${c.message}`)
     }
   }
   const bad = result.projects.flatMap((p) => p.migrations.filter((c) => c.outcome !== 'ok' && c.outcome !== 'applied'))
-  lines.push('', result.ok ? 'Every migration reverts cleanly.' : `${bad.length} migration(s) failed verification.`)
+  lines.push(
+    '',
+    result.ok ? paint('ok', 'Every migration reverts cleanly.') : paint('failed', `${bad.length} migration(s) failed verification.`),
+  )
   return lines
 }
 

@@ -1,10 +1,18 @@
 import { type Direction, type RunEvent, type RunResult, type Step, describeProblem, emptyText } from '../core/lifecycle.js'
 import { describeHolder } from '../core/lock/index.js'
+import { paint } from './colour.js'
+import { type Progress, clock, startProgress } from './progress.js'
 import { ms } from './table.js'
 
-/** Progress lines for up/down: migrations on stdout; lock waits and, with `announce`, the plan on stderr. */
+/**
+ * Progress lines for up/down: migrations on stdout; lock waits and, with
+ * `announce`, the plan on stderr; while it runs, N/M, the migration and its
+ * time on the progress line (src/output/progress.ts).
+ */
 export function progress(out: (line: string) => void, note: (line: string) => void, options: { announce: boolean }) {
+  const live = runProgress()
   return (event: RunEvent): void => {
+    live(event)
     switch (event.type) {
       case 'plan': {
         const line = planLine(event.steps, event.direction)
@@ -27,7 +35,9 @@ export function progress(out: (line: string) => void, note: (line: string) => vo
         note(`${event.step.project.name}: retrying ${event.step.migration.id}, whose last run failed partway`)
         break
       case 'done':
-        out(`${event.direction === 'up' ? '↑' : '↓'} ${event.step.project.name}  ${event.step.migration.id}  ${ms(event.durationMs)}`)
+        out(
+          `${paint('ok', event.direction === 'up' ? '↑' : '↓')} ${event.step.project.name}  ${event.step.migration.id}  ${ms(event.durationMs)}`,
+        )
         break
       case 'backup':
         note(`backed up ${event.database} as ${event.id}`)
@@ -36,8 +46,41 @@ export function progress(out: (line: string) => void, note: (line: string) => vo
         note(interruptLine(event))
         break
       case 'start':
+      case 'end':
         break
     }
+  }
+}
+
+/** The progress line of a run: `applying 3/5: billing 003_add_phone 1.2s (4.5s in all)`. */
+function runProgress(): (event: RunEvent) => void {
+  let line: Progress | undefined
+  let total = 0
+  let started = 0
+  let n = 0
+  let current: { step: Step; since: number } | undefined
+  let verb = 'applying'
+  const text = (): string => {
+    const all = `${clock(Date.now() - started)} in all`
+    if (!current && !n) return `${verb} ${total} migration${total === 1 ? '' : 's'} (${all})`
+    if (!current) return `${n}/${total} ${verb === 'applying' ? 'applied' : 'reverted'} (${all})`
+    const { step, since } = current
+    return `${verb} ${n}/${total}: ${step.project.name} ${step.migration.id} ${clock(Date.now() - since)} (${all})`
+  }
+  return (event) => {
+    if (event.type === 'plan' && event.steps.length) {
+      total = event.steps.length
+      started = Date.now()
+      verb = event.direction === 'up' ? 'applying' : 'reverting'
+      line = startProgress(text)
+    } else if (event.type === 'start') {
+      n++
+      current = { step: event.step, since: Date.now() }
+      line?.update()
+    } else if (event.type === 'done') {
+      current = undefined
+      line?.update()
+    } else if (event.type === 'end') line?.end()
   }
 }
 

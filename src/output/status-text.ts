@@ -1,5 +1,6 @@
 import type { StatusResult } from '../core/status.js'
 import type { SkippedDir } from '../config/find-files.js'
+import { type Tone, paint } from './colour.js'
 import { table } from './table.js'
 
 export interface StatusWriters {
@@ -46,20 +47,20 @@ export function renderStatus(
   for (const p of projects) {
     const lines: string[] = []
     for (const m of p.migrations ?? []) {
-      if (m.state === 'pending') lines.push(`  pending   ${m.id}`)
-      else if (m.state === 'failed') lines.push(`  FAILED    ${m.id}${m.error ? ` — ${m.error}` : ''}`)
-      else if (m.state === 'missing') lines.push(`  MISSING   ${m.id} (applied, but its files are gone)`)
-      else if (m.drift) lines.push(`  DRIFT     ${m.id} (edited since it was applied)`)
+      if (m.state === 'pending') lines.push(`  ${label('pending', 'pending')}${m.id}`)
+      else if (m.state === 'failed') lines.push(`  ${label('failed', 'FAILED')}${m.id}${m.error ? ` — ${m.error}` : ''}`)
+      else if (m.state === 'missing') lines.push(`  ${label('failed', 'MISSING')}${m.id} (applied, but its files are gone)`)
+      else if (m.drift) lines.push(`  ${label('drift', 'DRIFT')}${m.id} (edited since it was applied)`)
     }
     if (p.lock)
       lines.push(
-        `  LOCKED    by ${p.lock.holder}${p.lock.since ? ` since ${p.lock.since}` : ''}${p.lock.stale ? ' — stale, `mig unlock --release` frees it' : ''}`,
+        `  ${label('locked', 'LOCKED')}by ${p.lock.holder}${p.lock.since ? ` since ${p.lock.since}` : ''}${p.lock.stale ? ' — stale, `mig unlock --release` frees it' : ''}`,
       )
     if (p.toolLock)
       lines.push(
-        `  LOCKED    by ${p.toolLock.holder}${p.toolLock.since ? ` (${p.toolLock.since})` : ''}: a ${p.tool} run holds it, or one crashed; if none is running, \`mig unlock --release\` frees it`,
+        `  ${label('locked', 'LOCKED')}by ${p.toolLock.holder}${p.toolLock.since ? ` (${p.toolLock.since})` : ''}: a ${p.tool} run holds it, or one crashed; if none is running, \`mig unlock --release\` frees it`,
       )
-    for (const file of p.ignoredFiles ?? []) lines.push(`  IGNORED   ${file} (not run: its name breaks the naming rule)`)
+    for (const file of p.ignoredFiles ?? []) lines.push(`  ${label('muted', 'IGNORED')}${file} (not run: its name breaks the naming rule)`)
     if (p.plugin) lines.push(`  install the plugin to see it: ${p.plugin.install}`)
     if (lines.length) w.out(`\n${p.name} (${p.dir})\n${lines.join('\n')}`)
   }
@@ -83,16 +84,19 @@ export function renderStatus(
   }
 }
 
+/** A migration line's state word, padded to the column the ids start at. */
+const label = (tone: Tone, word: string): string => `${paint(tone, word)}${' '.repeat(10 - word.length)}`
+
 function stateOf(p: StatusResult['projects'][number]): string {
-  if (p.plugin) return 'plugin not installed'
-  if (p.error) return 'error'
+  if (p.plugin) return paint('pending', 'plugin not installed')
+  if (p.error) return paint('failed', 'error')
   const s = p.summary!
   const parts = [
-    s.failed && `${s.failed} failed`,
-    s.drift && `${s.drift} drift`,
-    s.missing && `${s.missing} missing`,
-    (p.lock && !p.lock.stale) || p.toolLock ? 'locked' : p.lock && 'stale lock',
-    s.pending && `${s.pending} pending`,
+    s.failed && paint('failed', `${s.failed} failed`),
+    s.drift && paint('drift', `${s.drift} drift`),
+    s.missing && paint('failed', `${s.missing} missing`),
+    (p.lock && !p.lock.stale) || p.toolLock ? paint('locked', 'locked') : p.lock && paint('locked', 'stale lock'),
+    s.pending && paint('pending', `${s.pending} pending`),
   ].filter(Boolean)
-  return parts.length ? parts.join(', ') : 'up to date'
+  return parts.length ? parts.join(', ') : paint('ok', 'up to date')
 }

@@ -1,4 +1,5 @@
 import { stripVTControlCharacters } from 'node:util'
+import { eastAsianWidth } from 'get-east-asian-width'
 
 /**
  * A borderless table, headers in capitals, columns two spaces apart, as
@@ -7,7 +8,6 @@ import { stripVTControlCharacters } from 'node:util'
  */
 export function table(head: string[], rows: (string | number)[][]): string {
   const lines = [head.map((h) => h.toUpperCase()), ...rows.map((r) => r.map(String))]
-  const width = (s: string) => [...stripVTControlCharacters(s)].length
   const widths = head.map((_, i) => Math.max(...lines.map((l) => width(l[i] ?? ''))))
   return lines
     .map((l) =>
@@ -17,6 +17,27 @@ export function table(head: string[], rows: (string | number)[][]): string {
         .trimEnd(),
     )
     .join('\n')
+}
+
+/** Combining marks, and format characters such as the zero-width joiner: they take no column. */
+const zeroWidth = /^[\p{Mn}\p{Me}\p{Cf}]$/u
+
+/**
+ * The columns `text` takes on a terminal: colour codes take none, CJK and
+ * other wide characters two (Unicode's East Asian Width, through
+ * get-east-asian-width: string-width's emoji tables cost ~40 ms of
+ * start-up, too much for `mig status`).
+ */
+export function width(text: string): number {
+  const plain = stripVTControlCharacters(text)
+  if (/^[\x20-\x7e]*$/.test(plain)) return plain.length
+  let columns = 0
+  for (const char of plain) {
+    const code = char.codePointAt(0)!
+    if (code < 0x20 || (code >= 0x7f && code < 0xa0) || zeroWidth.test(char)) continue
+    columns += eastAsianWidth(code)
+  }
+  return columns
 }
 
 export const ms = (n: number): string => (n < 1000 ? `${Math.round(n)}ms` : `${(n / 1000).toFixed(1)}s`)

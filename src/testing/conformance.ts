@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type TestFunction, afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import type { Adapter, OpenContext, ProjectRef, Session } from '../adapter.js'
+import type { Adapter, JournalHook, Migration, OpenContext, ProjectRef, Session } from '../adapter.js'
+import { type JournalEntry, ensureJournal, journalInsertSql, journalTable, JOURNAL } from '../core/journal.js'
 import { openContext } from '../core/workspace.js'
 import type { DatabaseTarget, Dialect } from '../db/types.js'
 import { parseDatabaseUrl } from '../db/url.js'
@@ -49,7 +50,8 @@ export interface ConformanceOptions {
   redirect?: boolean
 }
 
-export type ContractCheck = 'capture' | 'transaction-none' | 'transaction-none-failure' | 'tool-lock' | 'create' | 'close'
+export type ContractCheck =
+  'capture' | 'transaction-none' | 'transaction-none-failure' | 'tool-lock' | 'create' | 'close' | 'journal' | 'atomic'
 
 export interface KnownFailure {
   check: ContractCheck
@@ -68,6 +70,7 @@ export interface KnownFailure {
 export function runConformance(options: ConformanceOptions): void {
   lifecycleChecks(options)
   contractChecks(options)
+  journalChecks(options)
   if (options.redirect !== false) redirectChecks(options)
 }
 
@@ -389,3 +392,98 @@ async function closeCheck(f: Fixture): Promise<void> {
   await other.close()
   expect((await f.session.list()).length).toBeGreaterThan(0)
 }
+
+/**
+ * RunOptions.journal and Session.upAtomic, on a fresh database each: an
+ * adapter that runs core's journal statement leaves exactly one row per
+ * migration it applies and none for one that throws; `upAtomic` applies
+ * all or nothing, journal rows included. An adapter that never calls the
+ * hook (core then writes the row itself) or has no upAtomic skips them.
+ */
+function journalChecks(options: ConformanceOptions): void {
+  const timeout = options.timeoutMs ?? 30_000
+  describe.each(options.dialects)(`${options.adapter.tool} adapter journal hook on %s`, (dialect) => {
+    const known = (name: ContractCheck) =>
+      options.knownFailures?.find((k) => k.check === name && (!k.dialects || k.dialects.includes(dialect)))
+    const check = (name: ContractCheck, title: string, fn: TestFunction): void => {
+      const k = known(name)
+      if (k) it.fails(`${title} [known failure: ${k.why}]`, fn, timeout)
+      else it(title, fn, timeout)
+    }
+    const fixtures: { database: TestDatabase; dir: string; session?: Session }[] = []
+    const fresh = async () => {
+      const database = await createTestDatabase(dialect)
+      const dir = mkdtempSync(join(tmpdir(), `mig-journal-${options.adapter.tool}-`))
+      const fixture: (typeof fixtures)[number] = { database, dir }
+      fixtures.push(fixture)
+      const project = await options.writeProject(dir, database, { failing: true })
+      fixture.session = await options.adapter.open(project, contextFor(project, dir))
+      const db = await database.db()
+      await ensureJournal(db)
+      const table = await journalTable(db)
+      let calls = 0
+      const hook = (m: Migration): JournalHook => ({
+        statement: () => (calls++, journalInsertSql(dialect, journalRow(project.name, project.tool, m.id), table)),
+      })
+      const rows = async () =>
+        (await db.query<{ migration: string }>(`SELECT migration FROM ${JOURNAL} ORDER BY id`)).map((r) => r.migration)
+      return { project, database, session: fixture.session, hook, rows, calls: () => calls }
+    }
+
+    afterAll(async () => {
+      for (const f of fixtures) {
+        await f.session?.close()
+        await f.database.drop()
+        rmSync(f.dir, { recursive: true, force: true })
+      }
+    }, timeout)
+
+    check(
+      'journal',
+      'with RunOptions.journal, one journal row per applied migration, in its transaction, and none for one that throws',
+      async (t) => {
+        const f = await fresh()
+        const list = await f.session.list()
+        await f.session.up(list[0]!, { transaction: 'auto', journal: f.hook(list[0]!) })
+        if (f.calls() === 0) return t.skip()
+        await f.session.up(list[1]!, { transaction: 'auto', journal: f.hook(list[1]!) })
+        await expect(f.session.up(list[2]!, { transaction: 'auto', journal: f.hook(list[2]!) })).rejects.toThrow()
+        expect(await f.rows()).toEqual([list[0]!.id, list[1]!.id])
+        expect(await options.nativeApplied(f.project, f.database)).toEqual([list[0]!.id, list[1]!.id])
+      },
+    )
+
+    check('atomic', 'upAtomic applies all or nothing: a throwing third migration leaves no table, ledger row or journal row', async (t) => {
+      const f = await fresh()
+      if (!f.session.upAtomic || dialect === 'mysql') return t.skip()
+      const list = await f.session.list()
+      const started: string[] = []
+      const options_ = (m: Migration) => (started.push(m.id), { transaction: 'auto' as const, journal: f.hook(m) })
+      await expect(f.session.upAtomic({ migrations: list, options: options_ })).rejects.toThrow()
+      expect(started).toEqual(list.map((m) => m.id))
+      expect(await options.nativeApplied(f.project, f.database)).toEqual([])
+      expect(await f.rows()).toEqual([])
+      expect((await listTables(await f.database.db())).filter((name) => name.startsWith('conf_'))).toEqual([])
+      expect((await f.session.list()).every((m) => m.state === 'pending')).toBe(true)
+      await f.session.upAtomic({ migrations: list.slice(0, 2), options: options_ })
+      expect(await options.nativeApplied(f.project, f.database)).toEqual([list[0]!.id, list[1]!.id])
+      expect(await f.rows()).toEqual([list[0]!.id, list[1]!.id])
+      expect(f.calls()).toBe(4)
+    })
+  })
+}
+
+const journalRow = (project: string, tool: string, migration: string): JournalEntry => ({
+  project,
+  tool,
+  migration,
+  direction: 'up',
+  checksum: null,
+  actor: "conformance's ? \\ 'quoted'",
+  startedAt: new Date().toISOString(),
+  durationMs: 1,
+  outcome: 'ok',
+  error: null,
+  backupId: null,
+  note: null,
+})

@@ -1,7 +1,19 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { dirname, extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Adapter, DatabaseTarget, Db, Migration, OpenContext, ProjectRef, RunOptions, Session, ToolLock } from 'mig'
+import type {
+  Adapter,
+  AtomicRun,
+  DatabaseTarget,
+  Db,
+  Migration,
+  OpenContext,
+  ProjectRef,
+  RunOptions,
+  Session,
+  StatementRecorder,
+  ToolLock,
+} from 'mig'
 import { type KnexInstance, type LoadedKnexfile, loadKnexfile, targetOf } from './knexfile.js'
 import { directoriesOf, listMigrationFiles } from './source.js'
 
@@ -55,6 +67,7 @@ interface MigrationModule {
 class KnexSession implements Session {
   private readonly modules = new Map<string, MigrationModule>()
   private batch: number | undefined
+  private tablesReady = false
   private instance: KnexInstance | undefined
   private readonly table: string
   private readonly lockTable: string
@@ -133,6 +146,48 @@ class KnexSession implements Session {
     await this.step(m, 'up', options, (trx) => this.from(trx, this.table).insert({ name: m.id, batch, migration_time: new Date() }))
   }
 
+  /**
+   * `mig up --atomic`: knex's own `migrate:latest` shape, every migration of
+   * the run and its knex_migrations row (one batch) in one transaction under
+   * knex's lock, with core's journal rows; any failure rolls all of it back.
+   */
+  async upAtomic(run: AtomicRun): Promise<void> {
+    await this.ensureTables()
+    const batch = await this.nextBatch()
+    const modules = new Map<Migration, (knex: KnexInstance) => unknown>()
+    for (const m of run.migrations) modules.set(m, await this.functionOf(m, 'up'))
+    let recorder: StatementRecorder | undefined
+    let capturing = false
+    const listener = (q: { sql: string }) => capturing && recorder?.hear(q.sql)
+    this.knex.on('query', listener)
+    try {
+      await this.knex.transaction(async (trx) => {
+        await this.lock(trx)
+        for (const m of run.migrations) {
+          // Yield first, so a signal that came during a synchronous statement is seen.
+          await new Promise((resolve) => setImmediate(resolve))
+          if (run.signal?.aborted) throw new Error('interrupted')
+          const options = run.options(m)
+          recorder = this.ctx.recorder(options, [this.table, this.lockTable])
+          capturing = true
+          try {
+            await modules.get(m)!(trx)
+          } finally {
+            capturing = false
+          }
+          await this.from(trx, this.table).insert({ name: m.id, batch, migration_time: new Date() })
+          await trx.raw(options.journal.statement())
+        }
+        await this.from(trx, this.lockTable).update({ is_locked: 0 })
+      })
+    } catch (error) {
+      if (error instanceof this.ctx.errors.MigError || run.signal?.aborted) throw error
+      throw this.ctx.fail(error, { statement: recorder?.last, partial: false })
+    } finally {
+      this.knex.off('query', listener)
+    }
+  }
+
   /** One batch per session, as one `knex migrate:latest` is one batch. */
   private async nextBatch(): Promise<number> {
     if (this.batch === undefined) {
@@ -172,14 +227,7 @@ class KnexSession implements Session {
     record: (trx: KnexInstance) => PromiseLike<unknown>,
   ): Promise<void> {
     const module = await this.load(m)
-    const fn = module[direction]
-    if (typeof fn !== 'function') {
-      throw new this.ctx.errors.MigError(
-        'KNEX_NO_FUNCTION',
-        `${this.project.name}: ${m.id} exports no ${direction} function`,
-        `export async function ${direction}(knex) { … } from ${m.files[0] ?? m.id}`,
-      )
-    }
+    const fn = await this.functionOf(m, direction)
     const perFile = module.config?.transaction
     const transactional =
       options.transaction === 'auto' && (typeof perFile === 'boolean' ? perFile : !this.loaded.config.migrations?.disableTransactions)
@@ -203,6 +251,8 @@ class KnexSession implements Session {
           await runMigration(trx)
           await record(trx)
           await this.from(trx, this.lockTable).update({ is_locked: 0 })
+          // Core's journal row commits with the migration: one commit, on one connection (one SQLite handle).
+          if (options.journal) await trx.raw(options.journal.statement())
         })
       } else {
         await this.knex.transaction((trx) => this.lock(trx))
@@ -223,6 +273,18 @@ class KnexSession implements Session {
     }
   }
 
+  private async functionOf(m: Migration, direction: 'up' | 'down'): Promise<(knex: KnexInstance) => unknown> {
+    const fn = (await this.load(m))[direction]
+    if (typeof fn !== 'function') {
+      throw new this.ctx.errors.MigError(
+        'KNEX_NO_FUNCTION',
+        `${this.project.name}: ${m.id} exports no ${direction} function`,
+        `export async function ${direction}(knex) { … } from ${m.files[0] ?? m.id}`,
+      )
+    }
+    return fn
+  }
+
   private async lock(trx: KnexInstance): Promise<void> {
     const updated = await this.from(trx, this.lockTable).where('is_locked', '=', 0).update({ is_locked: 1 })
     if (updated !== 1) {
@@ -240,6 +302,8 @@ class KnexSession implements Session {
    * knex_migrations_lock with its one unlocked row.
    */
   private async ensureTables(): Promise<void> {
+    // Once a session: core opens one per run and calls up/down under its lock. Tables dropped mid-run fail the next step, which rolls back.
+    if (this.tablesReady) return
     const schema = () => (this.schema ? this.knex.schema.withSchema(this.schema) : this.knex.schema)
     if (!(await schema().hasTable(this.table))) {
       await schema().createTable(this.table, (t) => {
@@ -257,6 +321,7 @@ class KnexSession implements Session {
     }
     if (!(await this.from(this.knex, this.lockTable).select('*')).length)
       await this.from(this.knex, this.lockTable).insert({ is_locked: 0 })
+    this.tablesReady = true
   }
 
   private async load(m: Migration): Promise<MigrationModule> {

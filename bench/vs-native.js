@@ -1,0 +1,144 @@
+#!/usr/bin/env node
+// npm run bench:native: mig against each tool's own CLI applying the same
+// generated history of N migrations (BENCH_N, default 1000) on fresh
+// databases, interleaved A B A B (BENCH_ROUNDS rounds, default 3), on
+// PostgreSQL and SQLite (BENCH_DIALECTS). Prints medians and mig/native
+// ratios (issue #18). Numbers, not assertions; the machine's load counts.
+// A tool is one entry of `tools` below: typeorm, sequelize and prisma add theirs.
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { workspace } from './lib.js'
+
+const N = Number(process.env.BENCH_N ?? 1000)
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3)
+const dialects = (process.env.BENCH_DIALECTS ?? 'postgres,sqlite').split(',')
+const only = process.env.BENCH_TOOLS?.split(',')
+const pgServer = process.env.BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432'
+
+const b = workspace('vs-native', ['knex'])
+const sh = (cmd, args, options = {}) => {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', env: b.env, ...options })
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`)
+}
+const psql = (sql, db = 'postgres') => sh('psql', [`${pgServer}/${db}`, '-q', '-v', 'ON_ERROR_STOP=1', '-c', sql])
+const time = (fn) => {
+  const start = process.hrtime.bigint()
+  fn()
+  return Number(process.hrtime.bigint() - start) / 1e6
+}
+const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]
+
+/** A fresh database for one timed run: its URL (SQLite: a file in `dir`), with the knex form beside it. */
+let serial = 0
+function freshDatabase(dialect, dir) {
+  if (dialect === 'sqlite') {
+    const file = join(dir, 'bench.db')
+    rmSync(file, { force: true })
+    return {
+      url: `sqlite:${file}`,
+      knex: { client: 'better-sqlite3', connection: { filename: file } },
+      file,
+      drop: () => rmSync(file, { force: true }),
+    }
+  }
+  const name = `mig_bench_${process.pid}_${serial++}`
+  psql(`CREATE DATABASE ${name}`)
+  return {
+    url: `${pgServer}/${name}`,
+    knex: { client: 'pg', connection: `${pgServer}/${name}` },
+    name,
+    drop: () => psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  }
+}
+
+const ddl = (i) => [`CREATE TABLE t${i} (id INTEGER PRIMARY KEY, name VARCHAR(255) NOT NULL)`, `CREATE INDEX t${i}_name ON t${i} (name)`]
+const id = (i) => `${20240000000000 + i}_t${i}`
+
+/** Each tool: write its project of N migrations in `dir` for `db`, and the pairs to time (mig command, native command). */
+const tools = {
+  knex: {
+    write(dir, db) {
+      mkdirSync(join(dir, 'migrations'), { recursive: true })
+      writeFileSync(join(dir, 'knexfile.js'), `module.exports = ${JSON.stringify({ ...db.knex, useNullAsDefault: true })}\n`)
+      for (let i = 1; i <= N; i++)
+        writeFileSync(
+          join(dir, 'migrations', `${id(i)}.js`),
+          `exports.up = async (knex) => { ${ddl(i)
+            .map((s) => `await knex.raw(${JSON.stringify(s)})`)
+            .join('; ')} }\nexports.down = (knex) => knex.schema.dropTable('t${i}')\n`,
+        )
+    },
+    pairs: (dir) => [
+      ['default mode vs knex migrate:latest', () => b.mig(dir, 'up'), () => b.node(dir, 'node_modules/knex/bin/cli.js', 'migrate:latest')],
+      [
+        '--atomic vs knex migrate:latest',
+        () => b.mig(dir, 'up', '--atomic'),
+        () => b.node(dir, 'node_modules/knex/bin/cli.js', 'migrate:latest'),
+      ],
+    ],
+  },
+  sql: {
+    write(dir, db) {
+      mkdirSync(join(dir, 'migrations'), { recursive: true })
+      writeFileSync(join(dir, '.env'), `DATABASE_URL=${db.url}\n`)
+      let all = ''
+      for (let i = 1; i <= N; i++) {
+        const up = ddl(i)
+          .map((s) => `${s};\n`)
+          .join('')
+        writeFileSync(join(dir, 'migrations', `${id(i)}.up.sql`), up)
+        writeFileSync(join(dir, 'migrations', `${id(i)}.down.sql`), `DROP TABLE t${i};\n`)
+        all += `BEGIN;\n${up}COMMIT;\n`
+      }
+      writeFileSync(join(dir, 'all.sql'), all)
+    },
+    pairs: (dir, db, dialect) => [
+      [
+        `default mode vs ${dialect === 'sqlite' ? 'sqlite3' : 'psql'}, one transaction per migration`,
+        () => b.mig(dir, 'up'),
+        dialect === 'sqlite'
+          ? () => sh('sh', ['-c', `sqlite3 -bail ${db.file} < all.sql`], { cwd: dir })
+          : () => sh('psql', [db.url, '-q', '-v', 'ON_ERROR_STOP=1', '-f', 'all.sql'], { cwd: dir }),
+      ],
+    ],
+  },
+}
+
+const results = []
+for (const dialect of dialects) {
+  for (const [tool, spec] of Object.entries(tools)) {
+    if (only && !only.includes(tool)) continue
+    const dir = b.project(join(b.work, `${tool}-${dialect}`))
+    let db = freshDatabase(dialect, dir)
+    spec.write(dir, db)
+    for (const [i, [what]] of spec.pairs(dir, db, dialect).entries()) {
+      const times = { mig: [], native: [] }
+      for (let r = 0; r < rounds; r++) {
+        for (const side of r % 2 ? ['native', 'mig'] : ['mig', 'native']) {
+          db.drop()
+          db = freshDatabase(dialect, dir)
+          spec.write(dir, db)
+          const [, mig, native] = spec.pairs(dir, db, dialect)[i]
+          times[side].push(time(side === 'mig' ? mig : native))
+        }
+      }
+      const m = median(times.mig)
+      const n = median(times.native)
+      results.push({
+        dialect,
+        tool,
+        what,
+        N,
+        'mig ms': Math.round(m),
+        'native ms': Math.round(n),
+        ratio: (m / n).toFixed(2),
+        'ms/migration over native': ((m - n) / N).toFixed(2),
+      })
+      console.error(JSON.stringify(results.at(-1)))
+    }
+    db.drop()
+  }
+}
+console.table(results)
+if (!process.env.BENCH_KEEP) b.cleanup()
