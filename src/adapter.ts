@@ -1,12 +1,15 @@
 import type { DatabaseTarget, Db } from './db/types.js'
 import type {
   ConfigFileOptions,
+  ConfigMissing,
   EnvironmentOptions,
   FailureDetails,
   FolderLayout,
   LedgerRow,
+  LedgerTable,
   LoadOptions,
   Loader,
+  MigrationModuleRef,
   MigrationOnDisk,
   NewMigration,
   RequireOptions,
@@ -98,8 +101,13 @@ export interface OpenContext {
   /**
    * A loader for the tool's own files (its config, its migrations): jiti for
    * TypeScript and ESM, Node's require first for `.js`/`.cjs` with
-   * `native`, bare imports resolved from the project. One loader shares
-   * its cache between the files it loads (with `moduleCache`).
+   * `native`, TypeScript compiled by the project's own with decorator
+   * metadata kept with `decorators`, bare imports resolved from the
+   * project. One loader shares its cache between the files it loads (with
+   * `moduleCache`), and takes none of the project's own files from an
+   * earlier loader's, so a second open sees the files as they are now
+   * (TypeScript, and CommonJS with `native`; an ES module Node imports
+   * itself, `.mjs` or a `type: module` package's `.js`, stays in Node's own cache).
    */
   loader(options?: LoadOptions): Loader
   /**
@@ -136,31 +144,40 @@ export interface OpenContext {
   /**
    * The tool's config file in the project: the one `configured` names
    * (a project option, relative to the project), else the first of `names`
-   * there. Undefined when there is none.
+   * there. Undefined when there is none; with `missing`, a configured file
+   * must exist and none is a MigError `<TOOL>_CONFIG_MISSING`.
    */
   findConfig(names: readonly string[], configured?: unknown): string | undefined
+  findConfig(names: readonly string[], configured: unknown, missing: ConfigMissing): string
   /**
-   * Load the tool's config file with `ctx.loader`; calls an exported
-   * function with `call`. Any failure is one MigError `options.code`: the
-   * project, the file, the error's first line, `options.hint`.
+   * Load the tool's config file (`options.loader`, else `ctx.loader` with
+   * `options.load`; JSON parsed as it is), in `options.cwd`; calls an
+   * exported function with `call`. Any failure is one MigError
+   * `options.code` (default `<TOOL>_CONFIG_LOAD`): the project, the file,
+   * the error's first line, `options.hint`. Call it inside `withProjectEnv()`
+   * when the config reads process.env.
    */
   loadConfig(file: string, options: ConfigFileOptions): Promise<unknown>
   /**
-   * The settings for `env` (normally `ctx.env`) out of a config keyed by
+   * The settings for `env` (without it, `ctx.env`) out of a config keyed by
    * environment: its entry, else the config itself when `options.flat` says
-   * it is one environment's; otherwise a MigError listing the environments.
+   * it is one environment's; otherwise a MigError (`<TOOL>_ENV`) listing the
+   * environments.
    */
+  environment<T>(config: unknown, options: EnvironmentOptions): { config: T; environment: string | undefined }
   environment<T>(config: unknown, env: string, options: EnvironmentOptions): { config: T; environment: string | undefined }
   /**
    * A variable the tool's config reads (`env("DATABASE_URL")`), from
-   * `projectEnv()`; not set, a MigError `options.code` saying what reads it
+   * `projectEnv()`; not set, a MigError `options.code` (default
+   * `<TOOL>_ENV_VAR`) saying what reads it
    * and where to set it.
    */
   variable(name: string, options: VariableOptions): string
   /**
    * The target the tool's connection settings name (driver, URL or parts,
    * SQLite file), in the tool's words: an unsupported driver or an SQLite
-   * connection without a file is a MigError. Pass it through `database()`.
+   * connection without a file is a MigError; a relative file resolves
+   * against `baseDir`. Pass it through `database()`.
    */
   toolTarget(connection: ToolConnection): DatabaseTarget
   /** The tool's own URL pointed at `target` (what `database()` returned): its server, credentials, database or file; the tool's parameters kept. */
@@ -179,7 +196,7 @@ export interface OpenContext {
   runSql(db: Db, sql: string, run?: SqlRun): Promise<void>
   /**
    * `create()`'s files, each from a template (`template()`'s lookup: the
-   * project's copy first) or a given text, all rendered before any is
+   * project's copy first; default `<name><the file's extension>.txt`) or a given text, all rendered before any is
    * written, none overwriting a file (`writeNew()`). Returns their paths.
    */
   writeMigration(migration: NewMigration): Promise<string[]>
@@ -196,6 +213,12 @@ export interface OpenContext {
   withAdvisoryLock<T>(db: Db, key: number, fn: () => Promise<T>): Promise<T>
   /** The migrations on disk of a tool that keeps one folder each (Prisma), by name, for `mergeLedger`: reversible when the down is there. */
   migrationFolders(dir: string, layout: FolderLayout): MigrationOnDisk[]
+  /** Rows of the tool's ledger table through a `connect()`ion, names quoted by `quoteName`; none while the table does not exist. */
+  readLedger<T>(db: Db, ledger: LedgerTable): Promise<T[]>
+  /** The `up` or `down` a migration module exports; missing, a MigError `<TOOL>_NO_FUNCTION` (verify: irreversible). */
+  migrationFunction<F extends (...args: never[]) => unknown>(module: unknown, direction: 'up' | 'down', ref: MigrationModuleRef): F
+  /** The MigError (`<TOOL>_REDIRECT`) to throw when the config cannot be pointed at what `database()` handed back: `reason`, and `hint`. */
+  scratchRefusal(reason: string, hint: string): MigError
 }
 
 /** A lock the tool itself keeps (knex_migrations_lock), shown and released by `mig unlock`. */
@@ -293,6 +316,13 @@ export interface Session {
   /** Dialect and connection for core's lock, journal, backup and snapshot. */
   readonly target: DatabaseTarget
   /**
+   * The tables this project's tool keeps its ledger and lock in, as the
+   * project names them (`schema.table` when in another schema). `mig plan`
+   * copies their rows into its scratch database, and `mig verify` leaves
+   * them out of its schema comparisons, beside every tool's default names.
+   */
+  readonly ledgerTables?: readonly string[]
+  /**
    * Disk and ledger merged. Applied migrations come first in the order they
    * would be reverted last-to-first (so the last applied entry is the next
    * `down`), then pending ones in the order the tool applies them.
@@ -355,17 +385,22 @@ export interface ProjectMarker {
  *    depends on which plugins are installed. The tools core knows
  *    (src/config/tools.ts: sql, knex, typeorm, prisma, sequelize) are
  *    detected by that list, plugin installed or not; a new tool brings its own.
- * 3. `open(project, ctx)`: load the tool's own config for `ctx.env` with
- *    `ctx.loader()`, inside `ctx.withProjectEnv()` so it sees the project's
- *    `.env`; load the user's ORM from the project lazily (`ctx.require`,
- *    which says how to install it when missing), pass the target the
- *    tool's config names through `ctx.database()` (plan and verify swap in a
- *    scratch database there), connect the tool to what it returns, and
- *    return a Session. Throw `ctx.errors.MigError` with a hint for bad config. An
+ * 3. `open(project, ctx)`: find and load the tool's own config for
+ *    `ctx.env` (`ctx.findConfig()`, `ctx.loadConfig()`, `ctx.environment()`,
+ *    `ctx.variable()`, or `ctx.loader()`), inside `ctx.withProjectEnv()` so
+ *    it sees the project's `.env`; load the user's ORM from the project
+ *    lazily (`ctx.require`, which says how to install it when missing), turn
+ *    the config's connection settings into a target (`ctx.toolTarget()`),
+ *    pass it through `ctx.database()` (plan and verify swap in a scratch
+ *    database there), point the tool at what it returns
+ *    (`ctx.redirectUrl()`, `ctx.connectionParts()`; `ctx.scratchRefusal()`
+ *    when it cannot be), and return a Session naming its `ledgerTables`.
+ *    Throw `ctx.errors.MigError` with a hint for bad config. An
  *    adapter never reads process.env or `.env` itself: `ctx.projectEnv()`
  *    is the one rule (an exported variable wins over the project's `.env`).
- * 4. `list()`: read the tool's ledger and the files; never write.
- *    `ctx.mergeLedger()` merges them (failed rows and drift included).
+ * 4. `list()`: read the tool's ledger (`ctx.readLedger()`, `ctx.readTime()`)
+ *    and the files (`ctx.migrationFolders()` for a folder each); never
+ *    write. `ctx.mergeLedger()` merges them (failed rows and drift included).
  * 5. `up`/`down`: run exactly one migration the way the tool does and write
  *    the tool's ledger exactly as the tool writes it, in the same transaction
  *    as the migration wherever the dialect allows. Feed the tool's query log
@@ -375,8 +410,13 @@ export interface ProjectMarker {
  *    just before COMMIT), so a migration costs one commit. Where the
  *    dialect's DDL is transactional, `upAtomic` (for `mig up --atomic`)
  *    runs a whole run that way in one transaction.
+ *    A migration module's function comes through `ctx.migrationFunction()`
+ *    (a missing down is then irreversible to verify); SQL through
+ *    `ctx.runSql()`, the ledger's name through `ctx.quoteName()`, the tool's
+ *    lock through `ctx.withAdvisoryLock()`, its CLI through `ctx.toolCli()`.
  *    `create()` names files with `ctx.timestamp()` and writes them with
- *    `ctx.writeNew()`, which never overwrites.
+ *    `ctx.writeMigration()` (templates, the project's own first) or
+ *    `ctx.writeNew()`, both never overwriting.
  * 6. `mark(m, as)` (for `mig resolve` and `mig baseline`): write or clear
  *    the ledger row for `m` without running it, as the tool's own "fake" or
  *    "resolve" command does, so the tool's CLI agrees afterwards.

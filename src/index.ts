@@ -9,12 +9,15 @@ import type { Adapter } from './adapter.js'
 export type { TemplateRequest } from './core/templates.js'
 export type {
   ConfigFileOptions,
+  ConfigMissing,
   EnvironmentOptions,
   FailureDetails,
   FolderLayout,
   LedgerRow,
+  LedgerTable,
   LoadOptions,
   Loader,
+  MigrationModuleRef,
   MigrationOnDisk,
   NewMigration,
   NewMigrationFile,

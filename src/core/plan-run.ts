@@ -64,7 +64,7 @@ export async function planRun(ws: Workspace, selection: Selection): Promise<Plan
       const results = await withScratch(
         group.target,
         async (scratch) => {
-          await cloneSchema(group.target, scratch, ledgerTables)
+          await cloneSchema(group.target, scratch, ledgersOf(key, targets.values()))
           return runOnScratch(ws, group.steps, key, scratch, onStep)
         },
         scratchOptions(ws),
@@ -83,21 +83,36 @@ export const scratchOptions = (ws: Workspace): ScratchOptions => {
   return url ? { scratchUrl: url, baseDir: ws.root } : {}
 }
 
-/** Each selected project's database, as its adapter names it (opened read-only, then closed). */
-async function targetsOf(ws: Workspace): Promise<Map<string, DatabaseTarget>> {
+/** What plan needs of a session once it is closed: its database and the tables its tool keeps its ledger in. */
+type Opened = Pick<Session, 'target' | 'ledgerTables'>
+
+/** Each selected project's database and ledger tables, as its adapter names them (opened read-only, then closed). */
+async function targetsOf(ws: Workspace): Promise<Map<string, Opened>> {
   const sessions = await openSessions({ ...ws, readOnly: true }, ws.projects)
   try {
-    return new Map([...sessions].map(([name, s]) => [name, s.target]))
+    return new Map(
+      [...sessions].map(([name, s]) => [name, { target: s.target, ...(s.ledgerTables ? { ledgerTables: s.ledgerTables } : {}) }]),
+    )
   } finally {
     await closeAll(sessions.values())
   }
 }
 
+/**
+ * The ledger tables whose rows a scratch copy of the database `key` needs:
+ * every tool's by its default name, and those its sessions name (a knex
+ * `tableName`, a TypeORM `migrationsTableName`, …).
+ */
+export function ledgersOf(key: string, sessions: Iterable<Opened>): string[] {
+  const named = [...sessions].filter((s) => s.target.key === key).flatMap((s) => s.ledgerTables ?? [])
+  return [...new Set([...ledgerTables, ...named])]
+}
+
 /** The steps by database, each group in run order. */
-function groupSteps(steps: Step[], targets: Map<string, DatabaseTarget>): Map<string, { target: DatabaseTarget; steps: Step[] }> {
+function groupSteps(steps: Step[], targets: Map<string, Opened>): Map<string, { target: DatabaseTarget; steps: Step[] }> {
   const groups = new Map<string, { target: DatabaseTarget; steps: Step[] }>()
   for (const step of steps) {
-    const target = targets.get(step.project.name)!
+    const { target } = targets.get(step.project.name)!
     const group = groups.get(target.key) ?? { target, steps: [] }
     group.steps.push(step)
     groups.set(target.key, group)

@@ -132,7 +132,9 @@ async function checkAll(session: Session, db: Db, from: string | undefined, show
   return checks
 }
 
-const take = (db: Db): Promise<Snapshot> => snapshot(db, { exclude: ledgerTables })
+/** The schema, without the ledgers: every tool's default ones and the session's own (a snapshot reads one schema: the table part). */
+const take = (db: Db, session: Session): Promise<Snapshot> =>
+  snapshot(db, { exclude: [...ledgerTables, ...(session.ledgerTables ?? []).map((t) => t.split('.').pop()!)] })
 
 /** undefined when `fn` succeeds; its error's message otherwise. */
 async function attempt(fn: () => Promise<void>): Promise<string | undefined> {
@@ -152,10 +154,10 @@ async function checkOne(
   m: Migration,
   start: Snapshot | undefined,
 ): Promise<{ check: MigrationCheck; after?: Snapshot }> {
-  const before = start ?? (await take(db))
+  const before = start ?? (await take(db, session))
   let error = await attempt(() => session.up(m, { transaction: 'auto' }))
   if (error !== undefined) return { check: { id: m.id, outcome: 'failed', step: 'up', message: error } }
-  const afterUp = await take(db)
+  const afterUp = await take(db, session)
   if (!m.reversible) return { check: irreversible(m, m.irreversibleHint), after: afterUp }
   // As `down` would find it: applied, per the tool's ledger.
   const applied = (await session.list()).find((x) => x.id === m.id) ?? m
@@ -168,14 +170,14 @@ async function checkOne(
       return { check: irreversible(m, thrown.hint ?? thrown.message), after: afterUp }
     return { check: { id: m.id, outcome: 'failed', step: 'down', message: errorMessage(thrown) } }
   }
-  const restored = diffSnapshots(before, await take(db))
+  const restored = diffSnapshots(before, await take(db, session))
   if (restored.length)
     return {
       check: { id: m.id, outcome: 'not-restored', differences: describeDiff(restored, { before: 'before up', after: 'after down' }) },
     }
   error = await attempt(() => session.up(m, { transaction: 'auto' }))
   if (error !== undefined) return { check: { id: m.id, outcome: 'failed', step: 'up again', message: error } }
-  const again = await take(db)
+  const again = await take(db, session)
   const repeated = diffSnapshots(afterUp, again)
   if (repeated.length)
     return {

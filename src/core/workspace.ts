@@ -145,9 +145,10 @@ export function openContext(
   project: ProjectRef,
   ws: Pick<Workspace, 'root' | 'env' | 'readOnly' | 'warn'> & Partial<Pick<Workspace, 'timeoutSeconds' | 'redirect'>>,
 ): OpenContext {
+  const env = environmentName(project.dir, ws.env, project.options.env)
   return {
     root: ws.root,
-    env: environmentName(project.dir, ws.env, project.options.env),
+    env,
     projectEnv: () => projectEnv(project.dir),
     // A config that never settles gives up its turn when the project's open times out.
     withProjectEnv: (fn) => withProjectEnv(project.dir, fn, ws.timeoutSeconds === undefined ? undefined : ws.timeoutSeconds * 1000),
@@ -158,7 +159,7 @@ export function openContext(
     database: (target) => ws.redirect?.(target) ?? target,
     errors: { MigError, MigrationFailure },
     template: renderTemplate,
-    ...kitFor(project),
+    ...kitFor(project, env),
   }
 }
 

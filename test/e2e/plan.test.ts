@@ -38,15 +38,7 @@ const literal = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\
  * Tests that fail today because of a bug outside these tests, each marked
  * `it.fails` until it is fixed (the mark then fails, so it gets removed).
  */
-const knownBugs: Partial<Record<`${Tool}/${'order' | 'sql'}`, string>> = {
-  // TypeORM's executeMigration first checks that its migrations table exists, with the name as a bound parameter
-  // (`SELECT * FROM "information_schema"."tables" WHERE "table_schema" = $1 AND "table_name" = $2`; SQLite, MySQL alike).
-  // The adapter's logger hands core's recorder the SQL text only (plugins/typeorm/src/adapter.ts:195), so
-  // isLedgerQuery (src/core/kit/capture.ts:13) cannot tell it from the migration's own: plan prints it as each
-  // migration's first statement, and, a SELECT, it marks every statement after it as data-dependent.
-  'typeorm/order': 'the migrations-table check is printed as the first statement of each migration and marks the rest data-dependent',
-  'typeorm/sql': 'the migrations-table check is printed as the first statement of each migration',
-}
+const knownBugs: Partial<Record<`${Tool}/${'order' | 'sql'}`, string>> = {}
 
 /**
  * One parameterised test: every tool on every dialect it runs on, the same

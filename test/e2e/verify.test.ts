@@ -37,16 +37,7 @@ const literal = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\
  * Cases that fail today because of a bug outside these tests, each marked
  * `it.fails` until it is fixed (the mark then fails, so it gets removed).
  */
-const knownBugs: Partial<Record<`${Tool}/${Case}`, string>> = {
-  // The TypeORM adapter lists every migration class as reversible (plugins/typeorm/src/adapter.ts:249) and calls
-  // `instance.down` without checking it exists (:307): a class without down is "FAILED on down: migration.instance.down
-  // is not a function" instead of IRREVERSIBLE (core/verify.ts expects m.reversible false or a *_NO_DOWN MigError).
-  'typeorm/nodown': 'a TypeORM class without down is reported failed, not irreversible',
-  // The sequelize adapter hands umzug's wrapper, not its cause (the SEQUELIZE_NO_FUNCTION MigError), to ctx.fail
-  // (plugins/sequelize/src/adapter.ts:199-200), which wraps it in a MigrationFailure: verify sees "FAILED on down:
-  // … exports no down function" instead of IRREVERSIBLE.
-  'sequelize/nodown': 'a module without down is reported failed, not irreversible',
-}
+const knownBugs: Partial<Record<`${Tool}/${Case}`, string>> = {}
 
 /**
  * One parameterised test: every tool on every dialect it runs on, the same

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Adapter, DatabaseTarget, Db, Migration, OpenContext, ProjectRef, RunOptions, Session } from 'mig'
-import { type ProjectConfig, type SequelizeClass, type SequelizeInstance, readProjectConfig, targetOf } from './config.js'
+import { type ProjectConfig, type SequelizeClass, type SequelizeInstance, dialects, readProjectConfig } from './config.js'
 
 const templatesDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'templates')
 
@@ -13,7 +13,8 @@ const migrationFile = /^(?!.*\.d\.ts$).*\.(cjs|js|cts|ts)$/
 export const sequelizeAdapter: Adapter = {
   tool: 'sequelize',
   async open(project: ProjectRef, ctx: OpenContext): Promise<Session> {
-    const config = await readProjectConfig(project, ctx)
+    // The config files (and a use_env_variable) see the project's environment, by core's one `.env` rule.
+    const config = await ctx.withProjectEnv(() => readProjectConfig(project, ctx))
     if (config.env.migrationStorage === 'none') {
       throw new ctx.errors.MigError(
         'SEQUELIZE_STORAGE_NONE',
@@ -21,47 +22,45 @@ export const sequelizeAdapter: Adapter = {
         'use the default "sequelize" storage (SequelizeMeta) or "json"',
       )
     }
-    const configured = targetOf(project, config, ctx)
+    const e = config.env
+    const configured = ctx.toolTarget({
+      ...{ option: 'dialect', driver: e.dialect, accepts: dialects, fileOption: 'storage', baseDir: project.dir },
+      ...{ host: e.host, port: e.port, user: e.username, password: e.password, database: e.database, file: e.storage },
+    })
     const target = ctx.database(configured)
     // Sequelize creates the SQLite storage's folder when it connects, so sequelize-cli works on a fresh checkout; so must mig.
     if (target.file) mkdirSync(dirname(target.file), { recursive: true })
-    const options = target.key === configured.key ? config : redirected(project, config, target, ctx)
+    const options = target.key === configured.key ? config : redirected(config, target, ctx)
     return new SequelizeSession(project, ctx, options, target, await ctx.connect(target))
   },
 }
 
 /**
  * plan and verify: the options sequelize-cli would use, on the scratch
- * database `ctx.database()` gave (same server and credentials). A `url` or
- * `use_env_variable` is already merged into the parts, so `database`
- * (SQLite `storage`) is all that changes. A JSON ledger is a file of the
+ * database `ctx.database()` gave (perhaps on the server `scratch.url`
+ * names). A `url` or `use_env_variable` is already merged into the parts,
+ * so the parts (SQLite `storage`) are what change. A JSON ledger is a file of the
  * project, which a redirected session must not write; replicas are other
  * servers, where no scratch database is: both refused.
  */
-function redirected(project: ProjectRef, config: ProjectConfig, target: DatabaseTarget, ctx: OpenContext): ProjectConfig {
-  const refuse = (what: string, hint: string) =>
-    new ctx.errors.MigError(
-      'SEQUELIZE_REDIRECT',
-      `${project.name}: ${what}, so mig plan and mig verify cannot run it on a scratch database`,
-      hint,
-    )
+function redirected(config: ProjectConfig, target: DatabaseTarget, ctx: OpenContext): ProjectConfig {
   if (config.env.migrationStorage === 'json')
-    throw refuse(
+    throw ctx.scratchRefusal(
       'migrationStorage is "json" (the ledger is a file in the project)',
       'use the default "sequelize" storage (SequelizeMeta) for plan and verify',
     )
   if (config.env.replication)
-    throw refuse(
+    throw ctx.scratchRefusal(
       'the config uses replication (read replicas on other servers)',
       'give the environment one connection (host and database, or url) for plan and verify',
     )
   const { url: _url, use_env_variable: _variable, ...env } = config.env
-  return { ...config, env: { ...env, ...(target.dialect === 'sqlite' ? { storage: target.file } : { database: target.database }) } }
-}
-
-interface MigrationModule {
-  up?: (queryInterface: unknown, Sequelize: unknown) => unknown
-  down?: (queryInterface: unknown, Sequelize: unknown) => unknown
+  const { user, password, ...server } = ctx.connectionParts(target)
+  // No empty user or password: the driver's own defaults (PGPASSWORD, ~/.pgpass) still apply.
+  const where = target.file
+    ? { storage: target.file }
+    : { ...server, ...(user ? { username: user } : {}), ...(password ? { password } : {}) }
+  return { ...config, env: { ...env, ...where } }
 }
 
 /**
@@ -75,6 +74,7 @@ class SequelizeSession implements Session {
   private log: ((sql: string) => void) | undefined
   private readonly table: string
   private readonly schema: string | undefined
+  readonly ledgerTables: string[]
 
   constructor(
     private readonly project: ProjectRef,
@@ -85,6 +85,7 @@ class SequelizeSession implements Session {
   ) {
     this.table = config.env.migrationStorageTableName ?? 'SequelizeMeta'
     this.schema = config.env.migrationStorageTableSchema
+    this.ledgerTables = this.jsonStorage ? [] : [this.schema ? `${this.schema}.${this.table}` : this.table]
   }
 
   private get jsonStorage(): string | undefined {
@@ -102,9 +103,7 @@ class SequelizeSession implements Session {
   private async executed(): Promise<string[]> {
     const json = this.jsonStorage
     if (json) return existsSync(json) ? (JSON.parse(readFileSync(json, 'utf8')) as string[]) : []
-    if (!(await this.db.tableExists(this.table, this.schema))) return []
-    const q = (n: string) => (this.target.dialect === 'mysql' ? `\`${n}\`` : `"${n}"`)
-    const rows = await this.db.query<{ name: string }>(`SELECT name FROM ${this.schema ? `${q(this.schema)}.` : ''}${q(this.table)}`)
+    const rows = await this.ctx.readLedger<{ name: string }>(this.db, { table: this.table, schema: this.schema, columns: ['name'] })
     return rows.map((r) => r.name).sort()
   }
 
@@ -151,20 +150,18 @@ class SequelizeSession implements Session {
     const { Sequelize, instance } = this.instance()
     const storage = await this.storage()
     // As sequelize-cli loads them: Node's require for CommonJS; TypeScript and ESM too.
-    const load = this.ctx.loader({ native: true, moduleCache: true }) as (path: string) => Promise<MigrationModule>
+    const load = this.ctx.loader({ native: true, moduleCache: true })
     const migrations = this.files().map((name) => {
       const path = join(this.config.migrationsDir, name)
       const call =
         (direction: 'up' | 'down') =>
         async ({ context }: { context: unknown }) => {
-          const fn = (await load(path))[direction]
-          if (typeof fn !== 'function')
-            throw new this.ctx.errors.MigError(
-              'SEQUELIZE_NO_FUNCTION',
-              `${this.project.name}: ${name} exports no ${direction} function`,
-              `export async ${direction}(queryInterface, Sequelize) { … } from ${path}`,
-            )
-          await fn(context, Sequelize)
+          const ref = { id: name, file: path, parameters: 'queryInterface, Sequelize' }
+          await this.ctx.migrationFunction<(queryInterface: unknown, S: unknown) => unknown>(
+            await load(path),
+            direction,
+            ref,
+          )(context, Sequelize)
         }
       return { name, path, up: call('up'), down: call('down') }
     })
@@ -195,9 +192,9 @@ class SequelizeSession implements Session {
         await run()
       }
     } catch (error) {
-      // umzug wraps the migration's error: say the error itself.
+      // umzug wraps the migration's error: say the error itself, and a MigError (no down function) as it is.
       const cause = (error as { cause?: Error }).cause ?? error
-      throw this.ctx.fail(error, { statement: recorder.last, partial: !transactional, message: (cause as Error).message ?? String(cause) })
+      throw this.ctx.fail(cause, { statement: recorder.last, partial: !transactional, message: (cause as Error).message ?? String(cause) })
     } finally {
       this.log = undefined
     }
@@ -232,17 +229,8 @@ class SequelizeSession implements Session {
 
   /** `YYYYMMDDHHMMSS-name.js`, as `sequelize-cli migration:generate` names it. */
   async create(name: string, template: string, vars: Record<string, unknown>): Promise<string[]> {
-    const text = this.ctx.template({
-      tool: 'sequelize',
-      projectDir: this.project.dir,
-      builtIn: templatesDir,
-      name: template,
-      file: `${template}.js.txt`,
-      vars,
-    })
     const file = join(this.config.migrationsDir, `${this.ctx.timestamp()}-${name}.js`)
-    await this.ctx.writeNew(file, text)
-    return [file]
+    return this.ctx.writeMigration({ builtIn: templatesDir, name: template, vars, files: [{ path: file }] })
   }
 
   async close(): Promise<void> {

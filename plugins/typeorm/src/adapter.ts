@@ -1,8 +1,7 @@
-import { existsSync, readdirSync } from 'node:fs'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Adapter, DatabaseTarget, Migration, OpenContext, ProjectRef, RunOptions, Session } from 'mig'
-import { dataSourceFromScripts, projectLoader, resolveDataSourceFile } from './loader.js'
+import { dataSourceFile } from './data-source.js'
 
 const templatesDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'templates')
 
@@ -36,6 +35,8 @@ interface DataSource {
     migrations?: unknown[]
     entities?: unknown[]
     migrationsTableName?: string
+    metadataTableName?: string
+    schema?: string
   }
   isInitialized: boolean
   initialize(): Promise<DataSource>
@@ -50,21 +51,17 @@ const isDataSource = (v: unknown): v is DataSource =>
 export const typeormAdapter: Adapter = {
   tool: 'typeorm',
   async open(project: ProjectRef, ctx: OpenContext): Promise<Session> {
-    const file = resolveDataSourceFile(project, ctx, dataSourceFromScripts(project.dir))
-    const load = projectLoader(project, ctx)
-    let mod: Record<string, unknown>
-    try {
-      // The DataSource file reads process.env: give it the project's environment.
-      mod = await ctx.withProjectEnv(() => load(file))
-    } catch (error) {
-      if (error instanceof ctx.errors.MigError) throw error
-      throw new ctx.errors.MigError(
-        'TYPEORM_DATASOURCE_LOAD',
-        `${project.name}: ${file} failed to load: ${String((error as Error).message ?? error).split('\n')[0]}`,
-        'check that it runs with `typeorm -d`',
-        { cause: error },
-      )
-    }
+    const file = dataSourceFile(project, ctx)
+    // One loader per open, its cache kept: the data source, its entities and the migrations share the classes they import,
+    // and a second open loads them afresh. TypeScript is compiled by the project's own, keeping the decorator metadata
+    // TypeORM reads (`@Column() email: string`); CommonJS goes through Node's require, as the typeorm CLI loads it.
+    const load = ctx.loader({ default: false, moduleCache: true, decorators: true, native: true }) as (
+      file: string,
+    ) => Promise<Record<string, unknown>>
+    // The DataSource file reads process.env: give it the project's environment.
+    const mod = (await ctx.withProjectEnv(() =>
+      ctx.loadConfig(file, { loader: load, hint: 'check that it runs with `typeorm -d`' }),
+    )) as Record<string, unknown>
     const dataSource = [mod.default, ...Object.values(mod)].find(isDataSource)
     if (!dataSource) {
       throw new ctx.errors.MigError(
@@ -74,47 +71,67 @@ export const typeormAdapter: Adapter = {
       )
     }
     const globs = ((dataSource.options.migrations ?? []) as unknown[]).filter((e): e is string => typeof e === 'string')
-    await supplyClasses(project, dataSource, load)
-    const configured = targetOf(project, dataSource, ctx)
+    const files = await supplyClasses(project, dataSource, load)
+    const o = dataSource.options
+    const configured = ctx.toolTarget({
+      option: 'type',
+      driver: o.type,
+      accepts: ['postgres', 'mysql', 'mariadb', 'better-sqlite3', 'sqlite'],
+      url: o.url,
+      host: o.host,
+      port: o.port,
+      user: o.username,
+      password: o.password,
+      database: o.database,
+      file: o.database,
+      fileOption: 'database',
+      // TypeORM resolves a SQLite file against the working directory, where `typeorm -d` runs: the project folder.
+      baseDir: project.dir,
+    })
     const target = ctx.database(configured)
-    const ds = target.key === configured.key ? dataSource : redirected(project, dataSource, target, ctx)
-    return new TypeormSession(project, ctx, ds, target, globs)
+    const ds = target.key === configured.key ? dataSource : redirected(dataSource, target, ctx)
+    return new TypeormSession(project, ctx, ds, target, globs, files)
   },
 }
 
 /**
- * plan and verify: a DataSource like the project's on the scratch database
- * `ctx.database()` gave (same server and credentials). A new one, since the
- * project's instance is shared through the module cache with every other
- * session on the real database, and MySQL's driver copies the options it
- * was made with. A `url` wins over `database` in TypeORM's drivers: both change.
+ * plan and verify: a DataSource like the project's on the database
+ * `ctx.database()` gave (a scratch one, perhaps on the server `scratch.url`
+ * names). A new one, since MySQL's driver copies the options it was made
+ * with. A `url` wins over the parts in TypeORM's drivers: both change.
  */
-function redirected(project: ProjectRef, ds: DataSource, target: DatabaseTarget, ctx: OpenContext): DataSource {
-  if (ds.options.replication) {
-    throw new ctx.errors.MigError(
-      'TYPEORM_REDIRECT',
-      `${project.name}: a DataSource with replication cannot be pointed at a scratch database for plan or verify`,
+function redirected(ds: DataSource, target: DatabaseTarget, ctx: OpenContext): DataSource {
+  if (ds.options.replication)
+    throw ctx.scratchRefusal(
+      'the DataSource uses replication (read replicas on other servers)',
       'give the DataSource one connection (url, or host and database) while running mig plan or mig verify',
     )
-  }
-  const url = typeof ds.options.url === 'string' && target.dialect !== 'sqlite' ? new URL(ds.options.url) : undefined
-  if (url) url.pathname = `/${encodeURIComponent(target.database ?? '')}`
-  const database = target.dialect === 'sqlite' ? target.file : target.database
-  return new (ds.constructor as new (options: Record<string, unknown>) => DataSource)({
-    ...ds.options,
-    database,
-    ...(url ? { url: url.toString() } : {}),
-  })
+  const { user, password, ...server } = ctx.connectionParts(target)
+  // No empty user or password: the driver's own defaults (PGPASSWORD, ~/.pgpass) still apply.
+  const where = target.file
+    ? { database: target.file }
+    : {
+        ...server,
+        ...(user ? { username: user } : {}),
+        ...(password ? { password } : {}),
+        ...(typeof ds.options.url === 'string' ? { url: ctx.redirectUrl(ds.options.url, target) } : {}),
+      }
+  return new (ds.constructor as new (options: Record<string, unknown>) => DataSource)({ ...ds.options, ...where })
 }
 
 /**
  * Load the migration and entity globs ourselves, with decorator metadata,
  * and hand TypeORM the classes: its own loader would `require` TypeScript
- * files, which fails without ts-node.
+ * files, which fails without ts-node. Returns each migration class's file.
  */
-async function supplyClasses(project: ProjectRef, ds: DataSource, load: (file: string) => Promise<Record<string, unknown>>): Promise<void> {
+async function supplyClasses(
+  project: ProjectRef,
+  ds: DataSource,
+  load: (file: string) => Promise<Record<string, unknown>>,
+): Promise<Map<string, string>> {
   const { glob } = await import('tinyglobby')
-  const classes = async (entries: unknown[] | undefined) => {
+  const fileOf = new Map<string, string>()
+  const classes = async (entries: unknown[] | undefined, files?: Map<string, string>) => {
     if (!entries?.some((e) => typeof e === 'string')) return entries
     const out: unknown[] = []
     for (const entry of entries) {
@@ -125,56 +142,24 @@ async function supplyClasses(project: ProjectRef, ds: DataSource, load: (file: s
       const pattern = isAbsolute(entry) ? entry : resolve(project.dir, entry)
       for (const file of (await glob([pattern], { absolute: true })).sort()) {
         if (file.endsWith('.d.ts')) continue
-        out.push(...Object.values(await load(file)).filter((v) => typeof v === 'function'))
+        const found = Object.values(await load(file)).filter((v): v is { name: string } => typeof v === 'function')
+        for (const c of found) files?.set(c.name, file)
+        out.push(...found)
       }
     }
     return out
   }
-  const [migrations, entities] = await Promise.all([classes(ds.options.migrations), classes(ds.options.entities)])
+  const [migrations, entities] = await Promise.all([classes(ds.options.migrations, fileOf), classes(ds.options.entities)])
   ds.setOptions({ ...(migrations ? { migrations } : {}), ...(entities ? { entities } : {}) })
-}
-
-const dialects: Record<string, DatabaseTarget['dialect']> = {
-  postgres: 'postgres',
-  mysql: 'mysql',
-  mariadb: 'mysql',
-  'better-sqlite3': 'sqlite',
-  sqlite: 'sqlite',
-}
-
-function targetOf(project: ProjectRef, ds: DataSource, ctx: OpenContext): DatabaseTarget {
-  const o = ds.options as Record<string, string | number | undefined>
-  const dialect = dialects[String(o.type)]
-  if (!dialect)
-    throw new ctx.errors.MigError(
-      'TYPEORM_TYPE',
-      `${project.name}: DataSource type "${String(o.type)}" is not supported by mig`,
-      'mig supports postgres, mysql, mariadb, better-sqlite3 and sqlite',
-    )
-  if (dialect === 'sqlite') {
-    const database = String(o.database ?? '')
-    if (!database || database === ':memory:')
-      throw new ctx.errors.MigError(
-        'TYPEORM_SQLITE_FILE',
-        `${project.name}: the DataSource's SQLite database names no file`,
-        'set database to a file path',
-      )
-    // TypeORM resolves the file against the working directory, where `typeorm -d` runs: the project folder.
-    return ctx.target(`sqlite:${database}`, project.dir)
-  }
-  const parts = {
-    dialect,
-    host: o.host as string | undefined,
-    port: o.port,
-    user: o.username as string | undefined,
-    password: o.password as string | undefined,
-    database: o.database as string | undefined,
-  }
-  return ctx.target(typeof o.url === 'string' ? o.url : parts, project.dir)
+  return fileOf
 }
 
 class TypeormSession implements Session {
   private capture: ((sql: string) => void) | undefined
+
+  readonly ledgerTables: string[]
+  /** The migrations table and the metadata table (views), by bare name, for the recorder. */
+  private readonly ledger: string[]
 
   constructor(
     private readonly project: ProjectRef,
@@ -183,7 +168,13 @@ class TypeormSession implements Session {
     readonly target: DatabaseTarget,
     /** The DataSource's migration globs, as written (the options now hold the loaded classes). */
     private readonly globs: string[],
+    /** Migration class name → its file, for checksums. */
+    private readonly files: Map<string, string>,
   ) {
+    this.ledger = [ds.options.migrationsTableName ?? 'migrations', ds.options.metadataTableName ?? 'typeorm_metadata']
+    // TypeORM keeps both in the DataSource's `schema` on PostgreSQL.
+    const schema = target.dialect === 'postgres' ? ds.options.schema : undefined
+    this.ledgerTables = this.ledger.map((t) => (schema ? `${schema}.${t}` : t))
     // SQL capture and the failing statement: a logger that hears every query.
     // initialize() must never change the schema on its own: no synchronize, no migrationsRun, no dropSchema.
     ds.setOptions({
@@ -192,7 +183,10 @@ class TypeormSession implements Session {
       dropSchema: false,
       logging: ['query', 'error'],
       logger: {
-        logQuery: (query: string) => this.capture?.(query),
+        // TypeORM checks its migrations table with the name as a bound parameter: that query is its, not the migration's.
+        logQuery: (query: string, parameters?: unknown[]) => {
+          if (!parameters?.some((p) => typeof p === 'string' && this.ledger.includes(p))) this.capture?.(query)
+        },
         logQueryError: () => {},
         logQuerySlow: () => {},
         logSchemaBuild: () => {},
@@ -227,44 +221,14 @@ class TypeormSession implements Session {
   async list(): Promise<Migration[]> {
     const executor = await this.executor()
     const [executed, pending] = await Promise.all([executor.getExecutedMigrations(), executor.getPendingMigrations()])
-    const files = this.migrationFiles()
-    const known = new Set(pending.map((m) => m.name))
-    const all = new Map((this.ds.options.migrations as { name: string }[]).map((c) => [c.name, c]))
-    // Executed come back newest first (by id); mig lists applied oldest first.
-    const applied: Migration[] = [...executed].reverse().map((m) => ({
-      id: m.name,
-      name: human(m.name),
-      files: files.get(m.name) ? [files.get(m.name)!] : [],
-      state: all.has(m.name) ? 'applied' : 'missing',
-      reversible: all.has(m.name),
-      timestamp: stamp(m.timestamp),
-    }))
-    const pendingList: Migration[] = pending
-      .filter((m) => known.has(m.name))
-      .map((m) => ({
-        id: m.name,
-        name: human(m.name),
-        files: files.get(m.name) ? [files.get(m.name)!] : [],
-        state: 'pending',
-        reversible: true,
-        timestamp: stamp(m.timestamp),
-      }))
-    return [...applied, ...pendingList]
-  }
-
-  /** Class name → file, for checksums: the file whose text declares the class. */
-  private migrationFiles(): Map<string, string> {
-    const map = new Map<string, string>()
-    const dirs = new Set<string>()
-    for (const dir of this.migrationDirs()) dirs.add(dir)
-    for (const dir of dirs) {
-      if (!existsSync(dir)) continue
-      for (const f of readdirSync(dir)) {
-        const m = /^(\d{13})-(.+)\.(ts|js|cjs|mjs)$/.exec(f)
-        if (m) map.set(`${m[2]}${m[1]}`, join(dir, f))
-      }
-    }
-    return map
+    const known = new Set((this.ds.options.migrations as { name: string }[]).map((c) => c.name))
+    const files = (name: string) => (this.files.has(name) ? [this.files.get(name)!] : [])
+    // Executed come back newest first (by id); mig lists applied oldest first. Pending in TypeORM's order.
+    return this.ctx.mergeLedger(
+      [...executed].reverse().map((m) => ({ id: m.name })),
+      [...pending, ...executed.filter((m) => known.has(m.name))].map((m) => ({ id: m.name, files: files(m.name) })),
+      (className) => className.replace(/\d{13}$/, ''),
+    )
   }
 
   /** `options.migrationsDir` in mig.config, else the folder part of each migrations glob. */
@@ -298,13 +262,15 @@ class TypeormSession implements Session {
     }
     migration.instance ??= new (instance as unknown as new () => NonNullable<TypeormMigration['instance']>)()
     const transactional = options.transaction === 'auto' && migration.instance.transaction !== false
-    const recorder = this.ctx.recorder(options, [this.ds.options.migrationsTableName ?? 'migrations'])
+    const recorder = this.ctx.recorder(options, this.ledger)
     this.capture = recorder.hear
     try {
       if (transactional) await queryRunner.startTransaction()
       if (direction === 'up') await executor.executeMigration(migration)
       else {
-        await migration.instance.down(queryRunner)
+        const ref = { id: m.id, file: m.files[0] ?? m.id, parameters: 'queryRunner: QueryRunner' }
+        const down = this.ctx.migrationFunction<(qr: QueryRunner) => Promise<unknown>>(migration.instance, 'down', ref)
+        await down.call(migration.instance, queryRunner)
         await executor.deleteMigration(migration)
       }
       if (transactional) await queryRunner.commitTransaction()
@@ -369,22 +335,15 @@ class TypeormSession implements Session {
       .join('')
     const epoch = this.ctx.timestamp('epoch-ms')
     const file = join(dir, `${epoch}-${pascal}.ts`)
-    const text = this.ctx.template({
-      tool: 'typeorm',
-      projectDir: this.project.dir,
+    return this.ctx.writeMigration({
       builtIn: templatesDir,
       name: template,
-      file: `${template}.ts.txt`,
       vars: { ...vars, className: `${pascal}${epoch}` },
+      files: [{ path: file }],
     })
-    await this.ctx.writeNew(file, text)
-    return [file]
   }
 
   async close(): Promise<void> {
     if (this.ds.isInitialized) await this.ds.destroy()
   }
 }
-
-const human = (className: string): string => className.replace(/\d{13}$/, '')
-const stamp = (epochMs: number): string => new Date(Number(epochMs)).toISOString().replace(/\D/g, '').slice(0, 17)

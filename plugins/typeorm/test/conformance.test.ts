@@ -25,8 +25,4 @@ runConformance({
     return (await migrationShow(project.dir)).executed
   },
   timeoutMs: 60_000,
-  knownFailures: [
-    // jiti's module cache hands a second open() the same DataSource, whose migrations option already holds the classes loaded at the first.
-    { check: 'create', why: 'a second session in the same process lists the migrations loaded by the first' },
-  ],
 })

@@ -78,7 +78,7 @@ describe.each(cases)('typeorm on %s (connection as %s): a session redirected by 
     } finally {
       await session.close()
     }
-    // The DataSource instance is shared through the module cache: a session opened after, not redirected, is on the real database again.
+    // A session opened after, not redirected, is on the real database again.
     const again = await typeormAdapter.open(project, openContext(project, { root, env: undefined, readOnly: false, warn: () => {} }))
     try {
       expect(again.target.key).toBe(firstTarget.key)

@@ -34,6 +34,7 @@ interface LedgerRow {
 
 class SqlSession implements Session {
   private ledgerReady = false
+  readonly ledgerTables = [LEDGER]
 
   constructor(
     private readonly project: ProjectRef,

@@ -1,18 +1,19 @@
 import { MigError } from '../../output/errors.js'
+import { toolCode } from './tool-code.js'
 
 /** How a tool keys its config by environment, in its users' words. */
 export interface EnvironmentOptions {
   /** What holds the environments, for the message: "the knexfile". */
   source: string
-  /** The MigError's code when `env` is not there, e.g. `KNEX_ENV`. */
-  code: string
+  /** The MigError's code when `env` is not there, e.g. `KNEX_ENV`; default `<TOOL>_ENV`. */
+  code?: string
   /**
    * Is the config itself one environment's settings (a knexfile with a
    * `client`)? Then it serves every environment, as the tool allows.
    */
   flat(config: Record<string, unknown>): boolean
-  /** The hint when the config has no environments at all. */
-  otherwise: string
+  /** The hint when the config has no environments at all; default, `pass --env with one of: (none)`. */
+  otherwise?: string
 }
 
 /**
@@ -23,7 +24,7 @@ export interface EnvironmentOptions {
  * config served.
  */
 export function pickEnvironment<T>(
-  project: { name: string },
+  project: { name: string; tool: string },
   config: unknown,
   env: string,
   options: EnvironmentOptions,
@@ -34,8 +35,8 @@ export function pickEnvironment<T>(
   if (options.flat(all)) return { config: all as T, environment: undefined }
   const environments = Object.keys(all).filter((key) => all[key] && typeof all[key] === 'object')
   throw new MigError(
-    options.code,
+    options.code ?? toolCode(project, 'ENV'),
     `${project.name}: ${options.source} has no environment "${env}"`,
-    environments.length ? `pass --env with one of: ${environments.join(', ')}` : options.otherwise,
+    environments.length || !options.otherwise ? `pass --env with one of: ${environments.join(', ') || '(none)'}` : options.otherwise,
   )
 }

@@ -2,12 +2,17 @@ import { join } from 'node:path'
 import type { OpenContext, ProjectRef } from '../../adapter.js'
 import { migrationFailure, statementRecorder } from './capture.js'
 import { findConfigFile, loadConfigFile } from './config-file.js'
+import { decoratorLoader } from './decorator-metadata.js'
 import { pickEnvironment } from './environment.js'
 import { migrationTimestamp, writeNew } from './files.js'
 import { mergeLedger } from './ledger.js'
+import { readLedgerTable } from './ledger-table.js'
+import { type LoadOptions, createLoader } from './load.js'
+import { migrationFunction } from './migration-function.js'
+import { forgetProjectModules } from './module-cache.js'
 import { writeNewMigration } from './new-migration.js'
-import { createLoader } from './load.js'
 import { projectRequire } from './require.js'
+import { scratchRefusal } from './scratch-refusal.js'
 import { runSql } from './statements.js'
 import { connectionParts, redirectUrl, toolTarget } from './target.js'
 import { readTime } from './time.js'
@@ -23,7 +28,7 @@ export { migrationTimestamp, writeNew } from './files.js'
 export { type LedgerRow, type MigrationOnDisk, mergeLedger } from './ledger.js'
 export { type LoadOptions, type Loader, createLoader } from './load.js'
 export { type RequireOptions, packageOf, projectRequire } from './require.js'
-export { type ConfigFileOptions, findConfigFile, loadConfigFile } from './config-file.js'
+export { type ConfigFileOptions, type ConfigMissing, findConfigFile, loadConfigFile } from './config-file.js'
 export { type EnvironmentOptions, pickEnvironment } from './environment.js'
 export { type ToolConnection, connectionParts, redirectUrl, toolTarget } from './target.js'
 export { readTime } from './time.js'
@@ -34,13 +39,26 @@ export { type ToolCli, runToolCli } from './tool-cli.js'
 export { quoteName } from './quote.js'
 export { withAdvisoryLock } from './advisory-lock.js'
 export { type FolderLayout, migrationFolders } from './folders.js'
+export { forgetProjectModules } from './module-cache.js'
+export { decoratorLoader } from './decorator-metadata.js'
+export { type LedgerTable, readLedgerTable } from './ledger-table.js'
+export { type MigrationModuleRef, migrationFunction } from './migration-function.js'
+export { scratchRefusal } from './scratch-refusal.js'
 
-/** The plugin kit: what every adapter needs and core does once, bound to one project. */
-export type Kit = Pick<OpenContext, 'loader' | 'require' | 'resolve' | 'timestamp' | 'writeNew' | 'recorder' | 'fail' | 'mergeLedger'>
-
-/** The kit's part for reading a tool's config, running its SQL and writing its new migrations (src/core/kit/{config-file,environment,variable,target,time,statements,new-migration}.ts). */
-export type ConfigKit = Pick<
+/**
+ * The plugin kit: what every adapter needs and core does once, bound to one
+ * project (src/core/kit/*.ts, one file a helper).
+ */
+export type Kit = Pick<
   OpenContext,
+  | 'loader'
+  | 'require'
+  | 'resolve'
+  | 'timestamp'
+  | 'writeNew'
+  | 'recorder'
+  | 'fail'
+  | 'mergeLedger'
   | 'findConfig'
   | 'loadConfig'
   | 'environment'
@@ -51,15 +69,26 @@ export type ConfigKit = Pick<
   | 'readTime'
   | 'runSql'
   | 'writeMigration'
+  | 'toolCli'
+  | 'quoteName'
+  | 'withAdvisoryLock'
+  | 'migrationFolders'
+  | 'readLedger'
+  | 'migrationFunction'
+  | 'scratchRefusal'
 >
 
-/** The kit's part for a tool's own CLI, ledger SQL, lock and migration folders (src/core/kit/{tool-cli,quote,advisory-lock,folders}.ts). */
-export type ToolKit = Pick<OpenContext, 'toolCli' | 'quoteName' | 'withAdvisoryLock' | 'migrationFolders'>
-
-export function kitFor(project: ProjectRef): Kit & ConfigKit & ToolKit {
+/** The kit for `project`, whose tool environment is `env` (OpenContext.env). */
+export function kitFor(project: ProjectRef, env: string): Kit {
   const { require, resolve } = projectRequire({ name: project.name, dir: project.dir })
+  const loader: Kit['loader'] = (options = {}) => {
+    // A loader's cache is its own: nothing of the project's comes from an earlier open.
+    if (options.moduleCache) forgetProjectModules(project.dir)
+    const create = (o: LoadOptions) => createLoader(join(project.dir, 'package.json'), o)
+    return options.decorators ? decoratorLoader(options, create, require) : create(options)
+  }
   return {
-    loader: (options) => createLoader(join(project.dir, 'package.json'), options),
+    loader,
     require,
     resolve,
     timestamp: (format) => migrationTimestamp(format),
@@ -67,9 +96,13 @@ export function kitFor(project: ProjectRef): Kit & ConfigKit & ToolKit {
     recorder: (options, ledger = []) => statementRecorder(options.capture, ledger),
     fail: migrationFailure,
     mergeLedger,
-    findConfig: (names, configured) => findConfigFile(project.dir, names, configured),
+    findConfig: ((names: readonly string[], configured?: unknown, missing?: Parameters<typeof findConfigFile>[3]) =>
+      findConfigFile(project, names, configured, missing)) as Kit['findConfig'],
     loadConfig: (file, options) => loadConfigFile(project, file, options),
-    environment: (config, env, options) => pickEnvironment(project, config, env, options),
+    environment: (config: unknown, envOrOptions: unknown, maybe?: unknown) =>
+      typeof envOrOptions === 'string'
+        ? pickEnvironment(project, config, envOrOptions, maybe as Parameters<typeof pickEnvironment>[3])
+        : pickEnvironment(project, config, env, envOrOptions as Parameters<typeof pickEnvironment>[3]),
     variable: (name, options) => projectVariable(project, projectEnv(project.dir), name, options),
     toolTarget: (connection) => toolTarget(project, connection),
     redirectUrl,
@@ -81,5 +114,8 @@ export function kitFor(project: ProjectRef): Kit & ConfigKit & ToolKit {
     quoteName,
     withAdvisoryLock,
     migrationFolders,
+    readLedger: readLedgerTable,
+    migrationFunction: (module, direction, ref) => migrationFunction(project, module, direction, ref),
+    scratchRefusal: (reason, hint) => scratchRefusal(project, reason, hint),
   }
 }

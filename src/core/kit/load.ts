@@ -1,9 +1,10 @@
 import { createRequire } from 'node:module'
+import { extname } from 'node:path'
 
 /** How a tool's own file (a config, a migration) is loaded; each caller keeps its tool's way. */
 export interface LoadOptions {
   /**
-   * `.js`/`.cjs` through Node's own require first, as the tool's CLI loads
+   * `.js`/`.cjs` (and extensionless files) through Node's own require first, as the tool's CLI loads
    * them (fast, and the same module instance the tool would get); jiti only
    * when require refuses the file (ESM). Default false.
    */
@@ -16,6 +17,8 @@ export interface LoadOptions {
   virtualModules?: Record<string, unknown>
   /** Compile each source file yourself (e.g. with the project's TypeScript, to keep decorator metadata). */
   transform?: (input: { source: string; filename?: string }) => { code: string }
+  /** Through `OpenContext.loader`: compile TypeScript with the project's own, keeping decorator metadata (decorator-metadata.ts). */
+  decorators?: boolean
 }
 
 /** Loads files with one set of options; one jiti behind it, so files it loads share their imports' instances when cached. */
@@ -44,7 +47,8 @@ export function createLoader(from: string, options: LoadOptions = {}): Loader {
     return unwrap ? jiti.import(file, { default: true }) : jiti.import(file)
   }
   return async (file) => {
-    if (options.native && /\.c?js$/.test(file)) {
+    // A file without an extension (`.sequelizerc`) is CommonJS to Node's require.
+    if (options.native && (/\.c?js$/.test(file) || extname(file) === '')) {
       try {
         return nativeRequire(file, options.moduleCache ?? false, unwrap)
       } catch (error) {
@@ -58,6 +62,7 @@ export function createLoader(from: string, options: LoadOptions = {}): Loader {
 function nativeRequire(file: string, cached: boolean, unwrap: boolean): unknown {
   const require = createRequire(file)
   if (!cached) Reflect.deleteProperty(require.cache, require.resolve(file))
-  const mod = require(file) as { default?: unknown; __esModule?: boolean } | undefined
-  return unwrap && mod && mod.__esModule && 'default' in mod ? mod.default : mod
+  const mod = require(file) as { default?: unknown; __esModule?: boolean; [Symbol.toStringTag]?: string } | undefined
+  // An ES module's namespace, where Node's require loads ES modules (22.12 and later), is unwrapped as a transpiled one is.
+  return unwrap && mod && (mod.__esModule || mod[Symbol.toStringTag] === 'Module') && 'default' in mod ? mod.default : mod
 }

@@ -1,8 +1,13 @@
+import { extname } from 'node:path'
 import { renderTemplate } from '../templates.js'
 import { writeNew } from './files.js'
 
-/** One file of a new migration: where it goes, and its template file (`create-table.esm.txt`) or its text. */
-export type NewMigrationFile = { path: string; template: string } | { path: string; text: string }
+/**
+ * One file of a new migration: where it goes, and its template file
+ * (`create-table.esm.txt`; default `<name><the path's extension>.txt`, e.g.
+ * `blank.ts.txt` for `…-Name.ts`) or its text.
+ */
+export type NewMigrationFile = { path: string; template?: string } | { path: string; text: string }
 
 /** A new migration's files, from templates (`mig make --template`) or given texts (Prisma's `--from-schema`). */
 export interface NewMigration {
@@ -31,7 +36,7 @@ export async function writeNewMigration(project: { tool: string; dir: string }, 
           projectDir: project.dir,
           builtIn: migration.builtIn,
           name: migration.name,
-          file: f.template,
+          file: f.template ?? `${migration.name}${extname(f.path)}.txt`,
           vars: migration.vars,
         }),
   )

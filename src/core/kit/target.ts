@@ -1,6 +1,8 @@
+import { isAbsolute, relative } from 'node:path'
 import type { DatabaseTarget, Dialect } from '../../db/types.js'
 import { serverParts, targetFrom } from '../../db/url.js'
 import { MigError } from '../../output/errors.js'
+import { toolCode } from './tool-code.js'
 
 /** The names tools give their database drivers, each with the dialect mig speaks to it. */
 const driverDialects: Readonly<Record<string, Dialect>> = {
@@ -16,7 +18,7 @@ const driverDialects: Readonly<Record<string, Dialect>> = {
   'better-sqlite3': 'sqlite',
 }
 
-/** What a tool's config says about its database, in the tool's own words. */
+/** What a tool's config says about its database, in the tool's own words (values as the config gives them: empty or null is unset). */
 export interface ToolConnection {
   /** The option that names the driver, as the tool's users write it: knex `client`, Sequelize `dialect`, TypeORM `type`, Prisma `provider`. */
   option: string
@@ -25,52 +27,59 @@ export interface ToolConnection {
   /** The values of `option` the tool and mig both support. */
   accepts: readonly string[]
   /** A connection URL: it wins over the parts, as in every tool. */
-  url?: string | undefined
-  host?: string | undefined
-  port?: number | string | null | undefined
-  user?: string | undefined
-  password?: string | null | undefined
-  database?: string | undefined
+  url?: unknown
+  host?: unknown
+  port?: unknown
+  user?: unknown
+  password?: unknown
+  database?: unknown
   /** SQLite: the database file, as configured (a URL does as well). */
-  file?: string | undefined
+  file?: unknown
   /** Where the tool's users set the SQLite file, for the hint: "connection.filename". */
   fileOption?: string
   /** What a relative SQLite path resolves against: where the tool's CLI runs. */
   baseDir: string
 }
 
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined)
+
 /**
  * The target a tool's connection settings name, through core's one URL
  * parsing (so a database has one key whichever tool names it). A driver the
  * tool or mig does not support is a MigError `<TOOL>_<OPTION>`; an SQLite
  * connection without a file (or in memory, which nothing else could share)
- * `<TOOL>_SQLITE_FILE`.
+ * `<TOOL>_SQLITE_FILE`. An absolute SQLite file inside `baseDir` is shown
+ * relative to it.
  */
 export function toolTarget(project: { name: string; tool: string }, c: ToolConnection): DatabaseTarget {
-  const prefix = project.tool.toUpperCase().replace(/\W+/g, '_')
   const dialect = typeof c.driver === 'string' && c.accepts.includes(c.driver) ? driverDialects[c.driver] : undefined
   if (!dialect) {
     const list = c.accepts.length > 1 ? `${c.accepts.slice(0, -1).join(', ')} and ${c.accepts.at(-1)!}` : c.accepts.join('')
     throw new MigError(
-      `${prefix}_${c.option.toUpperCase()}`,
+      toolCode(project, c.option.toUpperCase()),
       `${project.name}: ${project.tool} ${c.option} "${typeof c.driver === 'function' ? c.driver.name : String(c.driver)}" is not supported by mig`,
       `mig supports ${list}`,
     )
   }
   if (dialect === 'sqlite') {
-    const source = c.file ?? c.url
+    const file = str(c.file)
+    const source = file ?? str(c.url)
     if (!source || /^(?:(?:sqlite|file):)?:memory:/.test(source)) {
       throw new MigError(
-        `${prefix}_SQLITE_FILE`,
+        toolCode(project, 'SQLITE_FILE'),
         `${project.name}: ${project.tool}'s SQLite connection names no file`,
         `set ${c.fileOption ?? 'the database'} to a file path`,
       )
     }
-    return targetFrom(c.file === undefined ? source : `sqlite:${source}`, c.baseDir)
+    if (file === undefined) return targetFrom(source, c.baseDir)
+    const inside = isAbsolute(file) ? relative(c.baseDir, file) : undefined
+    return targetFrom(`sqlite:${inside && !inside.startsWith('..') && !isAbsolute(inside) ? `./${inside}` : file}`, c.baseDir)
   }
-  if (c.url) return targetFrom(c.url, c.baseDir)
-  const { host, port, user, password, database } = c
-  return targetFrom({ dialect, host: host || undefined, port: port ?? undefined, user, password, database }, c.baseDir)
+  const url = str(c.url)
+  if (url) return targetFrom(url, c.baseDir)
+  const port = typeof c.port === 'number' || str(c.port) ? (c.port as number | string) : undefined
+  const [host, user, password, database] = [c.host, c.user, c.password, c.database].map(str)
+  return targetFrom({ dialect, host, port, user, password, database }, c.baseDir)
 }
 
 /**

@@ -1,24 +1,55 @@
-import { writeFileSync } from 'node:fs'
+import { mkdirSync, realpathSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { findConfigFile, loadConfigFile } from '../../../../src/core/kit/config-file.js'
 import { MigError } from '../../../../src/output/errors.js'
 import { tempDir } from '../../../helpers.js'
 
+const typeorm = (dir: string) => ({ name: 'users', tool: 'typeorm', dir })
+const missing = { what: 'DataSource file', hint: 'add one', option: 'dataSource' }
+
 describe('findConfigFile', () => {
   it('takes the configured file whether or not it exists, else the first of the names that exists', () => {
     const dir = tempDir()
+    const knex = { name: 'jobs', tool: 'knex', dir }
     writeFileSync(join(dir, 'knexfile.ts'), '')
     writeFileSync(join(dir, 'knexfile.mjs'), '')
-    expect(findConfigFile(dir, ['knexfile.js', 'knexfile.mjs', 'knexfile.ts'])).toBe(join(dir, 'knexfile.mjs'))
-    expect(findConfigFile(dir, ['knexfile.js'])).toBeUndefined()
-    expect(findConfigFile(dir, ['knexfile.ts'], 'config/knex.js')).toBe(join(dir, 'config', 'knex.js'))
-    expect(findConfigFile(dir, ['knexfile.ts'], 42)).toBe(join(dir, 'knexfile.ts'))
+    expect(findConfigFile(knex, ['knexfile.js', 'knexfile.mjs', 'knexfile.ts'])).toBe(join(dir, 'knexfile.mjs'))
+    expect(findConfigFile(knex, ['knexfile.js'])).toBeUndefined()
+    expect(findConfigFile(knex, ['knexfile.ts'], 'config/knex.js')).toBe(join(dir, 'config', 'knex.js'))
+    expect(findConfigFile(knex, ['knexfile.ts'], 42)).toBe(join(dir, 'knexfile.ts'))
+  })
+  it('takes names in order, relative or absolute', () => {
+    const dir = tempDir()
+    mkdirSync(join(dir, 'src'))
+    writeFileSync(join(dir, 'src', 'data-source.ts'), '')
+    expect(findConfigFile(typeorm(dir), ['data-source.ts', 'src/data-source.ts'])).toBe(join(dir, 'src', 'data-source.ts'))
+    writeFileSync(join(dir, 'data-source.ts'), '')
+    expect(findConfigFile(typeorm(dir), ['data-source.ts', 'src/data-source.ts'])).toBe(join(dir, 'data-source.ts'))
+    expect(findConfigFile(typeorm(dir), [join(dir, 'src', 'data-source.ts')])).toBe(join(dir, 'src', 'data-source.ts'))
+  })
+  it('with `missing`, refuses a configured file that does not exist with <TOOL>_CONFIG_MISSING', () => {
+    const dir = tempDir()
+    writeFileSync(join(dir, 'db.ts'), '')
+    expect(findConfigFile(typeorm(dir), ['data-source.ts'], 'db.ts', missing)).toBe(join(dir, 'db.ts'))
+    expect(() => findConfigFile(typeorm(dir), ['data-source.ts'], 'gone.ts', missing)).toThrow(
+      expect.objectContaining({ code: 'TYPEORM_CONFIG_MISSING', message: expect.stringContaining('gone.ts') }),
+    )
+  })
+  it('with `missing`, says where it looked when there is none', () => {
+    const dir = tempDir()
+    expect(() => findConfigFile(typeorm(dir), ['data-source.ts', 'src/data-source.ts'], undefined, missing)).toThrow(
+      expect.objectContaining({
+        code: 'TYPEORM_CONFIG_MISSING',
+        message: `users: no DataSource file in ${dir} (looked for data-source.ts, src/data-source.ts)`,
+        hint: 'add one, or set projects[].options.dataSource in mig.config.json',
+      }),
+    )
   })
 })
 
 describe('loadConfigFile', () => {
-  const project = (dir: string) => ({ name: 'jobs', dir })
+  const project = (dir: string) => ({ name: 'jobs', tool: 'knex', dir })
   it('loads the default export; with call, calls an exported function and waits for its promise', async () => {
     const dir = tempDir()
     writeFileSync(join(dir, 'plain.ts'), 'const c: { client: string } = { client: "pg" }\nexport default c\n')
@@ -54,5 +85,38 @@ describe('loadConfigFile', () => {
       load: { virtualModules: { 'prisma/config': { env } } },
     })
     await expect(loading).rejects.toBe(own)
+  })
+  it('evaluates the file in `cwd`, calls a function export through `call`, and puts the working directory back', async () => {
+    const dir = realpathSync(tempDir())
+    const load = { native: true }
+    writeFileSync(join(dir, 'a.js'), "module.exports = { cwd: process.cwd(), at: require('path').resolve('x') }\n")
+    const before = process.cwd()
+    expect(await loadConfigFile(typeorm(dir), join(dir, 'a.js'), { cwd: dir, hint: 'h', load })).toEqual({ cwd: dir, at: join(dir, 'x') })
+    expect(process.cwd()).toBe(before)
+    writeFileSync(join(dir, 'c.js'), 'module.exports = (cb) => setTimeout(() => cb(null, { viaCallback: true }), 1)\n')
+    const viaCallback = (fn: (...args: unknown[]) => unknown) => new Promise((resolve) => fn((_: unknown, v: unknown) => resolve(v)))
+    expect(await loadConfigFile(typeorm(dir), join(dir, 'c.js'), { call: viaCallback, hint: 'h', load })).toEqual({ viaCallback: true })
+    writeFileSync(join(dir, 'bad.js'), "throw new Error('boom\\nmore')\n")
+    await expect(loadConfigFile(typeorm(dir), join(dir, 'bad.js'), { cwd: dir, hint: 'run it', load })).rejects.toMatchObject({
+      code: 'TYPEORM_CONFIG_LOAD',
+      message: `users: ${join(dir, 'bad.js')} failed to load: boom`,
+      hint: 'run it',
+    })
+    expect(process.cwd()).toBe(before)
+  })
+  it("parses JSON itself, reads an extensionless file (.sequelizerc) as CommonJS, and takes the adapter's loader", async () => {
+    const dir = tempDir()
+    writeFileSync(join(dir, 'config.json'), '{ "development": { "dialect": "sqlite" } }\n')
+    writeFileSync(join(dir, '.sequelizerc'), "module.exports = { config: 'db/config.json' }\n")
+    expect(await loadConfigFile(typeorm(dir), join(dir, 'config.json'), { hint: 'h' })).toEqual({ development: { dialect: 'sqlite' } })
+    expect(await loadConfigFile(typeorm(dir), join(dir, '.sequelizerc'), { hint: 'h', load: { native: true } })).toEqual({
+      config: 'db/config.json',
+    })
+    writeFileSync(join(dir, 'broken.json'), '{ nope')
+    await expect(loadConfigFile(typeorm(dir), join(dir, 'broken.json'), { hint: 'h' })).rejects.toMatchObject({
+      code: 'TYPEORM_CONFIG_LOAD',
+    })
+    const own = new MigError('PRISMA_ENV', 'x')
+    await expect(loadConfigFile(typeorm(dir), 'any', { hint: 'h', loader: () => Promise.reject(own) })).rejects.toBe(own)
   })
 })

@@ -7,7 +7,7 @@ const options = {
   flat: (c: Record<string, unknown>) => 'client' in c,
   otherwise: 'export a knex config',
 }
-const project = { name: 'jobs' }
+const project = { name: 'jobs', tool: 'knex' }
 
 describe('pickEnvironment', () => {
   it("takes the environment's entry, else a flat config for every environment", () => {
@@ -26,6 +26,17 @@ describe('pickEnvironment', () => {
     )
     expect(() => pickEnvironment(project, undefined, 'development', options)).toThrow(
       expect.objectContaining({ hint: 'export a knex config' }),
+    )
+  })
+  it('defaults the code to <TOOL>_ENV and, without `otherwise`, lists no environments as (none)', () => {
+    const sequelize = { name: 'app', tool: 'sequelize' }
+    const how = { source: 'the sequelize config', flat: (c: Record<string, unknown>) => 'dialect' in c }
+    expect(pickEnvironment(sequelize, { url: 'x', production: { url: 'y' } }, 'production', how).config).toEqual({ url: 'y' })
+    expect(() => pickEnvironment(sequelize, { development: {}, test: {} }, 'staging', how)).toThrow(
+      expect.objectContaining({ code: 'SEQUELIZE_ENV', hint: 'pass --env with one of: development, test' }),
+    )
+    expect(() => pickEnvironment(sequelize, undefined, 'test', how)).toThrow(
+      expect.objectContaining({ hint: 'pass --env with one of: (none)' }),
     )
   })
 })

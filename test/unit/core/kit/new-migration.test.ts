@@ -57,3 +57,16 @@ describe('writeNewMigration', () => {
     expect(readFileSync(join(out, 'migration.sql'), 'utf8')).toBe('CREATE TABLE orders (id INTEGER);\n')
   })
 })
+
+describe('writeNewMigration, the template named after the file', () => {
+  it("renders `<name><the file's extension>.txt` and writes it as a new file, its folder made", async () => {
+    const dir = tempDir()
+    const builtIn = join(dir, 'templates')
+    mkdirSync(builtIn)
+    writeFileSync(join(builtIn, 'blank.ts.txt'), 'export class {{className}} {}\n')
+    const file = join(dir, 'src', 'migrations', '1700000000000-AddUsers.ts')
+    const vars = { className: 'AddUsers1700000000000' }
+    expect(await writeNewMigration({ tool: 'typeorm', dir }, { builtIn, name: 'blank', vars, files: [{ path: file }] })).toEqual([file])
+    expect(readFileSync(file, 'utf8')).toBe('export class AddUsers1700000000000 {}\n')
+  })
+})

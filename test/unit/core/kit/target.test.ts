@@ -62,6 +62,35 @@ describe('toolTarget', () => {
   })
 })
 
+describe('toolTarget, as TypeORM and Sequelize give it', () => {
+  const typeorm = { name: 'users', tool: 'typeorm' }
+  const type = { option: 'type', accepts: ['postgres', 'mariadb', 'better-sqlite3'], fileOption: 'database', baseDir: '/p' }
+  it('ignores empty and null parts (the driver’s defaults apply)', () => {
+    const t = toolTarget(typeorm, { ...type, driver: 'postgres', host: '', port: null, user: 'u', password: null, database: 'app' })
+    expect(t.key).toBe('postgres://localhost:5432/app')
+  })
+  it('shows an absolute SQLite file inside the base folder relative to it', () => {
+    expect(toolTarget(typeorm, { ...type, driver: 'better-sqlite3', file: 'data/dev.db' })).toMatchObject({
+      file: '/p/data/dev.db',
+      display: 'sqlite:data/dev.db',
+    })
+    expect(toolTarget(typeorm, { ...type, driver: 'better-sqlite3', file: '/p/data/dev.db' })).toMatchObject({
+      file: '/p/data/dev.db',
+      display: 'sqlite:./data/dev.db',
+    })
+    expect(toolTarget(typeorm, { ...type, driver: 'better-sqlite3', file: '/elsewhere/dev.db' }).display).toBe('sqlite:/elsewhere/dev.db')
+  })
+  it('refuses an unsupported driver with <TOOL>_<OPTION>', () => {
+    expect(() => toolTarget(typeorm, { ...type, driver: 'mssql' })).toThrow(
+      expect.objectContaining({
+        code: 'TYPEORM_TYPE',
+        message: 'users: typeorm type "mssql" is not supported by mig',
+        hint: 'mig supports postgres, mariadb and better-sqlite3',
+      }),
+    )
+  })
+})
+
 describe('redirectUrl', () => {
   it("points a tool's URL at another server's database, keeping its scheme and its own parameters", () => {
     const scratch = parseDatabaseUrl('postgres://mig:s%40cret@scratch.host:6543/mig_scratch_1', '/')
@@ -85,5 +114,15 @@ describe('connectionParts', () => {
       password: 'p:w',
       database: 'mig_scratch_2',
     })
+  })
+})
+
+describe('connectionParts', () => {
+  it('round-trips: the parts it gives name the same database', () => {
+    const target = parseDatabaseUrl('postgres://u:p@h:5439/db', '/')
+    const parts = connectionParts(target)
+    expect(
+      toolTarget({ name: 'a', tool: 'typeorm' }, { option: 'type', driver: 'postgres', accepts: ['postgres'], ...parts, baseDir: '/' }).key,
+    ).toBe(target.key)
   })
 })
