@@ -116,8 +116,7 @@ class KnexSession implements Session {
 
   /** A table name for core's connection, schema-qualified and quoted for the dialect. */
   private qualified(table: string): string {
-    const q = (name: string) => (this.target.dialect === 'mysql' ? `\`${name}\`` : `"${name}"`)
-    return this.schema ? `${q(this.schema)}.${q(table)}` : q(table)
+    return this.ctx.quoteName(this.target.dialect, table, this.schema)
   }
 
   /** knex writes migration_time through its driver, which sends MySQL the process's local time. */
@@ -125,9 +124,13 @@ class KnexSession implements Session {
     return this.ctx.readTime(row.migration_time, 'local')
   }
 
-  private async rows(): Promise<Row[]> {
-    if (!(await this.db.tableExists(this.table, this.schema))) return []
-    return this.db.query<Row>(`SELECT id, name, batch, migration_time FROM ${this.qualified(this.table)} ORDER BY id`)
+  private rows(): Promise<Row[]> {
+    return this.ctx.readLedger<Row>(this.db, {
+      table: this.table,
+      schema: this.schema,
+      columns: ['id', 'name', 'batch', 'migration_time'],
+      orderBy: 'id',
+    })
   }
 
   async list(): Promise<Migration[]> {
@@ -157,34 +160,26 @@ class KnexSession implements Session {
     const modules = new Map<Migration, (knex: KnexInstance) => unknown>()
     for (const m of run.migrations) modules.set(m, await this.functionOf(m, 'up'))
     let recorder: StatementRecorder | undefined
-    let capturing = false
-    const listener = (q: { sql: string }) => capturing && recorder?.hear(q.sql)
-    this.knex.on('query', listener)
     try {
-      await this.knex.transaction(async (trx) => {
-        await this.lock(trx)
-        for (const m of run.migrations) {
-          // Yield first, so a signal that came during a synchronous statement is seen.
-          await new Promise((resolve) => setImmediate(resolve))
-          if (run.signal?.aborted) throw new Error('interrupted')
-          const options = run.options(m)
-          recorder = this.ctx.recorder(options, [this.table, this.lockTable])
-          capturing = true
-          try {
-            await modules.get(m)!(trx)
-          } finally {
-            capturing = false
+      await this.capturing((capture) =>
+        this.knex.transaction(async (trx) => {
+          await this.lock(trx)
+          for (const m of run.migrations) {
+            // Yield first, so a signal that came during a synchronous statement is seen.
+            await new Promise((resolve) => setImmediate(resolve))
+            if (run.signal?.aborted) throw new Error('interrupted')
+            const options = run.options(m)
+            recorder = this.ctx.recorder(options, [this.table, this.lockTable])
+            await capture(() => modules.get(m)!(trx), recorder)
+            await this.from(trx, this.table).insert({ name: m.id, batch, migration_time: new Date() })
+            await trx.raw(options.journal.statement())
           }
-          await this.from(trx, this.table).insert({ name: m.id, batch, migration_time: new Date() })
-          await trx.raw(options.journal.statement())
-        }
-        await this.from(trx, this.lockTable).update({ is_locked: 0 })
-      })
+          await this.from(trx, this.lockTable).update({ is_locked: 0 })
+        }),
+      )
     } catch (error) {
       if (error instanceof this.ctx.errors.MigError || run.signal?.aborted) throw error
       throw this.ctx.fail(error, { statement: recorder?.last, partial: false })
-    } finally {
-      this.knex.off('query', listener)
     }
   }
 
@@ -232,57 +227,64 @@ class KnexSession implements Session {
     const transactional =
       options.transaction === 'auto' && (typeof perFile === 'boolean' ? perFile : !this.loaded.config.migrations?.disableTransactions)
     const recorder = this.ctx.recorder(options, [this.table, this.lockTable])
-    let capturing = false
-    // Only while the migration's own function runs: knex takes its lock and writes its ledger on the same connection.
-    const listener = (q: { sql: string }) => capturing && recorder.hear(q.sql)
-    const runMigration = async (knex: KnexInstance) => {
-      capturing = true
-      try {
-        await fn(knex)
-      } finally {
-        capturing = false
-      }
-    }
-    this.knex.on('query', listener)
     try {
-      if (transactional) {
-        await this.knex.transaction(async (trx) => {
-          await this.lock(trx)
-          await runMigration(trx)
-          await record(trx)
-          await this.from(trx, this.lockTable).update({ is_locked: 0 })
-          // Core's journal row commits with the migration: one commit, on one connection (one SQLite handle).
-          if (options.journal) await trx.raw(options.journal.statement())
-        })
-      } else {
-        await this.knex.transaction((trx) => this.lock(trx))
-        try {
-          await runMigration(this.knex)
-          await record(this.knex)
-        } finally {
-          await this.from(this.knex, this.lockTable).update({ is_locked: 0 })
+      await this.capturing(async (capture) => {
+        if (transactional) {
+          await this.knex.transaction(async (trx) => {
+            await this.lock(trx)
+            await capture(() => fn(trx), recorder)
+            await record(trx)
+            await this.from(trx, this.lockTable).update({ is_locked: 0 })
+            // Core's journal row commits with the migration: one commit, on one connection (one SQLite handle).
+            if (options.journal) await trx.raw(options.journal.statement())
+          })
+        } else {
+          await this.knex.transaction((trx) => this.lock(trx))
+          try {
+            await capture(() => fn(this.knex), recorder)
+            await record(this.knex)
+          } finally {
+            await this.from(this.knex, this.lockTable).update({ is_locked: 0 })
+          }
         }
-      }
+      })
     } catch (error) {
       if (error instanceof this.ctx.errors.MigError) throw error
       // On MySQL the migration's DDL committed the lock row with it; knex frees its lock after any failure but a lock error.
       await Promise.resolve(this.from(this.knex, this.lockTable).update({ is_locked: 0 })).catch(() => {})
       throw this.ctx.fail(error, { statement: recorder.last, partial: !transactional || this.target.dialect === 'mysql' })
-    } finally {
-      this.knex.off('query', listener)
     }
   }
 
   private async functionOf(m: Migration, direction: 'up' | 'down'): Promise<(knex: KnexInstance) => unknown> {
-    const fn = (await this.load(m))[direction]
-    if (typeof fn !== 'function') {
-      throw new this.ctx.errors.MigError(
-        'KNEX_NO_FUNCTION',
-        `${this.project.name}: ${m.id} exports no ${direction} function`,
-        `export async function ${direction}(knex) { … } from ${m.files[0] ?? m.id}`,
-      )
+    return this.ctx.migrationFunction<(knex: KnexInstance) => unknown>(await this.load(m), direction, {
+      id: m.id,
+      file: m.files[0] ?? m.id,
+      parameters: 'knex',
+    })
+  }
+
+  /**
+   * Run `body` hearing, for `recorder`, only what the migration's own
+   * functions send while `run()` runs them: knex takes its lock and writes
+   * its ledger on the same connection.
+   */
+  private async capturing<T>(body: (run: (fn: () => unknown, recorder: StatementRecorder) => Promise<void>) => Promise<T>): Promise<T> {
+    let hearing: StatementRecorder | undefined
+    const listener = (q: { sql: string }) => hearing?.hear(q.sql)
+    this.knex.on('query', listener)
+    try {
+      return await body(async (fn, recorder) => {
+        hearing = recorder
+        try {
+          await fn()
+        } finally {
+          hearing = undefined
+        }
+      })
+    } finally {
+      this.knex.off('query', listener)
     }
-    return fn
   }
 
   private async lock(trx: KnexInstance): Promise<void> {
