@@ -18,6 +18,11 @@ const child = join(repoRoot, 'test', 'fixtures', 'scratch-child.mjs')
 
 const scratchesOn = async (target: DatabaseTarget): Promise<string[]> => (await scratchDriver(target.dialect)).list(target)
 
+/** This process and the children it spawned: the makers of the scratch databases this file answers for (other test files run beside it on the same server). */
+const ours = new Set([process.pid])
+const oursOn = async (target: DatabaseTarget): Promise<string[]> =>
+  (await scratchesOn(target)).filter((name) => ours.has(parseScratchName(name)?.pid ?? -1))
+
 async function exists(target: DatabaseTarget, name: string): Promise<boolean> {
   return (await scratchesOn(target)).includes(name)
 }
@@ -31,6 +36,7 @@ function killMidRun(
 ): Promise<{ names: string[]; code: number | null; signal: NodeJS.Signals | null; existedWhileRunning: boolean }> {
   return new Promise((resolvePromise, reject) => {
     const proc = spawn(process.execPath, [child, target.url], { stdio: ['ignore', 'pipe', 'pipe'] })
+    if (proc.pid) ours.add(proc.pid)
     let out = ''
     let err = ''
     let names: string[] = []
@@ -103,7 +109,7 @@ describe.each(dialects)('scratch databases on %s', (dialect) => {
   const cleanups: (() => Promise<void>)[] = []
   let server: DatabaseTarget | undefined
   afterAll(async () => {
-    const left = server ? await scratchesOn(server) : []
+    const left = server ? await oursOn(server) : []
     for (const c of cleanups) await c()
     for (const t of made) await t.drop()
     expect(left).toEqual([])
