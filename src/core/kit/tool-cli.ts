@@ -1,11 +1,7 @@
-import { execFile } from 'node:child_process'
-import { promisify } from 'node:util'
 import type { ProjectRef } from '../../adapter.js'
 import { MigError } from '../../output/errors.js'
 import { projectEnv } from '../project-env.js'
 import { type RequireOptions, projectRequire } from './require.js'
-
-const execFileAsync = promisify(execFile)
 
 /** One run of the user's own tool CLI, e.g. `prisma migrate diff`. */
 export interface ToolCli {
@@ -34,16 +30,21 @@ export interface ToolCli {
  */
 export async function runToolCli(project: Pick<ProjectRef, 'name' | 'dir'>, cli: ToolCli): Promise<string> {
   const bin = projectRequire(project).resolve(cli.bin, cli.need)
+  // Through execa, as every child process of mig: it dies with mig (Ctrl-C included).
+  const { execa } = await import('execa')
   try {
-    const run = await execFileAsync(process.execPath, [bin, ...cli.args], {
+    const run = await execa(process.execPath, [bin, ...cli.args], {
       cwd: project.dir,
       env: { ...projectEnv(project.dir), ...cli.env },
+      extendEnv: false,
       maxBuffer: 64 * 1024 * 1024,
+      stdin: 'ignore',
+      stripFinalNewline: false,
     })
     return run.stdout
   } catch (error) {
     const { stderr, message } = error as { stderr?: string; message: string }
-    const said = (stderr ?? message).split('\n').map((l) => l.trim())
+    const said = (stderr || message).split('\n').map((l) => l.trim())
     const line = said.find((l) => (cli.errorLine ?? /error/i).test(l)) ?? message.split('\n')[0]
     throw new MigError(cli.code, `${project.name}: ${cli.what} failed: ${line}`, cli.hint, { cause: error })
   }
