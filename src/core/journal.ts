@@ -158,9 +158,9 @@ export function sqlLiteral(dialect: Dialect, value: string | number | null): str
   }
   if (plain.test(value)) return `'${value}'`
   switch (dialect) {
-    // An E'' string reads its escapes whatever standard_conforming_strings says.
+    // An E'' string reads its escapes whatever standard_conforming_strings says; a quote is doubled, as \' is refused with backslash_quote off (and by client encodings such as SJIS).
     case 'postgres':
-      return `E'${value.replace(/[\\'?\0]/g, (c) => (c === '\0' ? '' : c === '?' ? '\\x3f' : `\\${c}`))}'`
+      return `E'${value.replace(/[\\'?\0]/g, (c) => (c === '\0' ? '' : c === '?' ? '\\x3f' : c === "'" ? "''" : `\\${c}`))}'`
     // Hex is read the same with or without NO_BACKSLASH_ESCAPES.
     case 'mysql':
       return `_utf8mb4 X'${Buffer.from(value, 'utf8').toString('hex')}'`
