@@ -467,21 +467,20 @@ async function runAtomic(steps: Step[], c: StepContext, onStart: (step: Step) =>
       },
     }
   }
-  const journal = (outcome: Outcome, error: (s: (typeof started)[number], last: boolean) => string | null) =>
-    Promise.all(
-      started.map((s, i) =>
-        c.journal
-          .write((db) =>
-            recordJournalAgain(db, {
-              ...s.entry,
-              durationMs: s.durationMs ?? Date.now() - s.at,
-              outcome,
-              error: error(s, i === started.length - 1),
-            }),
-          )
-          .catch(() => {}),
-      ),
-    )
+  // One after another: a write whose connection died opens the next one, which the others must not race to replace.
+  const journal = async (outcome: Outcome, error: (s: (typeof started)[number], last: boolean) => string | null): Promise<void> => {
+    for (const [i, s] of started.entries())
+      await c.journal
+        .write((db) =>
+          recordJournalAgain(db, {
+            ...s.entry,
+            durationMs: s.durationMs ?? Date.now() - s.at,
+            outcome,
+            error: error(s, i === started.length - 1),
+          }),
+        )
+        .catch(() => {})
+  }
   try {
     await session.upAtomic!({ migrations: steps.map((s) => s.migration), options: options_, signal: c.signal })
   } catch (error) {
