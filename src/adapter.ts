@@ -4,6 +4,7 @@ import type {
   ConfigMissing,
   EnvironmentOptions,
   FailureDetails,
+  Flavour,
   FolderLayout,
   LedgerRow,
   LedgerTable,
@@ -219,6 +220,8 @@ export interface OpenContext {
   migrationFunction<F extends (...args: never[]) => unknown>(module: unknown, direction: 'up' | 'down', ref: MigrationModuleRef): F
   /** The MigError (`<TOOL>_REDIRECT`) to throw when the config cannot be pointed at what `database()` handed back: `reason`, and `hint`. */
   scratchRefusal(reason: string, hint: string): MigError
+  /** For `create()`: the extension most of `dir`'s migrations use (of `extensions`), else `fallback`, and its template's module syntax (ESM in a `type: module` package). */
+  migrationFlavour(dir: string, extensions: readonly string[], fallback: string): Flavour
 }
 
 /** A lock the tool itself keeps (knex_migrations_lock), shown and released by `mig unlock`. */
@@ -415,7 +418,8 @@ export interface ProjectMarker {
  *    `ctx.runSql()`, the ledger's name through `ctx.quoteName()`, the tool's
  *    lock through `ctx.withAdvisoryLock()`, its CLI through `ctx.toolCli()`.
  *    `create()` names files with `ctx.timestamp()` and writes them with
- *    `ctx.writeMigration()` (templates, the project's own first) or
+ *    `ctx.writeMigration()` (templates, the project's own first; the
+ *    project's extension and module syntax from `ctx.migrationFlavour()`) or
  *    `ctx.writeNew()`, both never overwriting.
  * 6. `mark(m, as)` (for `mig resolve` and `mig baseline`): write or clear
  *    the ledger row for `m` without running it, as the tool's own "fake" or

@@ -1,4 +1,3 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { dirname, extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type {
@@ -69,6 +68,7 @@ class KnexSession implements Session {
   private batch: number | undefined
   private tablesReady = false
   private instance: KnexInstance | undefined
+  private hearing: StatementRecorder | undefined
   private readonly table: string
   private readonly lockTable: string
   private readonly schema: string | undefined
@@ -106,6 +106,7 @@ class KnexSession implements Session {
         pool: { ...(this.loaded.config.pool as object | undefined), min: 0, max: 1, ...busyTimeout(this.loaded.config) },
         ...sqlite,
       })
+      this.instance.on('query', (q: { sql: string }) => this.hearing?.hear(q.sql))
     }
     return this.instance
   }
@@ -146,7 +147,7 @@ class KnexSession implements Session {
   async up(m: Migration, options: RunOptions): Promise<void> {
     await this.ensureTables()
     const batch = await this.nextBatch()
-    await this.step(m, 'up', options, (trx) => this.from(trx, this.table).insert({ name: m.id, batch, migration_time: new Date() }))
+    await this.step(m, 'up', options, (trx) => this.insert(trx, m, batch))
   }
 
   /**
@@ -161,22 +162,20 @@ class KnexSession implements Session {
     for (const m of run.migrations) modules.set(m, await this.functionOf(m, 'up'))
     let recorder: StatementRecorder | undefined
     try {
-      await this.capturing((capture) =>
-        this.knex.transaction(async (trx) => {
-          await this.lock(trx)
-          for (const m of run.migrations) {
-            // Yield first, so a signal that came during a synchronous statement is seen.
-            await new Promise((resolve) => setImmediate(resolve))
-            if (run.signal?.aborted) throw new Error('interrupted')
-            const options = run.options(m)
-            recorder = this.ctx.recorder(options, [this.table, this.lockTable])
-            await capture(() => modules.get(m)!(trx), recorder)
-            await this.from(trx, this.table).insert({ name: m.id, batch, migration_time: new Date() })
-            await trx.raw(options.journal.statement())
-          }
-          await this.from(trx, this.lockTable).update({ is_locked: 0 })
-        }),
-      )
+      await this.knex.transaction(async (trx) => {
+        await this.lock(trx)
+        for (const m of run.migrations) {
+          // Yield first, so a signal that came during a synchronous statement is seen.
+          await new Promise((resolve) => setImmediate(resolve))
+          if (run.signal?.aborted) throw new Error('interrupted')
+          const options = run.options(m)
+          recorder = this.ctx.recorder(options, [this.table, this.lockTable])
+          await this.heard(recorder, () => modules.get(m)!(trx))
+          await this.insert(trx, m, batch)
+          await trx.raw(options.journal.statement())
+        }
+        await this.unlock(trx)
+      })
     } catch (error) {
       if (error instanceof this.ctx.errors.MigError || run.signal?.aborted) throw error
       throw this.ctx.fail(error, { statement: recorder?.last, partial: false })
@@ -192,15 +191,19 @@ class KnexSession implements Session {
     return this.batch
   }
 
+  private insert(trx: KnexInstance, m: Migration, batch: number): PromiseLike<unknown> {
+    return this.from(trx, this.table).insert({ name: m.id, batch, migration_time: new Date() })
+  }
+
   /** The row knex writes after running a migration (a new batch, as a run), or its removal, under knex's own lock. */
   async mark(m: Migration, as: 'applied' | 'rolled-back'): Promise<void> {
     await this.ensureTables()
     const batch = as === 'applied' ? await this.nextBatch() : 0
     await this.knex.transaction(async (trx) => {
       await this.lock(trx)
-      if (as === 'applied') await this.from(trx, this.table).insert({ name: m.id, batch, migration_time: new Date() })
+      if (as === 'applied') await this.insert(trx, m, batch)
       else await this.from(trx, this.table).where({ name: m.id }).del()
-      await this.from(trx, this.lockTable).update({ is_locked: 0 })
+      await this.unlock(trx)
     })
   }
 
@@ -221,37 +224,32 @@ class KnexSession implements Session {
     options: RunOptions,
     record: (trx: KnexInstance) => PromiseLike<unknown>,
   ): Promise<void> {
-    const module = await this.load(m)
     const fn = await this.functionOf(m, direction)
-    const perFile = module.config?.transaction
-    const transactional =
-      options.transaction === 'auto' && (typeof perFile === 'boolean' ? perFile : !this.loaded.config.migrations?.disableTransactions)
+    const transactional = options.transaction === 'auto' && (await this.knexTransaction(m))
     const recorder = this.ctx.recorder(options, [this.table, this.lockTable])
     try {
-      await this.capturing(async (capture) => {
-        if (transactional) {
-          await this.knex.transaction(async (trx) => {
-            await this.lock(trx)
-            await capture(() => fn(trx), recorder)
-            await record(trx)
-            await this.from(trx, this.lockTable).update({ is_locked: 0 })
-            // Core's journal row commits with the migration: one commit, on one connection (one SQLite handle).
-            if (options.journal) await trx.raw(options.journal.statement())
-          })
-        } else {
-          await this.knex.transaction((trx) => this.lock(trx))
-          try {
-            await capture(() => fn(this.knex), recorder)
-            await record(this.knex)
-          } finally {
-            await this.from(this.knex, this.lockTable).update({ is_locked: 0 })
-          }
+      if (transactional) {
+        await this.knex.transaction(async (trx) => {
+          await this.lock(trx)
+          await this.heard(recorder, () => fn(trx))
+          await record(trx)
+          await this.unlock(trx)
+          // Core's journal row commits with the migration: one commit, on one connection (one SQLite handle).
+          if (options.journal) await trx.raw(options.journal.statement())
+        })
+      } else {
+        await this.knex.transaction((trx) => this.lock(trx))
+        try {
+          await this.heard(recorder, () => fn(this.knex))
+          await record(this.knex)
+        } finally {
+          await this.unlock(this.knex)
         }
-      })
+      }
     } catch (error) {
       if (error instanceof this.ctx.errors.MigError) throw error
       // On MySQL the migration's DDL committed the lock row with it; knex frees its lock after any failure but a lock error.
-      await Promise.resolve(this.from(this.knex, this.lockTable).update({ is_locked: 0 })).catch(() => {})
+      await Promise.resolve(this.unlock(this.knex)).catch(() => {})
       throw this.ctx.fail(error, { statement: recorder.last, partial: !transactional || this.target.dialect === 'mysql' })
     }
   }
@@ -265,25 +263,16 @@ class KnexSession implements Session {
   }
 
   /**
-   * Run `body` hearing, for `recorder`, only what the migration's own
-   * functions send while `run()` runs them: knex takes its lock and writes
-   * its ledger on the same connection.
+   * Run a migration's function with `recorder` hearing knex's query log:
+   * only while it runs, as knex takes its lock and writes its ledger on the
+   * same connection.
    */
-  private async capturing<T>(body: (run: (fn: () => unknown, recorder: StatementRecorder) => Promise<void>) => Promise<T>): Promise<T> {
-    let hearing: StatementRecorder | undefined
-    const listener = (q: { sql: string }) => hearing?.hear(q.sql)
-    this.knex.on('query', listener)
+  private async heard(recorder: StatementRecorder, fn: () => unknown): Promise<void> {
+    this.hearing = recorder
     try {
-      return await body(async (fn, recorder) => {
-        hearing = recorder
-        try {
-          await fn()
-        } finally {
-          hearing = undefined
-        }
-      })
+      await fn()
     } finally {
-      this.knex.off('query', listener)
+      this.hearing = undefined
     }
   }
 
@@ -296,6 +285,10 @@ class KnexSession implements Session {
         'a `knex migrate` run is active, or one crashed: `mig unlock` shows it, `mig unlock --release` frees it',
       )
     }
+  }
+
+  private unlock(trx: KnexInstance): PromiseLike<unknown> {
+    return this.from(trx, this.lockTable).update({ is_locked: 0 })
   }
 
   /**
@@ -345,7 +338,11 @@ class KnexSession implements Session {
 
   /** As knex runs it: in a transaction unless the file or the knexfile opts out; MySQL's DDL commits on its own. */
   async transactional(m: Migration): Promise<boolean> {
-    if (this.target.dialect === 'mysql') return false
+    return this.target.dialect !== 'mysql' && (await this.knexTransaction(m))
+  }
+
+  /** knex wraps a migration in a transaction unless the file (config.transaction) or the knexfile (disableTransactions) opts out. */
+  private async knexTransaction(m: Migration): Promise<boolean> {
     const perFile = (await this.load(m)).config?.transaction
     return typeof perFile === 'boolean' ? perFile : !this.loaded.config.migrations?.disableTransactions
   }
@@ -368,35 +365,16 @@ class KnexSession implements Session {
 
   async create(name: string, template: string, vars: Record<string, unknown>): Promise<string[]> {
     const dir = directoriesOf(this.loaded.config, this.base)[0]!
-    const ext = this.extension(dir)
-    const flavour = ext === 'ts' ? 'ts' : ext === 'mjs' || (ext === 'js' && this.isEsm()) ? 'esm' : 'cjs'
-    const path = join(dir, `${this.ctx.timestamp()}_${name}.${ext}`)
+    // No migrations yet: the knexfile's `migrations.extension`, else the knexfile's own.
+    const fallback = this.loaded.config.migrations?.extension ?? (extname(this.loaded.file) === '.ts' ? 'ts' : 'js')
+    const { extension, module } = this.ctx.migrationFlavour(dir, ['js', 'ts', 'cjs', 'mjs'], fallback)
+    const path = join(dir, `${this.ctx.timestamp()}_${name}.${extension}`)
     return this.ctx.writeMigration({
       builtIn: templatesDir,
       name: template,
       vars,
-      files: [{ path, template: `${template}.${flavour}.txt` }],
+      files: [{ path, template: `${template}.${module}.txt` }],
     })
-  }
-
-  /** Follow the project: the extension most of its migrations use, else the knexfile's `migrations.extension`, else the knexfile's own. */
-  private extension(dir: string): string {
-    const existing = existsSync(dir)
-      ? readdirSync(dir)
-          .map((f) => extname(f).slice(1))
-          .filter((e) => ['js', 'ts', 'cjs', 'mjs'].includes(e))
-      : []
-    if (existing.length) {
-      const counts = new Map<string, number>()
-      for (const e of existing) counts.set(e, (counts.get(e) ?? 0) + 1)
-      return [...counts].sort((a, b) => b[1] - a[1])[0]![0]
-    }
-    return this.loaded.config.migrations?.extension ?? (extname(this.loaded.file).slice(1) === 'ts' ? 'ts' : 'js')
-  }
-
-  private isEsm(): boolean {
-    const pkg = join(this.project.dir, 'package.json')
-    return existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { type?: string }).type === 'module'
   }
 
   async close(): Promise<void> {

@@ -21,6 +21,7 @@ import { runToolCli } from './tool-cli.js'
 import { quoteName } from './quote.js'
 import { withAdvisoryLock } from './advisory-lock.js'
 import { migrationFolders } from './folders.js'
+import { migrationFlavour } from './flavour.js'
 import { projectEnv } from '../project-env.js'
 
 export { type FailureDetails, type StatementRecorder, isLedgerQuery, migrationFailure, statementRecorder } from './capture.js'
@@ -44,6 +45,7 @@ export { decoratorLoader } from './decorator-metadata.js'
 export { type LedgerTable, readLedgerTable } from './ledger-table.js'
 export { type MigrationModuleRef, migrationFunction } from './migration-function.js'
 export { scratchRefusal } from './scratch-refusal.js'
+export { type Flavour, migrationFlavour } from './flavour.js'
 
 /**
  * The plugin kit: what every adapter needs and core does once, bound to one
@@ -76,6 +78,7 @@ export type Kit = Pick<
   | 'readLedger'
   | 'migrationFunction'
   | 'scratchRefusal'
+  | 'migrationFlavour'
 >
 
 /** The kit for `project`, whose tool environment is `env` (OpenContext.env). */
@@ -117,5 +120,6 @@ export function kitFor(project: ProjectRef, env: string): Kit {
     readLedger: readLedgerTable,
     migrationFunction: (module, direction, ref) => migrationFunction(project, module, direction, ref),
     scratchRefusal: (reason, hint) => scratchRefusal(project, reason, hint),
+    migrationFlavour: (dir, extensions, fallback) => migrationFlavour(project, dir, extensions, fallback),
   }
 }
