@@ -170,7 +170,7 @@ export async function run(ws: Workspace, options: LifecycleOptions): Promise<Run
       journalDbs.set(db.target.key, new JournalConnection(db, await journalTable(db)))
     }
     const { steps, problems, failed } = await select(projects, sessions, dbs, options)
-    const atomic = await atomicProjects(ws, steps, sessions, options)
+    const atomic = await atomicProjects(ws, steps, sessions, options, failed)
     // --allow-drift is journaled with every migration the run makes over it.
     const note = problems.length ? `--allow-drift over: ${problems.map(describeProblem).join('; ')}` : null
     options.onEvent?.({ type: 'plan', steps, direction: options.direction })
@@ -376,13 +376,15 @@ async function runStep(step: Step, c: StepContext, onStart: (transactional: bool
  * The projects whose steps this run applies in one transaction (`--atomic`,
  * or `"atomic": true` in mig.config), after checking it can: a dialect with
  * transactional DDL, an adapter with upAtomic, no other project's steps on
- * the database, and every migration transactional. Refused before anything runs.
+ * the database, every migration transactional and none left half-applied
+ * by an earlier run. Refused before anything runs.
  */
 async function atomicProjects(
   ws: Workspace,
   steps: Step[],
   sessions: Map<string, Session>,
   options: LifecycleOptions,
+  failed: ReadonlySet<string>,
 ): Promise<Set<string>> {
   const atomic = new Set<string>()
   if (options.direction !== 'up') return atomic
@@ -412,6 +414,14 @@ async function atomicProjects(
         'ATOMIC_SHARED_DATABASE',
         `${why} applies one project's migrations per transaction, and ${project.name} and ${other.project.name} both have pending migrations on ${target.display}`,
         `pick one with --project; ${no}`,
+      )
+    // A rollback cannot undo what its earlier run left behind: journaling it rolled_back would hide that.
+    const half = steps.find((s) => s.project === project && failed.has(key(project.name, s.migration.id)))
+    if (half)
+      throw new MigError(
+        'ATOMIC_FAILED_MIGRATION',
+        `${project.name}: ${half.migration.id} failed partway in an earlier run, so ${why} could not roll all of it back`,
+        `apply it without --atomic (\`mig up --to ${half.migration.id} --allow-drift\`) once its leftovers are dealt with, then the rest; ${no}`,
       )
     for (const s of steps.filter((s) => s.project === project))
       if (session.transactional && !(await session.transactional(s.migration, 'up')))

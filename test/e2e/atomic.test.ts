@@ -144,6 +144,23 @@ describe.each(dialects.filter((d) => d !== 'mysql'))('plain SQL on %s: mig up --
     const log = json<Log>(await mig(['log', '--json'], { cwd: root }))
     expect(log.entries.filter((e) => e.migration === '004_t4').map((e) => e.outcome)).toEqual(['ok'])
   })
+
+  it('a migration an earlier run left half-applied is refused: a rollback could not undo its leftovers', async () => {
+    // Outside a transaction, its first statement stays when the second fails: the journal says failed.
+    writeFileSync(
+      join(root, 'shop', 'migrations', '005_t5.up.sql'),
+      '-- mig:no-transaction\nCREATE TABLE t5 (id INTEGER PRIMARY KEY);\nSELECT * FROM no_such_table;\n',
+    )
+    expect((await mig(['up'], { cwd: root })).code).not.toBe(0)
+    const log = json<Log>(await mig(['log', '--json'], { cwd: root }))
+    expect(log.entries.filter((e) => e.migration === '005_t5').map((e) => e.outcome)).toEqual(['failed'])
+    const r = await mig(['up', '--atomic', '--allow-drift'], { cwd: root })
+    expect(r.code).not.toBe(0)
+    expect(r.stderr).toMatch(/^Error: shop: 005_t5 failed partway in an earlier run, so --atomic could not roll all of it back$/m)
+    expect(hasStack(r.stderr)).toBe(false)
+    const after = json<Log>(await mig(['log', '--json'], { cwd: root }))
+    expect(after.entries.filter((e) => e.migration === '005_t5').map((e) => e.outcome)).toEqual(['failed'])
+  })
 })
 
 describe('an adapter that cannot apply a run in one transaction yet', () => {
