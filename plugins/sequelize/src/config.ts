@@ -116,7 +116,8 @@ function parseDbUrl(url: string, source: string, project: ProjectRef, ctx: OpenC
   return {
     dialect: protocol,
     protocol,
-    ssl: url.includes('ssl=true'),
+    // Only the query string: `ssl=true` may be part of a password.
+    ssl: /[?&]ssl=true(&|$)/.test(url.split('?').slice(1).join('?')),
     ...(target.file ? { storage: target.file } : { host, port, database }),
     ...(user ? { username: user } : {}),
     ...(password ? { password } : {}),

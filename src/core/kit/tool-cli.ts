@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util'
 import type { ProjectRef } from '../../adapter.js'
 import { MigError } from '../../output/errors.js'
 import { projectEnv } from '../project-env.js'
@@ -44,7 +45,10 @@ export async function runToolCli(project: Pick<ProjectRef, 'name' | 'dir'>, cli:
     return run.stdout
   } catch (error) {
     const { stderr, message } = error as { stderr?: string; message: string }
-    const said = (stderr || message).split('\n').map((l) => l.trim())
+    // Colour the tool was asked for (FORCE_COLOR) must not reach a one-line error, or --json.
+    const said = stripVTControlCharacters(stderr || message)
+      .split('\n')
+      .map((l) => l.trim())
     const line = said.find((l) => (cli.errorLine ?? /error/i).test(l)) ?? message.split('\n')[0]
     throw new MigError(cli.code, `${project.name}: ${cli.what} failed: ${line}`, cli.hint, { cause: error })
   }
