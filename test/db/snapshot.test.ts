@@ -388,6 +388,14 @@ describe.each(dialects.filter((d) => d === 'postgres'))('snapshot since an earli
     expect(table(after, 'invoices')!.columns.find((c) => c.name === 'status')!.default).toBe("'open'::status")
   })
 
+  it('falls back to a plain query where the prepared statement is gone (a pooler between)', async () => {
+    const { db } = await fresh()
+    const before = await snapshot(db, options)
+    await db.runScript('DEALLOCATE ALL')
+    await db.runScript('CREATE INDEX customers_email_lower ON customers (lower(email))')
+    expect(await snapshot(db, { ...options, since: before })).toEqual(await snapshot(db, options))
+  })
+
   it('reads everything for a snapshot of another connection or other options', async () => {
     const { db, other } = await fresh()
     const elsewhere = await snapshot(await other(), options)

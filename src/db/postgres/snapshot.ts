@@ -24,20 +24,36 @@ type Kind = 'views' | 'types' | 'sequences' | 'triggers'
  * are written (an overload, a schema, a collation, an operator: names then
  * resolve otherwise) or which are the schema's: everything is read again.
  * `kinds`: the lists a new row (where it holds) adds to, read again.
+ * `name`: name and schema columns; a new relation or type that shares its
+ * name with one in another schema may change how references to either are
+ * written (which one a name finds), so nothing is reused.
  * Not watched: roles (a `regrole` constant in a default would keep a
  * renamed role's old name).
  */
-const watched: { catalog: string; owner?: string; moves?: string; kinds?: Partial<Record<Kind, string>> }[] = [
-  { catalog: 'pg_class', owner: 'oid', kinds: { views: "relkind IN ('v', 'm')" } },
-  { catalog: 'pg_attribute', owner: 'attrelid' },
+const watched: {
+  catalog: string
+  owner?: string
+  name?: [string, string]
+  moves?: string
+  kinds?: Partial<Record<Kind, string>>
+  /** What the conditions read. */
+  columns?: string[]
+  /** The rows a snapshot can depend on (the others are not counted). */
+  where?: string
+}[] = [
+  { catalog: 'pg_class', owner: 'oid', name: ['relname', 'relnamespace'], kinds: { views: "relkind IN ('v', 'm')" }, columns: ['relkind'] },
+  // System columns (ctid, xmin, …) come and go with their relation.
+  { catalog: 'pg_attribute', owner: 'attrelid', where: 'attnum > 0' },
   { catalog: 'pg_attrdef', owner: 'adrelid' },
-  { catalog: 'pg_constraint', owner: 'conrelid', kinds: { types: 'contypid <> 0' } },
+  { catalog: 'pg_constraint', owner: 'conrelid', kinds: { types: 'contypid <> 0' }, columns: ['contypid'] },
   { catalog: 'pg_index', owner: 'indrelid' },
   {
     catalog: 'pg_type',
+    name: ['typname', 'typnamespace'],
     kinds: {
       types: "typtype IN ('e', 'd') OR (typtype = 'c' AND EXISTS (SELECT 1 FROM pg_class r WHERE r.oid = typrelid AND r.relkind = 'c'))",
     },
+    columns: ['typtype', 'typrelid'],
   },
   { catalog: 'pg_enum', kinds: { types: 'true' } },
   { catalog: 'pg_sequence', kinds: { sequences: 'true' } },
@@ -45,6 +61,9 @@ const watched: { catalog: string; owner?: string; moves?: string; kinds?: Partia
     catalog: 'pg_depend',
     moves: "deptype = 'e'",
     kinds: { sequences: "classid = 'pg_class'::regclass AND EXISTS (SELECT 1 FROM pg_sequence s WHERE s.seqrelid = objid)" },
+    columns: ['deptype', 'classid', 'objid'],
+    // Read only for extension members and sequence owners.
+    where: "deptype = 'e' OR deptype IN ('a', 'i') AND classid = 'pg_class'::regclass AND refclassid = 'pg_class'::regclass",
   },
   { catalog: 'pg_trigger', kinds: { triggers: 'true' } },
   { catalog: 'pg_rewrite', kinds: { views: 'true' } },
@@ -69,19 +88,27 @@ const kinds: Kind[] = ['views', 'types', 'sequences', 'triggers']
 const fresh = (alias: string): string =>
   `(age(${alias}.xmin) <= p.horizon AND (age(${alias}.xmin) <= p.since OR ${alias}.xmin = ANY(p.xip)))`
 
-/** A new relation or type that shares its name with one in another schema may change how references to either are written. */
-const sameName = (catalog: string, name: string, namespace: string): string =>
-  `EXISTS (SELECT 1 FROM prev p, ${catalog} n WHERE ${fresh('n')}
-    AND EXISTS (SELECT 1 FROM ${catalog} o WHERE o.${name} = n.${name} AND o.${namespace} <> n.${namespace}))`
-
-/** One row per watched catalog: its rows, those new since, the relations they belong to, and what they move or add to. */
-const watchRow = (w: (typeof watched)[number]): string =>
-  [
-    `  SELECT count(*) AS n, count(*) FILTER (WHERE f) AS added`,
-    w.owner ? 'array_agg(o) FILTER (WHERE f) AS owners' : 'NULL::oid[] AS owners',
-    `COALESCE(bool_or(${w.moves ?? 'false'}) FILTER (WHERE f), false) AS moves`,
-    ...kinds.map((k) => `COALESCE(bool_or(${w.kinds?.[k] ?? 'false'}) FILTER (WHERE f), false) AS ${k}`),
-  ].join(', ') + `\n    FROM (SELECT c.*, ${w.owner ? `c.${w.owner}` : 'NULL::oid'} AS o, ${fresh('c')} AS f FROM prev p, ${w.catalog} c) x`
+/**
+ * One row per watched catalog: its rows, those new since, the relations they
+ * belong to, and what they move or add to. OFFSET 0 keeps \`f\` a column
+ * computed once a row, not an expression copied into each aggregate.
+ */
+const watchRow = (w: (typeof watched)[number]): string => {
+  const any = (condition: string | undefined) => (condition ? `COALESCE(bool_or(${condition}) FILTER (WHERE f), false)` : 'false')
+  const columns = [...(w.owner ? [`c.${w.owner} AS o`] : []), ...[...(w.name ?? []), ...(w.columns ?? [])].map((column) => `c.${column}`)]
+  return (
+    [
+      `  SELECT '${w.catalog}' AS catalog, count(*) AS n, count(*) FILTER (WHERE f) AS added`,
+      w.owner ? 'array_agg(o) FILTER (WHERE f) AS owners' : 'NULL::oid[] AS owners',
+      w.name
+        ? `array_agg(${w.name[0]}::text) FILTER (WHERE f) AS names, array_agg(${w.name[1]}) FILTER (WHERE f) AS spaces`
+        : 'NULL::text[] AS names, NULL::oid[] AS spaces',
+      `${any(w.moves)} AS moves`,
+      ...kinds.map((k) => `${any(w.kinds?.[k])} AS ${k}`),
+    ].join(', ') +
+    `\n    FROM (SELECT ${[...columns, `${fresh('c')} AS f`].join(', ')} FROM prev p, ${w.catalog} c${w.where ? ` WHERE ${w.where}` : ''} OFFSET 0) x`
+  )
+}
 
 const TABLE = (alias: string) =>
   `${inSchema(`${alias}.relnamespace`)} AND ${alias}.relkind IN ('r', 'p') AND NOT ${alias}.relispartition AND ${notExtension(`${alias}.oid`)} AND ${alias}.relname <> ALL((SELECT skip FROM prev)::text[])`
@@ -102,7 +129,9 @@ ${watched.map(watchRow).join('\n  UNION ALL\n')}),
 verdict AS (
   SELECT sum(n) AS rows, sum(added) AS added,
     COALESCE((SELECT since FROM prev) >= 0 AND sum(n) - sum(added) = (SELECT rows FROM prev) AND NOT bool_or(moves)
-      AND NOT ${sameName('pg_class', 'relname', 'relnamespace')} AND NOT ${sameName('pg_type', 'typname', 'typnamespace')}, false) AS additive,
+      AND NOT EXISTS (SELECT 1 FROM watch w, unnest(w.names, w.spaces) n(name, space)
+        WHERE w.catalog = 'pg_class' AND EXISTS (SELECT 1 FROM pg_class o WHERE o.relname = n.name AND o.relnamespace <> n.space)
+          OR w.catalog = 'pg_type' AND EXISTS (SELECT 1 FROM pg_type o WHERE o.typname = n.name AND o.typnamespace <> n.space)), false) AS additive,
     (SELECT array_agg(o) FROM watch w, unnest(w.owners) o) AS written,
     ${kinds.map((k) => `bool_or(${k}) AS ${k}`).join(', ')}
   FROM watch),
