@@ -83,14 +83,17 @@ const kinds: Kind[] = ['views', 'types', 'sequences', 'triggers']
  * Written after the earlier snapshot: by a transaction that had not ended by
  * then (its id at or past that snapshot's xmax, or in its list of running
  * ones). `horizon`, the oldest of those, spares the list look-up for the
- * many rows older than it.
+ * many rows older than it. With no earlier snapshot both are -1: nothing is new.
+ * A subtransaction's id is not in that list, so a snapshot taken while
+ * another session of the database held a transaction id (`busy`) is never
+ * one to read changes since.
  */
 const fresh = (alias: string): string =>
   `(age(${alias}.xmin) <= p.horizon AND (age(${alias}.xmin) <= p.since OR ${alias}.xmin = ANY(p.xip)))`
 
 /**
  * One row per watched catalog: its rows, those new since, the relations they
- * belong to, and what they move or add to. OFFSET 0 keeps \`f\` a column
+ * belong to, and what they move or add to. OFFSET 0 keeps `f` a column
  * computed once a row, not an expression copied into each aggregate.
  */
 const watchRow = (w: (typeof watched)[number]): string => {
