@@ -129,8 +129,9 @@ export interface SnapshotOptions {
   /**
    * A snapshot taken earlier on the same connection with the same options:
    * what cannot have changed since is taken from it instead of read again
-   * (PostgreSQL; the result is the same as without). Snapshots are never
-   * changed once returned, so the two may share parts.
+   * (PostgreSQL and SQLite; MariaDB reads everything). The result is the
+   * same as without. Snapshots are never changed once returned, so the two
+   * may share parts, or be the same object when nothing changed.
    */
   since?: Snapshot
 }
