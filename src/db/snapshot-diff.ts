@@ -149,8 +149,10 @@ function tableDiff(a: Table, b: Table, options: DiffOptions): SnapshotDiff[] {
 
 /** What differs from `before` to `after`: objects added, removed and changed, tables first. */
 export function diffSnapshots(before: Snapshot, after: Snapshot, options: DiffOptions = {}): SnapshotDiff[] {
+  if (before === after) return []
+  // A table a snapshot reused from the one before is the same object: nothing to compare.
   return compare(topEntries(before), topEntries(after), (a, b) =>
-    a.kind === 'table' ? tableDiff(a.value as Table, b.value as Table, options) : changed(a, b),
+    a.value === b.value ? [] : a.kind === 'table' ? tableDiff(a.value as Table, b.value as Table, options) : changed(a, b),
   )
 }
 

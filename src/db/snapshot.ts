@@ -126,6 +126,14 @@ export interface SnapshotOptions {
   exclude?: readonly string[]
   /** PostgreSQL: the schema to read; the connection's current schema by default. */
   schema?: string
+  /**
+   * A snapshot taken earlier on the same connection with the same options:
+   * what cannot have changed since is taken from it instead of read again
+   * (PostgreSQL and SQLite; MariaDB reads everything). The result is the
+   * same as without. Snapshots are never changed once returned, so the two
+   * may share parts, or be the same object when nothing changed.
+   */
+  since?: Snapshot
 }
 
 /** mig's own tables: never part of a user's schema. */

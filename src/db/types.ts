@@ -15,11 +15,19 @@ export interface DatabaseTarget {
   database?: string
 }
 
+export interface QueryOptions {
+  /**
+   * A statement this connection runs again and again: PostgreSQL parses and
+   * plans it once, under this name (one SQL text per name). Ignored elsewhere.
+   */
+  prepare?: string
+}
+
 /** What core needs of a connection. Placeholders are `?` on every dialect. */
 export interface Db {
   readonly dialect: Dialect
   readonly target: DatabaseTarget
-  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>
+  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<T[]>
   run(sql: string, params?: readonly unknown[]): Promise<void>
   /**
    * A whole multi-statement script as the dialect's own client runs it:

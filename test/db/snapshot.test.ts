@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { describeDiff, diffSnapshots, normaliseExpression, sameSchema, snapshot } from '../../src/db/snapshot.js'
+import type { Snapshot } from '../../src/db/snapshot.js'
 import type { Db, Dialect } from '../../src/db/types.js'
 import { type TestDatabase, availableDialects, createTestDatabase } from '../../src/testing/databases.js'
 
@@ -276,6 +277,161 @@ describe.each(dialects)('snapshot on %s', (dialect) => {
         /^table invoices differs: columns in order \(.*note, memo.*\) before, columns in order \(.*memo.*, note\) after down$/,
       ),
     ])
+  })
+})
+
+describe.each(dialects)('snapshot since an earlier one, after each change, on %s', (dialect) => {
+  const opened: TestDatabase[] = []
+  afterAll(async () => {
+    for (const t of opened) await t.drop()
+  })
+  const options = { exclude: ['knex_migrations'] }
+
+  it('equals a full read, and is the earlier one itself when nothing changed', async () => {
+    const t = await createTestDatabase(dialect)
+    opened.push(t)
+    const db = await t.db()
+    await db.runScript(schema[dialect])
+    let before = await snapshot(db, options)
+    // MariaDB reads everything each time (its snapshot ignores `since`).
+    const again = await snapshot(db, { ...options, since: before })
+    if (dialect === 'mysql') expect(again).toEqual(before)
+    else expect(again).toBe(before)
+    for (const change of changes) {
+      const sql = change.sql[dialect]
+      if (!sql) continue
+      await db.runScript(sql)
+      const after = await snapshot(db, { ...options, since: before })
+      expect({ change: change.what, after }).toEqual({ change: change.what, after: await snapshot(db, options) })
+      before = after
+    }
+    await db.close()
+  })
+})
+
+/** PostgreSQL changes that a snapshot since an earlier one must see as a full read does: additions it can read alone, and changes elsewhere that rewrite how untouched tables are written. */
+const sinceChanges: { what: string; sql: string; reuses?: string; rereads?: string; differs?: boolean }[] = [
+  { what: 'nothing', sql: 'SELECT 1', reuses: 'invoices', differs: false },
+  { what: 'add a table', sql: 'CREATE TABLE notes (id int PRIMARY KEY, body text NOT NULL)', reuses: 'invoices', rereads: 'notes' },
+  { what: 'index an existing table', sql: 'CREATE INDEX notes_body ON notes (lower(body))', reuses: 'invoices', rereads: 'notes' },
+  {
+    what: 'unique an existing table',
+    sql: 'ALTER TABLE notes ADD CONSTRAINT notes_body_key UNIQUE (body)',
+    reuses: 'invoices',
+    rereads: 'notes',
+  },
+  { what: 'add a view', sql: 'CREATE VIEW long_notes AS SELECT id FROM notes WHERE length(body) > 100', reuses: 'invoices' },
+  { what: 'add a sequence', sql: 'CREATE SEQUENCE note_numbers', reuses: 'invoices' },
+  { what: 'give a sequence an owner', sql: 'ALTER SEQUENCE note_numbers OWNED BY notes.id' },
+  { what: 'add an enum', sql: "CREATE TYPE tone AS ENUM ('dry')", reuses: 'invoices' },
+  { what: 'add an enum value', sql: "ALTER TYPE tone ADD VALUE 'warm'", reuses: 'invoices' },
+  { what: 'add a domain check', sql: 'ALTER DOMAIN positive ADD CONSTRAINT positive_small CHECK (VALUE < 1000)' },
+  { what: 'add a composite type', sql: 'CREATE TYPE pair AS (a int, b int)', reuses: 'invoices' },
+  { what: 'add a trigger', sql: 'CREATE TRIGGER notes_touch BEFORE UPDATE ON notes FOR EACH ROW EXECUTE FUNCTION touch()' },
+  {
+    what: 'add a second trigger',
+    sql: 'CREATE TRIGGER notes_retouch BEFORE INSERT ON notes FOR EACH ROW EXECUTE FUNCTION touch()',
+    reuses: 'invoices',
+  },
+  { what: 'add an extension', sql: 'CREATE EXTENSION citext' },
+  { what: 'add a table an extension will own', sql: 'CREATE TABLE owned (id int)', reuses: 'invoices' },
+  { what: 'make a table part of an extension', sql: 'ALTER EXTENSION citext ADD TABLE owned' },
+  {
+    what: 'add a table with a serial key and a foreign key',
+    sql: 'CREATE TABLE lines (id serial PRIMARY KEY, note_id int REFERENCES notes(id))',
+  },
+  { what: 'add a column', sql: "ALTER TABLE notes ADD COLUMN kind text DEFAULT 'plain'" },
+  { what: 'rename a column a foreign key names', sql: 'ALTER TABLE customers RENAME COLUMN id TO customer_id' },
+  { what: 'rename a table a foreign key names', sql: 'ALTER TABLE customers RENAME TO clients' },
+  { what: 'rename an enum label a default writes', sql: "ALTER TYPE status RENAME VALUE 'draft' TO 'open'" },
+  {
+    what: 'set up another schema on the search path',
+    sql: `CREATE SCHEMA other; CREATE TYPE other.mood AS ENUM ('calm'); CREATE SEQUENCE other.counter;
+      CREATE FUNCTION other.bump(n int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT n + 1';
+      CREATE TABLE moods (id int PRIMARY KEY, mood mood, n bigint DEFAULT nextval('counter'), b int DEFAULT bump(1))`,
+  },
+  { what: 'shadow a type a column uses', sql: "CREATE TYPE mood AS ENUM ('sad')", rereads: 'moods' },
+  { what: 'shadow a sequence a default names', sql: 'CREATE TABLE counter (id int)', rereads: 'moods' },
+  { what: 'shadow a function a default calls', sql: "CREATE FUNCTION bump(n int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT n + 2'" },
+  { what: 'drop a table', sql: 'DROP TABLE notes CASCADE' },
+]
+
+describe.each(dialects.filter((d) => d === 'postgres'))('snapshot since an earlier one on %s', (dialect) => {
+  const opened: TestDatabase[] = []
+  const connections: Db[] = []
+  afterAll(async () => {
+    for (const db of connections) await db.close()
+    for (const t of opened) await t.drop()
+  })
+  const fresh = async (): Promise<{ db: Db; other: () => Promise<Db> }> => {
+    const t = await createTestDatabase(dialect)
+    opened.push(t)
+    const db = await t.db()
+    connections.push(db)
+    await db.runScript(schema[dialect])
+    return { db, other: async () => (connections.push(await t.db()), connections.at(-1)!) }
+  }
+  const options = { exclude: ['knex_migrations'] }
+  const table = (s: Snapshot, name: string) => s.tables.find((t) => t.name === name)
+
+  it('equals a full read after every kind of change, reading again only what changed', async () => {
+    const { db } = await fresh()
+    await db.runScript('SET search_path = public, other')
+    let before = await snapshot(db, options)
+    for (const change of sinceChanges) {
+      await db.runScript(change.sql)
+      const after = await snapshot(db, { ...options, since: before })
+      const full = await snapshot(db, options)
+      expect({ change: change.what, after }).toEqual({ change: change.what, after: full })
+      if (change.differs !== undefined) expect(sameSchema(before, full)).toBe(!change.differs)
+      // Reused: the very object of the snapshot before; read again: a new one.
+      if (change.reuses)
+        expect({ change: change.what, reused: table(after, change.reuses) === table(before, change.reuses) }).toEqual({
+          change: change.what,
+          reused: true,
+        })
+      if (change.rereads && table(before, change.rereads)) expect(table(after, change.rereads)).not.toBe(table(before, change.rereads))
+      before = after
+    }
+    // The shadowing changes did change how untouched tables are written, so the full reads they forced were needed.
+    expect(table(before, 'moods')!.columns.map((c) => `${c.type} ${c.default}`)).toEqual([
+      'integer other.bump(1)',
+      'integer null',
+      'other.mood null',
+      "bigint nextval('other.counter'::regclass)",
+    ])
+  })
+
+  it('reads everything again after a snapshot taken while another transaction was writing', async () => {
+    const { db, other } = await fresh()
+    const writer = await other()
+    // An update inside a savepoint, then another transaction that ends: the update's row version carries a
+    // subtransaction id below the snapshot's horizon that its list of running transactions does not hold, and it
+    // replaces a row the snapshot saw, so the count of rows does not move either.
+    await writer.runScript("BEGIN; SELECT txid_current(); SAVEPOINT s; ALTER TYPE status RENAME VALUE 'draft' TO 'open'")
+    await db.runScript('SELECT txid_current()')
+    const during = await snapshot(db, options)
+    await writer.runScript('COMMIT')
+    const after = await snapshot(db, { ...options, since: during })
+    expect(after).toEqual(await snapshot(db, options))
+    expect(table(after, 'invoices')!.columns.find((c) => c.name === 'status')!.default).toBe("'open'::status")
+  })
+
+  it('falls back to a plain query where the prepared statement is gone (a pooler between)', async () => {
+    const { db } = await fresh()
+    const before = await snapshot(db, options)
+    await db.runScript('DEALLOCATE ALL')
+    await db.runScript('CREATE INDEX customers_email_lower ON customers (lower(email))')
+    expect(await snapshot(db, { ...options, since: before })).toEqual(await snapshot(db, options))
+  })
+
+  it('reads everything for a snapshot of another connection or other options', async () => {
+    const { db, other } = await fresh()
+    const elsewhere = await snapshot(await other(), options)
+    await db.runScript('CREATE INDEX customers_email_lower ON customers (lower(email))')
+    expect(await snapshot(db, { ...options, since: elsewhere })).toEqual(await snapshot(db, options))
+    const all = await snapshot(db)
+    expect(await snapshot(db, { ...options, since: all })).toEqual(await snapshot(db, options))
   })
 })
 

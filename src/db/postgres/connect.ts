@@ -1,6 +1,6 @@
 import pg from 'pg'
 import { connectionError } from '../connection-errors.js'
-import type { Db, DatabaseTarget } from '../types.js'
+import type { Db, DatabaseTarget, QueryOptions } from '../types.js'
 import { applicationName } from './activity.js'
 import { tableExists } from './catalog.js'
 import { connectFailure } from './errors.js'
@@ -27,8 +27,12 @@ export async function connectPostgres(target: DatabaseTarget): Promise<Db> {
   const self: Db = {
     dialect: 'postgres',
     target,
-    async query<T>(sql: string, params: readonly unknown[] = []) {
-      const result = await client.query(params.length ? numbered(sql) : sql, params as unknown[])
+    async query<T>(sql: string, params: readonly unknown[] = [], options: QueryOptions = {}) {
+      const text = params.length ? numbered(sql) : sql
+      const result = await client.query(
+        options.prepare ? { name: options.prepare, text, values: params as unknown[] } : text,
+        params as unknown[],
+      )
       return result.rows as T[]
     },
     async run(sql: string, params: readonly unknown[] = []) {

@@ -151,14 +151,54 @@ function foreignKeysOf(rows: ForeignKeyRow[], tables: Map<string, Table>): void 
 const viewBody = (sql: string): string =>
   normaliseExpression(sql).replace(/^create (temp |temporary )?view (if not exists )?("[^"]*"|[^\s(]+)(\([^)]*\))? ?as /, '')
 
+/**
+ * What a snapshot saw, for a later one on the same connection to read only
+ * what changed. SQLite keeps a schema as DDL text alone, so a table's part
+ * follows from its own DDL and its indexes': the same text, the same part.
+ * Kept beside the snapshot, not in it, so equal schemas stay deep-equal.
+ */
+interface Seen {
+  db: Db
+  options: string
+  /** Every object's DDL, in sqlite_master's order. */
+  schema: string
+  /** Each table's DDL and its indexes'. */
+  texts: Map<string, string>
+  tables: Map<string, Table>
+}
+
+const seen = new WeakMap<Snapshot, Seen>()
+
+/** Restricts COLUMNS, INDEXES and FOREIGN_KEYS to the tables named in a JSON array. */
+const only = (sql: string): string => `${sql} AND m.name IN (SELECT value FROM json_each(?))`
+
 export async function snapshot(db: Db, options: SnapshotOptions = {}): Promise<Snapshot> {
   const skip = excluded(options)
+  const key = JSON.stringify([...skip].sort())
+  const since = options.since && seen.get(options.since)
+  const prev = since && since.db === db && since.options === key ? since : undefined
   const objects = await db.query<ObjectRow>(OBJECTS)
+  const schema = JSON.stringify(objects)
+  // Nothing changed since: the earlier snapshot is this one.
+  if (prev && prev.schema === schema) return options.since!
+  const texts = new Map<string, string[]>()
+  for (const o of objects) if (o.type === 'table' && !skip.has(o.name)) texts.set(o.name, [o.sql ?? ''])
+  for (const o of [...objects].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)))
+    if (o.type === 'index') texts.get(o.tbl)?.push(o.name, o.sql ?? '')
   const tables = new Map<string, Table>()
+  const read = new Map<string, Table>()
   const ddl = new Map<string, string>()
+  const seenTexts = new Map<string, string>()
   for (const o of objects) {
     if (o.type !== 'table' || skip.has(o.name)) continue
-    tables.set(o.name, {
+    const text = JSON.stringify(texts.get(o.name))
+    seenTexts.set(o.name, text)
+    const earlier = prev?.texts.get(o.name) === text ? prev.tables.get(o.name) : undefined
+    if (earlier) {
+      tables.set(o.name, earlier)
+      continue
+    }
+    const table: Table = {
       name: o.name,
       columns: [],
       columnOrder: [],
@@ -167,12 +207,18 @@ export async function snapshot(db: Db, options: SnapshotOptions = {}): Promise<S
       foreignKeys: [],
       checks: checksOf(o.sql ?? ''),
       uniques: [],
-    })
+    }
+    tables.set(o.name, table)
+    read.set(o.name, table)
     ddl.set(o.name, o.sql ?? '')
   }
-  const columns = (await db.query<ColumnRow>(COLUMNS)).filter((c) => tables.has(c.tbl) && c.hidden !== 1)
+  // Without an earlier snapshot, every table's details at once; with one, only the changed tables' (none: no query).
+  const details = async <T>(sql: string): Promise<T[]> =>
+    !prev ? db.query<T>(sql) : read.size ? db.query<T>(only(sql), [JSON.stringify([...read.keys()])]) : []
+  const columns = (await details<ColumnRow>(COLUMNS)).filter((c) => read.has(c.tbl) && c.hidden !== 1)
+  const keys = new Map<string, ColumnRow[]>()
   for (const c of columns.sort((a, b) => a.cid - b.cid)) {
-    const t = tables.get(c.tbl)!
+    const t = read.get(c.tbl)!
     const autoincrement = c.pk > 0 && /\bautoincrement\b/i.test(ddl.get(c.tbl) ?? '')
     const extra = [c.hidden === 2 ? 'generated virtual' : c.hidden === 3 ? 'generated stored' : '', autoincrement ? 'autoincrement' : '']
       .filter(Boolean)
@@ -185,14 +231,12 @@ export async function snapshot(db: Db, options: SnapshotOptions = {}): Promise<S
       extra: extra || null,
     })
     t.columnOrder.push(c.name)
+    if (c.pk > 0) keys.set(c.tbl, [...(keys.get(c.tbl) ?? []), c])
   }
-  for (const t of tables.values()) {
-    const pk = columns.filter((c) => c.tbl === t.name && c.pk > 0).sort((a, b) => a.pk - b.pk)
-    if (pk.length) t.primaryKey = { name: null, columns: pk.map((c) => c.name) }
-  }
-  indexesOf(await db.query<IndexRow>(INDEXES), objects, tables)
-  foreignKeysOf(await db.query<ForeignKeyRow>(FOREIGN_KEYS), tables)
-  return sortSnapshot({
+  for (const [name, pk] of keys) read.get(name)!.primaryKey = { name: null, columns: pk.sort((a, b) => a.pk - b.pk).map((c) => c.name) }
+  indexesOf(await details<IndexRow>(INDEXES), objects, read)
+  foreignKeysOf(await details<ForeignKeyRow>(FOREIGN_KEYS), read)
+  const result = sortSnapshot({
     dialect: 'sqlite',
     tables: [...tables.values()],
     views: objects.filter((o) => o.type === 'view').map((o) => ({ name: o.name, materialized: false, definition: viewBody(o.sql ?? '') })),
@@ -203,4 +247,6 @@ export async function snapshot(db: Db, options: SnapshotOptions = {}): Promise<S
       .filter((o) => o.type === 'trigger' && !skip.has(o.tbl))
       .map((o) => ({ name: o.name, table: o.tbl, definition: normaliseExpression(o.sql ?? '') })),
   })
+  seen.set(result, { db, options: key, schema, texts: seenTexts, tables })
+  return result
 }
