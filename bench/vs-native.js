@@ -4,9 +4,9 @@
 // databases, interleaved A B A B (BENCH_ROUNDS rounds, default 3), on
 // PostgreSQL and SQLite (BENCH_DIALECTS). Prints medians and mig/native
 // ratios (issue #18). Numbers, not assertions; the machine's load counts.
-// A tool is one entry of `tools` below: typeorm, sequelize and prisma add theirs.
+// Each tool is a module in bench/native/ (knex.js, sql.js, …).
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { workspace } from './lib.js'
 
@@ -16,7 +16,8 @@ const dialects = (process.env.BENCH_DIALECTS ?? 'postgres,sqlite').split(',')
 const only = process.env.BENCH_TOOLS?.split(',')
 const pgServer = process.env.BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432'
 
-const b = workspace('vs-native', ['knex'])
+const plugins = ['knex', 'typeorm', 'sequelize', 'prisma'].filter((t) => !only || only.includes(t))
+const b = workspace('vs-native', plugins)
 const sh = (cmd, args, options = {}) => {
   const r = spawnSync(cmd, args, { encoding: 'utf8', env: b.env, ...options })
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`)
@@ -55,60 +56,26 @@ function freshDatabase(dialect, dir) {
 const ddl = (i) => [`CREATE TABLE t${i} (id INTEGER PRIMARY KEY, name VARCHAR(255) NOT NULL)`, `CREATE INDEX t${i}_name ON t${i} (name)`]
 const id = (i) => `${20240000000000 + i}_t${i}`
 
-/** Each tool: write its project of N migrations in `dir` for `db`, and the pairs to time (mig command, native command). */
-const tools = {
-  knex: {
-    write(dir, db) {
-      mkdirSync(join(dir, 'migrations'), { recursive: true })
-      writeFileSync(join(dir, 'knexfile.js'), `module.exports = ${JSON.stringify({ ...db.knex, useNullAsDefault: true })}\n`)
-      for (let i = 1; i <= N; i++)
-        writeFileSync(
-          join(dir, 'migrations', `${id(i)}.js`),
-          `exports.up = async (knex) => { ${ddl(i)
-            .map((s) => `await knex.raw(${JSON.stringify(s)})`)
-            .join('; ')} }\nexports.down = (knex) => knex.schema.dropTable('t${i}')\n`,
-        )
-    },
-    pairs: (dir) => [
-      ['default mode vs knex migrate:latest', () => b.mig(dir, 'up'), () => b.node(dir, 'node_modules/knex/bin/cli.js', 'migrate:latest')],
-      [
-        '--atomic vs knex migrate:latest',
-        () => b.mig(dir, 'up', '--atomic'),
-        () => b.node(dir, 'node_modules/knex/bin/cli.js', 'migrate:latest'),
-      ],
-    ],
-  },
-  sql: {
-    write(dir, db) {
-      mkdirSync(join(dir, 'migrations'), { recursive: true })
-      writeFileSync(join(dir, '.env'), `DATABASE_URL=${db.url}\n`)
-      let all = ''
-      for (let i = 1; i <= N; i++) {
-        const up = ddl(i)
-          .map((s) => `${s};\n`)
-          .join('')
-        writeFileSync(join(dir, 'migrations', `${id(i)}.up.sql`), up)
-        writeFileSync(join(dir, 'migrations', `${id(i)}.down.sql`), `DROP TABLE t${i};\n`)
-        all += `BEGIN;\n${up}COMMIT;\n`
-      }
-      writeFileSync(join(dir, 'all.sql'), all)
-    },
-    pairs: (dir, db, dialect) => [
-      [
-        `default mode vs ${dialect === 'sqlite' ? 'sqlite3' : 'psql'}, one transaction per migration`,
-        () => b.mig(dir, 'up'),
-        dialect === 'sqlite'
-          ? () => sh('sh', ['-c', `sqlite3 -bail ${db.file} < all.sql`], { cwd: dir })
-          : () => sh('psql', [db.url, '-q', '-v', 'ON_ERROR_STOP=1', '-f', 'all.sql'], { cwd: dir }),
-      ],
-    ],
-  },
+/**
+ * Each tool is a module in bench/native/: its default export takes the context
+ * below and returns { write(dir, db), pairs(dir, db, dialect) } — write its
+ * project of N migrations in `dir` for `db`, and the pairs to time
+ * ([what, mig command, native command]). A module may export `dialects` to
+ * limit where it runs.
+ */
+const ctx = { N, b, sh, psql, ddl, id, pgServer }
+const tools = {}
+for (const file of readdirSync(join(import.meta.dirname, 'native')).sort()) {
+  if (!file.endsWith('.js') || file === 'context.js') continue
+  const mod = await import(join(import.meta.dirname, 'native', file))
+  tools[file.slice(0, -3)] = { ...mod.default(ctx), dialects: mod.dialects }
 }
 
 const results = []
 for (const dialect of dialects) {
   for (const [tool, spec] of Object.entries(tools)) {
     if (only && !only.includes(tool)) continue
+    if (spec.dialects && !spec.dialects.includes(dialect)) continue
     const dir = b.project(join(b.work, `${tool}-${dialect}`))
     let db = freshDatabase(dialect, dir)
     spec.write(dir, db)
