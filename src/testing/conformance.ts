@@ -152,9 +152,7 @@ function redirectChecks(options: ConformanceOptions): void {
 /** Tables of `schema` (PostgreSQL), sorted. */
 const tablesIn = async (db: Db, schema: string): Promise<string[]> =>
   (
-    await db.query<{ name: string }>('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ? ORDER BY 1', [
-      schema,
-    ])
+    await db.query<{ name: string }>('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ? ORDER BY 1', [schema])
   ).map((r) => r.name)
 
 /** The schemas of the database holding any table, but the catalog's own. */
