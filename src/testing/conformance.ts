@@ -265,6 +265,32 @@ function schemaChecks(options: ConformanceOptions): void {
     )
 
     it(
+      'a read-only open (status) on a schema not made yet lists every migration pending and creates nothing',
+      async (t) => {
+        if (refused) return t.skip()
+        const from = parseDatabaseUrl(database.url, dir)
+        const to = schemaTarget(from, 'tenant_unmade')
+        const session = await options.adapter.open(
+          project,
+          openContext(project, {
+            root: dir,
+            env: undefined,
+            readOnly: true,
+            warn: () => {},
+            redirect: (target) => (target.key === from.key ? to : undefined),
+          }),
+        )
+        opened.push(session)
+        expect(session.target.key).toBe(to.key)
+        const list = await session.list()
+        expect(list.length).toBeGreaterThan(0)
+        expect(list.every((m) => m.state === 'pending')).toBe(true)
+        expect(await (await database.db()).query("SELECT 1 FROM pg_namespace WHERE nspname = 'tenant_unmade'")).toEqual([])
+      },
+      timeout,
+    )
+
+    it(
       'two schemas of one database are independent: their own ledgers, journals and locks',
       async (t) => {
         if (refused) return t.skip()
