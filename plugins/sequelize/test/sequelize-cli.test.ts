@@ -132,7 +132,10 @@ describe('sequelize project variants', () => {
     expect(await migrateStatus(dir)).toEqual({ up: names.slice(0, 2), down: [] })
     const Database = (await import('better-sqlite3')).default
     const sqlite = new Database(join(dir, 'dev.sqlite'))
-    const row = sqlite.prepare('SELECT createdAt, updatedAt FROM SequelizeMeta WHERE name = ?').get(names[1]) as Record<string, string>
+    const row = sqlite.prepare('SELECT createdAt, updatedAt FROM SequelizeMeta WHERE name = ?').get(names[1]) as {
+      createdAt: string
+      updatedAt: string
+    }
     sqlite.close()
     expect(Number.isNaN(Date.parse(row.createdAt))).toBe(false)
     expect(row.updatedAt).toBe(row.createdAt)
