@@ -56,6 +56,8 @@ interface Row {
 
 export const prismaAdapter: Adapter = {
   tool: 'prisma',
+  // templates/ here holds only where Prisma differs (a lone CONCURRENTLY statement, no DELIMITER): the rest are core's SQL ones.
+  sqlTemplates: true,
   async open(project: ProjectRef, ctx: OpenContext): Promise<Session> {
     const prisma = await readPrismaProject(project, ctx)
     const configured = targetOf(prisma, ctx)
@@ -297,7 +299,8 @@ class PrismaSession implements Session {
 
   /**
    * `YYYYMMDDHHMMSS_name/migration.sql` and `down.sql`, as `prisma migrate dev
-   * --create-only` names the folder: from templates, or with `fromSchema`
+   * --create-only` names the folder: from templates (the project's, this
+   * plugin's where Prisma differs, else core's plain-SQL `up`/`down` ones), or with `fromSchema`
    * from the project's own Prisma CLI — `migrate diff` from the database to
    * the schema (up) and back (down), Prisma's documented way to write a down.
    */
@@ -305,7 +308,11 @@ class PrismaSession implements Session {
     const dir = join(this.prisma.migrationsDir, `${this.ctx.timestamp()}_${name}`)
     const files = vars.fromSchema
       ? Object.entries(await this.fromSchema()).map(([kind, text]) => ({ path: join(dir, `${kind}.sql`), text }))
-      : ['migration', 'down'].map((kind) => ({ path: join(dir, `${kind}.sql`), template: `${template}.${kind}.sql` }))
+      : (['migration', 'down'] as const).map((kind) => ({
+          path: join(dir, `${kind}.sql`),
+          template: `${template}.${kind}.sql`,
+          sql: kind === 'migration' ? ('up' as const) : ('down' as const),
+        }))
     const written = await this.ctx.writeMigration({ builtIn: templatesDir, name: template, vars, files })
     const lock = join(this.prisma.migrationsDir, 'migration_lock.toml')
     if (!existsSync(lock))
