@@ -60,8 +60,9 @@ const id = (i) => `${20240000000000 + i}_t${i}`
  * Each tool is a module in bench/native/: its default export takes the context
  * below and returns { write(dir, db), pairs(dir, db, dialect) } — write its
  * project of N migrations in `dir` for `db`, and the pairs to time
- * ([what, mig command, native command]). A module may export `dialects` to
- * limit where it runs.
+ * ([what, mig command, native command, { prepare }?]: prepare, untimed, runs
+ * after write and before either side, e.g. applying the history for a status
+ * pair). A module may export `dialects` to limit where it runs.
  */
 const ctx = { N, b, sh, psql, ddl, id, pgServer }
 const tools = {}
@@ -86,7 +87,8 @@ for (const dialect of dialects) {
           db.drop()
           db = freshDatabase(dialect, dir)
           spec.write(dir, db)
-          const [, mig, native] = spec.pairs(dir, db, dialect)[i]
+          const [, mig, native, setup] = spec.pairs(dir, db, dialect)[i]
+          setup?.prepare?.()
           times[side].push(time(side === 'mig' ? mig : native))
         }
       }
