@@ -321,17 +321,17 @@ class PrismaSession implements Session {
     return this.target.dialect === 'postgres' && options.transaction === 'auto' && !outsideTransaction.test(this.script(file))
   }
 
-  private finish(id: string): Promise<void> {
-    return this.db.run(`UPDATE ${this.table} SET finished_at = ?, applied_steps_count = 1 WHERE id = ?`, [this.now(), id])
-  }
-
   /**
    * Prisma's row lifecycle (schema-engine's apply_migrations): insert the
    * row (uuid, checksum, started_at) and commit it, run the whole script,
    * then set finished_at and applied_steps_count; on failure write the
-   * error to logs and leave finished_at empty, as Prisma does. On
-   * PostgreSQL the script, finished_at and core's journal row commit
-   * together: two commits a migration, where Prisma makes four.
+   * error to logs and leave finished_at empty, as Prisma does. Where the
+   * script runs in a transaction (PostgreSQL, `transactional()`), the row
+   * a successful run leaves and core's journal row are written in it: one
+   * commit a migration, where Prisma makes four. A failed script still
+   * leaves Prisma's failed row with its logs, written after the rollback;
+   * only a crash mid-script, which PostgreSQL rolls back, leaves no row
+   * instead of a failed one: the migration is pending, as the database is.
    */
   async up(m: Migration, options: RunOptions): Promise<void> {
     this.warnMigrateDev()
@@ -344,21 +344,39 @@ class PrismaSession implements Session {
     const wrap = this.wraps(file, options)
     this.scripts.delete(file)
     const attempt: Attempt = { id: randomUUID(), name: m.id, finished: false }
-    await this.db.run(`INSERT INTO ${this.table} (id, checksum, started_at, migration_name, applied_steps_count) VALUES (?, ?, ?, ?, 0)`, [
-      attempt.id,
-      sha256(sql),
-      this.now(),
-      m.id,
-    ])
+    const startedAt = this.now()
+    const insert = (finished: boolean, logs: string | null = null) =>
+      this.db.run(
+        `INSERT INTO ${this.table} (id, checksum, started_at, finished_at, migration_name, logs, applied_steps_count) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        [attempt.id, sha256(sql), startedAt, finished ? this.now() : null, m.id, logs, finished ? 1 : 0],
+      )
+    if (wrap) {
+      try {
+        await this.wrapped(sql, options, () => insert(true))
+      } catch (error) {
+        // The transaction took the row with it: write the failed one Prisma's own run leaves.
+        if (
+          await insert(false, (error as Error).message).then(
+            () => true,
+            () => false,
+          )
+        )
+          this.remember(ledger, attempt)
+        throw error
+      }
+      attempt.finished = true
+      this.remember(ledger, attempt)
+      return
+    }
+    await insert(false)
     this.remember(ledger, attempt)
     try {
-      if (wrap) await this.wrapped(sql, options, () => this.finish(attempt.id))
-      else await this.runScript(sql, options)
+      await this.runScript(sql, options)
     } catch (error) {
       await this.db.run(`UPDATE ${this.table} SET logs = ? WHERE id = ?`, [(error as Error).message, attempt.id]).catch(() => {})
       throw error
     }
-    if (!wrap) await this.finish(attempt.id)
+    await this.db.run(`UPDATE ${this.table} SET finished_at = ?, applied_steps_count = 1 WHERE id = ?`, [this.now(), attempt.id])
     attempt.finished = true
     this.failed.delete(attempt)
   }
