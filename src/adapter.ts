@@ -450,5 +450,11 @@ export interface Adapter {
   tool: string
   /** How this tool's projects are found; required for a tool core does not know (src/config/tools.ts). */
   markers?: readonly ProjectMarker[]
+  /**
+   * `create()` writes SQL files and takes core's plain-SQL templates where
+   * its own folder has none (a file's `sql` kind in `writeMigration`):
+   * `mig make --list` lists those as this tool's too.
+   */
+  sqlTemplates?: boolean
   open(project: ProjectRef, ctx: OpenContext): Promise<Session>
 }
