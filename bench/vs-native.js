@@ -60,9 +60,9 @@ const id = (i) => `${20240000000000 + i}_t${i}`
  * Each tool is a module in bench/native/: its default export takes the context
  * below and returns { write(dir, db), pairs(dir, db, dialect) } — write its
  * project of N migrations in `dir` for `db`, and the pairs to time
- * ([what, mig command, native command, prepare?], `prepare` run untimed on each
- * fresh database before either side, e.g. to apply a history first). A module
- * may export `dialects` to limit where it runs.
+ * ([what, mig command, native command, optional untimed prepare run first on
+ * each fresh database]). A module may export `dialects` to
+ * limit where it runs.
  */
 const ctx = { N, b, sh, psql, ddl, id, pgServer }
 const tools = {}

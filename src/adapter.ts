@@ -83,7 +83,11 @@ export interface OpenContext {
    * another file). An adapter passes its configured target through this and,
    * when the key it gets back differs, points the tool's own connection
    * settings at the returned database (`database`; SQLite `file`) and
-   * reports that one as `Session.target`. The conformance suite checks it.
+   * reports that one as `Session.target`. A fleet's target may come back
+   * with `schema` (PostgreSQL schema-per-tenant): the tool's ledger and the
+   * migrations' tables must then go to that schema (knex: `searchPath`), or
+   * the adapter refuses it with SCHEMA_UNSUPPORTED (`redirectUrl()` and
+   * `connectionParts()` do so for it). The conformance suite checks both.
    */
   database(target: DatabaseTarget): DatabaseTarget
   /**
@@ -446,5 +450,11 @@ export interface Adapter {
   tool: string
   /** How this tool's projects are found; required for a tool core does not know (src/config/tools.ts). */
   markers?: readonly ProjectMarker[]
+  /**
+   * `create()` writes SQL files and takes core's plain-SQL templates where
+   * its own folder has none (a file's `sql` kind in `writeMigration`):
+   * `mig make --list` lists those as this tool's too.
+   */
+  sqlTemplates?: boolean
   open(project: ProjectRef, ctx: OpenContext): Promise<Session>
 }

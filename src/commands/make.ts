@@ -123,9 +123,10 @@ export default class Make extends MigCommand<typeof Make> {
     ]
     const hooked = await this.config.runHook('mig:adapters', {})
     for (const { plugin, result } of hooked.successes) {
-      for (const adapter of [result].flat() as { tool?: unknown }[]) {
+      for (const adapter of [result].flat() as { tool?: unknown; sqlTemplates?: unknown }[]) {
         const dir = join(plugin.root, 'templates')
-        if (typeof adapter?.tool === 'string' && existsSync(dir)) sources.push({ tool: adapter.tool, builtIn: dir })
+        if (typeof adapter?.tool === 'string' && existsSync(dir))
+          sources.push({ tool: adapter.tool, builtIn: dir, ...(adapter.sqlTemplates === true ? { sql: true } : {}) })
       }
     }
     let selected = sources

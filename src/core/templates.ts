@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
-import { extname, join } from 'node:path'
+import { dirname, extname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { dialects, type Dialect } from '../db/types.js'
 import { MigError, usageError } from '../output/errors.js'
 import { derivedFrom, flagOf, optionDefaults, optionOrder, placeholderOf, templateVars } from './template-vars.js'
@@ -21,7 +22,17 @@ export interface TemplateRequest {
   file: string
   /** `{{key}}` → vars[key], with what `templateVars` computes from them. */
   vars: Record<string, unknown>
+  /**
+   * The plain-SQL file this one stands for (`up` for Prisma's
+   * `migration.sql`): found in neither folder, core's own
+   * `templates/sql/<name>[.<dialect>].<sql>.sql`, so a plugin keeps only the
+   * files where its tool differs.
+   */
+  sql?: 'up' | 'down'
 }
+
+/** Core's plain-SQL templates, which a plugin writing SQL falls back to (TemplateRequest.sql). */
+export const sqlTemplatesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'templates', 'sql')
 
 const dialectNames: Record<Dialect, string> = { postgres: 'PostgreSQL', mysql: 'MySQL/MariaDB', sqlite: 'SQLite' }
 
@@ -65,7 +76,10 @@ function lookup(t: TemplateRequest, dialect: Dialect | undefined): string | unde
   const rest = t.file.startsWith(`${t.name}.`) ? t.file.slice(t.name.length + 1) : undefined
   const files = [...(dialect && rest ? [`${t.name}.${dialect}.${rest}`] : []), t.file]
   const dirs = [join(t.projectDir, '.mig', 'templates', t.tool), t.builtIn]
-  return dirs.flatMap((dir) => files.map((f) => join(dir, f))).find((f) => existsSync(f))
+  const sql = t.sql
+    ? [...(dialect ? [`${t.name}.${dialect}.${t.sql}.sql`] : []), `${t.name}.${t.sql}.sql`].map((f) => join(sqlTemplatesDir, f))
+    : []
+  return [...dirs.flatMap((dir) => files.map((f) => join(dir, f))), ...sql].find((f) => existsSync(f))
 }
 
 /**
@@ -80,7 +94,8 @@ export function renderTemplate(t: TemplateRequest): string {
   const dialect = dialects.find((d) => d === t.vars.dialect)
   const source = lookup(t, dialect)
   if (!source) {
-    const known = [...new Set(readdirSync(t.builtIn).map((f) => f.split('.')[0]!))].sort()
+    const names = readdirSync(t.builtIn).concat(t.sql ? readdirSync(sqlTemplatesDir) : [])
+    const known = [...new Set(names.map((f) => f.split('.')[0]!))].sort()
     throw new MigError(
       'TEMPLATE_UNKNOWN',
       `no ${t.tool} template "${t.name}"`,
@@ -146,25 +161,27 @@ export interface TemplateInfo {
 }
 
 /** The templates in each folder (a project's own first) and the options each uses, read from their placeholders. */
-export function listTemplates(sources: readonly { tool: string; builtIn: string; projectDir?: string }[]): TemplateInfo[] {
+export function listTemplates(sources: readonly { tool: string; builtIn: string; projectDir?: string; sql?: boolean }[]): TemplateInfo[] {
   const out: TemplateInfo[] = []
-  for (const { tool, builtIn, projectDir } of sources) {
-    const folders: { dir: string; source: TemplateInfo['source'] }[] = projectDir
-      ? [{ dir: join(projectDir, '.mig', 'templates', tool), source: 'project' }]
+  for (const { tool, builtIn, projectDir, sql } of sources) {
+    const folders: { dirs: string[]; source: TemplateInfo['source'] }[] = projectDir
+      ? [{ dirs: [join(projectDir, '.mig', 'templates', tool)], source: 'project' }]
       : []
-    folders.push({ dir: builtIn, source: 'built-in' })
+    // A plugin that falls back to core's SQL templates (Adapter.sqlTemplates) has them all, its own files first.
+    folders.push({ dirs: sql ? [builtIn, sqlTemplatesDir] : [builtIn], source: 'built-in' })
     const seen = new Set<string>()
-    for (const { dir, source } of folders) {
-      if (!existsSync(dir)) continue
+    for (const { dirs, source } of folders) {
       const byName = new Map<string, string[]>()
-      for (const f of readdirSync(dir).sort()) {
-        const name = f.split('.')[0]!
-        if (name) byName.set(name, [...(byName.get(name) ?? []), f])
+      for (const dir of dirs.filter((d) => existsSync(d))) {
+        for (const f of readdirSync(dir).sort()) {
+          const name = f.split('.')[0]!
+          if (name) byName.set(name, [...(byName.get(name) ?? []), join(dir, f)])
+        }
       }
       for (const [name, files] of byName) {
         if (seen.has(name)) continue
         seen.add(name)
-        out.push({ tool, name, summary: templateSummaries[name] ?? '', source, ...describe(files.map((f) => join(dir, f))) })
+        out.push({ tool, name, summary: templateSummaries[name] ?? '', source, ...describe(files) })
       }
     }
   }

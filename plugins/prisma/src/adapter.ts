@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { basename, dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Adapter, DatabaseTarget, Db, Migration, OpenContext, ProjectRef, RunOptions, Session } from 'mig'
+import type { Adapter, AtomicRun, DatabaseTarget, Db, Migration, OpenContext, ProjectRef, RunOptions, Session } from 'mig'
 import { type PrismaProject, readPrismaProject, targetOf } from './config.js'
 
 const templatesDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'templates')
@@ -54,13 +54,41 @@ interface Row {
   started_at: unknown
 }
 
+/** A row of `_prisma_migrations` not rolled back, as a session keeps it once read under Prisma's lock. */
+interface Attempt {
+  id: string
+  name: string
+  /** finished_at is set: applied. Else failed (or running: a crash leaves that too). */
+  finished: boolean
+}
+
+/**
+ * Statements PostgreSQL refuses inside a transaction block (CREATE INDEX
+ * CONCURRENTLY, VACUUM, CREATE DATABASE, ALTER SYSTEM, …) or that end one
+ * (COMMIT in a DO block or a procedure): a script naming any of these
+ * words, even in a comment, runs as Prisma runs it, one simple query of its
+ * own, and mig's rows go in after it. Every other script runs in a
+ * transaction with Prisma's finished_at and mig's journal row.
+ */
+const outsideTransaction =
+  /\b(CONCURRENTLY|VACUUM|DATABASE|TABLESPACE|SYSTEM|SUBSCRIPTION|DISCARD|PREPARED|COMMIT|ROLLBACK|ABORT|CALL|CLUSTER)\b/i
+
 export const prismaAdapter: Adapter = {
   tool: 'prisma',
+  // templates/ here holds only where Prisma differs (a lone CONCURRENTLY statement, no DELIMITER): the rest are core's SQL ones.
+  sqlTemplates: true,
   async open(project: ProjectRef, ctx: OpenContext): Promise<Session> {
     const prisma = await readPrismaProject(project, ctx)
     const configured = targetOf(prisma, ctx)
     // plan and verify: core's connection on the scratch database ctx.database() gives; the Prisma CLI gets it in cliEnv().
     const target = ctx.database(configured)
+    // The Prisma CLI would read the URL's own ?schema= (or public), not the target's: a fleet's schema rows are refused, never migrated elsewhere.
+    if (target.schema !== undefined)
+      throw new ctx.errors.MigError(
+        'SCHEMA_UNSUPPORTED',
+        `${project.name}: the prisma adapter cannot migrate schema "${target.schema}" of ${target.display} yet`,
+        "give this project database targets (url), or one project per schema with the URL's ?schema=",
+      )
     const db = await ctx.connect(target)
     if (prisma.pgSchema && prisma.pgSchema !== 'public') await db.run(`SET search_path TO ${ctx.quoteName('postgres', prisma.pgSchema)}`)
     return new PrismaSession(project, ctx, prisma, target, db, target.key !== configured.key)
@@ -92,6 +120,16 @@ class PrismaSession implements Session {
   private readonly table: string
   /** Prisma's ledger, in the URL's `?schema=` when that is not public: plan copies it to its scratch database. */
   readonly ledgerTables: readonly string[]
+  /** `mig up --atomic`: PostgreSQL only (Prisma's SQLite scripts need PRAGMA foreign_keys outside a transaction; MySQL's DDL commits). */
+  readonly upAtomic?: (run: AtomicRun) => Promise<void>
+  /** `_prisma_migrations`' rows not rolled back, by migration, once read under Prisma's lock (`held()`). */
+  private ledger: Map<string, Attempt[]> | undefined
+  /** Those rows without finished_at: each blocks `up` (P3009). */
+  private readonly failed = new Set<Attempt>()
+  private ledgerExists = false
+  /** Holding Prisma's advisory lock (PostgreSQL), until close(). */
+  private locked = false
+  private readonly scripts = new Map<string, string>()
 
   constructor(
     private readonly project: ProjectRef,
@@ -104,6 +142,7 @@ class PrismaSession implements Session {
   ) {
     this.table = ctx.quoteName(target.dialect, '_prisma_migrations')
     this.ledgerTables = [prisma.pgSchema && prisma.pgSchema !== 'public' ? `${prisma.pgSchema}._prisma_migrations` : '_prisma_migrations']
+    if (target.dialect === 'postgres') this.upAtomic = (run) => this.atomic(run)
   }
 
   private async rows(): Promise<Row[]> {
@@ -120,8 +159,91 @@ class PrismaSession implements Session {
     return byName
   }
 
+  /**
+   * `_prisma_migrations` as `prisma migrate deploy` reads it: once, after
+   * taking Prisma's lock, which the session then holds until it closes (as
+   * one deploy holds it for its whole run), so no `prisma migrate deploy`
+   * writes the table between mig's steps and the rows kept in memory stay
+   * true. Each step updates them as it writes. Only the rows not rolled
+   * back, with no timestamps to parse.
+   */
+  private async held(): Promise<Map<string, Attempt[]>> {
+    if (this.ledger) return this.ledger
+    if (this.target.dialect === 'postgres') await this.db.run('SELECT pg_advisory_lock(?)', [PRISMA_LOCK])
+    this.locked = this.target.dialect === 'postgres'
+    this.ledgerExists = await this.db.tableExists('_prisma_migrations', this.prisma.pgSchema)
+    const rows = this.ledgerExists
+      ? await this.db.query<{ id: string; migration_name: string; finished: unknown }>(
+          `SELECT id, migration_name, CASE WHEN finished_at IS NULL THEN 0 ELSE 1 END AS finished FROM ${this.table} WHERE rolled_back_at IS NULL ORDER BY started_at, migration_name`,
+        )
+      : []
+    const ledger = new Map<string, Attempt[]>()
+    for (const row of rows) this.remember(ledger, { id: row.id, name: row.migration_name, finished: Number(row.finished) === 1 })
+    this.ledger = ledger
+    return ledger
+  }
+
+  private remember(ledger: Map<string, Attempt[]>, attempt: Attempt): void {
+    const attempts = ledger.get(attempt.name)
+    if (attempts) attempts.push(attempt)
+    else ledger.set(attempt.name, [attempt])
+    if (!attempt.finished) this.failed.add(attempt)
+  }
+
+  /** Rolled back: Prisma no longer counts the row. */
+  private forget(ledger: Map<string, Attempt[]>, attempt: Attempt): void {
+    const rest = (ledger.get(attempt.name) ?? []).filter((a) => a !== attempt)
+    if (rest.length) ledger.set(attempt.name, rest)
+    else ledger.delete(attempt.name)
+    this.failed.delete(attempt)
+  }
+
+  /** As Prisma's schema engine initializes its persistence: the table, once a session. */
   private async ensureLedger(): Promise<void> {
-    if (!(await this.db.tableExists('_prisma_migrations', this.prisma.pgSchema))) await this.db.run(ddl[this.target.dialect](this.table))
+    await this.held()
+    if (this.ledgerExists) return
+    await this.db.run(ddl[this.target.dialect](this.table))
+    this.ledgerExists = true
+  }
+
+  /** A failed migration blocks every up until it is resolved, as in `prisma migrate deploy` (P3009). */
+  private async refuseFailed(): Promise<void> {
+    const [blocking] = this.failed
+    if (!blocking) return
+    const [row] = await this.db.query<{ started_at: unknown }>(`SELECT started_at FROM ${this.table} WHERE id = ?`, [blocking.id])
+    throw new this.ctx.errors.MigError(
+      'PRISMA_FAILED_MIGRATION',
+      `${this.project.name}: migration ${blocking.name} (started ${this.timeOf(row?.started_at)}) failed; Prisma applies no new migrations until it is resolved (P3009)`,
+      `\`mig down --project ${this.project.name}\` runs its down.sql (if any) and marks it rolled back; or fix the database by hand and run \`npx prisma migrate resolve --applied ${blocking.name}\``,
+    )
+  }
+
+  /** Applied since mig listed it (another run wrote it before mig took Prisma's lock): running it again would fail halfway or do it twice. */
+  private refuseApplied(ledger: Map<string, Attempt[]>, m: Migration): void {
+    if (!ledger.get(m.id)?.some((a) => a.finished)) return
+    throw new this.ctx.errors.MigError(
+      'PRISMA_ALREADY_APPLIED',
+      `${this.project.name}: ${m.id} is already recorded as applied in _prisma_migrations (another run applied it after mig listed the migrations)`,
+      'run `mig status` to see what is applied, then `mig up` again',
+    )
+  }
+
+  /** A migration's SQL file, read once for transactional() and the step that follows it. */
+  private script(file: string): string {
+    let text = this.scripts.get(file)
+    if (text === undefined) {
+      text = readFileSync(file, 'utf8')
+      this.scripts.set(file, text)
+    }
+    return text
+  }
+
+  private upFile(m: Migration): string {
+    return join(this.prisma.migrationsDir, m.id, 'migration.sql')
+  }
+
+  private downFile(m: Migration): string {
+    return join(this.prisma.migrationsDir, m.id, 'down.sql')
   }
 
   /** A failed row (no finished_at) is failed, a migration Prisma sees edited (its checksum) drifted. */
@@ -161,69 +283,184 @@ class PrismaSession implements Session {
    * not even PostgreSQL's implicit one) statement by statement everywhere.
    * A failure is a MigrationFailure naming the statement where known.
    */
-  private script(sql: string, options: RunOptions): Promise<void> {
+  private runScript(sql: string, options: RunOptions): Promise<void> {
     return this.ctx.runSql(this.db, sql, { ...options, as: options.transaction === 'auto' ? 'script' : 'statements' })
   }
 
   /**
-   * On PostgreSQL the script runs as one simple query, which the server
-   * makes one transaction, and a crash leaves Prisma's own failed row; on
-   * SQLite and MySQL statements apply one by one, as Prisma runs them.
+   * On PostgreSQL a script, its `_prisma_migrations` update and core's
+   * journal row run in one transaction (`wrapped()`), unless the script
+   * names a statement PostgreSQL runs only outside one (CONCURRENTLY, a
+   * COMMIT in a DO block): that one runs on its own, as Prisma runs it. On
+   * SQLite and MySQL statements apply one by one, as Prisma runs them (its
+   * SQLite table rebuilds need PRAGMA foreign_keys outside a transaction).
    */
-  async transactional(): Promise<boolean> {
-    return this.target.dialect === 'postgres'
+  async transactional(m: Migration, direction: 'up' | 'down'): Promise<boolean> {
+    if (this.target.dialect !== 'postgres') return false
+    const file = direction === 'up' ? this.upFile(m) : this.downFile(m)
+    return !existsSync(file) || !outsideTransaction.test(this.script(file))
   }
 
   /**
-   * Prisma's row lifecycle: insert the row (uuid, checksum, started_at), run
-   * the whole script, then set finished_at and applied_steps_count; on failure
-   * write the error to logs and leave finished_at empty, as Prisma does.
+   * PostgreSQL's transaction around a script (what `transactional()` said):
+   * the script as one simple query, as Prisma sends it, then `record` (the
+   * ledger update) and core's journal row (RunOptions.journal), one commit.
+   */
+  private async wrapped(sql: string | undefined, options: RunOptions, record: () => Promise<void>): Promise<void> {
+    await this.db.run('BEGIN')
+    try {
+      if (sql !== undefined) {
+        options.capture?.(sql)
+        await this.db.runScript(sql)
+      }
+      await record()
+      if (options.signal?.aborted) throw new Error('interrupted before COMMIT')
+      if (options.journal) await this.db.run(options.journal.statement())
+      await this.db.run('COMMIT')
+    } catch (error) {
+      await this.db.run('ROLLBACK').catch(() => {})
+      throw this.ctx.fail(error, { statement: (error as { statement?: string }).statement, partial: false, always: true })
+    }
+  }
+
+  /** Does this step run in `wrapped()`? Only with the adapter's own handling ('auto'), where `transactional()` says so. */
+  private wraps(file: string, options: RunOptions): boolean {
+    return this.target.dialect === 'postgres' && options.transaction === 'auto' && !outsideTransaction.test(this.script(file))
+  }
+
+  /**
+   * Prisma's row lifecycle (schema-engine's apply_migrations): insert the
+   * row (uuid, checksum, started_at) and commit it, run the whole script,
+   * then set finished_at and applied_steps_count; on failure write the
+   * error to logs and leave finished_at empty, as Prisma does. Where the
+   * script runs in a transaction (PostgreSQL, `transactional()`), the row
+   * a successful run leaves and core's journal row are written in it: one
+   * commit a migration, where Prisma makes four. A failed script still
+   * leaves Prisma's failed row with its logs, written after the rollback;
+   * only a crash mid-script, which PostgreSQL rolls back, leaves no row
+   * instead of a failed one: the migration is pending, as the database is.
    */
   async up(m: Migration, options: RunOptions): Promise<void> {
     this.warnMigrateDev()
-    await this.ctx.withAdvisoryLock(this.db, PRISMA_LOCK, async () => {
-      const blocking = [...(await this.current()).values()].find((r) => !isSet(r.finished_at))
-      if (blocking) {
-        throw new this.ctx.errors.MigError(
-          'PRISMA_FAILED_MIGRATION',
-          `${this.project.name}: migration ${blocking.migration_name} (started ${this.timeOf(blocking.started_at)}) failed; Prisma applies no new migrations until it is resolved (P3009)`,
-          `\`mig down --project ${this.project.name}\` runs its down.sql (if any) and marks it rolled back; or fix the database by hand and run \`npx prisma migrate resolve --applied ${blocking.migration_name}\``,
-        )
-      }
-      await this.ensureLedger()
-      const sql = readFileSync(join(this.prisma.migrationsDir, m.id, 'migration.sql'), 'utf8')
-      const id = randomUUID()
-      await this.db.run(
-        `INSERT INTO ${this.table} (id, checksum, started_at, migration_name, applied_steps_count) VALUES (?, ?, ?, ?, 0)`,
-        [id, sha256(sql), this.now(), m.id],
+    const ledger = await this.held()
+    await this.refuseFailed()
+    this.refuseApplied(ledger, m)
+    await this.ensureLedger()
+    const file = this.upFile(m)
+    const sql = this.script(file)
+    const wrap = this.wraps(file, options)
+    this.scripts.delete(file)
+    const attempt: Attempt = { id: randomUUID(), name: m.id, finished: false }
+    const startedAt = this.now()
+    const insert = (finished: boolean, logs: string | null = null) =>
+      this.db.run(
+        `INSERT INTO ${this.table} (id, checksum, started_at, finished_at, migration_name, logs, applied_steps_count) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        [attempt.id, sha256(sql), startedAt, finished ? this.now() : null, m.id, logs, finished ? 1 : 0],
       )
+    if (wrap) {
       try {
-        await this.script(sql, options)
+        await this.wrapped(sql, options, () => insert(true))
       } catch (error) {
-        await this.db.run(`UPDATE ${this.table} SET logs = ? WHERE id = ?`, [(error as Error).message, id]).catch(() => {})
+        // The transaction took the row with it: write the failed one Prisma's own run leaves.
+        if (
+          await insert(false, (error as Error).message).then(
+            () => true,
+            () => false,
+          )
+        )
+          this.remember(ledger, attempt)
         throw error
       }
-      await this.db.run(`UPDATE ${this.table} SET finished_at = ?, applied_steps_count = 1 WHERE id = ?`, [this.now(), id])
-    })
+      attempt.finished = true
+      this.remember(ledger, attempt)
+      return
+    }
+    await insert(false)
+    this.remember(ledger, attempt)
+    try {
+      await this.runScript(sql, options)
+    } catch (error) {
+      await this.db.run(`UPDATE ${this.table} SET logs = ? WHERE id = ?`, [(error as Error).message, attempt.id]).catch(() => {})
+      throw error
+    }
+    await this.db.run(`UPDATE ${this.table} SET finished_at = ?, applied_steps_count = 1 WHERE id = ?`, [this.now(), attempt.id])
+    attempt.finished = true
+    this.failed.delete(attempt)
+  }
+
+  /**
+   * `mig up --atomic` on PostgreSQL (Prisma has no such mode): every
+   * migration of the run with the row a successful `prisma migrate deploy`
+   * leaves (started_at, finished_at, applied_steps_count 1) and core's
+   * journal row, in one transaction under Prisma's lock. A failure rolls
+   * all of it back, rows included: the database and `_prisma_migrations`
+   * are as before the run, the migrations pending, none failed. Core
+   * refuses it for a script `transactional()` says runs on its own.
+   */
+  private async atomic(run: AtomicRun): Promise<void> {
+    const ledger = await this.held()
+    await this.refuseFailed()
+    for (const m of run.migrations) this.refuseApplied(ledger, m)
+    await this.ensureLedger()
+    const applied: Attempt[] = []
+    let statement: string | undefined
+    await this.db.run('BEGIN')
+    try {
+      for (const m of run.migrations) {
+        // Yield first, so a signal that came during a statement is seen.
+        await new Promise((resolve) => setImmediate(resolve))
+        if (run.signal?.aborted) throw new Error('interrupted')
+        const options = run.options(m)
+        const file = this.upFile(m)
+        const sql = this.script(file)
+        this.scripts.delete(file)
+        const startedAt = this.now()
+        statement = sql
+        options.capture?.(sql)
+        await this.db.runScript(sql)
+        statement = undefined
+        const attempt: Attempt = { id: randomUUID(), name: m.id, finished: true }
+        await this.db.run(
+          `INSERT INTO ${this.table} (id, checksum, started_at, finished_at, migration_name, applied_steps_count) VALUES (?, ?, ?, ?, ?, 1)`,
+          [attempt.id, sha256(sql), startedAt, this.now(), m.id],
+        )
+        await this.db.run(options.journal.statement())
+        applied.push(attempt)
+      }
+      await this.db.run('COMMIT')
+    } catch (error) {
+      await this.db.run('ROLLBACK').catch(() => {})
+      if (error instanceof this.ctx.errors.MigError || run.signal?.aborted) throw error
+      throw this.ctx.fail(error, { statement: (error as { statement?: string }).statement ?? statement, partial: false, always: true })
+    }
+    for (const attempt of applied) this.remember(ledger, attempt)
   }
 
   /** Run down.sql (a failed migration may have none), then mark the row rolled back: Prisma then sees the migration pending again. */
   async down(m: Migration, options: RunOptions): Promise<void> {
     this.warnMigrateDev()
-    await this.ctx.withAdvisoryLock(this.db, PRISMA_LOCK, async () => {
-      const row = (await this.current()).get(m.id)
-      if (!row)
-        throw new this.ctx.errors.MigError(
-          'PRISMA_NOT_APPLIED',
-          `${this.project.name}: ${m.id} has no row in _prisma_migrations`,
-          'run `mig status` to see what is applied',
-        )
-      const downFile = join(this.prisma.migrationsDir, m.id, 'down.sql')
-      if (existsSync(downFile)) await this.script(readFileSync(downFile, 'utf8'), options)
-      else if (m.state !== 'failed')
-        throw new this.ctx.errors.MigError('NO_DOWN', `${this.project.name}: ${m.id} has no down.sql`, this.downHint(m.id))
-      await this.db.run(`UPDATE ${this.table} SET rolled_back_at = ? WHERE id = ?`, [this.now(), row.id])
-    })
+    const ledger = await this.held()
+    const attempt = ledger.get(m.id)?.at(-1)
+    if (!attempt)
+      throw new this.ctx.errors.MigError(
+        'PRISMA_NOT_APPLIED',
+        `${this.project.name}: ${m.id} has no row in _prisma_migrations`,
+        'run `mig status` to see what is applied',
+      )
+    const file = this.downFile(m)
+    const exists = existsSync(file)
+    if (!exists && m.state !== 'failed')
+      throw new this.ctx.errors.MigError('NO_DOWN', `${this.project.name}: ${m.id} has no down.sql`, this.downHint(m.id))
+    const sql = exists ? this.script(file) : undefined
+    this.scripts.delete(file)
+    const rollBack = () => this.db.run(`UPDATE ${this.table} SET rolled_back_at = ? WHERE id = ?`, [this.now(), attempt.id])
+    if (this.target.dialect === 'postgres' && options.transaction === 'auto' && !(sql && outsideTransaction.test(sql)))
+      await this.wrapped(sql, options, rollBack)
+    else {
+      if (sql !== undefined) await this.runScript(sql, options)
+      await rollBack()
+    }
+    this.forget(ledger, attempt)
   }
 
   /**
@@ -235,39 +472,43 @@ class PrismaSession implements Session {
    */
   async mark(m: Migration, as: 'applied' | 'rolled-back'): Promise<void> {
     const { MigError } = this.ctx.errors
-    await this.ctx.withAdvisoryLock(this.db, PRISMA_LOCK, async () => {
-      await this.ensureLedger()
-      const rows = (await this.rows()).filter((r) => r.migration_name === m.id && !isSet(r.rolled_back_at))
-      const failed = rows.filter((r) => !isSet(r.finished_at))
-      if (as === 'rolled-back' && !failed.length) {
-        throw new MigError(
-          'PRISMA_NOT_FAILED',
-          `${this.project.name}: ${m.id} cannot be marked rolled back because it is not in a failed state (P3012)`,
-          'run `mig status` to see its state',
-        )
-      }
-      if (as === 'applied' && rows.length > failed.length) {
-        throw new MigError(
-          'PRISMA_ALREADY_APPLIED',
-          `${this.project.name}: ${m.id} is already recorded as applied in _prisma_migrations (P3008)`,
-          'run `mig status` to see its state',
-        )
-      }
-      const now = this.now()
-      for (const row of failed) await this.db.run(`UPDATE ${this.table} SET rolled_back_at = ? WHERE id = ?`, [now, row.id])
-      if (as === 'rolled-back') return
-      const file = join(this.prisma.migrationsDir, m.id, 'migration.sql')
-      if (!existsSync(file))
-        throw new MigError(
-          'PRISMA_MISSING_FILE',
-          `${this.project.name}: ${m.id} has no migration.sql in ${this.prisma.migrationsDir} (P3017)`,
-          'restore the migration folder',
-        )
-      await this.db.run(
-        `INSERT INTO ${this.table} (id, checksum, started_at, finished_at, migration_name, applied_steps_count) VALUES (?, ?, ?, ?, ?, 0)`,
-        [randomUUID(), sha256(readFileSync(file, 'utf8')), now, now, m.id],
+    const ledger = await this.held()
+    await this.ensureLedger()
+    const attempts = ledger.get(m.id) ?? []
+    const failed = attempts.filter((a) => !a.finished)
+    if (as === 'rolled-back' && !failed.length) {
+      throw new MigError(
+        'PRISMA_NOT_FAILED',
+        `${this.project.name}: ${m.id} cannot be marked rolled back because it is not in a failed state (P3012)`,
+        'run `mig status` to see its state',
       )
-    })
+    }
+    if (as === 'applied' && attempts.length > failed.length) {
+      throw new MigError(
+        'PRISMA_ALREADY_APPLIED',
+        `${this.project.name}: ${m.id} is already recorded as applied in _prisma_migrations (P3008)`,
+        'run `mig status` to see its state',
+      )
+    }
+    const now = this.now()
+    for (const attempt of failed) {
+      await this.db.run(`UPDATE ${this.table} SET rolled_back_at = ? WHERE id = ?`, [now, attempt.id])
+      this.forget(ledger, attempt)
+    }
+    if (as === 'rolled-back') return
+    const file = this.upFile(m)
+    if (!existsSync(file))
+      throw new MigError(
+        'PRISMA_MISSING_FILE',
+        `${this.project.name}: ${m.id} has no migration.sql in ${this.prisma.migrationsDir} (P3017)`,
+        'restore the migration folder',
+      )
+    const attempt: Attempt = { id: randomUUID(), name: m.id, finished: true }
+    await this.db.run(
+      `INSERT INTO ${this.table} (id, checksum, started_at, finished_at, migration_name, applied_steps_count) VALUES (?, ?, ?, ?, ?, 0)`,
+      [attempt.id, sha256(readFileSync(file, 'utf8')), now, now, m.id],
+    )
+    this.remember(ledger, attempt)
   }
 
   /**
@@ -297,7 +538,8 @@ class PrismaSession implements Session {
 
   /**
    * `YYYYMMDDHHMMSS_name/migration.sql` and `down.sql`, as `prisma migrate dev
-   * --create-only` names the folder: from templates, or with `fromSchema`
+   * --create-only` names the folder: from templates (the project's, this
+   * plugin's where Prisma differs, else core's plain-SQL `up`/`down` ones), or with `fromSchema`
    * from the project's own Prisma CLI — `migrate diff` from the database to
    * the schema (up) and back (down), Prisma's documented way to write a down.
    */
@@ -305,7 +547,11 @@ class PrismaSession implements Session {
     const dir = join(this.prisma.migrationsDir, `${this.ctx.timestamp()}_${name}`)
     const files = vars.fromSchema
       ? Object.entries(await this.fromSchema()).map(([kind, text]) => ({ path: join(dir, `${kind}.sql`), text }))
-      : ['migration', 'down'].map((kind) => ({ path: join(dir, `${kind}.sql`), template: `${template}.${kind}.sql` }))
+      : (['migration', 'down'] as const).map((kind) => ({
+          path: join(dir, `${kind}.sql`),
+          template: `${template}.${kind}.sql`,
+          sql: kind === 'migration' ? ('up' as const) : ('down' as const),
+        }))
     const written = await this.ctx.writeMigration({ builtIn: templatesDir, name: template, vars, files })
     const lock = join(this.prisma.migrationsDir, 'migration_lock.toml')
     if (!existsSync(lock))
@@ -358,6 +604,7 @@ class PrismaSession implements Session {
   }
 
   async close(): Promise<void> {
+    if (this.locked) await this.db.run('SELECT pg_advisory_unlock(?)', [PRISMA_LOCK]).catch(() => {})
     await this.db.close()
   }
 }

@@ -5,9 +5,10 @@ import { writeNew } from './files.js'
 /**
  * One file of a new migration: where it goes, and its template file
  * (`create-table.esm.txt`; default `<name><the path's extension>.txt`, e.g.
- * `blank.ts.txt` for `…-Name.ts`) or its text.
+ * `blank.ts.txt` for `…-Name.ts`) or its text; `sql`, the plain-SQL file it
+ * stands for where the plugin has no template of its own (TemplateRequest.sql).
  */
-export type NewMigrationFile = { path: string; template?: string } | { path: string; text: string }
+export type NewMigrationFile = { path: string; template?: string; sql?: 'up' | 'down' } | { path: string; text: string }
 
 /** A new migration's files, from templates (`mig make --template`) or given texts (Prisma's `--from-schema`). */
 export interface NewMigration {
@@ -38,6 +39,7 @@ export async function writeNewMigration(project: { tool: string; dir: string }, 
           name: migration.name,
           file: f.template ?? `${migration.name}${extname(f.path)}.txt`,
           vars: migration.vars,
+          ...(f.sql ? { sql: f.sql } : {}),
         }),
   )
   for (const [i, f] of migration.files.entries()) await writeNew(f.path, texts[i]!)

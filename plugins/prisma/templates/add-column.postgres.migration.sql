@@ -1,3 +1,0 @@
--- {{name}}: {{table}}.{{column}}
-{{guard}}
-ALTER TABLE {{table}} ADD COLUMN IF NOT EXISTS {{column}} {{sqlType}}{{#notNull}} NOT NULL{{/notNull}}{{#default}} DEFAULT {{defaultSql}}{{/default}};

@@ -1,1 +1,0 @@
--- {{name}}: undo migration.sql

@@ -1,1 +1,0 @@
--- {{name}}: the change, in SQL for this project's database

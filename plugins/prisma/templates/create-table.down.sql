@@ -1,3 +1,0 @@
--- {{name}}: drop {{table}}
-{{guard}}
-DROP TABLE IF EXISTS {{table}};

@@ -1,3 +1,0 @@
--- {{name}}: drop {{table}}.{{column}}
-{{guard}}
-ALTER TABLE {{table}} DROP COLUMN {{column}};

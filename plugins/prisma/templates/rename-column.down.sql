@@ -1,3 +1,0 @@
--- {{name}}: {{table}}.{{to}} back to {{column}}
-{{guard}}
-ALTER TABLE {{table}} RENAME COLUMN {{to}} TO {{column}};

@@ -1,3 +1,0 @@
--- {{name}}: {{to}} back to {{table}}
-{{guard}}
-ALTER TABLE {{to}} RENAME TO {{table}};
