@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // TypeORM (SQLite, TypeScript project): `mig status` / `mig up` against
-// `typeorm-ts-node-commonjs migration:show` / `migration:run`, 200 migrations.
+// `typeorm-ts-node-commonjs migration:show` / `migration:run` (`-t each` against
+// mig up, one transaction against mig up --atomic), 200 migrations.
 // The native CLI is timed as users run it (ts-node), and transpile-only.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -37,13 +38,23 @@ const typeorm = (...args) =>
   b.run(dir, process.execPath, [join(repo, 'node_modules/typeorm/cli-ts-node-commonjs.js'), ...args, '-d', 'src/data-source.ts'])
 const reset = () => rmSync(join(dir, 'dev.sqlite'), { force: true })
 const rows = []
+// mig up commits each migration as `-t each` does; mig up --atomic is migration:run's default, one transaction.
 rows.push(
   row(
     'up, 200 pending',
+    'typeorm migration:run -t each',
+    best(() => typeorm('migration:run', '-t', 'each'), reset),
+    best(() => b.mig(dir, 'up'), reset),
+    '1.1',
+  ),
+)
+rows.push(
+  row(
+    'up --atomic, 200 pending',
     'typeorm migration:run',
     best(() => typeorm('migration:run'), reset),
-    best(() => b.mig(dir, 'up'), reset),
-    '1.2',
+    best(() => b.mig(dir, 'up', '--atomic'), reset),
+    '1.1',
   ),
 )
 rows.unshift(
@@ -68,10 +79,19 @@ rows.push(
 rows.push(
   row(
     'up (ts-node transpile-only)',
+    'typeorm migration:run -t each',
+    best(() => typeorm('migration:run', '-t', 'each'), reset),
+    best(() => b.mig(dir, 'up'), reset),
+    '1.1',
+  ),
+)
+rows.push(
+  row(
+    'up --atomic (ts-node transpile-only)',
     'typeorm migration:run',
     best(() => typeorm('migration:run'), reset),
-    best(() => b.mig(dir, 'up'), reset),
-    '1.2',
+    best(() => b.mig(dir, 'up', '--atomic'), reset),
+    '1.1',
   ),
 )
 console.table(rows)

@@ -1,6 +1,6 @@
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Adapter, DatabaseTarget, Migration, OpenContext, ProjectRef, RunOptions, Session } from 'mig'
+import type { Adapter, AtomicRun, DatabaseTarget, Migration, OpenContext, ProjectRef, RunOptions, Session, StatementRecorder } from 'mig'
 import { dataSourceFile } from './data-source.js'
 
 const templatesDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'templates')
@@ -11,19 +11,29 @@ interface QueryRunner {
   commitTransaction(): Promise<void>
   rollbackTransaction(): Promise<void>
   release(): Promise<void>
+  /** SQLite: foreign_keys off while migrations run (and on again after), as typeorm's migration:run does. */
+  beforeMigration(): Promise<void>
+  afterMigration(): Promise<void>
+  query(sql: string): Promise<unknown>
   isTransactionActive: boolean
 }
+interface MigrationInstance {
+  up(qr: QueryRunner): Promise<unknown>
+  down(qr: QueryRunner): Promise<unknown>
+  transaction?: boolean
+}
+/** TypeORM's Migration: its name (the class's, or the instance's `name`), timestamp and instance. */
 interface TypeormMigration {
   id?: number
   timestamp: number
   name: string
-  instance?: { up(qr: QueryRunner): Promise<unknown>; down(qr: QueryRunner): Promise<unknown>; transaction?: boolean }
+  instance?: MigrationInstance
 }
 interface MigrationExecutor {
   transaction: 'all' | 'none' | 'each'
   getExecutedMigrations(): Promise<TypeormMigration[]>
-  getPendingMigrations(): Promise<TypeormMigration[]>
-  executeMigration(m: TypeormMigration): Promise<TypeormMigration>
+  /** Every migration the DataSource holds, TypeORM's way: named, duplicates refused, sorted by timestamp. */
+  getMigrations(): TypeormMigration[]
   insertMigration(m: TypeormMigration): Promise<void>
   deleteMigration(m: TypeormMigration): Promise<void>
   createMigrationsTableIfNotExist(qr: QueryRunner): Promise<void>
@@ -43,6 +53,7 @@ interface DataSource {
   destroy(): Promise<void>
   setOptions(options: Record<string, unknown>): DataSource
   createQueryRunner(): QueryRunner
+  driver: { createSchemaBuilder(): { createMetadataTableIfNecessary?(qr: QueryRunner): Promise<void> } }
 }
 
 const isDataSource = (v: unknown): v is DataSource =>
@@ -154,8 +165,20 @@ async function supplyClasses(
   return fileOf
 }
 
+/** What a session read of TypeORM's migrations and its table: kept as the session applies and reverts, read again by list(). */
+interface Plan {
+  /** Every migration the DataSource holds, by TypeORM's name for it. */
+  all: Map<string, TypeormMigration>
+  /** The migrations table's rows, by name. */
+  executed: Map<string, TypeormMigration>
+}
+
 class TypeormSession implements Session {
   private capture: ((sql: string) => void) | undefined
+  /** One query runner (one connection) and executor a session, as one `typeorm migration:run` has; a failure drops them. */
+  private runner: { qr: QueryRunner; executor: MigrationExecutor } | undefined
+  private plan: Plan | undefined
+  private tablesReady = false
 
   readonly ledgerTables: string[]
   /** The migrations table and the metadata table (views), by bare name, for the recorder. */
@@ -197,7 +220,7 @@ class TypeormSession implements Session {
     })
   }
 
-  private async executor(queryRunner?: QueryRunner): Promise<MigrationExecutor> {
+  private async executor(): Promise<{ qr: QueryRunner; executor: MigrationExecutor }> {
     if (!this.ds.isInitialized) {
       try {
         await this.ds.initialize()
@@ -210,25 +233,75 @@ class TypeormSession implements Session {
         )
       }
     }
-    const { MigrationExecutor } = this.ctx.require<{ MigrationExecutor: new (ds: DataSource, qr?: QueryRunner) => MigrationExecutor }>(
-      'typeorm',
-    )
-    const executor = new MigrationExecutor(this.ds, queryRunner)
-    executor.transaction = 'none'
-    return executor
+    if (!this.runner) {
+      const { MigrationExecutor } = this.ctx.require<{ MigrationExecutor: new (ds: DataSource, qr?: QueryRunner) => MigrationExecutor }>(
+        'typeorm',
+      )
+      const qr = this.ds.createQueryRunner()
+      const executor = new MigrationExecutor(this.ds, qr)
+      executor.transaction = 'none'
+      this.runner = { qr, executor }
+    }
+    return this.runner
   }
 
+  /** After a failure: its connection may be broken (a rollback that failed), so the next step takes a new one. */
+  private async dropRunner(): Promise<void> {
+    const qr = this.runner?.qr
+    this.runner = undefined
+    await qr?.release().catch(() => {})
+  }
+
+  /**
+   * Reads the migrations table once, as `typeorm migration:show` does, and
+   * keeps what it read for the steps that follow (a run lists under core's
+   * lock, then steps through its plan): no step reads the table again.
+   */
   async list(): Promise<Migration[]> {
-    const executor = await this.executor()
-    const [executed, pending] = await Promise.all([executor.getExecutedMigrations(), executor.getPendingMigrations()])
-    const known = new Set((this.ds.options.migrations as { name: string }[]).map((c) => c.name))
-    const files = (name: string) => (this.files.has(name) ? [this.files.get(name)!] : [])
-    // Executed come back newest first (by id); mig lists applied oldest first. Pending in TypeORM's order.
+    const { executor } = await this.executor()
+    const all = executor.getMigrations()
+    const executed = await executor.getExecutedMigrations()
+    this.plan = { all: new Map(all.map((m) => [m.name, m])), executed: new Map(executed.map((m) => [m.name, m])) }
+    const files = (m: TypeormMigration) => {
+      const file = this.files.get(m.instance?.constructor.name ?? m.name) ?? this.files.get(m.name)
+      return file ? [file] : []
+    }
+    // Executed come back newest first (by id); mig lists applied oldest first. The rest in TypeORM's order (by timestamp).
     return this.ctx.mergeLedger(
       [...executed].reverse().map((m) => ({ id: m.name })),
-      [...pending, ...executed.filter((m) => known.has(m.name))].map((m) => ({ id: m.name, files: files(m.name) })),
+      all.map((m) => ({ id: m.name, files: files(m) })),
       (className) => className.replace(/\d{13}$/, ''),
     )
+  }
+
+  /** The plan list() read; read now when a session steps without listing first (plan's scratch run). */
+  private async planned(): Promise<Plan> {
+    if (!this.plan) await this.list()
+    return this.plan!
+  }
+
+  /** `m` as TypeORM knows it, pending for an up and executed for a down (its row: its timestamp as recorded), with its instance. */
+  private async migration(m: Migration, direction: 'up' | 'down'): Promise<TypeormMigration & { instance: MigrationInstance }> {
+    const plan = await this.planned()
+    const known = plan.all.get(m.id)
+    const row = plan.executed.get(m.id)
+    const migration = direction === 'up' ? !row && known : row && known && { ...row, instance: known.instance }
+    if (!migration || !migration.instance)
+      throw new this.ctx.errors.MigError(
+        'TYPEORM_UNKNOWN_MIGRATION',
+        `${this.project.name}: TypeORM does not know ${m.id} as ${direction === 'up' ? 'pending' : 'executed'}`,
+        'run `mig status` to see what TypeORM reports',
+      )
+    return migration as TypeormMigration & { instance: MigrationInstance }
+  }
+
+  /** The migrations table (and the metadata table where views need it), once a session, outside any migration's transaction, as `typeorm migration:run` creates them. */
+  private async ensureTables(): Promise<void> {
+    if (this.tablesReady) return
+    const { qr, executor } = await this.executor()
+    await executor.createMigrationsTableIfNotExist(qr)
+    await this.ds.driver.createSchemaBuilder().createMetadataTableIfNecessary?.(qr)
+    this.tablesReady = true
   }
 
   /** `options.migrationsDir` in mig.config, else the folder part of each migrations glob. */
@@ -241,50 +314,106 @@ class TypeormSession implements Session {
   /** In mig's own transaction unless the class says `transaction = false`; MySQL's DDL commits on its own. */
   async transactional(m: Migration): Promise<boolean> {
     if (this.target.dialect === 'mysql') return false
-    const cls = (this.ds.options.migrations as { name: string }[]).find((c) => c.name === m.id) as unknown as
-      (new () => { transaction?: boolean }) | undefined
-    return !cls || new cls().transaction !== false
+    return (await this.planned()).all.get(m.id)?.instance?.transaction !== false
   }
 
-  private async step(m: Migration, direction: 'up' | 'down', options: RunOptions): Promise<void> {
-    const queryRunner = this.ds.createQueryRunner()
-    const executor = await this.executor(queryRunner)
-    const source = direction === 'up' ? await executor.getPendingMigrations() : await executor.getExecutedMigrations()
-    const migration = source.find((x) => x.name === m.id)
-    const instance = (this.ds.options.migrations as { name: string; prototype: object }[]).find((c) => c.name === m.id)
-    if (!migration || !instance) {
-      await queryRunner.release()
-      throw new this.ctx.errors.MigError(
-        'TYPEORM_UNKNOWN_MIGRATION',
-        `${this.project.name}: TypeORM does not know ${m.id} as ${direction === 'up' ? 'pending' : 'executed'}`,
-        'run `mig status` to see what TypeORM reports',
-      )
-    }
-    migration.instance ??= new (instance as unknown as new () => NonNullable<TypeormMigration['instance']>)()
-    const transactional = options.transaction === 'auto' && migration.instance.transaction !== false
-    const recorder = this.ctx.recorder(options, this.ledger)
+  /** Run the migration's function with the recorder hearing TypeORM's query log: its statements only, not the ledger's. */
+  private async heard(recorder: StatementRecorder, fn: () => Promise<unknown>): Promise<void> {
     this.capture = recorder.hear
     try {
-      if (transactional) await queryRunner.startTransaction()
-      if (direction === 'up') await executor.executeMigration(migration)
-      else {
-        const ref = { id: m.id, file: m.files[0] ?? m.id, parameters: 'queryRunner: QueryRunner' }
-        const down = this.ctx.migrationFunction<(qr: QueryRunner) => Promise<unknown>>(migration.instance, 'down', ref)
-        await down.call(migration.instance, queryRunner)
-        await executor.deleteMigration(migration)
-      }
-      if (transactional) await queryRunner.commitTransaction()
-    } catch (error) {
-      if (queryRunner.isTransactionActive) await queryRunner.rollbackTransaction().catch(() => {})
-      throw this.ctx.fail(error, { statement: recorder.last, partial: !transactional || this.target.dialect === 'mysql' })
+      await fn()
     } finally {
       this.capture = undefined
-      await queryRunner.release()
     }
+  }
+
+  private fn(m: Migration, migration: { instance: MigrationInstance }, direction: 'up' | 'down'): (qr: QueryRunner) => Promise<unknown> {
+    const ref = { id: m.id, file: m.files[0] ?? m.id, parameters: 'queryRunner: QueryRunner' }
+    const fn = this.ctx.migrationFunction<(qr: QueryRunner) => Promise<unknown>>(migration.instance, direction, ref)
+    return (qr) => fn.call(migration.instance, qr)
+  }
+
+  /**
+   * One migration as `typeorm migration:run -t each` runs each (up) and
+   * `migration:revert` runs one (down): the migration, its row in the
+   * migrations table and core's journal row in one transaction unless the
+   * class says `transaction = false`, on the session's one connection.
+   */
+  private async step(m: Migration, direction: 'up' | 'down', options: RunOptions): Promise<void> {
+    const migration = await this.migration(m, direction)
+    const fn = this.fn(m, migration, direction)
+    if (direction === 'up') await this.ensureTables()
+    const { qr, executor } = await this.executor()
+    const transactional = options.transaction === 'auto' && migration.instance.transaction !== false
+    const recorder = this.ctx.recorder(options, this.ledger)
+    try {
+      // SQLite's foreign_keys pragma: migration:run turns it off before its transaction, migration:revert inside its.
+      if (direction === 'up') await qr.beforeMigration()
+      if (transactional) await qr.startTransaction()
+      if (direction === 'up') {
+        await this.heard(recorder, () => fn(qr))
+        await executor.insertMigration(migration)
+      } else {
+        await qr.beforeMigration()
+        await this.heard(recorder, () => fn(qr))
+        await qr.afterMigration()
+        await executor.deleteMigration(migration)
+      }
+      // Core's journal row commits with the migration: one commit, on the same connection.
+      if (transactional && options.journal) await qr.query(options.journal.statement())
+      if (transactional) await qr.commitTransaction()
+      if (direction === 'up') await qr.afterMigration()
+    } catch (error) {
+      if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => {})
+      await qr.afterMigration().catch(() => {})
+      await this.dropRunner()
+      throw this.ctx.fail(error, { statement: recorder.last, partial: !transactional || this.target.dialect === 'mysql' })
+    }
+    if (direction === 'up') this.plan!.executed.set(m.id, migration)
+    else this.plan!.executed.delete(m.id)
   }
 
   up(m: Migration, options: RunOptions): Promise<void> {
     return this.step(m, 'up', options)
+  }
+
+  /**
+   * `mig up --atomic`: `typeorm migration:run`'s own shape (`-t all`), every
+   * migration of the run, its row in the migrations table and core's journal
+   * row in one transaction; any failure rolls all of it back.
+   */
+  async upAtomic(run: AtomicRun): Promise<void> {
+    const steps = []
+    for (const m of run.migrations) {
+      const migration = await this.migration(m, 'up')
+      steps.push({ m, migration, fn: this.fn(m, migration, 'up') })
+    }
+    await this.ensureTables()
+    const { qr, executor } = await this.executor()
+    let recorder: StatementRecorder | undefined
+    try {
+      await qr.beforeMigration()
+      await qr.startTransaction()
+      for (const { m, migration, fn } of steps) {
+        // Yield first, so a signal that came during a synchronous statement is seen.
+        await new Promise((resolve) => setImmediate(resolve))
+        if (run.signal?.aborted) throw new Error('interrupted')
+        const options = run.options(m)
+        recorder = this.ctx.recorder(options, this.ledger)
+        await this.heard(recorder, () => fn(qr))
+        await executor.insertMigration(migration)
+        await qr.query(options.journal.statement())
+      }
+      await qr.commitTransaction()
+      await qr.afterMigration()
+    } catch (error) {
+      if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => {})
+      await qr.afterMigration().catch(() => {})
+      await this.dropRunner()
+      if (error instanceof this.ctx.errors.MigError || run.signal?.aborted) throw error
+      throw this.ctx.fail(error, { statement: recorder?.last, partial: false })
+    }
+    for (const { m, migration } of steps) this.plan!.executed.set(m.id, migration)
   }
 
   down(m: Migration, options: RunOptions): Promise<void> {
@@ -303,25 +432,19 @@ class TypeormSession implements Session {
    * rolled back deletes the row a half-applied run may have left.
    */
   async mark(m: Migration, as: 'applied' | 'rolled-back'): Promise<void> {
-    const queryRunner = this.ds.createQueryRunner()
-    try {
-      const executor = await this.executor(queryRunner)
-      if (as === 'applied') {
-        const migration = (await executor.getPendingMigrations()).find((x) => x.name === m.id)
-        if (!migration)
-          throw new this.ctx.errors.MigError(
-            'TYPEORM_UNKNOWN_MIGRATION',
-            `${this.project.name}: TypeORM does not know ${m.id} as pending`,
-            'run `mig status` to see what TypeORM reports',
-          )
-        await executor.createMigrationsTableIfNotExist(queryRunner)
-        await executor.insertMigration(migration)
-      } else {
-        const migration = (await executor.getExecutedMigrations()).find((x) => x.name === m.id)
-        if (migration) await executor.deleteMigration(migration)
-      }
-    } finally {
-      await queryRunner.release()
+    // Read afresh: a mark follows whatever left the ledger as it is.
+    await this.list()
+    const plan = this.plan!
+    const { executor } = await this.executor()
+    if (as === 'applied') {
+      const migration = await this.migration(m, 'up')
+      await this.ensureTables()
+      await executor.insertMigration(migration)
+      plan.executed.set(m.id, migration)
+    } else {
+      const row = plan.executed.get(m.id)
+      if (row) await executor.deleteMigration(row)
+      plan.executed.delete(m.id)
     }
   }
 
@@ -344,6 +467,7 @@ class TypeormSession implements Session {
   }
 
   async close(): Promise<void> {
+    await this.dropRunner()
     if (this.ds.isInitialized) await this.ds.destroy()
   }
 }

@@ -19,16 +19,21 @@ export function decoratorLoader(
   options: LoadOptions,
   create: (options: LoadOptions) => Loader,
   require: <T>(specifier: string, options?: RequireOptions) => T,
+  resolve: (specifier: string) => string,
 ): Loader {
-  let ts: TypeScript | undefined
+  // Whether the project has TypeScript is known now; loading it (~0.5 s) waits for the first file
+  // jiti compiles: a CommonJS project's .js files go through Node's require without it.
+  let installed: boolean
   try {
-    ts = require<TypeScript>('typescript')
+    resolve('typescript')
+    installed = true
   } catch {
-    ts = undefined
+    installed = false
   }
-  const transform =
-    ts &&
-    ((input: { source: string; filename?: string }) => ({
+  let ts: TypeScript | undefined
+  const transform = (input: { source: string; filename?: string }) => {
+    ts ??= require<TypeScript>('typescript')
+    return {
       code: ts.transpileModule(input.source, {
         ...(input.filename ? { fileName: input.filename } : {}),
         compilerOptions: {
@@ -41,10 +46,11 @@ export function decoratorLoader(
           sourceMap: false,
         },
       }).outputText,
-    }))
-  const load = create({ ...options, ...(transform ? { transform } : {}) })
+    }
+  }
+  const load = create({ ...options, ...(installed ? { transform } : {}) })
   return async (file) => {
-    if (!ts && /\.[cm]?ts$/.test(file))
+    if (!installed && /\.[cm]?ts$/.test(file))
       require('typescript', {
         dev: true,
         for: `${file} is TypeScript, which mig compiles with the project's own to keep decorator metadata`,

@@ -88,7 +88,7 @@ export function kitFor(project: ProjectRef, env: string): Kit {
     // A loader's cache is its own: nothing of the project's comes from an earlier open.
     if (options.moduleCache) forgetProjectModules(project.dir)
     const create = (o: LoadOptions) => createLoader(join(project.dir, 'package.json'), o)
-    return options.decorators ? decoratorLoader(options, create, require) : create(options)
+    return options.decorators ? decoratorLoader(options, create, require, resolve) : create(options)
   }
   return {
     loader,

@@ -39,6 +39,23 @@ describe("OpenContext.loader's decorators", () => {
       emitDecoratorMetadata: true,
     })
   })
+  it("loads the project's typescript only for a file it compiles: CommonJS JavaScript goes through require without it", async () => {
+    const dir = tempDir()
+    mkdirSync(join(dir, 'node_modules', 'typescript'), { recursive: true })
+    writeFileSync(
+      join(dir, 'node_modules', 'typescript', 'index.js'),
+      'globalThis.typescriptLoads = (globalThis.typescriptLoads ?? 0) + 1\nexports.ModuleKind = { CommonJS: 1 }\nexports.ScriptTarget = { ES2022: 9 }\nexports.transpileModule = () => ({ outputText: "exports.b = 2" })\n',
+    )
+    writeFileSync(join(dir, 'a.js'), 'exports.a = 1\n')
+    writeFileSync(join(dir, 'b.ts'), 'export const b: number = 2\n')
+    const loads = () => (globalThis as { typescriptLoads?: number }).typescriptLoads ?? 0
+    const kit = kitFor({ name: 'app', tool: 'typeorm', dir, options: {} }, 'development')
+    const load = kit.loader({ default: false, native: true, decorators: true })
+    expect(await load(join(dir, 'a.js'))).toEqual({ a: 1 })
+    expect(loads()).toBe(0)
+    expect(await load(join(dir, 'b.ts'))).toMatchObject({ b: 2 })
+    expect(loads()).toBe(1)
+  })
   it('refuses a TypeScript file in a project without typescript, with the install command', async () => {
     const dir = tempDir()
     writeFileSync(join(dir, 'user.ts'), 'export const x = 1\n')
