@@ -54,14 +54,18 @@ interface Row {
   note: string | null
 }
 
+let who: string | undefined
+
+/** user@host, read once a process: userInfo() reads /etc/passwd each time, and a run journals every step. */
 export function actor(): string {
+  if (who) return who
   let user = process.env.USER ?? 'unknown'
   try {
     user = userInfo().username
   } catch {
     // no passwd entry (containers): keep $USER
   }
-  return `${user}@${hostname()}`
+  return (who = `${user}@${hostname()}`)
 }
 
 export async function ensureJournal(db: Db): Promise<void> {

@@ -13,7 +13,19 @@ const escape = (name: string): string => name.replace(/[.*+?^${}()|[\]\\]/g, '\\
 export function isLedgerQuery(sql: string, ledger: readonly string[]): boolean {
   if (transactionControl.test(sql)) return true
   // SQLite names a table's implicit unique index sqlite_autoindex_<table>_<n>: sequelize reads it with PRAGMA index_info.
-  return ledger.some((table) => new RegExp(`(?<![\\w$])(?:${escape(table)}(?![\\w$])|sqlite_autoindex_${escape(table)}_\\d+)`).test(sql))
+  return ledgerPattern(ledger).test(sql)
+}
+
+/** One pattern for a ledger's names, made once per list: a tool logs every query, and a run has thousands. */
+const patterns = new WeakMap<readonly string[], RegExp>()
+function ledgerPattern(ledger: readonly string[]): RegExp {
+  let pattern = patterns.get(ledger)
+  if (!pattern) {
+    const names = ledger.length ? ledger.map(escape).join('|') : '(?!)'
+    pattern = new RegExp(`(?<![\\w$])(?:(?:${names})(?![\\w$])|sqlite_autoindex_(?:${names})_\\d+)`)
+    patterns.set(ledger, pattern)
+  }
+  return pattern
 }
 
 /** The migration's own statements, heard from the tool's query log while it runs. */

@@ -33,6 +33,14 @@ describe('isLedgerQuery', () => {
     expect(isLedgerQuery('SELECT * FROM nowhere', ['SequelizeMeta'])).toBe(false)
     expect(isLedgerQuery('PRAGMA INDEX_INFO(`sqlite_autoindex_users_1`)', ['SequelizeMeta'])).toBe(false)
   })
+  it('answers the same for one ledger list asked again and again (its pattern is made once)', () => {
+    const ledger = ['migrations', 'typeorm_metadata']
+    for (let i = 0; i < 3; i++) {
+      expect(isLedgerQuery('INSERT INTO "migrations"("timestamp", "name") VALUES ($1, $2)', ledger)).toBe(true)
+      expect(isLedgerQuery('SELECT * FROM "typeorm_metadata"', ledger)).toBe(true)
+      expect(isLedgerQuery('CREATE TABLE "migrations_old" (id int)', ledger)).toBe(false)
+    }
+  })
 })
 
 describe('statementRecorder', () => {
