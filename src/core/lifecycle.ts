@@ -405,7 +405,7 @@ async function atomicProjects(
     if (!session.upAtomic)
       throw new MigError(
         'ATOMIC_UNSUPPORTED',
-        `${project.name}: the ${project.tool} adapter cannot apply a run in one transaction yet (${why})`,
+        `${project.name}: the ${project.tool} adapter cannot apply a run in one transaction on ${target.dialect === 'postgres' ? 'PostgreSQL' : 'SQLite'} (${why})`,
         `run \`mig up\` without --atomic; ${no}`,
       )
     const other = steps.find((s) => s.project !== project && sessions.get(s.project.name)!.target.key === target.key)
@@ -427,7 +427,7 @@ async function atomicProjects(
       if (session.transactional && !(await session.transactional(s.migration, 'up')))
         throw new MigError(
           'ATOMIC_NO_TRANSACTION',
-          `${project.name}: ${s.migration.id} opts out of transactions, so ${why} cannot cover it`,
+          `${project.name}: ${s.migration.id} runs outside a transaction (its own opt-out or the project's settings), so ${why} cannot cover it`,
           `apply the migrations up to it without --atomic (\`mig up --to ${s.migration.id}\`), then the rest; ${no}`,
         )
     atomic.add(project.name)
