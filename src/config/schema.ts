@@ -7,6 +7,23 @@ const nonEmpty = v.pipe(v.string(), v.minLength(1, 'must not be empty'))
 // Said as a person reads the key, rather than valibot's "Expected >0 but received 0".
 const seconds = v.pipe(v.number(), v.gtValue(0, 'must be more than 0 seconds'))
 
+/** A fleet target's name: it is printed, selected (--targets, --match) and hashed (--shard). */
+export const targetName = /^[A-Za-z0-9._-]+$/
+const targetNameSchema = v.pipe(v.string(), v.regex(targetName, 'letters, digits, ".", "_" and "-" only'))
+
+/** One row of a fleet: another database (`url`), or a PostgreSQL schema of the project's own database (`schema`). */
+export const targetRowSchema = v.union([
+  v.strictObject({ name: targetNameSchema, url: nonEmpty }),
+  v.strictObject({ name: targetNameSchema, schema: nonEmpty }),
+])
+
+/** `targets`: a list, a file of rows (JSON, YAML or CSV), or a query against a control database. */
+export const targetsSchema = v.union([
+  v.array(targetRowSchema),
+  v.strictObject({ file: nonEmpty }),
+  v.strictObject({ query: nonEmpty, url: nonEmpty }),
+])
+
 export const projectSchema = v.strictObject({
   name: v.pipe(v.string(), v.regex(/^[A-Za-z0-9][\w.-]*$/, 'letters, digits, ".", "_" and "-" only, starting with a letter or digit')),
   tool: nonEmpty,
@@ -19,6 +36,8 @@ export const projectSchema = v.strictObject({
   options: v.optional(v.record(v.string(), v.unknown())),
   /** `mig up` applies this project's pending migrations in one transaction, as `--atomic` does. */
   atomic: v.optional(v.boolean()),
+  /** A fleet: the same project against each of these databases (or schemas) in turn (README "Fleets"). */
+  targets: v.optional(targetsSchema),
   /** `dir` may lie outside the repository: its tool config is code mig will run, so that is said explicitly. */
   outside: v.optional(v.boolean()),
 })
@@ -43,4 +62,6 @@ export const configSchema = v.strictObject({
 })
 
 export type ProjectConfig = v.InferOutput<typeof projectSchema>
+export type TargetsConfig = v.InferOutput<typeof targetsSchema>
+export type TargetRow = v.InferOutput<typeof targetRowSchema>
 export type MigConfig = v.InferOutput<typeof configSchema>
