@@ -25,7 +25,10 @@ const rank = (state: string): number => (order.includes(state) ? order.indexOf(s
 
 const stateText = (o: Outcome): string => {
   const word = paint(tones[o.state] ?? 'muted', o.state)
-  return o.count !== undefined && o.state !== 'current' && o.state !== 'skipped' ? `${word} ${o.count}` : word
+  if (o.count === undefined || o.state === 'current' || o.state === 'skipped') return word
+  // A run that failed or was interrupted may have done some first: said as such, not as its count.
+  if (o.error) return o.count ? `${word} after ${o.count} done` : word
+  return `${word} ${o.count}`
 }
 
 const problem = (o: Outcome): string[] =>
