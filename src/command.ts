@@ -66,13 +66,20 @@ export abstract class MigCommand<T extends typeof Command> extends Command {
    * No defaults here (the fast dispatcher declines flags with one): core applies them.
    */
   static fleetFlags = {
-    concurrency: Flags.integer({ description: 'fleets: run N targets at a time, each under its own lock (default 4)', min: 1, helpGroup: 'FLEET' }),
+    concurrency: Flags.integer({
+      description: 'fleets: run N targets at a time, each under its own lock (default 4)',
+      min: 1,
+      helpGroup: 'FLEET',
+    }),
     targets: Flags.string({ description: 'fleets: only these targets (comma-separated, repeatable)', multiple: true, helpGroup: 'FLEET' }),
     match: Flags.string({
       description: "fleets: only targets whose name matches this glob ('acme-*'); with --targets, only those both select",
       helpGroup: 'FLEET',
     }),
-    'fail-fast': Flags.boolean({ description: 'fleets: after the first failing target, start no new one (running ones finish)', helpGroup: 'FLEET' }),
+    'fail-fast': Flags.boolean({
+      description: 'fleets: after the first failing target, start no new one (running ones finish)',
+      helpGroup: 'FLEET',
+    }),
     shard: Flags.string({
       description: "fleets: only shard I of N (I/N, 0 ≤ I < N), a stable subset by a hash of each target's name",
       helpGroup: 'FLEET',

@@ -9,20 +9,15 @@ const seconds = v.pipe(v.number(), v.gtValue(0, 'must be more than 0 seconds'))
 
 /** A fleet target's name: it is printed, selected (--targets, --match) and hashed (--shard). */
 export const targetName = /^[A-Za-z0-9._-]+$/
-const targetNameSchema = v.pipe(v.string(), v.regex(targetName, 'letters, digits, ".", "_" and "-" only'))
 
 /** One row of a fleet: another database (`url`), or a PostgreSQL schema of the project's own database (`schema`). */
-export const targetRowSchema = v.union([
-  v.strictObject({ name: targetNameSchema, url: nonEmpty }),
-  v.strictObject({ name: targetNameSchema, schema: nonEmpty }),
-])
+export type TargetRow = { name: string; url: string } | { name: string; schema: string }
 
 /** `targets`: a list, a file of rows (JSON, YAML or CSV), or a query against a control database. */
-export const targetsSchema = v.union([
-  v.array(targetRowSchema),
-  v.strictObject({ file: nonEmpty }),
-  v.strictObject({ query: nonEmpty, url: nonEmpty }),
-])
+export type TargetsConfig = TargetRow[] | { file: string } | { query: string; url: string }
+
+// Checked by checkTargets (config/load.ts), whose messages say which form was meant; a union's would not.
+const targetsSchema = v.custom<TargetsConfig>(() => true)
 
 export const projectSchema = v.strictObject({
   name: v.pipe(v.string(), v.regex(/^[A-Za-z0-9][\w.-]*$/, 'letters, digits, ".", "_" and "-" only, starting with a letter or digit')),
@@ -62,6 +57,4 @@ export const configSchema = v.strictObject({
 })
 
 export type ProjectConfig = v.InferOutput<typeof projectSchema>
-export type TargetsConfig = v.InferOutput<typeof targetsSchema>
-export type TargetRow = v.InferOutput<typeof targetRowSchema>
 export type MigConfig = v.InferOutput<typeof configSchema>

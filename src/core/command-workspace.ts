@@ -25,7 +25,8 @@ export interface FleetFlags extends GlobalFlags {
 }
 
 /** --targets, --match or --shard: given, they need a fleet. */
-export const hasFleetFlags = (flags: FleetFlags): boolean => flags.targets !== undefined || flags.match !== undefined || flags.shard !== undefined
+export const hasFleetFlags = (flags: FleetFlags): boolean =>
+  flags.targets !== undefined || flags.match !== undefined || flags.shard !== undefined
 
 /** Where a command writes; `out` is silent with --json, everything is redacted by the writer. */
 export interface CommandIo {

@@ -67,7 +67,7 @@ async function runFleet({ ws, flags, io, verb, work, fails }: FleetRun): Promise
   const units = await selectedUnits(ws, flags)
   const json = flags.json === true
   const grid = !json && isatty(1)
-  const output = fleetOutput(ws.root)
+  const output = fleetOutput()
   let running = 0
   let settled = 0
   let failed = 0
@@ -111,7 +111,7 @@ async function runFleet({ ws, flags, io, verb, work, fails }: FleetRun): Promise
   if (json) io.json(output.json(result, exitCode, wallMs))
   else {
     if (!units.length) io.out(`No target selected${flags.shard !== undefined ? ` in shard ${flags.shard}` : ''}.`)
-    else if (grid) for (const line of output.grid(result, wallMs)) io.out(line)
+    else if (grid) for (const line of output.grid(result)) io.out(line)
     else for (const line of output.skippedLines(result)) io.out(line)
     if (units.length) io.out(output.summary(result, wallMs))
   }
@@ -156,7 +156,8 @@ export async function fleetStatus(ws: Workspace, flags: FleetFlags, io: FleetRun
   // Backup files in git: said once for the repository, as a plain status does.
   const dir = backupRoot(ws.config.dir, ws.config.config.backup?.dir)
   const tracked = existsSync(dir) ? trackedBackups(ws.root, dir) : []
-  if (tracked.length) io.note(`Warning: git tracks ${tracked.length} backup file(s) under ${dir}: they hold full data dumps; remove them from git`)
+  if (tracked.length)
+    io.note(`Warning: git tracks ${tracked.length} backup file(s) under ${dir}: they hold full data dumps; remove them from git`)
   return code
 }
 
@@ -241,13 +242,19 @@ export async function fleetBackup(ws: Workspace, flags: FleetFlags, io: FleetRun
       try {
         const manifests = await backup(uws, {
           lockTimeoutMs,
-          onLockWait: (database, holder) => io.note(`${unit.label}: waiting for the migration lock on ${database}, held by ${describeHolder(holder)}…`),
+          onLockWait: (database, holder) =>
+            io.note(`${unit.label}: waiting for the migration lock on ${database}, held by ${describeHolder(holder)}…`),
           onWarning: (message) => io.note(`${unit.label}: warning: ${message}`),
         })
         return { state: 'backed-up', exitCode: 0, count: manifests.length, detail: { backups: manifests } }
       } catch (error) {
         const e = asMigError(error)
-        return { state: 'failed', exitCode: e.exit, error: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) }, detail: {} }
+        return {
+          state: 'failed',
+          exitCode: e.exit,
+          error: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) },
+          detail: {},
+        }
       }
     },
   })

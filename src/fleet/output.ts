@@ -20,7 +20,21 @@ const tones: Record<string, Tone> = {
 }
 
 /** States in the order a reader wants them: trouble first. */
-const order = ['error', 'failed', 'interrupted', 'drift', 'locked', 'pending', 'planned', 'applied', 'reverted', 'backed-up', 'clean', 'current', 'skipped']
+const order = [
+  'error',
+  'failed',
+  'interrupted',
+  'drift',
+  'locked',
+  'pending',
+  'planned',
+  'applied',
+  'reverted',
+  'backed-up',
+  'clean',
+  'current',
+  'skipped',
+]
 const rank = (state: string): number => (order.includes(state) ? order.indexOf(state) : order.length)
 
 const stateText = (o: Outcome): string => {
@@ -31,11 +45,10 @@ const stateText = (o: Outcome): string => {
   return `${word} ${o.count}`
 }
 
-const problem = (o: Outcome): string[] =>
-  o.error ? [`  ${o.error.message}`, ...(o.error.hint ? [`  hint: ${o.error.hint}`] : [])] : []
+const problem = (o: Outcome): string[] => (o.error ? [`  ${o.error.message}`, ...(o.error.hint ? [`  hint: ${o.error.hint}`] : [])] : [])
 
 /** How a fleet run is printed: one line per target for CI, a grid on a terminal, or --json. */
-export function fleetOutput(_root: string) {
+export function fleetOutput() {
   return {
     /** A target's line, as it settles: `tenants/acme  applied 10  1.2s`, and its error and hint under it. */
     line(o: Outcome): string[] {
@@ -53,7 +66,7 @@ export function fleetOutput(_root: string) {
      * targets, the first few), the slowest targets, and every failure with
      * its message and hint.
      */
-    grid(result: PoolResult, _wallMs: number): string[] {
+    grid(result: PoolResult): string[] {
       const byState = new Map<string, Outcome[]>()
       for (const o of result.outcomes) byState.set(o.state, [...(byState.get(o.state) ?? []), o])
       const states = [...byState.keys()].sort((a, b) => rank(a) - rank(b))
@@ -61,7 +74,11 @@ export function fleetOutput(_root: string) {
       const rows = states.map((state) => {
         const all = byState.get(state)!
         const names = all.slice(0, shown).map((o) => o.unit.label)
-        return [paint(tones[state] ?? 'muted', state), all.length, names.join(', ') + (all.length > shown ? `, … ${all.length - shown} more` : '')]
+        return [
+          paint(tones[state] ?? 'muted', state),
+          all.length,
+          names.join(', ') + (all.length > shown ? `, … ${all.length - shown} more` : ''),
+        ]
       })
       const lines = [table(['state', 'targets', 'which'], rows)]
       const ran = result.outcomes.filter((o) => o.state !== 'skipped')

@@ -26,13 +26,22 @@ export function parseShard(text: string): Shard {
   const [index, count] = [Number(m[1]), Number(m[2])]
   if (count < 1) throw usageError('SHARD_INVALID', `--shard ${text}: the count must be at least 1`, hint)
   if (index >= count)
-    throw usageError('SHARD_INVALID', `--shard ${text}: the index must be below the count (0 to ${count - 1})`, `${hint}; shards count from 0`)
+    throw usageError(
+      'SHARD_INVALID',
+      `--shard ${text}: the index must be below the count (0 to ${count - 1})`,
+      `${hint}; shards count from 0`,
+    )
   return { index, count }
 }
 
 /** `--targets a,b --targets c`: the names, split on commas. */
 export const targetNames = (values: readonly string[] | undefined): string[] | undefined =>
-  values?.flatMap((v) => v.split(',').map((n) => n.trim()).filter(Boolean))
+  values?.flatMap((v) =>
+    v
+      .split(',')
+      .map((n) => n.trim())
+      .filter(Boolean),
+  )
 
 /**
  * The shard a name falls in: a hash of the name, not its position, so adding

@@ -49,7 +49,7 @@ async function readTargetsFile(project: Project, file: string, shown: string): P
     throw new MigError(
       'TARGETS_FILE',
       `${project.name}: cannot read its targets file ${shown}: ${why}`,
-      'check targets.file in mig.config.json (relative to the config file) and the file\'s permissions',
+      "check targets.file in mig.config.json (relative to the config file) and the file's permissions",
       { cause: error },
     )
   }

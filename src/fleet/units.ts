@@ -87,6 +87,11 @@ export function schemaTarget(unit: Pick<Unit, 'label'>, configured: DatabaseTarg
     )
   }
   const param = (url: string) => `${url}${url.includes('?') ? '&' : '?'}schema=${encodeURIComponent(schema)}`
-  const withSchema: DatabaseTarget & { schema: string } = { ...configured, schema, key: param(configured.key), display: param(configured.display) }
+  const withSchema: DatabaseTarget & { schema: string } = {
+    ...configured,
+    schema,
+    key: param(configured.key),
+    display: param(configured.display),
+  }
   return withSchema
 }

@@ -54,7 +54,9 @@ describe('a knex fleet', () => {
     writeFileSync(
       join(root, 'mig.config.json'),
       JSON.stringify({
-        projects: [{ name: 'tenants', tool: 'knex', dir: 'tenants', targets: names.map((n) => ({ name: n, url: `sqlite:../dbs/${n}.db` })) }],
+        projects: [
+          { name: 'tenants', tool: 'knex', dir: 'tenants', targets: names.map((n) => ({ name: n, url: `sqlite:../dbs/${n}.db` })) },
+        ],
       }),
     )
   }, 60_000)

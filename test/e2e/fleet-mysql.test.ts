@@ -3,7 +3,16 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { availableDialects } from '../../src/testing/index.js'
 import { json, mig, tableMigrations, tempDir } from '../helpers.js'
-import { type FleetJson, type ServerFleet, inParallel, journalApplied, ledgerIds, serverFleet, writeConfig, writeFleetProject } from './support/fleet.js'
+import {
+  type FleetJson,
+  type ServerFleet,
+  inParallel,
+  journalApplied,
+  ledgerIds,
+  serverFleet,
+  writeConfig,
+  writeFleetProject,
+} from './support/fleet.js'
 
 const dialects = await availableDialects()
 const ids = tableMigrations(10).map((m) => m.id)

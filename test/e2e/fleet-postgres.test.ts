@@ -4,7 +4,16 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { availableDialects } from '../../src/testing/index.js'
 import { bin, json, mig, migSpawnOptions, tableMigrations, tempDir } from '../helpers.js'
-import { type FleetJson, type ServerFleet, inParallel, journalApplied, ledgerIds, serverFleet, writeConfig, writeFleetProject } from './support/fleet.js'
+import {
+  type FleetJson,
+  type ServerFleet,
+  inParallel,
+  journalApplied,
+  ledgerIds,
+  serverFleet,
+  writeConfig,
+  writeFleetProject,
+} from './support/fleet.js'
 
 const dialects = await availableDialects()
 const ids = tableMigrations(10).map((m) => m.id)
@@ -87,13 +96,15 @@ describe.runIf(dialects.includes('postgres'))('a fleet of 100 PostgreSQL databas
     }
 
     // The databases are the truth: every migration applied once per target, in the ledger and in the journal.
-    await inParallel(fleet.names, 8, (n) => fleet.withDb(n, async (db) => {
-      const journal = await journalApplied(db)
-      const expected = n === bad ? ids.slice(0, 6) : ids
-      expect(await ledgerIds(db), n).toEqual(expected)
-      expect([...journal.keys()].sort(), n).toEqual(expected)
-      for (const [id, count] of journal) expect(count, `${n} ${id}`).toBe(1)
-    }))
+    await inParallel(fleet.names, 8, (n) =>
+      fleet.withDb(n, async (db) => {
+        const journal = await journalApplied(db)
+        const expected = n === bad ? ids.slice(0, 6) : ids
+        expect(await ledgerIds(db), n).toEqual(expected)
+        expect([...journal.keys()].sort(), n).toEqual(expected)
+        for (const [id, count] of journal) expect(count, `${n} ${id}`).toBe(1)
+      }),
+    )
   }, 150_000)
 
   it('status over the fleet: the OR of the targets, the failing one named', async () => {

@@ -88,7 +88,10 @@ export function writeFleetProject(root: string, migrations: SqlMigration[] = tab
 }
 
 export const writeConfig = (root: string, project: Record<string, unknown>): void =>
-  writeFileSync(join(root, 'mig.config.json'), JSON.stringify({ projects: [{ name: 'tenants', tool: 'sql', dir: 'app', ...project }] }, null, 2))
+  writeFileSync(
+    join(root, 'mig.config.json'),
+    JSON.stringify({ projects: [{ name: 'tenants', tool: 'sql', dir: 'app', ...project }] }, null, 2),
+  )
 
 /** The ids in a tenant's native ledger (the sql adapter's), sorted; none when it has no ledger yet. */
 export async function ledgerIds(db: Db): Promise<string[]> {
