@@ -54,7 +54,9 @@ for (let i = 1; i <= migrations; i++) {
 }
 writeFileSync(
   join(root, 'mig.config.json'),
-  JSON.stringify({ projects: [{ name: 'tenants', tool: 'sql', dir: 'app', targets: names.map((db, i) => ({ name: `t-${i}`, url: urlOf(db) })) }] }),
+  JSON.stringify({
+    projects: [{ name: 'tenants', tool: 'sql', dir: 'app', targets: names.map((db, i) => ({ name: `t-${i}`, url: urlOf(db) })) }],
+  }),
 )
 
 const admin = new pg.Client({ connectionString: server })
