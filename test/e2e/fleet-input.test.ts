@@ -5,7 +5,7 @@ import { connect } from '../../src/db/connect.js'
 import { parseDatabaseUrl } from '../../src/db/url.js'
 import { availableDialects, serverUrls } from '../../src/testing/index.js'
 import { type Result, hasStack, json, mig, tableMigrations, tempDir } from '../helpers.js'
-import { type FleetJson, writeConfig, writeFleetProject } from './support/fleet.js'
+import { fleetJson, writeConfig, writeFleetProject } from './support/fleet.js'
 
 const dialects = await availableDialects()
 
@@ -41,16 +41,16 @@ describe('fleet input: targets from lists, files and queries; bad input refused 
     refused(await run('up', '--targets', 'a,bb'), 2, /^Error: unknown target "bb"$/, /did you mean/)
     refused(await run('up', '--match', 'z*'), 2, /^Error: --match z\* matches no target$/)
     // Nothing ran.
-    expect(json<FleetJson>(await run('status', '--json')).fleet.states).toEqual({ pending: 3 })
+    expect(fleetJson(await run('status', '--json')).fleet.states).toEqual({ pending: 3 })
   }, 60_000)
 
   it('a targets file: JSON, CSV, YAML read; missing or unreadable, bad rows, an unset ${VAR}: refused', async () => {
     writeFileSync(join(root, 't.json'), JSON.stringify(three))
     config({ file: 't.json' })
-    expect(json<FleetJson>(await run('status', '--json')).targets.map((t) => t.target)).toEqual(['a', 'b', 'c'])
+    expect(fleetJson(await run('status', '--json')).targets.map((t) => t.target)).toEqual(['a', 'b', 'c'])
     writeFileSync(join(root, 't.csv'), 'name,url\r\nx,"sqlite:../dbs/x.db"\r\n\r\ny,sqlite:../dbs/y.db\r\n')
     config({ file: 't.csv' })
-    expect(json<FleetJson>(await run('status', '--json')).targets.map((t) => t.target)).toEqual(['x', 'y'])
+    expect(fleetJson(await run('status', '--json')).targets.map((t) => t.target)).toEqual(['x', 'y'])
 
     config({ file: 'missing.yaml' })
     refused(await run('status'), 1, /^Error: tenants: cannot read its targets file missing\.yaml: it does not exist$/, /targets\.file/)
@@ -92,12 +92,12 @@ describe('fleet input: targets from lists, files and queries; bad input refused 
   it('a schema target on SQLite: SCHEMA_UNSUPPORTED, said per target; a target of another kind than the tool config: refused', async () => {
     config([{ name: 's1', schema: 'tenant_1' }], { url: 'sqlite:../dbs/own.db' })
     const r = await run('up', '--json')
-    const out = json<FleetJson>(r)
+    const out = fleetJson(r)
     expect(r.code).toBe(1)
     expect(out.targets[0]!.error!.code).toBe('SCHEMA_UNSUPPORTED')
     expect(out.targets[0]!.error!.hint).toMatch(/url/)
     config([{ name: 'pg', url: 'postgres://app@127.0.0.1:1/x' }], { url: 'sqlite:../dbs/own.db' })
-    const kind = json<FleetJson>(await run('up', '--json'))
+    const kind = fleetJson(await run('up', '--json'))
     expect(kind.targets[0]!.error!.code).toBe('TARGET_DIALECT')
     expect(kind.targets[0]!.error!.message).toMatch(/^tenants\/pg: the target is postgres .*, but tenants's sql config connects to sqlite$/)
   }, 60_000)
@@ -109,7 +109,7 @@ describe('fleet input: targets from lists, files and queries; bad input refused 
       "INSERT INTO tenants VALUES ('p', 'sqlite:../dbs/p.db', 1), ('q', 'sqlite:../dbs/q.db', 0), ('r', 'sqlite:../dbs/r.db', 1)",
     )
     config({ query: 'SELECT name, url FROM tenants WHERE active = 1 ORDER BY name', url: 'sqlite:./control.db' })
-    expect(json<FleetJson>(await run('status', '--json')).targets.map((t) => t.target)).toEqual(['p', 'r'])
+    expect(fleetJson(await run('status', '--json')).targets.map((t) => t.target)).toEqual(['p', 'r'])
     config({ query: 'DELETE FROM tenants RETURNING name, url', url: 'sqlite:./control.db' })
     refused(await run('up'), 1, /^Error: tenants: the targets query failed on sqlite:\.\/control\.db: .*readonly/i, /targets\.query/)
     expect((await control.query('SELECT COUNT(*) AS n FROM tenants'))[0]).toEqual({ n: 3 })
@@ -138,7 +138,7 @@ describe('fleet input: targets from lists, files and queries; bad input refused 
       target.password = 's3cret-pw'
       config([{ name: 'pg', url: target.toString() }])
       const s = await run('status', '--json')
-      expect(json<FleetJson>(s).targets[0]!.target).toBe('pg')
+      expect(fleetJson(s).targets[0]!.target).toBe('pg')
       for (const out of [r, j, s]) expect(out.stdout + out.stderr).not.toContain('s3cret-pw')
     },
     60_000,

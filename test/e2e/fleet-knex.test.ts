@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { json, linkNodeModules, mig, nodeCli, repoRoot, tempDir, withPlugins } from '../helpers.js'
-import type { FleetJson } from './support/fleet.js'
+import { linkNodeModules, mig, nodeCli, repoRoot, tempDir, withPlugins } from '../helpers.js'
+import { fleetJson } from './support/fleet.js'
 
 const names = Array.from({ length: 12 }, (_, i) => `k-${String(i).padStart(2, '0')}`)
 const migrations = Array.from({ length: 10 }, (_, i) => `2024010100000${i}_create_k${i}.js`)
@@ -65,7 +65,7 @@ describe('a knex fleet', () => {
   it('up applies to every target and never to the template; knex migrate:list agrees on each', async () => {
     const r = await run('up', '--concurrency', '8', '--json')
     expect(r.code, r.stderr).toBe(0)
-    const out = json<FleetJson>(r)
+    const out = fleetJson(r)
     expect(out.fleet.states).toEqual({ applied: 12 })
     for (const t of out.targets) expect(t.migrations!.map((m) => m.id)).toEqual(migrations)
     expect(existsSync(join(dir(), 'template.db'))).toBe(false)
@@ -84,7 +84,7 @@ describe('a knex fleet', () => {
     expect(reverted.completed).toEqual(migrations.slice(0, 9))
     expect(reverted.pending).toEqual(migrations.slice(9))
     expect((await knexList('k-06')).completed).toEqual(migrations)
-    const status = json<FleetJson>(await run('status', '--json'))
+    const status = fleetJson(await run('status', '--json'))
     expect(status.fleet.states).toEqual({ clean: 11, pending: 1 })
     expect(status.targets.find((t) => t.state === 'pending')!.target).toBe('k-05')
   }, 60_000)

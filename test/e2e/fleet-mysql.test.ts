@@ -2,9 +2,9 @@ import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { availableDialects } from '../../src/testing/index.js'
-import { json, mig, tableMigrations, tempDir } from '../helpers.js'
+import { mig, tableMigrations, tempDir } from '../helpers.js'
 import {
-  type FleetJson,
+  fleetJson,
   type ServerFleet,
   inParallel,
   journalApplied,
@@ -40,7 +40,7 @@ describe.runIf(dialects.includes('mysql'))('a fleet of 30 MariaDB databases', ()
   it('up applies every migration exactly once per target; status agrees; a rerun does nothing', async () => {
     const r = await run('up', '--concurrency', '8', '--json')
     expect(r.code, r.stderr).toBe(0)
-    const out = json<FleetJson>(r)
+    const out = fleetJson(r)
     expect(out.targets.map((t) => t.target)).toEqual(fleet.names)
     for (const t of out.targets) expect(t.migrations!.map((m) => m.id)).toEqual(ids)
     await inParallel(fleet.names, 6, (n) =>
@@ -53,7 +53,7 @@ describe.runIf(dialects.includes('mysql'))('a fleet of 30 MariaDB databases', ()
     )
     const status = await run('status', '--json', '--concurrency', '8')
     expect(status.code).toBe(0)
-    expect(json<FleetJson>(status).fleet.states).toEqual({ clean: 30 })
+    expect(fleetJson(status).fleet.states).toEqual({ clean: 30 })
     const again = await run('up', '--concurrency', '8')
     expect(again.code, again.stderr).toBe(0)
     expect(again.stdout).toMatch(/^30 targets in [\d.]+m?s: 30 current\.$/m)

@@ -3,9 +3,9 @@ import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { availableDialects } from '../../src/testing/index.js'
-import { bin, json, mig, migSpawnOptions, tableMigrations, tempDir } from '../helpers.js'
+import { bin, mig, migSpawnOptions, tableMigrations, tempDir } from '../helpers.js'
 import {
-  type FleetJson,
+  fleetJson,
   type ServerFleet,
   inParallel,
   journalApplied,
@@ -48,7 +48,7 @@ describe.runIf(dialects.includes('postgres'))('a fleet of 100 PostgreSQL databas
     const seen: string[] = []
     for (const i of [0, 1, 2]) {
       const r = await run('status', '--json', '--shard', `${i}/3`, '--concurrency', '8')
-      const out = json<FleetJson>(r)
+      const out = fleetJson(r)
       expect(out.targets.length).toBeGreaterThan(0)
       expect(out.targets.length).toBeLessThan(100)
       for (const t of out.targets) {
@@ -79,7 +79,7 @@ describe.runIf(dialects.includes('postgres'))('a fleet of 100 PostgreSQL databas
     expect(before.filter((n) => n < 10).length).toBeGreaterThan(1)
 
     const r = await run('up', '--concurrency', '8', '--json')
-    const out = json<FleetJson>(r)
+    const out = fleetJson(r)
     expect(r.code, r.stderr).toBe(1)
     expect(out.exitCode).toBe(1)
     expect(out.targets.map((t) => t.target).sort()).toEqual(fleet.names)

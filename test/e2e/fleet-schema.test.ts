@@ -5,9 +5,8 @@ import { connect } from '../../src/db/connect.js'
 import type { DatabaseTarget } from '../../src/db/types.js'
 import { type TestDatabase, availableDialects, createTestDatabase } from '../../src/testing/index.js'
 import { parseDatabaseUrl } from '../../src/db/url.js'
-import { json, linkNodeModules, mig, tableMigrations, tempDir, withPlugins } from '../helpers.js'
-import type { FleetJson } from './support/fleet.js'
-import { writeFleetProject } from './support/fleet.js'
+import { linkNodeModules, mig, tableMigrations, tempDir, withPlugins } from '../helpers.js'
+import { fleetJson, writeFleetProject } from './support/fleet.js'
 
 const dialects = await availableDialects()
 
@@ -86,14 +85,14 @@ describe.runIf(honoured)('schema-per-tenant on PostgreSQL', () => {
   it('each schema gets its own tables, ledgers and journal; public stays empty', async () => {
     const r = await run('up', '--concurrency', '4', '--json')
     expect(r.code, r.stderr).toBe(0)
-    expect(json<FleetJson>(r).fleet.states).toEqual({ applied: 6 })
+    expect(fleetJson(r).fleet.states).toEqual({ applied: 6 })
     for (const schema of schemas) {
       const tables = await tablesIn(schema)
       for (const t of ['t1', 't2', 't3', 'k', 'mig_sql_migrations', 'knex_migrations', 'mig_journal']) expect(tables, schema).toContain(t)
     }
     expect(await tablesIn('public')).toEqual([])
     const status = await run('status', '--json')
-    expect(json<FleetJson>(status).fleet.states).toEqual({ clean: 6 })
+    expect(fleetJson(status).fleet.states).toEqual({ clean: 6 })
   }, 120_000)
 })
 

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connect } from '../../src/db/connect.js'
 import type { Db } from '../../src/db/types.js'
 import { parseDatabaseUrl } from '../../src/db/url.js'
-import { json, mig, tableMigrations, tempDir } from '../helpers.js'
-import { type FleetJson, journalApplied, ledgerIds, writeConfig, writeFleetProject } from './support/fleet.js'
+import { mig, tableMigrations, tempDir } from '../helpers.js'
+import { fleetJson, journalApplied, ledgerIds, writeConfig, writeFleetProject } from './support/fleet.js'
 
 const ids = tableMigrations(10).map((m) => m.id)
 const names = Array.from({ length: 100 }, (_, i) => `t-${String(i).padStart(3, '0')}`)
@@ -39,7 +39,7 @@ describe('a fleet of 100 SQLite files', () => {
 
   it('--fail-fast: after the failing target no new target starts; those running finish', async () => {
     const r = await run('up', '--concurrency', '8', '--fail-fast', '--json')
-    const out = json<FleetJson>(r)
+    const out = fleetJson(r)
     expect(r.code, r.stderr).toBe(1)
     expect(out.fleet.stopped).toBe('fail-fast')
     const failed = out.targets.filter((t) => t.state === 'failed')
@@ -75,7 +75,7 @@ describe('a fleet of 100 SQLite files', () => {
   }, 90_000)
 
   it('status: every target, the OR of their exit codes; --targets and --match select', async () => {
-    const all = json<FleetJson>(await run('status', '--json', '--concurrency', '8'))
+    const all = fleetJson(await run('status', '--json', '--concurrency', '8'))
     expect(all.targets.length).toBe(100)
     expect(all.fleet.states.clean).toBe(99)
     const mine = all.targets.find((t) => t.target === bad)!
@@ -83,12 +83,12 @@ describe('a fleet of 100 SQLite files', () => {
     expect(all.exitCode & 2).toBe(2)
 
     const picked = await run('status', '--json', '--targets', 't-001,t-002', '--targets', 't-050')
-    expect(json<FleetJson>(picked).targets.map((t) => t.target)).toEqual(['t-001', 't-002', 't-050'])
+    expect(fleetJson(picked).targets.map((t) => t.target)).toEqual(['t-001', 't-002', 't-050'])
     expect(picked.code).toBe(0)
     // Both flags: what both select.
     const both = await run('status', '--json', '--targets', 't-001,t-003,t-011', '--match', 't-0?1')
-    expect(json<FleetJson>(both).targets.map((t) => t.target)).toEqual(['t-001', 't-011'])
+    expect(fleetJson(both).targets.map((t) => t.target)).toEqual(['t-001', 't-011'])
     const glob = await run('status', '--json', '--match', 't-09*')
-    expect(json<FleetJson>(glob).targets.map((t) => t.target)).toEqual(names.slice(90))
+    expect(fleetJson(glob).targets.map((t) => t.target)).toEqual(names.slice(90))
   }, 60_000)
 })

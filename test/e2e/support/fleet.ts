@@ -8,7 +8,9 @@ import { driverOf } from '../../../src/db/drivers.js'
 import type { Db } from '../../../src/db/types.js'
 import { parseDatabaseUrl } from '../../../src/db/url.js'
 import { serverUrls } from '../../../src/testing/databases.js'
-import { type SqlMigration, tableMigrations } from '../../helpers.js'
+import { z } from 'zod'
+import { type Result, type SqlMigration, tableMigrations } from '../../helpers.js'
+import { manifestSchema, runSchema, statusSchema } from '../../support/schemas.js'
 
 /** Run `fn` over `items`, `n` at a time. */
 export async function inParallel<T, R>(items: readonly T[], n: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
@@ -108,7 +110,57 @@ export async function journalApplied(db: Db): Promise<Map<string, number>> {
   return new Map(rows.map((r) => [r.migration, Number(r.n)]))
 }
 
-export interface FleetJson {
+/**
+ * The frozen shape of a fleet's --json (README: Fleets): one entry per
+ * (project, target), each the command's own result (a status project, a
+ * run, a dry run, backups) with the fleet's fields beside it.
+ */
+const fleetFields = {
+  project: z.string(),
+  target: z.string().nullable(),
+  database: z.strictObject({ dialect: z.enum(['postgres', 'mysql', 'sqlite']), url: z.string() }).optional(),
+  state: z.enum([
+    'clean',
+    'pending',
+    'drift',
+    'failed',
+    'locked',
+    'error',
+    'applied',
+    'reverted',
+    'current',
+    'planned',
+    'interrupted',
+    'skipped',
+    'backed-up',
+  ]),
+  exitCode: z.int().min(0),
+  durationMs: z.number().min(0),
+  error: z.strictObject({ code: z.string(), message: z.string(), hint: z.string().optional() }).optional(),
+}
+const runShape = runSchema.omit({ exitCode: true, error: true }).partial()
+const targetSchema = z.union([
+  statusSchema.shape.projects.element.omit({ error: true }).extend(fleetFields),
+  runShape.extend(fleetFields),
+  z.strictObject({
+    dryRun: z.literal(true),
+    migrations: z.array(z.strictObject({ id: z.string(), direction: z.enum(['up', 'down']) })),
+    ...fleetFields,
+  }),
+  z.strictObject({ backups: z.array(manifestSchema), ...fleetFields }),
+])
+export const fleetSchema = z.strictObject({
+  targets: z.array(targetSchema),
+  fleet: z.strictObject({
+    targets: z.int().min(0),
+    states: z.record(z.string(), z.int().min(1)),
+    durationMs: z.number().min(0),
+    stopped: z.string().optional(),
+  }),
+  exitCode: z.int().min(0),
+})
+
+export type FleetJson = {
   targets: {
     project: string
     target: string | null
@@ -120,4 +172,11 @@ export interface FleetJson {
   }[]
   fleet: { targets: number; states: Record<string, number>; stopped?: string }
   exitCode: number
+}
+
+/** A fleet's --json, checked against its frozen shape. */
+export function fleetJson(r: Result): FleetJson {
+  const parsed = fleetSchema.safeParse(JSON.parse(r.stdout))
+  if (!parsed.success) throw new Error(`fleet --json does not match its schema: ${parsed.error.message}\n${r.stdout.slice(0, 2000)}`)
+  return parsed.data as unknown as FleetJson
 }
