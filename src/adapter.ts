@@ -83,7 +83,11 @@ export interface OpenContext {
    * another file). An adapter passes its configured target through this and,
    * when the key it gets back differs, points the tool's own connection
    * settings at the returned database (`database`; SQLite `file`) and
-   * reports that one as `Session.target`. The conformance suite checks it.
+   * reports that one as `Session.target`. A fleet's target may come back
+   * with `schema` (PostgreSQL schema-per-tenant): the tool's ledger and the
+   * migrations' tables must then go to that schema (knex: `searchPath`), or
+   * the adapter refuses it with SCHEMA_UNSUPPORTED (`redirectUrl()` and
+   * `connectionParts()` do so for it). The conformance suite checks both.
    */
   database(target: DatabaseTarget): DatabaseTarget
   /**

@@ -1,6 +1,6 @@
 import type { ScratchDriver } from './scratch.js'
 import type { Snapshot, SnapshotOptions } from './snapshot.js'
-import type { DatabaseTarget, Db, Dialect } from './types.js'
+import type { ConnectOptions, DatabaseTarget, Db, Dialect } from './types.js'
 
 /** Who holds a database's migration lock. */
 export interface LockHolder {
@@ -70,6 +70,8 @@ export type Queryable = Pick<Db, 'dialect' | 'query'>
  * 2. `connect`: open a `Db` (placeholders `?`, `runScript` as the dialect's
  *    own client runs a script); load the native client inside `connect`, so
  *    `mig --help` never loads it. A failure goes through `connectionError`.
+ *    A dialect with schemas sets `schemas` and honours `target.schema` on
+ *    every connection (search path, created when missing: `schema-events.ts`).
  * 3. `lock`: one migration lock per database, owned by this connection and
  *    gone when it dies (a session lock), or a row naming pid and host.
  * 4. `backup`: dump with the dialect's own tool, restore beside and swap.
@@ -80,8 +82,14 @@ export type Queryable = Pick<Db, 'dialect' | 'query'>
  */
 export interface DialectDriver {
   readonly dialect: Dialect
-  /** Open a connection; a failure throws a one-line MigError. */
-  connect(target: DatabaseTarget): Promise<Db>
+  /**
+   * Open a connection; a failure throws a one-line MigError. With
+   * `target.schema` (only where `schemas`), the connection's search path is
+   * that schema alone, created unless `options.readOnly`.
+   */
+  connect(target: DatabaseTarget, options?: ConnectOptions): Promise<Db>
+  /** The dialect has schemas to put in a search path (`DatabaseTarget.schema`); `connect()` refuses a schema target elsewhere. */
+  readonly schemas?: boolean
   readonly lock: LockDriver
   readonly backup: BackupDriver
   /** Does `table` exist in `schema`, else in the connection's current database / search path? */

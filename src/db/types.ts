@@ -13,6 +13,22 @@ export interface DatabaseTarget {
   file?: string
   /** Server databases: the database name. */
   database?: string
+  /**
+   * PostgreSQL schema-per-tenant: every connection to this target has
+   * `search_path` = this schema alone (the tool's ledger, mig's journal and
+   * lock, and the migrations' unqualified tables all live in it), and the
+   * schema is created when a connection that may write finds it missing.
+   * Part of `key`: two schemas of one database are two lock and journal
+   * identities. Made by `schemaTarget()` (url.ts); other dialects refuse it
+   * (MigError SCHEMA_UNSUPPORTED).
+   */
+  schema?: string
+}
+
+/** How a connection is opened. */
+export interface ConnectOptions {
+  /** The command only reads: what does not exist yet (a PostgreSQL target's schema) is not created. */
+  readOnly?: boolean
 }
 
 export interface QueryOptions {

@@ -85,6 +85,36 @@ export function serverParts(target: DatabaseTarget) {
   }
 }
 
+/**
+ * `target` with `schema` as its PostgreSQL search_path (schema-per-tenant):
+ * the same server and credentials, a key and display of its own, so its lock
+ * and journal are the schema's. Other dialects: SCHEMA_UNSUPPORTED.
+ */
+export function schemaTarget(target: DatabaseTarget, schema: string): DatabaseTarget {
+  if (target.dialect !== 'postgres') throw schemaUnsupported(target, schema)
+  // 63 bytes is PostgreSQL's NAMEDATALEN - 1: a longer name would be cut silently, and two tenants could meet in one schema.
+  if (schema === '' || schema.includes('\0') || Buffer.byteLength(schema) > 63 || /^pg_/i.test(schema)) {
+    throw new MigError(
+      'SCHEMA_INVALID',
+      `"${schema}" cannot be a schema of ${target.display}`,
+      'name a schema of 1 to 63 bytes that does not start with pg_ (PostgreSQL reserves those)',
+    )
+  }
+  const base = target.schema ? { ...target, key: target.key.replace(/\?schema=.*$/, '') } : target
+  return { ...base, schema, key: `${base.key}?schema=${schema}`, display: `${redactUrl(target.url)} (schema ${schema})` }
+}
+
+/** A target with a schema on a dialect that has none to put in a search path: MySQL's schemas are databases, SQLite has one. */
+export function schemaUnsupported(target: DatabaseTarget, schema: string): MigError {
+  return new MigError(
+    'SCHEMA_UNSUPPORTED',
+    `schema "${schema}" on ${target.display}: schema-per-tenant targets are PostgreSQL only`,
+    target.dialect === 'mysql'
+      ? `on MySQL/MariaDB a schema is a database: give the target a url naming database "${schema}" instead`
+      : `give the tenant its own SQLite file: a url instead of schema "${schema}"`,
+  )
+}
+
 /** A server connection given as parts, as ORMs' configs often give it. */
 export interface ConnectionParts {
   dialect: 'postgres' | 'mysql'

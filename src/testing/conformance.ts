@@ -4,9 +4,12 @@ import { join } from 'node:path'
 import { type TestFunction, afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { Adapter, JournalHook, Migration, OpenContext, ProjectRef, Session } from '../adapter.js'
 import { type JournalEntry, ensureJournal, journalInsertSql, journalTable, JOURNAL } from '../core/journal.js'
+import { acquireLock } from '../core/lock/index.js'
 import { openContext } from '../core/workspace.js'
-import type { DatabaseTarget, Dialect } from '../db/types.js'
-import { parseDatabaseUrl } from '../db/url.js'
+import { connect } from '../db/connect.js'
+import { driverOf } from '../db/drivers.js'
+import type { DatabaseTarget, Db, Dialect } from '../db/types.js'
+import { parseDatabaseUrl, schemaTarget } from '../db/url.js'
 import { type TestDatabase, createTestDatabase, listTables } from './databases.js'
 
 /**
@@ -20,8 +23,13 @@ export interface ConformanceOptions {
   adapter: Adapter
   dialects: Dialect[]
   writeProject(dir: string, database: TestDatabase, options: { failing: boolean }): Promise<ProjectRef>
-  /** The ids applied according to the tool's own ledger, read natively (its CLI or its table), in apply order. */
-  nativeApplied(project: ProjectRef, database: TestDatabase): Promise<string[]>
+  /**
+   * The ids applied according to the tool's own ledger, read natively (its
+   * CLI or its table), in apply order; with `where.schema`, the ledger a
+   * PostgreSQL schema target keeps in that schema (the tool's CLI run with
+   * that search path).
+   */
+  nativeApplied(project: ProjectRef, database: TestDatabase, where?: { schema?: string }): Promise<string[]>
   /** Per-test timeout for slow tools. */
   timeoutMs?: number
   /**
@@ -48,6 +56,13 @@ export interface ConformanceOptions {
    * adapter may only do if its sessions refuse a redirect with a MigError.
    */
   redirect?: boolean
+  /**
+   * PostgreSQL schema targets (`DatabaseTarget.schema`, a fleet's
+   * schema-per-tenant rows): true, the adapter must work on one, wholly in
+   * its schema; by default it may instead refuse one with a MigError
+   * SCHEMA_UNSUPPORTED (never migrate another schema); false skips the check.
+   */
+  schema?: boolean
 }
 
 export type ContractCheck =
@@ -72,6 +87,7 @@ export function runConformance(options: ConformanceOptions): void {
   contractChecks(options)
   journalChecks(options)
   if (options.redirect !== false) redirectChecks(options)
+  if (options.schema !== false && options.dialects.includes('postgres')) schemaChecks(options)
 }
 
 const contextFor = (project: ProjectRef, dir: string, redirect?: (target: DatabaseTarget) => DatabaseTarget | undefined): OpenContext =>
@@ -127,6 +143,184 @@ function redirectChecks(options: ConformanceOptions): void {
         } finally {
           await session.close()
         }
+      },
+      timeout,
+    )
+  })
+}
+
+/** Tables of `schema` (PostgreSQL), sorted. */
+const tablesIn = async (db: Db, schema: string): Promise<string[]> =>
+  (
+    await db.query<{ name: string }>('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ? ORDER BY 1', [schema])
+  ).map((r) => r.name)
+
+/** The schemas of the database holding any table, but the catalog's own. */
+const schemasWithTables = async (db: Db): Promise<string[]> =>
+  (
+    await db.query<{ schema: string }>(
+      "SELECT DISTINCT table_schema AS schema FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1",
+    )
+  ).map((r) => r.schema)
+
+/**
+ * The "schema" check: `OpenContext.database()` hands back the project's
+ * own PostgreSQL database with `schema` set, as a fleet's schema-per-tenant
+ * row does. The session then keeps the tool's ledger, mig's journal (core's
+ * connection on `session.target`, as the lifecycle opens it) and the
+ * migration's tables in that schema and nothing in `public`, its lock is
+ * the schema's, and two schemas of one database are independent. An adapter
+ * that cannot do that must refuse with SCHEMA_UNSUPPORTED (unless
+ * `options.schema` is true), leaving no table anywhere.
+ */
+function schemaChecks(options: ConformanceOptions): void {
+  const timeout = options.timeoutMs ?? 30_000
+  describe(`${options.adapter.tool} adapter on schema targets (PostgreSQL schema-per-tenant)`, () => {
+    let database: TestDatabase
+    let dir: string
+    let project: ProjectRef
+    const opened: { close(): Promise<void> }[] = []
+    let refused: unknown
+
+    beforeAll(async () => {
+      database = await createTestDatabase('postgres')
+      dir = mkdtempSync(join(tmpdir(), `mig-schema-${options.adapter.tool}-`))
+      project = await options.writeProject(dir, database, { failing: false })
+    }, timeout)
+
+    afterAll(async () => {
+      for (const item of opened.reverse()) await item.close().catch(() => {})
+      await database?.drop()
+      if (dir) rmSync(dir, { recursive: true, force: true })
+    }, timeout)
+
+    /** A session on `schema` of the project's database, and core's connection to its target. */
+    const open = async (schema: string) => {
+      const from = parseDatabaseUrl(database.url, dir)
+      const to = schemaTarget(from, schema)
+      const session = await options.adapter.open(
+        project,
+        contextFor(project, dir, (target) => (target.key === from.key ? to : undefined)),
+      )
+      opened.push(session)
+      expect(session.target.key).toBe(to.key)
+      expect(session.target.schema).toBe(schema)
+      const core = await connect(session.target)
+      opened.push(core)
+      return { session, core }
+    }
+
+    /** What the lifecycle does around one step: the lock, the journal, the step with its journal row. */
+    const step = async (session: Session, core: Db, m: Migration) => {
+      const lock = await acquireLock(core, 1_000)
+      try {
+        await ensureJournal(core)
+        const table = await journalTable(core)
+        await session.up(m, {
+          transaction: 'auto',
+          journal: { statement: () => journalInsertSql('postgres', journalRow(project.name, project.tool, m.id), table) },
+        })
+        // An adapter that runs no journal hook: core writes the row itself, on its connection.
+        const [row] = await core.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE migration = ?`, [m.id])
+        if (Number(row?.n) === 0) await core.run(journalInsertSql('postgres', journalRow(project.name, project.tool, m.id), table))
+      } finally {
+        await lock.release()
+      }
+    }
+
+    const journalIn = async (schema: string): Promise<string[]> =>
+      (await (await database.db()).query<{ migration: string }>(`SELECT migration FROM "${schema}".${JOURNAL} ORDER BY id`)).map(
+        (r) => r.migration,
+      )
+
+    it(
+      "keeps its ledger, mig's journal and the migration's tables in the schema, and nothing in public (or refuses with SCHEMA_UNSUPPORTED)",
+      async () => {
+        let a: Awaited<ReturnType<typeof open>>
+        try {
+          a = await open('tenant_a')
+        } catch (error) {
+          if (options.schema === true || (error as { code?: string }).code !== 'SCHEMA_UNSUPPORTED') throw error
+          refused = error
+          expect((error as Error).message).not.toContain('\n')
+          expect(await schemasWithTables(await database.db())).toEqual([])
+          return
+        }
+        const [one] = await a.session.list()
+        expect((await a.session.list()).every((m) => m.state === 'pending')).toBe(true)
+        await step(a.session, a.core, one!)
+        expect((await a.session.list()).filter((m) => m.state === 'applied').map((m) => m.id)).toEqual([one!.id])
+        const db = await database.db()
+        const tables = await tablesIn(db, 'tenant_a')
+        expect(tables).toContain('conf_one')
+        expect(tables).toContain(JOURNAL)
+        // The tool's ledger, beside them.
+        expect(tables.filter((t) => !t.startsWith('conf_') && t !== JOURNAL).length).toBeGreaterThan(0)
+        expect(await schemasWithTables(db)).toEqual(['tenant_a'])
+        expect(await listTables(db)).toEqual([])
+        expect(await journalIn('tenant_a')).toEqual([one!.id])
+        expect(await options.nativeApplied(project, database, { schema: 'tenant_a' })).toEqual([one!.id])
+      },
+      timeout,
+    )
+
+    it(
+      'a read-only open (status) on a schema not made yet lists every migration pending and creates nothing',
+      async (t) => {
+        if (refused) return t.skip()
+        const from = parseDatabaseUrl(database.url, dir)
+        const to = schemaTarget(from, 'tenant_unmade')
+        const session = await options.adapter.open(
+          project,
+          openContext(project, {
+            root: dir,
+            env: undefined,
+            readOnly: true,
+            warn: () => {},
+            redirect: (target) => (target.key === from.key ? to : undefined),
+          }),
+        )
+        opened.push(session)
+        expect(session.target.key).toBe(to.key)
+        const list = await session.list()
+        expect(list.length).toBeGreaterThan(0)
+        expect(list.every((m) => m.state === 'pending')).toBe(true)
+        expect(await (await database.db()).query("SELECT 1 FROM pg_namespace WHERE nspname = 'tenant_unmade'")).toEqual([])
+      },
+      timeout,
+    )
+
+    it(
+      'two schemas of one database are independent: their own ledgers, journals and locks',
+      async (t) => {
+        if (refused) return t.skip()
+        const a = await open('tenant_a')
+        const b = await open('tenant_b')
+        expect(a.session.target.key).not.toBe(b.session.target.key)
+        // Two locks: both held at once, and a second taker of one waits.
+        const lockA = await acquireLock(a.core, 1_000)
+        const lockB = await acquireLock(b.core, 1_000)
+        const other = await connect(a.session.target)
+        opened.push(other)
+        expect(await driverOf(other).lock.tryAcquire(other)).toBe(false)
+        await lockA.release()
+        await lockB.release()
+        const list = await b.session.list()
+        expect(list.every((m) => m.state === 'pending')).toBe(true)
+        for (const m of list) await step(b.session, b.core, m)
+        const ids = list.map((m) => m.id)
+        expect((await b.session.list()).filter((m) => m.state === 'applied').map((m) => m.id)).toEqual(ids)
+        expect((await a.session.list()).filter((m) => m.state === 'applied').map((m) => m.id)).toEqual(ids.slice(0, 1))
+        expect(await options.nativeApplied(project, database, { schema: 'tenant_b' })).toEqual(ids)
+        expect(await options.nativeApplied(project, database, { schema: 'tenant_a' })).toEqual(ids.slice(0, 1))
+        expect(await journalIn('tenant_b')).toEqual(ids)
+        expect(await journalIn('tenant_a')).toEqual(ids.slice(0, 1))
+        const db = await database.db()
+        expect(await tablesIn(db, 'tenant_b')).toEqual(expect.arrayContaining(['conf_one', 'conf_two', JOURNAL]))
+        expect(await tablesIn(db, 'tenant_a')).not.toContain('conf_two')
+        expect(await schemasWithTables(db)).toEqual(['tenant_a', 'tenant_b'])
+        // Last: a tool's CLI may create its ledger where it looks (knex migrate:list does).
+        expect(await options.nativeApplied(project, database)).toEqual([])
       },
       timeout,
     )

@@ -8,8 +8,9 @@ import { connect } from '../db/connect.js'
 import { connectionLostIn } from '../db/connection-errors.js'
 import type { DialectDriver } from '../db/driver.js'
 import { loadDriver } from '../db/drivers.js'
-import type { Db, Dialect } from '../db/types.js'
-import { parseDatabaseUrl } from '../db/url.js'
+import { onSchemaCreated } from '../db/schema-events.js'
+import type { DatabaseTarget, Db, Dialect } from '../db/types.js'
+import { parseDatabaseUrl, schemaTarget } from '../db/url.js'
 import { type TestDatabase, createTestDatabase } from './databases.js'
 
 /** What the suite must be told of a dialect beyond its driver; the three built-in ones have defaults. */
@@ -90,6 +91,7 @@ export function runDialectConformance(dialect: Dialect, options: DialectConforma
     }, timeout)
     lockTests(ctx, o, timeout)
     catalogTests(ctx, o, timeout)
+    schemaTests(ctx, timeout)
     backupTests(ctx, timeout)
   })
 }
@@ -230,6 +232,99 @@ function catalogTests(ctx: Context, o: DialectConformanceOptions, timeout: numbe
       timeout,
     )
   }
+}
+
+/**
+ * `DatabaseTarget.schema`: a dialect with `schemas` gives every connection
+ * that schema alone as its search path, creates it once (heard by
+ * `onSchemaCreated`) and not on a read-only connect, and locks each schema
+ * apart; any other dialect refuses a schema target with SCHEMA_UNSUPPORTED.
+ */
+function schemaTests(ctx: Context, timeout: number): void {
+  const refusal = (error: unknown) => ({
+    code: (error as { code?: string }).code,
+    lines: String((error as Error).message).split('\n').length,
+  })
+  it(
+    'schema: a schema target is honoured where the dialect has schemas, else refused with SCHEMA_UNSUPPORTED',
+    async () => {
+      const base = (await ctx.database.db()).target
+      if (!ctx.driver.schemas) {
+        expect(
+          refusal(
+            await Promise.resolve()
+              .then(() => schemaTarget(base, 'tenant_x'))
+              .catch((e: unknown) => e),
+          ),
+        ).toEqual({
+          code: 'SCHEMA_UNSUPPORTED',
+          lines: 1,
+        })
+        // A target that carries a schema all the same (built by hand) is refused at connect.
+        const forged: DatabaseTarget = { ...base, schema: 'tenant_x', key: `${base.key}?schema=tenant_x` }
+        expect(refusal(await connect(forged).catch((e: unknown) => e))).toEqual({ code: 'SCHEMA_UNSUPPORTED', lines: 1 })
+        return
+      }
+      const created: string[] = []
+      const stop = onSchemaCreated((target) => created.push(`${target.schema} ${target.key}`))
+      const opened: Db[] = []
+      try {
+        const a = schemaTarget(base, 'Tenant A')
+        const b = schemaTarget(base, 'tenant_b')
+        expect(new Set([base.key, a.key, b.key]).size).toBe(3)
+        expect(a.display).toContain('Tenant A')
+        // Read-only: the search path names the schema, which is not created.
+        const reader = await ctx.driver.connect(a, { readOnly: true })
+        opened.push(reader)
+        expect(await ctx.driver.listTables(reader)).toEqual([])
+        expect(created).toEqual([])
+        const [a1, a2, b1] = [await connect(a), await connect(a), await connect(b)]
+        opened.push(a1, a2, b1)
+        expect(created).toEqual([`Tenant A ${a.key}`, `tenant_b ${b.key}`])
+        await a1.run(`CREATE TABLE conf_tenant (id ${ctx.driver.serialPk})`)
+        // Every connection of the target, and none other, sees it unqualified.
+        for (const db of [a2, reader]) expect(await db.tableExists('conf_tenant')).toBe(true)
+        expect(await b1.tableExists('conf_tenant')).toBe(false)
+        expect(await (await ctx.database.db()).tableExists('conf_tenant')).toBe(false)
+        expect(await ctx.driver.listTables(a2)).toEqual(['conf_tenant'])
+        // RESET ALL and DISCARD ALL keep it: the session's default.
+        await a2.run('DISCARD ALL')
+        expect(await a2.tableExists('conf_tenant')).toBe(true)
+        // One lock per schema, and the database's own apart from both.
+        const { lock } = ctx.driver
+        const plain = await ctx.database.db()
+        expect(await lock.tryAcquire(a1)).toBe(true)
+        expect(await lock.tryAcquire(a2)).toBe(false)
+        expect((await lock.holder(a2))?.stale).toBe(false)
+        expect(await lock.holder(b1)).toBeUndefined()
+        expect(await lock.tryAcquire(b1)).toBe(true)
+        expect(await lock.tryAcquire(plain)).toBe(true)
+        for (const db of [a1, b1, plain]) await lock.release(db)
+        // A backup of a schema target is that schema; a restore, which swaps the whole database, is refused.
+        await b1.run(`CREATE TABLE conf_other (id ${ctx.driver.serialPk})`)
+        const dir = mkdtempSync(join(tmpdir(), 'mig-dialect-schema-'))
+        try {
+          const file = join(dir, `a.${ctx.driver.backup.extension}`)
+          await ctx.driver.backup.dump(a, file)
+          const listed = spawnSync('pg_restore', ['-l', file], { encoding: 'utf8' }).stdout
+          expect(listed).toMatch(/TABLE "?Tenant A"? conf_tenant/)
+          expect(listed).not.toContain('conf_other')
+          const steps = { loaded: async () => {}, release: async () => {}, warn: () => {} }
+          expect(refusal(await ctx.driver.backup.restore(a, file, steps).catch((e: unknown) => e))).toEqual({
+            code: 'SCHEMA_RESTORE',
+            lines: 1,
+          })
+          expect(await b1.tableExists('conf_other')).toBe(true)
+        } finally {
+          rmSync(dir, { recursive: true, force: true })
+        }
+      } finally {
+        stop()
+        for (const db of opened) await db.close()
+      }
+    },
+    timeout,
+  )
 }
 
 function backupTests(ctx: Context, timeout: number): void {

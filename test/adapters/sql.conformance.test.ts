@@ -1,7 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { LEDGER, sqlAdapter } from '../../src/adapters/sql/adapter.js'
-import { tableExists } from '../../src/db/catalog.js'
 import { availableDialects, runConformance } from '../../src/testing/index.js'
 
 runConformance({
@@ -17,9 +16,11 @@ runConformance({
     if (failing) writeFileSync(join(m, '003_fail.up.sql'), 'CREATE TABLE conf_fail (id INTEGER);\nSELECT * FROM no_such_table;\n')
     return { name: 'conf', tool: 'sql', dir, options: { url: database.url } }
   },
-  async nativeApplied(_project, database) {
+  async nativeApplied(_project, database, where) {
     const db = await database.db()
-    if (!(await tableExists(db, LEDGER))) return []
-    return (await db.query<{ id: string }>(`SELECT id FROM ${LEDGER} ORDER BY id`)).map((r) => r.id)
+    if (!(await db.tableExists(LEDGER, where?.schema))) return []
+    const table = where?.schema ? `"${where.schema}".${LEDGER}` : LEDGER
+    return (await db.query<{ id: string }>(`SELECT id FROM ${table} ORDER BY id`)).map((r) => r.id)
   },
+  schema: true,
 })

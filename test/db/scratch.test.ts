@@ -8,7 +8,7 @@ import { connect } from '../../src/db/connect.js'
 import { scratchDriver } from '../../src/db/scratch.js'
 import { snapshot } from '../../src/db/snapshot.js'
 import type { DatabaseTarget, Db, Dialect } from '../../src/db/types.js'
-import { parseDatabaseUrl } from '../../src/db/url.js'
+import { parseDatabaseUrl, schemaTarget } from '../../src/db/url.js'
 import { MigError } from '../../src/output/errors.js'
 import { type TestDatabase, availableDialects, createTestDatabase, serverUrls } from '../../src/testing/databases.js'
 import { repoRoot } from '../helpers.js'
@@ -196,6 +196,40 @@ describe.each(dialects)('scratch databases on %s', (dialect) => {
       }
     })
     expect(await state(source)).toEqual(before)
+  })
+
+  it.runIf(dialect === 'postgres')('clones a schema target into the same schema of its scratch, and no other schema', async () => {
+    const { target } = await database()
+    const tenant = schemaTarget(target, 'tenant_a')
+    const source = await connect(tenant)
+    const other = await connect(schemaTarget(target, 'tenant_b'))
+    try {
+      await source.runScript(schema[dialect])
+      await source.runScript(rows)
+      await other.run('CREATE TABLE other_tenant (id int)')
+      const before = await state(source)
+      await withScratch(tenant, async (scratch) => {
+        expect(scratch.schema).toBe('tenant_a')
+        await cloneSchema(tenant, scratch, ledgers)
+        const copy = await connect(scratch)
+        try {
+          const cloned = await state(copy)
+          expect(cloned.schema).toEqual(before.schema)
+          expect(cloned.ledger).toEqual(before.ledger)
+          expect(cloned.customers).toEqual([])
+          const schemas = await copy.query<{ s: string }>(
+            "SELECT DISTINCT table_schema AS s FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema')",
+          )
+          expect(schemas.map((r) => r.s)).toEqual(['tenant_a'])
+        } finally {
+          await copy.close()
+        }
+      })
+      expect(await state(source)).toEqual(before)
+    } finally {
+      await source.close()
+      await other.close()
+    }
   })
 
   it.runIf(dialect !== 'sqlite')(

@@ -13,7 +13,7 @@ import type {
   StatementRecorder,
   ToolLock,
 } from 'mig'
-import { type KnexInstance, type LoadedKnexfile, loadKnexfile, targetOf } from './knexfile.js'
+import { type KnexInstance, type KnexTarget, type LoadedKnexfile, loadKnexfile, targetOf } from './knexfile.js'
 import { directoriesOf, listMigrationFiles } from './source.js'
 
 const templatesDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'templates')
@@ -22,11 +22,11 @@ export const knexAdapter: Adapter = {
   tool: 'knex',
   async open(project: ProjectRef, ctx: OpenContext): Promise<Session> {
     // The knexfile (and a connection function) reads process.env: give it the project's environment.
-    const { loaded, target, connection } = await ctx.withProjectEnv(async () => {
+    const { loaded, where } = await ctx.withProjectEnv(async () => {
       const loaded = await loadKnexfile(project, ctx)
-      return { loaded, ...(await targetOf(loaded, ctx)) }
+      return { loaded, where: await targetOf(loaded, ctx, project) }
     })
-    return new KnexSession(project, ctx, loaded, target, connection, await ctx.connect(target))
+    return new KnexSession(project, ctx, loaded, where, await ctx.connect(where.target))
   },
 }
 
@@ -35,13 +35,32 @@ export const knexAdapter: Adapter = {
  * process is writing; better-sqlite3 waits 5 s by default. Wait as core's own
  * connections do, keeping the user's own afterCreate.
  */
-function busyTimeout(config: LoadedKnexfile['config']): { afterCreate?: (conn: unknown, done: (error?: unknown) => void) => void } {
+function busyTimeout(config: LoadedKnexfile['config']): { afterCreate?: AfterCreate } {
   if (config.client !== 'sqlite3') return {}
-  const own = (config.pool as { afterCreate?: (conn: unknown, done: (error?: unknown) => void) => void } | undefined)?.afterCreate
+  const own = (config.pool as { afterCreate?: AfterCreate } | undefined)?.afterCreate
   return {
     afterCreate: (conn, done) =>
       (conn as { run(sql: string, cb: (error: unknown) => void): void }).run('PRAGMA busy_timeout = 10000', (error) =>
         error || !own ? done(error ?? undefined) : own(conn, done),
+      ),
+  }
+}
+
+type AfterCreate = (conn: unknown, done: (error?: unknown) => void) => void
+
+/**
+ * A schema target: knex sets `searchPath` when it connects, but the
+ * knexfile's own afterCreate runs after that and may set another; set the
+ * tenant's again after it, so no hook sends a migration to another schema.
+ */
+function tenantPath(config: LoadedKnexfile['config'], searchPath: string | undefined): { afterCreate?: AfterCreate } {
+  const own = (config.pool as { afterCreate?: AfterCreate } | undefined)?.afterCreate
+  if (searchPath === undefined || !own) return {}
+  const set = `SET search_path TO "${searchPath.replace(/"/g, '""')}"`
+  return {
+    afterCreate: (conn, done) =>
+      own(conn, (error) =>
+        error ? done(error) : (conn as { query(sql: string, cb: (error: unknown) => void): void }).query(set, (e) => done(e ?? undefined)),
       ),
   }
 }
@@ -74,6 +93,7 @@ class KnexSession implements Session {
   private readonly schema: string | undefined
   private readonly base: string
   private readonly loadFile: (file: string) => Promise<unknown>
+  readonly target: DatabaseTarget
   /** knex's ledger and lock, as the knexfile names them (`schema.table` with migrations.schemaName): plan copies them to its scratch database. */
   readonly ledgerTables: readonly string[]
 
@@ -81,10 +101,10 @@ class KnexSession implements Session {
     private readonly project: ProjectRef,
     private readonly ctx: OpenContext,
     private readonly loaded: LoadedKnexfile,
-    readonly target: DatabaseTarget,
-    private readonly connection: unknown,
+    private readonly where: KnexTarget,
     private readonly db: Db,
   ) {
+    this.target = where.target
     this.table = loaded.config.migrations?.tableName ?? 'knex_migrations'
     this.lockTable = `${this.table}_lock`
     this.schema = loaded.config.migrations?.schemaName
@@ -102,8 +122,15 @@ class KnexSession implements Session {
       // One connection, keeping the knexfile's own pool hooks (an afterCreate that sets search_path).
       this.instance = knex({
         ...this.loaded.config,
-        connection: this.connection,
-        pool: { ...(this.loaded.config.pool as object | undefined), min: 0, max: 1, ...busyTimeout(this.loaded.config) },
+        connection: this.where.connection,
+        ...(this.where.searchPath !== undefined ? { searchPath: [this.where.searchPath] } : {}),
+        pool: {
+          ...(this.loaded.config.pool as object | undefined),
+          min: 0,
+          max: 1,
+          ...busyTimeout(this.loaded.config),
+          ...tenantPath(this.loaded.config, this.where.searchPath),
+        },
         ...sqlite,
       })
       this.instance.on('query', (q: { sql: string }) => this.hearing?.hear(q.sql))

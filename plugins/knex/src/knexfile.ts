@@ -71,15 +71,25 @@ interface Connection {
   filename?: string
 }
 
+/** Where knex connects, and for a schema target the search path it sets on each connection (knex's own `searchPath`). */
+export interface KnexTarget {
+  target: DatabaseTarget
+  connection: unknown
+  searchPath?: string
+}
+
 /**
  * The database for core's lock and journal, from the knexfile's client and
  * connection, and the connection knex gets: pointed at what
- * `ctx.database()` returns (plan and verify's scratch database), the
- * knexfile's other options kept. SQLite filenames resolve against the
- * knexfile's folder, as the knex CLI (which changes into that folder)
- * resolves them.
+ * `ctx.database()` returns (plan and verify's scratch database, a fleet's
+ * target), the knexfile's other options kept. SQLite filenames resolve
+ * against the knexfile's folder, as the knex CLI (which changes into that
+ * folder) resolves them. A schema target (PostgreSQL schema-per-tenant)
+ * becomes knex's `searchPath`, which puts knex_migrations, its lock and the
+ * migrations' unqualified tables in that schema, as `knex migrate` with the
+ * same searchPath would.
  */
-export async function targetOf(loaded: LoadedKnexfile, ctx: OpenContext): Promise<{ target: DatabaseTarget; connection: unknown }> {
+export async function targetOf(loaded: LoadedKnexfile, ctx: OpenContext, project: ProjectRef): Promise<KnexTarget> {
   let connection = loaded.config.connection
   if (typeof connection === 'function') connection = await (connection as () => unknown)()
   const text = typeof connection === 'string' ? connection : undefined
@@ -102,8 +112,20 @@ export async function targetOf(loaded: LoadedKnexfile, ctx: OpenContext): Promis
   const target = ctx.database(configured)
   // knex itself resolves the file against the working directory: give it the absolute path.
   if (target.file) return { target, connection: { ...c, filename: target.file } }
-  if (target.key === configured.key) return { target, connection }
-  if (text !== undefined) return { target, connection: ctx.redirectUrl(text, target) }
-  if (c.connectionString) return { target, connection: { ...c, connectionString: ctx.redirectUrl(c.connectionString, target) } }
-  return { target, connection: { ...c, ...ctx.connectionParts(target) } }
+  const schema = target.schema
+  if (schema !== undefined && loaded.config.migrations?.schemaName) {
+    throw new ctx.errors.MigError(
+      'SCHEMA_UNSUPPORTED',
+      `${project.name}: the knexfile keeps knex_migrations in schema "${loaded.config.migrations.schemaName}" (migrations.schemaName), so every tenant schema would share one ledger`,
+      `drop migrations.schemaName: on schema "${schema}" mig keeps knex's tables in the tenant's schema`,
+    )
+  }
+  // The database itself, without the schema: the URL or parts knex connects with name only that.
+  const database = schema === undefined ? target : { ...target, schema: undefined, key: target.key.replace(/\?schema=.*$/, '') }
+  const searchPath = schema === undefined ? {} : { searchPath: schema }
+  if (database.key === configured.key) return { target, connection, ...searchPath }
+  if (text !== undefined) return { target, connection: ctx.redirectUrl(text, database), ...searchPath }
+  if (c.connectionString)
+    return { target, connection: { ...c, connectionString: ctx.redirectUrl(c.connectionString, database) }, ...searchPath }
+  return { target, connection: { ...c, ...ctx.connectionParts(database) }, ...searchPath }
 }

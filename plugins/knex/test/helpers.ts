@@ -32,7 +32,13 @@ export function writeKnexProject(
   dir: string,
   dialect: Dialect,
   url: string,
-  options: { ts?: boolean; migrations?: Record<string, unknown>; migrationsList?: KnexMigration[] } = {},
+  options: {
+    ts?: boolean
+    migrations?: Record<string, unknown>
+    migrationsList?: KnexMigration[]
+    /** knex's `searchPath` from KNEX_SEARCH_PATH when set: how a schema-per-tenant team runs `knex migrate` for one tenant. */
+    searchPathFromEnv?: boolean
+  } = {},
 ): string {
   linkNodeModules(dir)
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'knex-project', private: true }))
@@ -40,9 +46,12 @@ export function writeKnexProject(
   const env = { client: knexClient[dialect], connection, useNullAsDefault: true, migrations: options.migrations ?? {} }
   // vitest sets NODE_ENV=test, which both knex's CLI and mig pick up.
   const config = { development: env, test: env }
+  const tenant = options.searchPathFromEnv
+    ? 'if (process.env.KNEX_SEARCH_PATH) for (const e of Object.values(config)) e.searchPath = [process.env.KNEX_SEARCH_PATH]\n'
+    : ''
   const text = options.ts
-    ? `import type { Knex } from 'knex'\nconst config: Record<string, Knex.Config> = ${JSON.stringify(config, null, 2)}\nexport default config\n`
-    : `module.exports = ${JSON.stringify(config, null, 2)}\n`
+    ? `import type { Knex } from 'knex'\nconst config: Record<string, Knex.Config> = ${JSON.stringify(config, null, 2)}\n${tenant}export default config\n`
+    : `const config = ${JSON.stringify(config, null, 2)}\n${tenant}module.exports = config\n`
   writeFileSync(join(dir, options.ts ? 'knexfile.ts' : 'knexfile.js'), text)
   for (const m of options.migrationsList ?? []) writeMigration(join(dir, 'migrations'), m, options.ts)
   return dir
@@ -53,9 +62,9 @@ export interface KnexList {
   pending: string[]
 }
 
-/** The real knex CLI, `knex migrate:list`, parsed: the oracle. */
-export async function knexMigrateList(dir: string): Promise<KnexList> {
-  const out = await knexCli(dir, ['migrate:list'])
+/** The real knex CLI, `knex migrate:list`, parsed: the oracle. With `searchPath`, for a knexfile written with `searchPathFromEnv`. */
+export async function knexMigrateList(dir: string, options: { searchPath?: string } = {}): Promise<KnexList> {
+  const out = await knexCli(dir, ['migrate:list'], options.searchPath ? { KNEX_SEARCH_PATH: options.searchPath } : {})
   const section = (header: RegExp) => {
     const lines = out.split('\n')
     const start = lines.findIndex((l) => header.test(l))
@@ -70,5 +79,5 @@ export async function knexMigrateList(dir: string): Promise<KnexList> {
   return { completed: section(/Completed Migration/), pending: section(/Pending Migration/) }
 }
 
-export const knexCli = (dir: string, args: string[]): Promise<string> =>
-  nodeCli(join(repoRoot, 'node_modules/knex/bin/cli.js'), args, { cwd: dir })
+export const knexCli = (dir: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> =>
+  nodeCli(join(repoRoot, 'node_modules/knex/bin/cli.js'), args, { cwd: dir, env })

@@ -61,6 +61,13 @@ export const prismaAdapter: Adapter = {
     const configured = targetOf(prisma, ctx)
     // plan and verify: core's connection on the scratch database ctx.database() gives; the Prisma CLI gets it in cliEnv().
     const target = ctx.database(configured)
+    // The Prisma CLI would read the URL's own ?schema= (or public), not the target's: a fleet's schema rows are refused, never migrated elsewhere.
+    if (target.schema !== undefined)
+      throw new ctx.errors.MigError(
+        'SCHEMA_UNSUPPORTED',
+        `${project.name}: the prisma adapter cannot migrate schema "${target.schema}" of ${target.display} yet`,
+        "give this project database targets (url), or one project per schema with the URL's ?schema=",
+      )
     const db = await ctx.connect(target)
     if (prisma.pgSchema && prisma.pgSchema !== 'public') await db.run(`SET search_path TO ${ctx.quoteName('postgres', prisma.pgSchema)}`)
     return new PrismaSession(project, ctx, prisma, target, db, target.key !== configured.key)

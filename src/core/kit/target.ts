@@ -83,12 +83,30 @@ export function toolTarget(project: { name: string; tool: string }, c: ToolConne
 }
 
 /**
+ * A URL or connection parts carry no search path a tool would honour, so a
+ * schema target handed to a tool through them would migrate `public`
+ * instead: refused. An adapter that sets the tool's search path itself
+ * (knex's `searchPath`) passes the target without its schema.
+ */
+function refuseSchema(target: DatabaseTarget, project: { name: string; tool: string } | undefined): void {
+  if (target.schema === undefined) return
+  const who = project ? `${project.name}: the ${project.tool} adapter` : 'this adapter'
+  throw new MigError(
+    'SCHEMA_UNSUPPORTED',
+    `${who} cannot point ${project?.tool ?? 'the tool'} at schema "${target.schema}" of ${target.display}: it would migrate the database's default schema instead`,
+    'schema-per-tenant targets work with knex and plain SQL projects; give this project database targets (url) instead',
+  )
+}
+
+/**
  * A tool's own connection URL pointed at `target` (plan and verify's
  * scratch database, perhaps on another server: scratch.url): its server,
  * credentials and database, or SQLite file, with the URL's scheme and the
- * tool's own parameters (Prisma's `?schema=`) kept.
+ * tool's own parameters (Prisma's `?schema=`) kept. A schema target is
+ * refused (SCHEMA_UNSUPPORTED): see `refuseSchema`.
  */
-export function redirectUrl(url: string, target: DatabaseTarget): string {
+export function redirectUrl(url: string, target: DatabaseTarget, project?: { name: string; tool: string }): string {
+  refuseSchema(target, project)
   if (target.file !== undefined) return `${/^[a-z][\w+.-]*:/i.exec(url)?.[0] ?? 'file:'}${target.file}${/\?.*$/.exec(url)?.[0] ?? ''}`
   const redirected = new URL(url)
   const to = new URL(target.url)
@@ -96,8 +114,12 @@ export function redirectUrl(url: string, target: DatabaseTarget): string {
   return redirected.toString()
 }
 
-/** `target`'s server, credentials and database as the parts a tool's connection object takes (plan and verify's scratch database). */
-export function connectionParts(target: DatabaseTarget): { host: string; port: number; user: string; password: string; database: string } {
+/** `target`'s server, credentials and database as the parts a tool's connection object takes (plan and verify's scratch database); a schema target is refused as by `redirectUrl`. */
+export function connectionParts(
+  target: DatabaseTarget,
+  project?: { name: string; tool: string },
+): { host: string; port: number; user: string; password: string; database: string } {
+  refuseSchema(target, project)
   const parts = serverParts(target)
   return { ...parts, port: Number(parts.port) }
 }

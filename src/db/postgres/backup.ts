@@ -62,7 +62,8 @@ export const postgresBackup: BackupDriver = {
     const { args, env, database } = pgArgs(target, 'mig backup')
     const r = await runTool({
       command: 'pg_dump',
-      args: ['-Fc', ...args, '-d', database],
+      // A schema target is its schema: the other tenants of the database are not its backup.
+      args: ['-Fc', ...args, ...(target.schema !== undefined ? ['-n', ident(target.schema)] : []), '-d', database],
       env,
       stdoutTo: file,
       installs,
@@ -77,6 +78,13 @@ export const postgresBackup: BackupDriver = {
    * swap the target is never touched.
    */
   async restore(target, file, steps: RestoreSteps) {
+    // The swap replaces the whole database: every other tenant's schema with it.
+    if (target.schema !== undefined)
+      throw new MigError(
+        'SCHEMA_RESTORE',
+        `restoring ${target.display} would replace the whole database ${target.database ?? ''}, every other schema with it`,
+        `restore the schema by hand: pg_restore -n ${ident(target.schema)} --clean of the backup's dump, in a maintenance window`,
+      )
     const { args, env, database } = pgArgs(target, 'mig backup')
     const server = onDatabase(target, 'postgres')
     const fresh = besideName(database, 'restore')

@@ -1,20 +1,23 @@
 import pg from 'pg'
 import { connectionError } from '../connection-errors.js'
-import type { Db, DatabaseTarget, QueryOptions } from '../types.js'
+import type { ConnectOptions, Db, DatabaseTarget, QueryOptions } from '../types.js'
 import { applicationName } from './activity.js'
 import { tableExists } from './catalog.js'
 import { connectFailure } from './errors.js'
+import { ensureSchema, searchPathOption } from './schema.js'
 
 const numbered = (sql: string): string => {
   let n = 0
   return sql.replace(/\?/g, () => `$${++n}`)
 }
 
-export async function connectPostgres(target: DatabaseTarget): Promise<Db> {
+export async function connectPostgres(target: DatabaseTarget, options: ConnectOptions = {}): Promise<Db> {
   const client = new pg.Client({
     connectionString: target.url,
     application_name: applicationName(),
     connectionTimeoutMillis: 10_000,
+    // A schema target's search path is set at connect, as the session's default: RESET and DISCARD ALL keep it.
+    ...(target.schema !== undefined ? { options: searchPathOption(target.schema) } : {}),
   })
   // A dropped connection after connect must not crash the process; the next query reports it.
   client.on('error', () => {})
@@ -47,6 +50,14 @@ export async function connectPostgres(target: DatabaseTarget): Promise<Db> {
     async close() {
       await client.end().catch(() => {})
     },
+  }
+  if (target.schema !== undefined && !options.readOnly) {
+    try {
+      await ensureSchema(self, target as DatabaseTarget & { schema: string })
+    } catch (error) {
+      await self.close()
+      throw error
+    }
   }
   return self
 }

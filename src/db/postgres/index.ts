@@ -8,7 +8,8 @@ import { postgresLock } from './lock.js'
 export const driver: DialectDriver = {
   dialect: 'postgres',
   // pg loads with the first connection, not with this folder.
-  connect: async (target) => (await import('./connect.js')).connectPostgres(target),
+  connect: async (target, options) => (await import('./connect.js')).connectPostgres(target, options),
+  schemas: true,
   lock: postgresLock,
   backup: postgresBackup,
   tableExists,

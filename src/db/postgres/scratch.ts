@@ -5,6 +5,7 @@ import { dropDatabase, ident } from './catalog.js'
 import { pgArgs } from './client.js'
 import { SCRATCH_PREFIX, type ScratchDriver, withConnection } from '../scratch.js'
 import type { DatabaseTarget } from '../types.js'
+import { schemaTarget } from '../url.js'
 
 const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`
 
@@ -47,7 +48,9 @@ export const postgresScratch: ScratchDriver = {
       const like = info ? ` ENCODING ${literal(info.enc)} LC_COLLATE ${literal(info.collate)} LC_CTYPE ${literal(info.ctype)}` : ''
       await db.run(`CREATE DATABASE ${ident(name)} TEMPLATE template0${like}`)
     })
-    return onDatabase(server, name)
+    const scratch = onDatabase(server, name)
+    // A schema target's scratch is the same schema of the scratch database: clone copies that schema alone.
+    return server.schema !== undefined ? schemaTarget(scratch, server.schema) : scratch
   },
   drop: (server, name) => withConnection(server, (db) => dropDatabase(db, name)),
   async list(server) {
@@ -58,7 +61,11 @@ export const postgresScratch: ScratchDriver = {
   },
   denied: (error) => (error as { code?: string }).code === '42501',
   async clone(source, scratch, ledgerTables) {
-    await pipe(source, scratch, ['--schema-only'])
+    if (source.schema !== scratch.schema)
+      throw new Error(`cannot clone ${source.display} into ${scratch.display}: a schema target's scratch has the same schema`)
+    // A schema target is its schema: the database's other tenants stay out of the copy.
+    const only = source.schema !== undefined ? ['-n', ident(source.schema)] : []
+    await pipe(source, scratch, ['--schema-only', ...only])
     const ledgers = await existingLedgers(source, ledgerTables)
     // The ledgers' rows, and their owned sequences' positions, so the next id a tool takes is the one it would take on the target.
     if (ledgers.length) await pipe(source, scratch, ['--data-only', ...ledgers.flatMap((t) => ['-t', t])])

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseDatabaseUrl, serverParts, targetFrom } from '../../../src/db/url.js'
+import { parseDatabaseUrl, schemaTarget, serverParts, targetFrom } from '../../../src/db/url.js'
 import { redact } from '../../../src/output/redact.js'
 
 describe('parseDatabaseUrl', () => {
@@ -94,5 +94,38 @@ describe('parseDatabaseUrl: resolution and refusals', () => {
     expect(() => parseDatabaseUrl('mongodb://h/app', '.')).toThrow(/unsupported database URL/)
     expect(() => parseDatabaseUrl('postgres://h:5432', '.')).toThrow(/names no database/)
     expect(() => parseDatabaseUrl('sqlite:', '.')).toThrow(/names no file/)
+  })
+})
+
+describe('schemaTarget', () => {
+  it('keys, shows and keeps a PostgreSQL schema apart from its database and from other schemas', () => {
+    const db = parseDatabaseUrl('postgres://u:sch3ma-secret@db:5432/app', '.')
+    const acme = schemaTarget(db, 'acme')
+    expect(acme).toMatchObject({
+      dialect: 'postgres',
+      url: db.url,
+      database: 'app',
+      schema: 'acme',
+      key: 'postgres://db:5432/app?schema=acme',
+    })
+    expect(acme.display).toBe(`${db.display} (schema acme)`)
+    expect(acme.display).not.toContain('sch3ma-secret')
+    expect(schemaTarget(db, 'globex').key).not.toBe(acme.key)
+    // Another schema of a schema target is that schema of the database, not a schema within a schema.
+    expect(schemaTarget(acme, 'globex')).toMatchObject({
+      key: 'postgres://db:5432/app?schema=globex',
+      display: `${db.display} (schema globex)`,
+    })
+  })
+
+  it('refuses MySQL/MariaDB and SQLite with SCHEMA_UNSUPPORTED, and names PostgreSQL would cut or reserves with SCHEMA_INVALID', () => {
+    for (const url of ['mysql://h/app', 'sqlite:app.db']) {
+      expect(() => schemaTarget(parseDatabaseUrl(url, '/p'), 'acme')).toThrow(expect.objectContaining({ code: 'SCHEMA_UNSUPPORTED' }))
+    }
+    const db = parseDatabaseUrl('postgres://h/app', '.')
+    for (const bad of ['', 'pg_acme', 'x'.repeat(64), 'a\0b']) {
+      expect(() => schemaTarget(db, bad)).toThrow(expect.objectContaining({ code: 'SCHEMA_INVALID' }))
+    }
+    expect(schemaTarget(db, 'x'.repeat(63)).schema).toHaveLength(63)
   })
 })

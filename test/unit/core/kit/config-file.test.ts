@@ -120,3 +120,22 @@ describe('loadConfigFile', () => {
     await expect(loadConfigFile(typeorm(dir), 'any', { hint: 'h', loader: () => Promise.reject(own) })).rejects.toBe(own)
   })
 })
+
+describe('loadConfigFile, side by side', () => {
+  it("evaluates each config in its own `cwd` when several load at once (a fleet's targets), and restores the process's", async () => {
+    const before = process.cwd()
+    const dirs = [tempDir(), tempDir(), tempDir()].map((d) => realpathSync(d))
+    for (const dir of dirs)
+      writeFileSync(
+        join(dir, 'config.cjs'),
+        'module.exports = async () => { await new Promise((r) => setTimeout(r, 20)); return process.cwd() }\n',
+      )
+    const seen = await Promise.all(
+      dirs.map((dir) =>
+        loadConfigFile({ name: 'users', tool: 'sequelize', dir }, join(dir, 'config.cjs'), { hint: 'h', cwd: dir, call: true, load: {} }),
+      ),
+    )
+    expect(seen).toEqual(dirs)
+    expect(process.cwd()).toBe(before)
+  })
+})

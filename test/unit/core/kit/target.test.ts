@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { connectionParts, redirectUrl, toolTarget } from '../../../../src/core/kit/target.js'
-import { parseDatabaseUrl } from '../../../../src/db/url.js'
+import { parseDatabaseUrl, schemaTarget } from '../../../../src/db/url.js'
 
 const knex = { name: 'jobs', tool: 'knex' }
 const accepts = ['pg', 'mysql2', 'sqlite3', 'better-sqlite3']
@@ -124,5 +124,19 @@ describe('connectionParts', () => {
     expect(
       toolTarget({ name: 'a', tool: 'typeorm' }, { option: 'type', driver: 'postgres', accepts: ['postgres'], ...parts, baseDir: '/' }).key,
     ).toBe(target.key)
+  })
+})
+
+describe('a schema target', () => {
+  it('is refused by redirectUrl and connectionParts (a tool would migrate the default schema), naming the project', () => {
+    const tenant = schemaTarget(parseDatabaseUrl('postgres://u:p@h/app', '/'), 'acme')
+    const typeorm = { name: 'billing', tool: 'typeorm' }
+    for (const attempt of [() => redirectUrl('postgres://u:p@h/app', tenant, typeorm), () => connectionParts(tenant, typeorm)]) {
+      expect(attempt).toThrow(
+        expect.objectContaining({ code: 'SCHEMA_UNSUPPORTED', message: expect.stringMatching(/^billing: the typeorm adapter .*"acme"/) }),
+      )
+    }
+    // Without its schema (an adapter that sets the search path itself): the database, as before.
+    expect(connectionParts({ ...tenant, schema: undefined }).database).toBe('app')
   })
 })
