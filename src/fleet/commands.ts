@@ -78,6 +78,9 @@ async function runFleet({ ws, flags, io, verb, work, fails }: FleetRun): Promise
         () =>
           `${verb} ${settled}/${units.length} targets, ${running} running${failed ? `, ${failed} failed` : ''} (${Math.round((Date.now() - started) / 1000)}s)`,
       )
+  // As Flyway does, a schema target's schema is made when missing (src/db), and said.
+  const { onSchemaCreated } = await import('../db/schema-events.js')
+  const unheard = onSchemaCreated((t) => io.note(`created schema ${t.schema} for ${t.display}`))
   let result
   try {
     result = await runPool(units, {
@@ -103,6 +106,7 @@ async function runFleet({ ws, flags, io, verb, work, fails }: FleetRun): Promise
       },
     })
   } finally {
+    unheard()
     progress?.end()
   }
   const wallMs = Date.now() - started

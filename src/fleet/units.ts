@@ -1,7 +1,7 @@
 import type { Project } from '../config/projects.js'
 import type { Workspace } from '../core/workspace.js'
 import type { DatabaseTarget } from '../db/types.js'
-import { parseDatabaseUrl } from '../db/url.js'
+import { parseDatabaseUrl, schemaTarget } from '../db/url.js'
 import { MigError } from '../output/errors.js'
 import { type FleetTarget, resolveTargets } from './targets.js'
 
@@ -63,7 +63,8 @@ export function unitWorkspace(ws: Workspace, unit: Unit, opened?: (target: Datab
       }
       return to
     }
-    return schemaTarget(unit, configured, target.schema)
+    // Schema-per-tenant: the project's own database, the target's schema as every connection's search_path.
+    return schemaTarget(configured, target.schema)
   }
   const redirect = (configured: DatabaseTarget): DatabaseTarget => {
     const chosen = to(configured)
@@ -71,27 +72,4 @@ export function unitWorkspace(ws: Workspace, unit: Unit, opened?: (target: Datab
     return chosen
   }
   return { ...ws, projects: [unit.project], redirect }
-}
-
-/**
- * Schema-per-tenant: the project's own database with `schema` as every
- * connection's search_path (DatabaseTarget.schema, honoured by the drivers),
- * a lock and journal identity of its own (the key names the schema).
- */
-export function schemaTarget(unit: Pick<Unit, 'label'>, configured: DatabaseTarget, schema: string): DatabaseTarget {
-  if (configured.dialect !== 'postgres') {
-    throw new MigError(
-      'SCHEMA_UNSUPPORTED',
-      `${unit.label}: a schema target needs PostgreSQL, but the project's database is ${configured.dialect} (${configured.display})`,
-      'give this target a url (a database of its own) instead of a schema',
-    )
-  }
-  const param = (url: string) => `${url}${url.includes('?') ? '&' : '?'}schema=${encodeURIComponent(schema)}`
-  const withSchema: DatabaseTarget & { schema: string } = {
-    ...configured,
-    schema,
-    key: param(configured.key),
-    display: param(configured.display),
-  }
-  return withSchema
 }
