@@ -60,7 +60,8 @@ const id = (i) => `${20240000000000 + i}_t${i}`
  * Each tool is a module in bench/native/: its default export takes the context
  * below and returns { write(dir, db), pairs(dir, db, dialect) } — write its
  * project of N migrations in `dir` for `db`, and the pairs to time
- * ([what, mig command, native command]). A module may export `dialects` to
+ * ([what, mig command, native command, optional untimed prepare run first on
+ * each fresh database]). A module may export `dialects` to
  * limit where it runs.
  */
 const ctx = { N, b, sh, psql, ddl, id, pgServer }
@@ -86,7 +87,8 @@ for (const dialect of dialects) {
           db.drop()
           db = freshDatabase(dialect, dir)
           spec.write(dir, db)
-          const [, mig, native] = spec.pairs(dir, db, dialect)[i]
+          const [, mig, native, prepare] = spec.pairs(dir, db, dialect)[i]
+          prepare?.()
           times[side].push(time(side === 'mig' ? mig : native))
         }
       }

@@ -1,9 +1,20 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Adapter, DatabaseTarget, Db, Migration, OpenContext, ProjectRef, RunOptions, Session } from 'mig'
-import { type ProjectConfig, type SequelizeClass, type SequelizeInstance, dialects, readProjectConfig } from './config.js'
+import type {
+  Adapter,
+  AtomicRun,
+  DatabaseTarget,
+  Db,
+  Migration,
+  OpenContext,
+  ProjectRef,
+  RunOptions,
+  Session,
+  StatementRecorder,
+} from 'mig'
+import { type MetaModel, type ProjectConfig, type SequelizeClass, type SequelizeInstance, dialects, readProjectConfig } from './config.js'
 
 const templatesDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'templates')
 
@@ -66,14 +77,19 @@ function redirected(config: ProjectConfig, target: DatabaseTarget, ctx: OpenCont
 /**
  * Reads go through core's connection (SequelizeMeta, or the JSON storage
  * file), so `mig status` never loads sequelize; up and down load the
- * project's sequelize and drive umzug with its SequelizeStorage, as
- * sequelize-cli does.
+ * project's sequelize and run each migration as sequelize-cli's migrator
+ * does (its umzug 2): `up(queryInterface, Sequelize)`, then the ledger row
+ * through the same `SequelizeMeta` model umzug's storage defines. The
+ * model is synced once a session, not once a migration, and no plan is
+ * re-read per step: core lists once under its lock and steps through it.
  */
 class SequelizeSession implements Session {
   private sequelize: { Sequelize: SequelizeClass; instance: SequelizeInstance } | undefined
-  private log: ((sql: string) => void) | undefined
+  private model: Promise<MetaModel> | undefined
+  private hearing: StatementRecorder | undefined
   private readonly table: string
   private readonly schema: string | undefined
+  private readonly loadFile: (file: string) => Promise<unknown>
   readonly ledgerTables: string[]
 
   constructor(
@@ -86,6 +102,8 @@ class SequelizeSession implements Session {
     this.table = config.env.migrationStorageTableName ?? 'SequelizeMeta'
     this.schema = config.env.migrationStorageTableSchema
     this.ledgerTables = this.jsonStorage ? [] : [this.schema ? `${this.schema}.${this.table}` : this.table]
+    // As sequelize-cli loads them: Node's require for CommonJS; TypeScript and ESM too. One loader a session.
+    this.loadFile = ctx.loader({ native: true, moduleCache: true })
   }
 
   private get jsonStorage(): string | undefined {
@@ -100,9 +118,13 @@ class SequelizeSession implements Session {
       .sort()
   }
 
+  private readJson(file: string): string[] {
+    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as string[]) : []
+  }
+
   private async executed(): Promise<string[]> {
     const json = this.jsonStorage
-    if (json) return existsSync(json) ? (JSON.parse(readFileSync(json, 'utf8')) as string[]) : []
+    if (json) return this.readJson(json)
     const rows = await this.ctx.readLedger<{ name: string }>(this.db, { table: this.table, schema: this.schema, columns: ['name'] })
     return rows.map((r) => r.name).sort()
   }
@@ -124,85 +146,125 @@ class SequelizeSession implements Session {
       // The options sequelize-cli builds (the URL already merged in), so both open the same database the same way.
       const instance = new Sequelize({
         ...this.config.env,
-        logging: (sql: string) => this.log?.(sql.replace(/^Executing \([^)]*\): /, '')),
+        logging: (sql: string) => this.hearing?.hear(sql.replace(/^Executing \([^)]*\): /, '')),
       })
       this.sequelize = { Sequelize, instance }
     }
     return this.sequelize
   }
 
-  /** umzug's storage as sequelize-cli configures it: SequelizeMeta (or its configured name), or the JSON file. */
-  private async storage() {
-    const { SequelizeStorage, JSONStorage } = await import('umzug')
-    const json = this.jsonStorage
-    return json
-      ? new JSONStorage({ path: json })
-      : new SequelizeStorage({
-          sequelize: this.instance().instance as never,
+  /**
+   * umzug's SequelizeStorage model as sequelize-cli configures it: `name`
+   * the primary key, timestamps when the config asks or the table already
+   * has them (sequelize-cli's ensureCurrentMetaSchema), synced (CREATE
+   * TABLE IF NOT EXISTS) once a session; sequelize-cli creates a
+   * PostgreSQL `migrationStorageTableSchema` first.
+   */
+  private meta(): Promise<MetaModel> {
+    this.model ??= (async () => {
+      const { Sequelize, instance } = this.instance()
+      const queryInterface = instance.getQueryInterface()
+      if (this.schema && this.schema !== 'public' && this.target.dialect === 'postgres') await instance.createSchema(this.schema)
+      const existing = await queryInterface
+        .describeTable(this.table, this.schema ? { schema: this.schema } : undefined)
+        .catch(() => undefined)
+      const model = instance.define(
+        'SequelizeMeta',
+        { name: { type: Sequelize.STRING, allowNull: false, unique: true, primaryKey: true, autoIncrement: false } },
+        {
           tableName: this.table,
-          ...(this.schema ? { schema: this.schema } : {}),
-          timestamps: this.config.env.migrationTimestamps ?? false,
-        })
+          schema: this.schema,
+          timestamps: Boolean(this.config.env.migrationTimestamps) || Boolean(existing && 'createdAt' in existing),
+          charset: 'utf8',
+          collate: 'utf8_unicode_ci',
+        },
+      )
+      await model.sync()
+      return model
+    })()
+    return this.model
   }
 
-  private async umzug() {
-    const { Umzug } = await import('umzug')
+  /** Write (or remove) the ledger row as umzug's storage does after a migration: SequelizeMeta, or the JSON file. */
+  private async record(m: Migration, direction: 'up' | 'down', transaction?: unknown): Promise<void> {
+    const json = this.jsonStorage
+    if (json) {
+      const names = this.readJson(json)
+      const next = direction === 'up' ? [...names, m.id] : names.filter((n) => n !== m.id)
+      mkdirSync(dirname(json), { recursive: true })
+      writeFileSync(json, JSON.stringify(next, null, 2))
+      return
+    }
+    const model = await this.meta()
+    const options = transaction ? { transaction } : {}
+    if (direction === 'up') await model.create({ name: m.id }, options)
+    else await model.destroy({ where: { name: m.id }, ...options })
+  }
+
+  private async functionOf(m: Migration, direction: 'up' | 'down'): Promise<MigrationFunction> {
+    const file = m.files[0]
+    if (!file)
+      throw new this.ctx.errors.MigError(
+        'SEQUELIZE_MISSING_FILE',
+        `${this.project.name}: ${m.id} is in ${this.table} but its file is gone`,
+        `restore it in ${this.config.migrationsDir}`,
+      )
+    const ref = { id: m.id, file, parameters: 'queryInterface, Sequelize' }
+    return this.ctx.migrationFunction<MigrationFunction>(await this.loadFile(file), direction, ref)
+  }
+
+  /** Run a migration's function with `recorder` hearing Sequelize's log: only while it runs, not the ledger or journal writes. */
+  private async heard(recorder: StatementRecorder, fn: MigrationFunction): Promise<void> {
     const { Sequelize, instance } = this.instance()
-    const storage = await this.storage()
-    // As sequelize-cli loads them: Node's require for CommonJS; TypeScript and ESM too.
-    const load = this.ctx.loader({ native: true, moduleCache: true })
-    const migrations = this.files().map((name) => {
-      const path = join(this.config.migrationsDir, name)
-      const call =
-        (direction: 'up' | 'down') =>
-        async ({ context }: { context: unknown }) => {
-          const ref = { id: name, file: path, parameters: 'queryInterface, Sequelize' }
-          await this.ctx.migrationFunction<(queryInterface: unknown, S: unknown) => unknown>(
-            await load(path),
-            direction,
-            ref,
-          )(context, Sequelize)
-        }
-      return { name, path, up: call('up'), down: call('down') }
-    })
-    return new Umzug({ migrations, context: instance.getQueryInterface() as object, storage, logger: undefined })
+    this.hearing = recorder
+    try {
+      await fn(instance.getQueryInterface(), Sequelize)
+    } finally {
+      this.hearing = undefined
+    }
   }
 
   /**
    * With `options.transaction` (mig.config) and a dialect whose DDL is
-   * transactional, the migration and its SequelizeMeta row share one
-   * transaction: a CLS namespace over AsyncLocalStorage hands it to every
-   * query the migration makes. Off by default, as sequelize-cli.
+   * transactional, the migration, its SequelizeMeta row and core's journal
+   * row share one transaction: a CLS namespace over AsyncLocalStorage hands
+   * it to every query the migration makes. Off by default, as sequelize-cli.
    */
   private async step(m: Migration, direction: 'up' | 'down', options: RunOptions): Promise<void> {
-    const umzug = await this.umzug()
+    const fn = await this.functionOf(m, direction)
     const wantsTransaction = this.project.options.transaction === true && options.transaction === 'auto'
     if (wantsTransaction && this.target.dialect === 'mysql')
       this.ctx.warn(`${this.project.name}: MySQL/MariaDB cannot roll back DDL; running ${m.id} without a transaction`)
-    const transactional = wantsTransaction && this.target.dialect !== 'mysql'
+    const transactional = wantsTransaction && this.target.dialect !== 'mysql' && !this.jsonStorage
     const recorder = this.ctx.recorder(options, [this.table])
-    this.log = recorder.hear
-    const run = () => (direction === 'up' ? umzug.up({ migrations: [m.id] }) : umzug.down({ migrations: [m.id] }))
     try {
+      if (!this.jsonStorage) await this.meta()
       if (transactional) {
-        const { Sequelize, instance } = this.instance()
-        enableCls(Sequelize)
-        await instance.transaction(() => run())
+        await this.transaction(async (transaction) => {
+          await this.heard(recorder, fn)
+          await this.record(m, direction, transaction)
+          if (options.journal) await this.instance().instance.query(options.journal.statement(), { transaction })
+        })
       } else {
-        await run()
+        await this.heard(recorder, fn)
+        await this.record(m, direction)
       }
     } catch (error) {
-      // umzug wraps the migration's error: say the error itself, and a MigError (no down function) as it is.
-      const cause = (error as { cause?: Error }).cause ?? error
-      throw this.ctx.fail(cause, { statement: recorder.last, partial: !transactional, message: (cause as Error).message ?? String(cause) })
-    } finally {
-      this.log = undefined
+      if (error instanceof this.ctx.errors.MigError) throw error
+      throw this.ctx.fail(error, { statement: recorder.last, partial: !transactional })
     }
+  }
+
+  /** One Sequelize transaction, handed to every query made inside it (CLS). */
+  private transaction<T>(fn: (transaction: unknown) => Promise<T>): Promise<T> {
+    const { Sequelize, instance } = this.instance()
+    enableCls(Sequelize)
+    return instance.transaction(fn)
   }
 
   /** As sequelize-cli runs it: no transaction, unless the project's `transaction` option asks for one on a dialect whose DDL can roll back. */
   async transactional(): Promise<boolean> {
-    return this.project.options.transaction === true && this.target.dialect !== 'mysql'
+    return this.project.options.transaction === true && this.target.dialect !== 'mysql' && !this.jsonStorage
   }
 
   up(m: Migration, options: RunOptions): Promise<void> {
@@ -210,21 +272,48 @@ class SequelizeSession implements Session {
   }
 
   down(m: Migration, options: RunOptions): Promise<void> {
-    if (m.state === 'missing') {
-      throw new this.ctx.errors.MigError(
-        'SEQUELIZE_MISSING_FILE',
-        `${this.project.name}: ${m.id} is in ${this.table} but its file is gone`,
-        `restore it in ${this.config.migrationsDir}`,
-      )
-    }
     return this.step(m, 'down', options)
   }
 
-  /** The storage's own logMigration / unlogMigration, which umzug calls after a migration runs or is reverted. */
+  /**
+   * `mig up --atomic`: every migration of the run, its SequelizeMeta row and
+   * core's journal row in one Sequelize transaction (handed to the
+   * migrations' queries through CLS); any failure rolls all of it back.
+   */
+  async upAtomic(run: AtomicRun): Promise<void> {
+    if (this.jsonStorage)
+      throw new this.ctx.errors.MigError(
+        'SEQUELIZE_ATOMIC_JSON',
+        `${this.project.name}: migrationStorage is "json", a file no database transaction covers, so --atomic cannot roll it back`,
+        'run `mig up` without --atomic, or use the default "sequelize" storage (SequelizeMeta)',
+      )
+    const functions = new Map<Migration, MigrationFunction>()
+    for (const m of run.migrations) functions.set(m, await this.functionOf(m, 'up'))
+    let recorder: StatementRecorder | undefined
+    try {
+      await this.meta()
+      await this.transaction(async (transaction) => {
+        for (const m of run.migrations) {
+          // Yield first, so a signal that came during a synchronous statement is seen.
+          await new Promise((resolve) => setImmediate(resolve))
+          if (run.signal?.aborted) throw new Error('interrupted')
+          const options = run.options(m)
+          recorder = this.ctx.recorder(options, [this.table])
+          await this.heard(recorder, functions.get(m)!)
+          await this.record(m, 'up', transaction)
+          await this.instance().instance.query(options.journal.statement(), { transaction })
+        }
+      })
+    } catch (error) {
+      if (error instanceof this.ctx.errors.MigError || run.signal?.aborted) throw error
+      throw this.ctx.fail(error, { statement: recorder?.last, partial: false })
+    }
+  }
+
+  /** The row umzug's storage writes after a migration runs, or removes after it is reverted. */
   async mark(m: Migration, as: 'applied' | 'rolled-back'): Promise<void> {
-    const storage = await this.storage()
-    if (as === 'applied') await storage.logMigration({ name: m.id })
-    else if ((await this.executed()).includes(m.id)) await storage.unlogMigration({ name: m.id })
+    if (as === 'applied') await this.record(m, 'up')
+    else if ((await this.executed()).includes(m.id)) await this.record(m, 'down')
   }
 
   /** `YYYYMMDDHHMMSS-name.js`, as `sequelize-cli migration:generate` names it. */
@@ -238,6 +327,8 @@ class SequelizeSession implements Session {
     await this.db.close()
   }
 }
+
+type MigrationFunction = (queryInterface: unknown, S: unknown) => unknown
 
 /** Sequelize 6's CLS contract (get, set, run, bind) over Node's AsyncLocalStorage, instead of the cls-hooked package. */
 function enableCls(Sequelize: SequelizeClass): void {

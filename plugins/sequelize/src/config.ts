@@ -129,12 +129,25 @@ export const dialects = ['postgres', 'postgresql', 'mysql', 'mariadb', 'sqlite']
 
 // The slice of sequelize the adapter uses, typed here so the plugin builds without sequelize's types.
 export interface SequelizeInstance {
-  getQueryInterface(): unknown
+  getQueryInterface(): QueryInterface
   transaction<T>(fn: (t: unknown) => Promise<T>): Promise<T>
+  query(sql: string, options?: { transaction?: unknown }): Promise<unknown>
+  define(name: string, attributes: Record<string, unknown>, options: Record<string, unknown>): MetaModel
+  createSchema(schema: string): Promise<unknown>
   close(): Promise<void>
+}
+export interface QueryInterface {
+  describeTable(table: string, options?: { schema?: string }): Promise<Record<string, unknown>>
+}
+/** umzug's SequelizeMeta model. */
+export interface MetaModel {
+  sync(): Promise<unknown>
+  create(values: { name: string }, options?: { transaction?: unknown }): Promise<unknown>
+  destroy(options: { where: { name: string }; transaction?: unknown }): Promise<unknown>
 }
 export interface SequelizeClass {
   new (...args: unknown[]): SequelizeInstance
+  STRING: unknown
   useCLS(ns: unknown): unknown
   _cls?: unknown
 }

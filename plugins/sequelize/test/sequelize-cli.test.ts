@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { rmSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { availableDialects, listTables } from 'mig/testing'
@@ -60,7 +60,87 @@ describe.each(await availableDialects())('sequelize on %s: mig and `sequelize-cl
   })
 })
 
+describe.each((await availableDialects()).filter((d) => d !== 'mysql'))('sequelize --atomic on %s', (dialect) => {
+  const p = pluginProject('sequelize', dialect, (root, database) => {
+    const dir = writeSequelizeProject(join(root, 'legacy'), dialect, database.url, {
+      migrations: [
+        ...names.slice(0, 2).map((n, i) => createTable(n, `t_${i}`)),
+        { name: names[2]!, up: "await queryInterface.sequelize.query('SELECT * FROM nowhere')", down: '' },
+      ],
+    })
+    const project = { name: 'legacy', tool: 'sequelize', dir: 'legacy', options: { transaction: true } }
+    writeFileSync(join(root, 'mig.config.json'), JSON.stringify({ projects: [project] }))
+    return dir
+  })
+
+  it('a failing third migration rolls back the whole run: no table, no SequelizeMeta row, no journal row ok', async () => {
+    const r = await p.run('up', '--atomic')
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(
+      /legacy: applying 20240103000000-c\.js failed: .*nowhere.*--atomic rolled back the whole run \(and the 2 migrations before it\)/,
+    )
+    expect(await migrateStatus(p.dir)).toEqual({ up: [], down: names.slice(0, 3) })
+    expect((await listTables(p.db)).filter((t) => t.startsWith('t_'))).toEqual([])
+    const rows = await p.db.query<{ outcome: string }>('SELECT outcome FROM mig_journal ORDER BY id')
+    expect(rows.map((row) => row.outcome)).toEqual(['rolled_back', 'rolled_back', 'rolled_back'])
+  })
+
+  it('applies every migration in one transaction, each journaled ok, and sequelize-cli agrees', async () => {
+    rmSync(join(p.dir, 'migrations', names[2]!))
+    const r = await p.run('up', '--atomic', '--json')
+    expect(r.code, r.stderr).toBe(0)
+    expect(json<{ migrations: { id: string }[] }>(r).migrations.map((m) => m.id)).toEqual(names.slice(0, 2))
+    expect(await migrateStatus(p.dir)).toEqual({ up: names.slice(0, 2), down: [] })
+    const rows = await p.db.query<{ migration: string; outcome: string }>(
+      "SELECT migration, outcome FROM mig_journal WHERE outcome = 'ok' ORDER BY id",
+    )
+    expect(rows).toEqual(names.slice(0, 2).map((migration) => ({ migration, outcome: 'ok' })))
+  })
+})
+
 describe('sequelize project variants', () => {
+  it('migrationStorage "json": mig and sequelize-cli take turns on the one file', async () => {
+    const env = await withPlugins('sequelize')
+    const root = tempDir()
+    cleanup.push(() => rmSync(root, { recursive: true, force: true }))
+    const dir = writeSequelizeProject(join(root, 'api'), 'sqlite', '', {
+      env: { migrationStorage: 'json', migrationStoragePath: 'db/ledger.json' },
+      migrations: names.slice(0, 3).map((n, i) => createTable(n, `t_${i}`)),
+    })
+    const ledger = () => JSON.parse(readFileSync(join(dir, 'db', 'ledger.json'), 'utf8')) as string[]
+    expect((await mig(['up', '--one'], { cwd: root, env })).code).toBe(0)
+    expect(ledger()).toEqual(names.slice(0, 1))
+    await sequelizeCli(dir, ['db:migrate', '--to', names[1]!])
+    expect((await mig(['up'], { cwd: root, env })).code).toBe(0)
+    expect(await migrateStatus(dir)).toEqual({ up: names.slice(0, 3), down: [] })
+    expect((await mig(['down'], { cwd: root, env })).code).toBe(0)
+    expect(ledger()).toEqual(names.slice(0, 2))
+    expect(await migrateStatus(dir)).toEqual({ up: names.slice(0, 2), down: names.slice(2, 3) })
+  })
+
+  it('a SequelizeMeta given timestamps by sequelize-cli gets its createdAt from mig too', async () => {
+    const env = await withPlugins('sequelize')
+    const root = tempDir()
+    cleanup.push(() => rmSync(root, { recursive: true, force: true }))
+    const dir = writeSequelizeProject(join(root, 'api'), 'sqlite', '', {
+      migrations: names.slice(0, 2).map((n, i) => createTable(n, `t_${i}`)),
+    })
+    await sequelizeCli(dir, ['db:migrate', '--to', names[0]!])
+    await sequelizeCli(dir, ['db:migrate:schema:timestamps:add'])
+    const r = await mig(['up'], { cwd: root, env })
+    expect(r.code, r.stderr).toBe(0)
+    expect(await migrateStatus(dir)).toEqual({ up: names.slice(0, 2), down: [] })
+    const Database = (await import('better-sqlite3')).default
+    const sqlite = new Database(join(dir, 'dev.sqlite'))
+    const row = sqlite.prepare('SELECT createdAt, updatedAt FROM SequelizeMeta WHERE name = ?').get(names[1]) as {
+      createdAt: string
+      updatedAt: string
+    }
+    sqlite.close()
+    expect(Number.isNaN(Date.parse(row.createdAt))).toBe(false)
+    expect(row.updatedAt).toBe(row.createdAt)
+  })
+
   it('.sequelizerc paths and a custom migrationStorageTableName', async () => {
     const env = await withPlugins('sequelize')
     const root = tempDir()
