@@ -1,10 +1,11 @@
+import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connect } from '../../src/db/connect.js'
 import type { Db } from '../../src/db/types.js'
 import { parseDatabaseUrl } from '../../src/db/url.js'
-import { mig, tableMigrations, tempDir } from '../helpers.js'
+import { bin, mig, migSpawnOptions, tableMigrations, tempDir } from '../helpers.js'
 import { fleetJson, journalApplied, ledgerIds, writeConfig, writeFleetProject } from './support/fleet.js'
 
 const ids = tableMigrations(10).map((m) => m.id)
@@ -91,4 +92,62 @@ describe('a fleet of 100 SQLite files', () => {
     const glob = await run('status', '--json', '--match', 't-09*')
     expect(fleetJson(glob).targets.map((t) => t.target)).toEqual(names.slice(90))
   }, 60_000)
+})
+
+/** Ctrl-C over a fleet: no new target starts, running ones stop after their current migration, the exit code is the signal's. */
+describe('SIGINT during a fleet run', () => {
+  let root: string
+  afterAll(() => rmSync(root, { recursive: true, force: true }))
+
+  it('starts no new target, lets each running one stop after its migration, exits 130; a rerun finishes the rest', async () => {
+    root = existsSync('/dev/shm') ? mkdtempSync(join('/dev/shm', 'mig-fleet-int-')) : tempDir('mig-fleet-int-')
+    // Each migration spins a little (a recursive count), so the run is still going when the signal comes.
+    const spin = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 300000) SELECT COUNT(*) FROM c;\n'
+    writeFleetProject(
+      root,
+      tableMigrations(5).map((m) => ({ ...m, up: `${m.up}${spin}` })),
+    )
+    mkdirSync(join(root, 'tenants'))
+    const few = names.slice(0, 30)
+    writeConfig(root, { targets: few.map((name) => ({ name, url: `sqlite:../tenants/${name}.db` })) })
+    const file = (name: string) => join(root, 'tenants', `${name}.db`)
+    const ledger = async (name: string) => {
+      if (!existsSync(file(name))) return []
+      const db = await connect(parseDatabaseUrl(`sqlite:${file(name)}`, root))
+      try {
+        return await ledgerIds(db)
+      } finally {
+        await db.close()
+      }
+    }
+    const child = spawn(process.execPath, [bin, 'up', '--concurrency', '2', '--json'], migSpawnOptions({ cwd: root }))
+    let stdout = ''
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()))
+    const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)))
+    // Signalled once two targets are complete, read from their files.
+    for (;;) {
+      const done = await Promise.all(few.slice(0, 4).map(async (n) => (await ledger(n)).length === 5))
+      if (done.filter(Boolean).length >= 2) break
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    child.kill('SIGINT')
+    expect(await exited).toBe(130)
+    const out = fleetJson({ code: 130, stdout, stderr: '' })
+    expect(out.fleet.stopped).toBe('SIGINT')
+    const skipped = out.targets.filter((t) => t.state === 'skipped').map((t) => t.target!)
+    expect(skipped.length).toBeGreaterThan(0)
+    for (const name of skipped) expect(await ledger(name), name).toEqual([])
+    // A target the signal caught stopped between migrations: its ledger is a prefix of the list, and its tables match it.
+    for (const t of out.targets.filter((t) => t.state === 'interrupted')) {
+      const applied = await ledger(t.target!)
+      expect(applied, t.target!).toEqual(
+        tableMigrations(5)
+          .map((m) => m.id)
+          .slice(0, applied.length),
+      )
+    }
+    const rerun = await mig(['up', '--concurrency', '4'], { cwd: root })
+    expect(rerun.code, rerun.stderr).toBe(0)
+    for (const name of few) expect(await ledger(name), name).toEqual(tableMigrations(5).map((m) => m.id))
+  }, 120_000)
 })
