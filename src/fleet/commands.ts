@@ -161,7 +161,9 @@ export async function fleetStatus(ws: Workspace, flags: FleetFlags, io: FleetRun
   const dir = backupRoot(ws.config.dir, ws.config.config.backup?.dir)
   const tracked = existsSync(dir) ? trackedBackups(ws.root, dir) : []
   if (tracked.length)
-    io.note(`Warning: git tracks ${tracked.length} backup file(s) under ${dir}: they hold full data dumps; remove them from git`)
+    io.note(
+      `Warning: git tracks ${tracked.length} backup file${tracked.length === 1 ? '' : 's'} (full data dumps), e.g. ${tracked[0]}: \`git rm --cached\` them and keep the backup folder in .gitignore`,
+    )
   return code
 }
 
