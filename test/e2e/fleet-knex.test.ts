@@ -88,4 +88,21 @@ describe('a knex fleet', () => {
     expect(status.fleet.states).toEqual({ clean: 11, pending: 1 })
     expect(status.targets.find((t) => t.state === 'pending')!.target).toBe('k-05')
   }, 60_000)
+
+  it('backup --targets: one backup per target, named after it, each a file on disk', async () => {
+    const r = await run('backup', '--targets', 'k-00,k-01', '--json')
+    expect(r.code, r.stderr).toBe(0)
+    const out = fleetJson(r) as unknown as {
+      targets: { target: string; state: string; backups: { id: string; file: string; projects: string[] }[] }[]
+    }
+    expect(out.targets.map((t) => [t.target, t.state])).toEqual([
+      ['k-00', 'backed-up'],
+      ['k-01', 'backed-up'],
+    ])
+    for (const t of out.targets) {
+      expect(t.backups).toHaveLength(1)
+      expect(t.backups[0]!.id).toMatch(new RegExp(`-tenants\\.${t.target}$`))
+      expect(existsSync(join(root, '.mig', 'backups', 'tenants', t.backups[0]!.file))).toBe(true)
+    }
+  }, 60_000)
 })
