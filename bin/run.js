@@ -11,7 +11,11 @@ if (['status', 'up', 'down', 'backup'].includes(process.argv[2]) && process.env.
   // Whatever goes wrong there, loading it included (dist half rebuilt), nothing is printed
   // before it succeeds and oclif answers instead.
   const code = await import('../dist/fast-status.js').then(({ fastRun }) => fastRun(process.argv.slice(2))).catch(() => undefined)
-  if (code !== undefined) process.exit(code)
+  if (code !== undefined) {
+    // A pipe takes output asynchronously: exiting at once would cut a long --json (a fleet's) short.
+    await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))))
+    process.exit(code)
+  }
 }
 
 // Subpath imports: the @oclif/core index loads help and ux modules a run rarely needs.

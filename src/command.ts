@@ -61,6 +61,34 @@ export abstract class MigCommand<T extends typeof Command> extends Command {
     min: 0,
   })
 
+  /**
+   * Fleets (projects with `targets`, src/fleet): status, up, down and backup.
+   * No defaults here (the fast dispatcher declines flags with one): core applies them.
+   */
+  static fleetFlags = {
+    concurrency: Flags.integer({
+      description: 'fleets: run N targets at a time, each under its own lock (default 4)',
+      min: 1,
+      helpGroup: 'FLEET',
+    }),
+    targets: Flags.string({ description: 'fleets: only these targets (comma-separated, repeatable)', multiple: true, helpGroup: 'FLEET' }),
+    match: Flags.string({
+      description: "fleets: only targets whose name matches this glob ('acme-*'); with --targets, only those both select",
+      helpGroup: 'FLEET',
+    }),
+    'fail-fast': Flags.boolean({
+      description: 'fleets: after the first failing target, start no new one (running ones finish)',
+      helpGroup: 'FLEET',
+    }),
+    shard: Flags.string({
+      description: "fleets: only shard I of N (I/N, 0 ≤ I < N), a stable subset by a hash of each target's name",
+      helpGroup: 'FLEET',
+    }),
+  }
+
+  /** Integer flags of the fleet flags, for integerFlags. */
+  static fleetIntegerFlags: Record<string, number> = { concurrency: 1 }
+
   /** For up and down: Flyway's validate, overridden (see validate in core/lifecycle.ts). */
   static allowDriftFlag = Flags.boolean({
     description: 'run even over an applied migration whose files changed or are gone, or one that failed partway (journaled)',

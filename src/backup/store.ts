@@ -52,7 +52,8 @@ const stamp = (d: Date): string =>
 export async function backupDatabase(group: BackupGroup, db: Db, root: string): Promise<Manifest> {
   const dialect = driverOf(db)
   const driver = dialect.backup
-  const name = group.projects[0]!.name
+  const first = group.projects[0]!
+  const name = first.name
   const dir = join(root, name)
   try {
     const created = await mkdir(root, { recursive: true, mode: 0o700 })
@@ -73,7 +74,8 @@ export async function backupDatabase(group: BackupGroup, db: Db, root: string): 
     )
   }
   const createdAt = new Date()
-  const id = `${stamp(createdAt)}-${name}`
+  // A fleet's targets back up side by side, in one second: each id names its target.
+  const id = `${stamp(createdAt)}-${first.target ? `${name}.${first.target}` : name}`
   const file = `${id}.${driver.extension}`
   const partial = join(dir, `${file}.partial`)
   const manifestFile = join(dir, `${id}.json`)

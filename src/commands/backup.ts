@@ -9,8 +9,8 @@ export default class Backup extends MigCommand<typeof Backup> {
     '<%= config.bin %> backup',
     '<%= config.bin %> backup --project billing && <%= config.bin %> up --one --project billing',
   ]
-  static override integerFlags = { ...MigCommand.integerFlags, 'lock-timeout': 0 }
-  static override flags = { 'lock-timeout': MigCommand.lockTimeoutFlag }
+  static override integerFlags = { ...MigCommand.integerFlags, 'lock-timeout': 0, ...MigCommand.fleetIntegerFlags }
+  static override flags = { 'lock-timeout': MigCommand.lockTimeoutFlag, ...MigCommand.fleetFlags }
 
   async run(): Promise<void> {
     const code = await runBackup(this.flags, { adapters: await this.adapters(), failures: this.pluginFailures }, this.io())

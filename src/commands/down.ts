@@ -10,8 +10,9 @@ export default class Down extends MigCommand<typeof Down> {
     '<%= config.bin %> down --project billing --to 001_create_users',
     '<%= config.bin %> down --all --yes',
   ]
-  static override integerFlags = { ...MigCommand.integerFlags, step: 1, 'lock-timeout': 0 }
+  static override integerFlags = { ...MigCommand.integerFlags, step: 1, 'lock-timeout': 0, ...MigCommand.fleetIntegerFlags }
   static override flags = {
+    ...MigCommand.fleetFlags,
     step: Flags.integer({ description: 'revert the last N applied migrations', min: 1, exclusive: ['to', 'all', 'batch'] }),
     to: Flags.string({
       description: 'revert every migration applied after this id (the id itself stays applied)',

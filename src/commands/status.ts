@@ -17,7 +17,9 @@ export default class Status extends MigCommand<typeof Status> {
     '<%= config.bin %> status --format github',
   ]
   // No default: the fast dispatcher takes flags from the manifest and leaves defaults to oclif (text is the default all the same).
+  static override integerFlags = { ...MigCommand.integerFlags, ...MigCommand.fleetIntegerFlags }
   static override flags = {
+    ...MigCommand.fleetFlags,
     format: Flags.string({ description: 'output format (default: text; json is --json)', options: ['text', 'json', 'github'] }),
   }
 

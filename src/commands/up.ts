@@ -10,8 +10,9 @@ export default class Up extends MigCommand<typeof Up> {
     '<%= config.bin %> up --project billing --to 003_add_phone',
     '<%= config.bin %> up --atomic',
   ]
-  static override integerFlags = { ...MigCommand.integerFlags, step: 1, 'lock-timeout': 0 }
+  static override integerFlags = { ...MigCommand.integerFlags, step: 1, 'lock-timeout': 0, ...MigCommand.fleetIntegerFlags }
   static override flags = {
+    ...MigCommand.fleetFlags,
     one: Flags.boolean({ description: 'apply only the single oldest pending migration', exclusive: ['step', 'to'] }),
     step: Flags.integer({ description: 'apply the next N pending migrations', min: 1, exclusive: ['one', 'to'] }),
     to: Flags.string({ description: 'apply up to and including this migration id', exclusive: ['one', 'step'] }),

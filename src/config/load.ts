@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url'
 import * as v from 'valibot'
 import { createLoader } from '../core/kit/load.js'
 import { ExitCode, MigError, errorMessage } from '../output/errors.js'
-import { type MigConfig, configSchema } from './schema.js'
+import { type MigConfig, configSchema, targetName } from './schema.js'
 
 export const configFiles = ['mig.config.json', 'mig.config.js', 'mig.config.mjs', 'mig.config.ts'] as const
 
@@ -164,6 +164,7 @@ function checkProjects(raw: unknown, base: string, tools: ReadonlySet<string>): 
         `projects[${i}].dir: "${dir}" is outside the repository, and mig would run its tool config (add "outside": true to this project if that is meant)`,
       )
     }
+    if (p.targets !== undefined) problems.push(...checkTargets(p.targets, `projects[${i}].targets`))
     if (typeof name === 'string') {
       const first = seen.get(name)
       if (first !== undefined) problems.push(`projects[${i}].name: "${name}" is already used by projects[${first}] (names must be unique)`)
@@ -171,6 +172,51 @@ function checkProjects(raw: unknown, base: string, tools: ReadonlySet<string>): 
     }
   })
   return problems
+}
+
+/** A fleet's `targets`: a list of rows, `{file}`, or `{query, url}`; each problem with its key path. */
+function checkTargets(targets: unknown, at: string): string[] {
+  const forms = 'a list of {"name", "url"} (or {"name", "schema"}), {"file": …} or {"query": …, "url": …}'
+  const filled = (v: unknown) => typeof v === 'string' && v.trim() !== ''
+  if (Array.isArray(targets)) {
+    const problems: string[] = []
+    const seen = new Map<string, number>()
+    targets.forEach((row: unknown, j) => {
+      const here = `${at}[${j}]`
+      if (!row || typeof row !== 'object' || Array.isArray(row))
+        return problems.push(`${here}: expected {"name", "url"} or {"name", "schema"}`)
+      const r = row as Record<string, unknown>
+      for (const key of Object.keys(r))
+        if (!['name', 'url', 'schema'].includes(key))
+          problems.push(`${here}.${key}: unknown key (a target has name and url, or name and schema)`)
+      if (!filled(r.name)) problems.push(`${here}.name: required, but it is missing`)
+      else if (!targetName.test(r.name as string))
+        problems.push(`${here}.name: "${String(r.name)}": letters, digits, ".", "_" and "-" only`)
+      else if (seen.has(r.name as string))
+        problems.push(`${here}.name: "${String(r.name)}" is already used by ${at}[${seen.get(r.name as string)}]`)
+      else seen.set(r.name as string, j)
+      if (filled(r.url) === filled(r.schema))
+        problems.push(
+          `${here}: give either url (another database) or schema (a PostgreSQL schema), ${filled(r.url) ? 'not both' : 'one of them'}`,
+        )
+      return undefined
+    })
+    if (!targets.length) problems.push(`${at}: the list is empty (${forms})`)
+    return problems
+  }
+  if (targets && typeof targets === 'object') {
+    const t = targets as Record<string, unknown>
+    const keys = Object.keys(t).sort().join(',')
+    if (keys === 'file') return filled(t.file) ? [] : [`${at}.file: must be a path (JSON, YAML or CSV), relative to the config file`]
+    if (keys === 'query,url') {
+      return [
+        ...(filled(t.query) ? [] : [`${at}.query: must be a query returning name and url (or name and schema)`]),
+        ...(filled(t.url) ? [] : [`${at}.url: must be the control database's URL`]),
+      ]
+    }
+    if ('query' in t && !('url' in t)) return [`${at}.url: required with query: the control database's URL ("\${CONTROL_DATABASE_URL}")`]
+  }
+  return [`${at}: expected ${forms}`]
 }
 
 /** `dir` leaves `base`, also through a symbolic link. */

@@ -2,6 +2,7 @@ import { basename, dirname, relative, resolve } from 'node:path'
 import type { Adapter, ProjectMarker, ProjectRef } from '../adapter.js'
 import { FileIndex, type SkippedDir } from './find-files.js'
 import type { LoadedConfig } from './load.js'
+import type { TargetsConfig } from './schema.js'
 import { knownTools } from './tools.js'
 
 export interface Project extends ProjectRef {
@@ -9,6 +10,10 @@ export interface Project extends ProjectRef {
   relDir: string
   /** Undefined when the tool's plugin is not installed. */
   adapter: Adapter | undefined
+  /** A fleet (mig.config's `targets`): the same project against each target's database in turn (src/fleet). */
+  targets?: TargetsConfig
+  /** The fleet target this copy of the project runs against: its backups are named after it too. */
+  target?: string
 }
 
 /** The projects of the repository: from the config, or detected when it lists none. */
@@ -28,6 +33,7 @@ export async function resolveProjects(
         relDir: relative(root, dir) || '.',
         options: { ...p.options, ...(p.url !== undefined ? { url: p.url } : {}), ...(p.env !== undefined ? { env: p.env } : {}) },
         adapter: adapters.get(p.tool),
+        ...(p.targets !== undefined ? { targets: p.targets } : {}),
       }
     })
     return { projects, detected: false, skipped: [] }

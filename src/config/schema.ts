@@ -7,6 +7,18 @@ const nonEmpty = v.pipe(v.string(), v.minLength(1, 'must not be empty'))
 // Said as a person reads the key, rather than valibot's "Expected >0 but received 0".
 const seconds = v.pipe(v.number(), v.gtValue(0, 'must be more than 0 seconds'))
 
+/** A fleet target's name: it is printed, selected (--targets, --match) and hashed (--shard). */
+export const targetName = /^[A-Za-z0-9._-]+$/
+
+/** One row of a fleet: another database (`url`), or a PostgreSQL schema of the project's own database (`schema`). */
+export type TargetRow = { name: string; url: string } | { name: string; schema: string }
+
+/** `targets`: a list, a file of rows (JSON, YAML or CSV), or a query against a control database. */
+export type TargetsConfig = TargetRow[] | { file: string } | { query: string; url: string }
+
+// Checked by checkTargets (config/load.ts), whose messages say which form was meant; a union's would not.
+const targetsSchema = v.custom<TargetsConfig>(() => true)
+
 export const projectSchema = v.strictObject({
   name: v.pipe(v.string(), v.regex(/^[A-Za-z0-9][\w.-]*$/, 'letters, digits, ".", "_" and "-" only, starting with a letter or digit')),
   tool: nonEmpty,
@@ -19,6 +31,8 @@ export const projectSchema = v.strictObject({
   options: v.optional(v.record(v.string(), v.unknown())),
   /** `mig up` applies this project's pending migrations in one transaction, as `--atomic` does. */
   atomic: v.optional(v.boolean()),
+  /** A fleet: the same project against each of these databases (or schemas) in turn (README "Fleets"). */
+  targets: v.optional(targetsSchema),
   /** `dir` may lie outside the repository: its tool config is code mig will run, so that is said explicitly. */
   outside: v.optional(v.boolean()),
 })

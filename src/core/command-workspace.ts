@@ -15,6 +15,19 @@ export interface GlobalFlags {
   debug?: boolean
 }
 
+/** The fleet flags of status, up, down and backup (src/fleet; MigCommand.fleetFlags). */
+export interface FleetFlags extends GlobalFlags {
+  concurrency?: number
+  targets?: string[]
+  match?: string
+  'fail-fast'?: boolean
+  shard?: string
+}
+
+/** --targets, --match or --shard: given, they need a fleet. */
+export const hasFleetFlags = (flags: FleetFlags): boolean =>
+  flags.targets !== undefined || flags.match !== undefined || flags.shard !== undefined
+
 /** Where a command writes; `out` is silent with --json, everything is redacted by the writer. */
 export interface CommandIo {
   out(line: string): void

@@ -3,7 +3,7 @@ import { dryRunJson, dryRunText, progress, runJson, summary } from '../output/ru
 import { backup } from './backup.js'
 import { type Selection, dryRun, run } from './lifecycle.js'
 import { describeHolder } from './lock/index.js'
-import { type CommandIo, type GlobalFlags, commandWorkspace, lockTimeoutMs } from './command-workspace.js'
+import { type CommandIo, type FleetFlags, commandWorkspace, hasFleetFlags, lockTimeoutMs } from './command-workspace.js'
 import type { CollectedAdapters } from './verify-adapter.js'
 import type { Workspace } from './workspace.js'
 
@@ -12,7 +12,7 @@ import type { Workspace } from './workspace.js'
  * their oclif commands and by the fast dispatcher alike (src/fast-status.ts).
  */
 
-interface RunFlags extends GlobalFlags {
+interface RunFlags extends FleetFlags {
   step?: number
   to?: string
   backup?: boolean
@@ -77,6 +77,21 @@ async function runMigrations(
   io: CommandIo,
   announce: boolean,
 ): Promise<number> {
+  if (ws.projects.some((p) => p.targets !== undefined)) {
+    const { fleetMigrate } = await import('../fleet/commands.js')
+    return fleetMigrate(ws, flags, io, {
+      direction,
+      selection,
+      dryRun: flags['dry-run'] === true,
+      lockTimeoutMs: lockTimeoutMs(ws, flags['lock-timeout']),
+      backup: flags.backup ?? ws.config.config.backup?.before?.includes(direction) ?? false,
+      allowSharedUrl: flags['allow-shared-url'],
+      allowDrift: flags['allow-drift'],
+      strict: flags.strict,
+      ...(direction === 'up' && (flags as UpFlags).atomic ? { atomic: true } : {}),
+    })
+  }
+  if (hasFleetFlags(flags)) (await import('../fleet/commands.js')).refuseFleetFlags(flags)
   if (flags['dry-run']) {
     const steps = await dryRun(ws, { direction, selection, allowDrift: flags['allow-drift'], strict: flags.strict })
     if (flags.json) io.json(dryRunJson(steps, direction))
@@ -100,11 +115,16 @@ async function runMigrations(
 }
 
 export async function runBackup(
-  flags: GlobalFlags & { 'lock-timeout'?: number },
+  flags: FleetFlags & { 'lock-timeout'?: number },
   { adapters }: CollectedAdapters,
   io: CommandIo,
 ): Promise<number> {
   const ws = await commandWorkspace(flags, adapters, false, io.note)
+  if (ws.projects.some((p) => p.targets !== undefined)) {
+    const { fleetBackup } = await import('../fleet/commands.js')
+    return fleetBackup(ws, flags, io, lockTimeoutMs(ws, flags['lock-timeout']))
+  }
+  if (hasFleetFlags(flags)) (await import('../fleet/commands.js')).refuseFleetFlags(flags)
   const manifests = await backup(ws, {
     lockTimeoutMs: lockTimeoutMs(ws, flags['lock-timeout']),
     onLockWait: (database, holder) => io.note(`waiting for the migration lock on ${database}, held by ${describeHolder(holder)}…`),

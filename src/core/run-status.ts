@@ -1,11 +1,12 @@
 import { formatAnnotation, statusAnnotations } from '../output/github.js'
 import { renderStatus } from '../output/status-text.js'
 import type { CollectedAdapters } from './verify-adapter.js'
-import { type CommandIo, type GlobalFlags, commandWorkspace } from './command-workspace.js'
+import { type CommandIo, type FleetFlags, commandWorkspace, hasFleetFlags } from './command-workspace.js'
 import { StatusBit, status } from './status.js'
+import { usageError } from '../output/errors.js'
 
 /** `mig status`'s flags, as oclif parses them and as the fast dispatcher does from oclif's manifest. */
-export interface StatusFlags extends GlobalFlags {
+export interface StatusFlags extends FleetFlags {
   /** `json` is `--json`; `github`: workflow annotations (src/output/github.ts). */
   format?: string
 }
@@ -22,6 +23,14 @@ export type StatusIo = Omit<CommandIo, 'confirm'>
 export async function runStatus(flags: StatusFlags, { adapters, failures }: CollectedAdapters, io: StatusIo): Promise<number> {
   const ws = await commandWorkspace(flags, adapters, true, io.note)
   const format = flags.json ? 'json' : (flags.format ?? 'text')
+  // A fleet (a project with targets) is loaded only when there is one: a plain status stays as light as it was.
+  if (ws.projects.some((p) => p.targets !== undefined)) {
+    const fleet = await import('../fleet/commands.js')
+    if (format === 'github') throw usageError('FLEET_FORMAT', '--format github does not cover fleets yet', 'use --json, or the text output')
+    const code = await fleet.fleetStatus(ws, flags, io)
+    return failures.length ? code | StatusBit.unanswered : code
+  }
+  if (hasFleetFlags(flags)) (await import('../fleet/commands.js')).refuseFleetFlags(flags)
   const result = await status(ws, { checksums: format === 'json', files: format === 'github' })
   // A plugin that failed to load hides its tool's projects: status cannot say they are clean.
   if (failures.length) result.exitCode |= StatusBit.unanswered

@@ -75,6 +75,8 @@ export interface StatusOptions {
   checksums?: boolean
   /** Name each migration's first file (MigrationStatus.file). */
   files?: boolean
+  /** Ask git for tracked backup files (default): a fleet asks once for all its targets. */
+  trackedBackups?: boolean
 }
 
 export async function status(ws: Workspace, options: StatusOptions = {}): Promise<StatusResult> {
@@ -92,7 +94,7 @@ export async function status(ws: Workspace, options: StatusOptions = {}): Promis
   }
   const dir = backupRoot(ws.config.dir, ws.config.config.backup?.dir)
   // git is asked only when there is a backup folder to ask about: status stays fast.
-  const tracked = existsSync(dir) ? trackedBackups(ws.root, dir) : []
+  const tracked = options.trackedBackups !== false && existsSync(dir) ? trackedBackups(ws.root, dir) : []
   return { projects, ...(tracked.length ? { trackedBackups: tracked } : {}), exitCode }
 }
 
