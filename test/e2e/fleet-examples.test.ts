@@ -203,9 +203,12 @@ describe('examples/fleet: the GitHub Actions workflow', () => {
 
     expect(status.needs).toBe('migrate')
     expect(status.if).toMatch(/!cancelled\(\)/)
-    const [gather] = migSteps(status)
+    const [gather, show, ...rest] = migSteps(status)
+    expect(rest).toEqual([])
     // The whole fleet: no --targets/--match/--shard narrowing it.
     expect(runScript(gather!)).toBe('mig status --json > fleet-status.json')
+    expect(show!.if).toMatch(/failure\(\)/)
+    expect(runScript(show!)).toBe('mig status')
     // The database password comes from a secret into the mig steps alone, never into argv.
     for (const s of [...migSteps(migrate), ...migSteps(status)]) {
       expect(s.env).toEqual({ TENANT_DB_PASSWORD: '${{ secrets.TENANT_DB_PASSWORD }}' })
@@ -328,7 +331,7 @@ describe.skipIf(!fleetFlags)("examples/fleet: the manifests' exact command lines
     const { migrate, status } = workflow()
     const shards = obj(obj(migrate.strategy).matrix).shard as number[]
     const [up] = migSteps(migrate)
-    const [gather] = migSteps(status)
+    const [gather, show] = migSteps(status)
     const env = { TENANT_DB_PASSWORD: 'not-a-real-password' }
     const run = (i: number, root: string, path: string) => bash(runScript(up!, { shard: i }), root, { ...env, PATH: path })
     await partition(run, shards.length)
@@ -337,12 +340,15 @@ describe.skipIf(!fleetFlags)("examples/fleet: the manifests' exact command lines
     const before = await bash(runScript(gather!), root, { ...env, PATH: path })
     // status's bitmap: 2, pending (on every tenant); bash -e passes it on, and the step fails.
     expect(before.code, before.stderr).toBe(2)
+    // The step that runs on failure shows each tenant, pending, to a person.
+    const shown = await bash(runScript(show!), root, { ...env, PATH: path })
+    expect(shown.code, shown.stderr).toBe(2)
+    for (const t of tenantNames()) expect(shown.stdout).toMatch(new RegExp(`^\\S*\\b${t}\\b.*\\bpending\\b`, 'm'))
 
     await allThenRetry(run, shards.length, root, path)
     const after = await bash(runScript(gather!), root, { ...env, PATH: path })
     expect(after.code, after.stderr).toBe(0)
     const text = readFileSync(join(root, 'fleet-status.json'), 'utf8')
-    for (const t of tenantNames()) expect(text).toContain(t)
-    expect(text).not.toContain('not-a-real-password')
+    for (const t of tenantNames()) expect(text).toContain(`${t}.db`)
   })
 })
