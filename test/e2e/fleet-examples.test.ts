@@ -282,15 +282,15 @@ function bash(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<Resu
 describe.skipIf(!fleetFlags)("examples/fleet: the manifests' exact command lines, on SQLite tenants", () => {
   /**
    * Each shard alone on a fresh fleet: the tenants it selects get every migration, the others none;
-   * a second fresh fleet gets the same tenants from the same shard (a retry redoes its own); the
-   * shards partition the fleet.
+   * with `attempts` 2, a second fresh fleet gets the same tenants from the same shard (a retried pod
+   * redoes its own); the shards partition the fleet.
    */
-  async function partition(run: (i: number, root: string, path: string) => Promise<Result>, n: number): Promise<void> {
+  async function partition(run: (i: number, root: string, path: string) => Promise<Result>, n: number, attempts: 1 | 2): Promise<void> {
     const all = tenantNames()
     const seen: string[][] = []
     for (let i = 0; i < n; i++) {
       const picks: string[][] = []
-      for (let attempt = 0; attempt < 2; attempt++) {
+      for (let attempt = 0; attempt < attempts; attempt++) {
         const { root, path } = sqliteFleet()
         const r = await run(i, root, path)
         expect(r.code, r.stderr).toBe(0)
@@ -299,7 +299,7 @@ describe.skipIf(!fleetFlags)("examples/fleet: the manifests' exact command lines
           expect(tenantState(root, t)).toEqual(mine.includes(t) ? { applied: migrationIds, ups: migrationIds } : { applied: [], ups: [] })
         picks.push(mine)
       }
-      expect(picks[1]).toEqual(picks[0])
+      if (attempts === 2) expect(picks[1]).toEqual(picks[0])
       seen.push(picks[0]!)
     }
     expect(seen.flat().sort()).toEqual([...all].sort())
@@ -322,7 +322,7 @@ describe.skipIf(!fleetFlags)("examples/fleet: the manifests' exact command lines
       const { argv, env } = k8sArgv(i)
       return mig(argv, { cwd: root, env })
     }
-    await partition(run, n)
+    await partition(run, n, 2)
     const { root, path } = sqliteFleet()
     await allThenRetry(run, n, root, path)
   })
@@ -334,7 +334,7 @@ describe.skipIf(!fleetFlags)("examples/fleet: the manifests' exact command lines
     const [gather, show] = migSteps(status)
     const env = { TENANT_DB_PASSWORD: 'not-a-real-password' }
     const run = (i: number, root: string, path: string) => bash(runScript(up!, { shard: i }), root, { ...env, PATH: path })
-    await partition(run, shards.length)
+    await partition(run, shards.length, 1)
 
     const { root, path } = sqliteFleet()
     const before = await bash(runScript(gather!), root, { ...env, PATH: path })
