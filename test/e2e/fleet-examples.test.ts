@@ -105,7 +105,7 @@ describe('examples/fleet: the Kubernetes Indexed Job', () => {
     expect(pod.restartPolicy).toBe('Never')
     expect(containers).toHaveLength(1)
     const c = containers[0]!
-    for (const rule of (obj(spec.podFailurePolicy).rules as Json[]) ?? []) {
+    for (const rule of obj(spec.podFailurePolicy).rules as Json[]) {
       if (rule.onExitCodes) expect(obj(rule.onExitCodes).containerName).toBe(c.name)
     }
     // The controller adds JOB_COMPLETION_INDEX only when the container does not set it itself.
