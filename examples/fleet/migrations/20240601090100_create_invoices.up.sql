@@ -1,0 +1,6 @@
+CREATE TABLE invoices (
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts (id),
+  amount_cents INTEGER NOT NULL,
+  issued_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
