@@ -57,7 +57,7 @@ async function readTargetsFile(project: Project, file: string, shown: string): P
   let parsed: unknown
   try {
     if (ext === '.json') parsed = JSON.parse(text)
-    else if (ext === '.yaml' || ext === '.yml') parsed = (await import('js-yaml')).load(text)
+    else if (ext === '.yaml' || ext === '.yml') parsed = (await import('yaml')).parse(text) as unknown
     else if (ext === '.csv') parsed = parseCsv(text)
     else
       throw new MigError(

@@ -221,12 +221,6 @@ describe('examples/fleet: the GitHub Actions workflow', () => {
 
 // ------------------------------------------------- the exact command lines, run
 
-// The fleet flags (--shard, --concurrency, `targets` in mig.config.json) come from the fleet
-// branch. Until it is merged, the built mig does not have them and this block is skipped; once it
-// is, delete the skipIf so that a renamed flag fails here instead of skipping.
-const manifest = JSON.parse(readFileSync(join(repoRoot, 'oclif.manifest.json'), 'utf8')) as { commands: Record<string, { flags: Json }> }
-const fleetFlags = ['shard', 'concurrency'].every((f) => f in (manifest.commands.up?.flags ?? {}))
-
 const migrationIds = ['20240601090000_create_accounts', '20240601090100_create_invoices', '20240615120000_add_invoice_due_at']
 const tenantNames = (): string[] => {
   const [header, ...rows] = readFileSync(join(example, 'tenants.csv'), 'utf8').trim().split('\n')
@@ -279,7 +273,7 @@ function bash(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<Resu
   })
 }
 
-describe.skipIf(!fleetFlags)("examples/fleet: the manifests' exact command lines, on SQLite tenants", () => {
+describe("examples/fleet: the manifests' exact command lines, on SQLite tenants", () => {
   /**
    * Each shard alone on a fresh fleet: the tenants it selects get every migration, the others none;
    * with `attempts` 2, a second fresh fleet gets the same tenants from the same shard (a retried pod

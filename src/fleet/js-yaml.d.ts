@@ -1,4 +1,0 @@
-// js-yaml ships no types; mig uses only `load`, for a fleet's targets file.
-declare module 'js-yaml' {
-  export function load(text: string): unknown
-}
