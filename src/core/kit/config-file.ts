@@ -81,19 +81,7 @@ export interface ConfigFileOptions {
  * error kept as the cause for `--debug`. A MigError the config's evaluation
  * threw through a stand-in core gave it (a missing variable) passes unchanged.
  */
-export function loadConfigFile(project: Project, file: string, options: ConfigFileOptions): Promise<unknown> {
-  // One at a time: `options.cwd` changes the process's working directory
-  // across the loader's awaits, so a second config evaluated meanwhile (a
-  // fleet opens many targets at once) would resolve its paths against the
-  // wrong folder.
-  const loading = configTurn.then(() => loadOne(project, file, options))
-  configTurn = loading.catch(() => undefined)
-  return loading
-}
-
-let configTurn: Promise<unknown> = Promise.resolve()
-
-async function loadOne(project: Project, file: string, options: ConfigFileOptions): Promise<unknown> {
+export async function loadConfigFile(project: Project, file: string, options: ConfigFileOptions): Promise<unknown> {
   const code = options.code ?? toolCode(project, 'CONFIG_LOAD')
   const cwd = process.cwd()
   try {

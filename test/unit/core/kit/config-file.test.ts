@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { findConfigFile, loadConfigFile } from '../../../../src/core/kit/config-file.js'
 import { MigError } from '../../../../src/output/errors.js'
+import { withProjectEnv } from '../../../../src/core/project-env.js'
 import { tempDir } from '../../../helpers.js'
 
 const typeorm = (dir: string) => ({ name: 'users', tool: 'typeorm', dir })
@@ -122,7 +123,7 @@ describe('loadConfigFile', () => {
 })
 
 describe('loadConfigFile, side by side', () => {
-  it("evaluates each config in its own `cwd` when several load at once (a fleet's targets), and restores the process's", async () => {
+  it("inside withProjectEnv (as adapters call it), evaluates each config in its own `cwd` when several load at once (a fleet's targets), and restores the process's", async () => {
     const before = process.cwd()
     const dirs = [tempDir(), tempDir(), tempDir()].map((d) => realpathSync(d))
     for (const dir of dirs)
@@ -132,7 +133,9 @@ describe('loadConfigFile, side by side', () => {
       )
     const seen = await Promise.all(
       dirs.map((dir) =>
-        loadConfigFile({ name: 'users', tool: 'sequelize', dir }, join(dir, 'config.cjs'), { hint: 'h', cwd: dir, call: true, load: {} }),
+        withProjectEnv(dir, () =>
+          loadConfigFile({ name: 'users', tool: 'sequelize', dir }, join(dir, 'config.cjs'), { hint: 'h', cwd: dir, call: true, load: {} }),
+        ),
       ),
     )
     expect(seen).toEqual(dirs)
