@@ -62,6 +62,19 @@ export function select<T extends { key: string; target?: { name: string } | unde
   const name = (u: T): string | undefined => u.target?.name
   const known = [...new Set(units.flatMap((u) => (u.target === undefined ? [] : [u.target.name])))]
   let kept = units
+  // `--targets "$TENANTS"` with the variable empty must not mean every target.
+  if (selection.names !== undefined && !selection.names.length)
+    throw usageError(
+      'TARGETS_EMPTY',
+      '--targets names no target',
+      'give one or more names (`--targets acme,globex`), or leave --targets out for every target',
+    )
+  if (selection.match !== undefined && !selection.match.trim())
+    throw usageError(
+      'TARGET_NO_MATCH',
+      '--match is empty',
+      'give a glob on the target\'s name ("acme-*"), or leave --match out for every target',
+    )
   if (selection.names?.length) {
     const unknown = selection.names.filter((n) => !known.includes(n))
     if (unknown.length) {

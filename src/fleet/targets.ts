@@ -5,6 +5,7 @@ import { targetName } from '../config/schema.js'
 import { projectEnv } from '../core/project-env.js'
 import type { Workspace } from '../core/workspace.js'
 import { parseDatabaseUrl } from '../db/url.js'
+import { expandUrlVars } from '../core/url-vars.js'
 import { MigError, errorMessage } from '../output/errors.js'
 import { readTargetsQuery } from './control.js'
 import { parseCsv } from './csv.js'
@@ -131,17 +132,14 @@ function checkRows(project: Project, rows: unknown[], source: string): FleetTarg
 }
 
 /** `${VAR}` from the project's environment (exported, else its `.env`): a password need not sit in a file. */
-function expand(url: string, project: Project, what: string): string {
-  const env = projectEnv(project.dir)
-  return url.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => {
-    const value = env[name]
-    if (value === undefined) {
-      throw new MigError(
+const expand = (url: string, project: Project, what: string): string =>
+  expandUrlVars(
+    url,
+    projectEnv(project.dir),
+    (name) =>
+      new MigError(
         'TARGETS_URL_VAR',
         `${project.name}: ${what} uses \${${name}}, which is not set`,
         `export ${name}=… or set it in ${join(project.dir, '.env')}`,
-      )
-    }
-    return value
-  })
-}
+      ),
+  )

@@ -45,12 +45,13 @@ export function registerUrlSecret(url: string): void {
 
 /**
  * Mask a connection URL's credential fields, by position: the userinfo
- * password and credential query parameters. Structural, so a database or
- * user name that happens to contain the password stays as it is.
+ * password (up to the last `@` before the query, so a password holding `/`
+ * or `@` is masked whole) and credential query parameters. Structural, so a
+ * database or user name that happens to contain the password stays as it is.
  */
 export function redactUrl(url: string): string {
   return url
-    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*:)([^@/?#]*)@/i, (_m, head: string) => `${head}${MASK}@`)
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*:)([^?#]*)@/i, (_m, head: string) => `${head}${MASK}@`)
     .replace(paramPattern, (_m, head: string) => `${head}${MASK}`)
 }
 

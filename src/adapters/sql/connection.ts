@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import type { OpenContext, ProjectRef } from '../../adapter.js'
+import { expandUrlVars } from '../../core/url-vars.js'
 import { MigError } from '../../output/errors.js'
 
 /**
@@ -35,17 +36,15 @@ export function resolveUrl(project: ProjectRef, ctx: Pick<OpenContext, 'env' | '
   return url
 }
 
-/** `${VAR}` in a configured URL, so a password need not sit in mig.config.json. */
-function expand(url: string, project: ProjectRef, env: Readonly<Record<string, string>>): string {
-  return url.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => {
-    const value = env[name]
-    if (value === undefined) {
-      throw new MigError(
+/** `${VAR}` in a configured URL (core's one rule for it). */
+const expand = (url: string, project: ProjectRef, env: Readonly<Record<string, string>>): string =>
+  expandUrlVars(
+    url,
+    env,
+    (name) =>
+      new MigError(
         'SQL_URL_VAR',
         `${project.name}: the url uses \${${name}}, which is not set`,
         `export ${name}=… or set it in ${join(project.dir, '.env')}`,
-      )
-    }
-    return value
-  })
-}
+      ),
+  )

@@ -61,6 +61,11 @@ describe('--targets and --match', () => {
     )
     expect(() => select(fleet, { match: 'zz*' })).toThrow(expect.objectContaining({ code: 'TARGET_NO_MATCH' }))
   })
+  it('an empty --targets (an unset variable) or --match is a usage error, never every target', () => {
+    expect(() => select(fleet, { names: targetNames(['']) ?? [] })).toThrow(expect.objectContaining({ code: 'TARGETS_EMPTY' }))
+    expect(() => select(fleet, { names: targetNames([' , ']) ?? [] })).toThrow(expect.objectContaining({ code: 'TARGETS_EMPTY' }))
+    expect(() => select(fleet, { match: '' })).toThrow(expect.objectContaining({ code: 'TARGET_NO_MATCH', message: '--match is empty' }))
+  })
 
   it('projects without targets are kept by --shard alone (by their name) and dropped by --targets/--match', () => {
     const mixed = [...fleet, { key: 'billing', target: undefined }]

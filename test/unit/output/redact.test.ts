@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parseDatabaseUrl } from '../../../src/db/url.js'
+import { expandUrlVars } from '../../../src/core/url-vars.js'
 import { redact, redactUrl, redactValue, registerSecret, registerUrlSecret } from '../../../src/output/redact.js'
 
 describe('redaction', () => {
@@ -7,6 +8,22 @@ describe('redaction', () => {
     expect(redactUrl('postgres://app:s3cret@db:5432/billing')).toBe('postgres://app:***@db:5432/billing')
     expect(redactUrl('mysql://root@db/app')).toBe('mysql://root@db/app')
     expect(redact('failed for mysql://u:p%40ss@h/db and postgres://a:b@c/d')).toBe('failed for mysql://u:***@h/db and postgres://a:***@c/d')
+  })
+
+  it('masks a password that holds "/" or "@" whole (an unparsable URL, as a generated password makes)', () => {
+    expect(redactUrl('postgres://app:ab/cd+ef@db/acme')).toBe('postgres://app:***@db/acme')
+    expect(redactUrl('postgres://app:a@b/c@db:5432/acme?sslmode=require')).toBe('postgres://app:***@db:5432/acme?sslmode=require')
+    expect(redactUrl('postgres://db:5432/acme')).toBe('postgres://db:5432/acme')
+  })
+
+  it("registers a ${VAR} that fills a URL's user info before anything parses it, and only that", () => {
+    const env = { TENANT_PW: 'Zx/9+q?w#e', TENANT_HOST: 'db.internal' }
+    const url = expandUrlVars('postgres://app:${TENANT_PW}@${TENANT_HOST}/acme', env, (n) => new Error(n))
+    expect(url).toBe('postgres://app:Zx/9+q?w#e@db.internal/acme')
+    expect(() => parseDatabaseUrl(url, '.')).toThrow()
+    expect(redact(`cannot parse ${url}: password Zx/9+q?w#e`)).not.toContain('Zx/9+q?w#e')
+    expect(redact('host db.internal')).toBe('host db.internal')
+    expect(() => expandUrlVars('postgres://${NOPE}@h/d', env, (n) => new Error(`unset ${n}`))).toThrow('unset NOPE')
   })
 
   it('scrubs a registered password wherever it appears, decoded or not', () => {
