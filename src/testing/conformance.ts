@@ -66,7 +66,7 @@ export interface ConformanceOptions {
 }
 
 export type ContractCheck =
-  'capture' | 'transaction-none' | 'transaction-none-failure' | 'tool-lock' | 'create' | 'close' | 'journal' | 'atomic'
+  'capture' | 'transaction-none' | 'transaction-none-failure' | 'tool-lock' | 'create' | 'close' | 'journal' | 'atomic' | 'interrupt'
 
 export interface KnownFailure {
   check: ContractCheck
@@ -643,6 +643,30 @@ function journalChecks(options: ConformanceOptions): void {
         await f.session.up(list[1]!, { transaction: 'auto', journal: f.hook(list[1]!) })
         await expect(f.session.up(list[2]!, { transaction: 'auto', journal: f.hook(list[2]!) })).rejects.toThrow()
         expect(await f.rows()).toEqual([list[0]!.id, list[1]!.id])
+        expect(await options.nativeApplied(f.project, f.database)).toEqual([list[0]!.id, list[1]!.id])
+      },
+    )
+
+    check(
+      'interrupt',
+      'an interrupt (RunOptions.signal) during a migration in a transaction leaves it pending, not failed: nothing recorded, the native ledger agrees, and a rerun applies it',
+      async (t) => {
+        const f = await fresh()
+        const list = await f.session.list()
+        await f.session.up(list[0]!, { transaction: 'auto' })
+        if (!(await (f.session.transactional?.(list[1]!, 'up') ?? Promise.resolve(dialect !== 'mysql')))) return t.skip()
+        const controller = new AbortController()
+        // Ctrl-C while the migration's first statement runs.
+        const interrupted = f.session
+          .up(list[1]!, { transaction: 'auto', signal: controller.signal, capture: () => controller.abort() })
+          .then(
+            () => false,
+            () => true,
+          )
+        if (!(await interrupted)) return t.skip() // ran to its end before looking at the signal: applied, and said so
+        expect((await f.session.list()).find((m) => m.id === list[1]!.id)!.state).toBe('pending')
+        expect(await options.nativeApplied(f.project, f.database)).toEqual([list[0]!.id])
+        await f.session.up(list[1]!, { transaction: 'auto' })
         expect(await options.nativeApplied(f.project, f.database)).toEqual([list[0]!.id, list[1]!.id])
       },
     )

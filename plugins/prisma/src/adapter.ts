@@ -361,12 +361,15 @@ class PrismaSession implements Session {
       try {
         await this.wrapped(sql, options, () => insert(true))
       } catch (error) {
-        // The transaction took the row with it: write the failed one Prisma's own run leaves.
+        // The transaction took the row with it: write the failed one Prisma's own run leaves for a
+        // script that failed. Not for an interrupt: the rollback undid all of it, and a failed row
+        // would make the rerun (and `prisma migrate deploy`) refuse a migration that is just pending.
         if (
-          await insert(false, (error as Error).message).then(
+          !options.signal?.aborted &&
+          (await insert(false, (error as Error).message).then(
             () => true,
             () => false,
-          )
+          ))
         )
           this.remember(ledger, attempt)
         throw error
