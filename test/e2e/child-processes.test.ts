@@ -73,19 +73,22 @@ describe.each(servers)('a signal to mig during a %s backup', (dialect) => {
     }
     expect(hasStack(stderr)).toBe(false)
     const dir = join(root, '.mig', 'backups', 'app')
+    // The tool's own stop, not an exit from under it (the MySQL client's options-file cleanup used to exit first).
+    expect(stderr).toMatch(
+      new RegExp(
+        `^Error: (pg_dump|mariadb-dump|mysqldump) stopped: interrupted \\(${signal}\\)\nHint: it stopped before finishing: run the command again\n$`,
+      ),
+    )
+    // Its partial file was removed, as for any failed backup.
+    expect(readdirSync(dir)).toEqual([])
     if (dialect === 'postgres') {
-      expect(stderr).toBe(`Error: pg_dump stopped: interrupted (${signal})\nHint: it stopped before finishing: run the command again\n`)
       // The server agrees: pg_dump's session is gone.
       const sessions = await holder.query<{ n: number }>(
         "SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE datname = ? AND application_name = 'mig backup'",
         [database.name],
       )
       expect(sessions[0]!.n).toBe(0)
-      // Its partial file was removed, as for any failed backup.
-      expect(readdirSync(dir)).toEqual([])
     }
-    // A dump that looks complete never stays behind.
-    expect(readdirSync(dir).filter((f) => !f.endsWith('.partial'))).toEqual([])
   })
 })
 

@@ -33,9 +33,12 @@ export async function withOptionsFile<T>(
   const cleanup = () => rm(dir, { recursive: true, force: true })
   // On an exit or a signal mid-run only sync work runs: remove the file right there.
   const onExit = () => rmSync(dir, { recursive: true, force: true })
+  // The file goes at once (the client read it when it started). Exit only when nothing else
+  // handles the signal: a run's interrupt handler (a fleet's first Ctrl-C lets running
+  // targets finish their migration) decides for itself, and must not be cut short here.
   const onSignal = (signal: NodeJS.Signals) => {
     onExit()
-    process.exit(signal === 'SIGINT' ? 130 : 143)
+    if (process.listenerCount(signal) === 0) process.exit(signal === 'SIGINT' ? 130 : 143)
   }
   // A scratch database's own handler must run its drops first: it exits itself.
   const signals = options.exitOnSignal ?? true
