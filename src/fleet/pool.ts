@@ -45,7 +45,6 @@ export interface PoolResult {
  */
 export async function runPool(units: readonly Unit[], options: PoolOptions): Promise<PoolResult> {
   const outcomes: (Outcome | undefined)[] = units.map(() => undefined)
-  let next = 0
   let stopped: PoolResult['stopped']
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopped !== undefined && stopped !== 'fail-fast') process.exit(signalExit(stopped))
@@ -56,30 +55,49 @@ export async function runPool(units: readonly Unit[], options: PoolOptions): Pro
   // Each running unit listens for signals too (watchInterrupts): that many listeners are meant.
   const listeners = process.getMaxListeners()
   process.setMaxListeners(Math.max(listeners, options.concurrency * 2 + 10))
+  // Units sharing a database (Unit.serial) take turns; otherwise the order is kept.
+  const started = units.map(() => false)
+  const busy = new Set<string>()
+  let freed: (() => void)[] = []
+  const nextFree = (): number => started.findIndex((s, i) => !s && !busy.has(units[i]!.serial))
   const worker = async (): Promise<void> => {
-    while (stopped === undefined && next < units.length) {
-      const i = next++
+    while (stopped === undefined && started.includes(false)) {
+      const i = nextFree()
+      if (i < 0) {
+        await new Promise<void>((resolve) => freed.push(resolve))
+        continue
+      }
+      started[i] = true
       const unit = units[i]!
+      busy.add(unit.serial)
       options.onStart?.(unit)
-      const started = Date.now()
+      const startedAt = Date.now()
       let outcome: Outcome
       try {
-        outcome = { ...(await options.work(unit)), unit, durationMs: Date.now() - started }
+        outcome = { ...(await options.work(unit)), unit, durationMs: Date.now() - startedAt }
       } catch (error) {
         const e = error as { code?: string; message?: string; hint?: string; exit?: number }
         outcome = {
           unit,
           state: 'failed',
           exitCode: typeof e.exit === 'number' ? e.exit : 1,
-          durationMs: Date.now() - started,
+          durationMs: Date.now() - startedAt,
           error: { code: e.code ?? 'INTERNAL', message: e.message ?? String(error), ...(e.hint ? { hint: e.hint } : {}) },
           detail: {},
         }
       }
+      busy.delete(unit.serial)
       outcomes[i] = outcome
       if (options.failFast && stopped === undefined && options.fails(outcome)) stopped = 'fail-fast'
       options.onSettled?.(outcome)
+      const waiting = freed
+      freed = []
+      for (const wake of waiting) wake()
     }
+    // Whoever waits for a unit this worker would have freed: nothing more comes, let them look again.
+    const waiting = freed
+    freed = []
+    for (const wake of waiting) wake()
   }
   try {
     await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, units.length)) }, worker))

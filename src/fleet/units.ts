@@ -18,6 +18,13 @@ export interface Unit {
   label: string
   /** What --shard hashes: the target's name (a tenant's projects share a shard), else the project's. */
   key: string
+  /**
+   * Units with the same `serial` never run side by side: they would take the
+   * same database's lock (two projects on one tenant's database), and the
+   * second would wait on its own run. A URL target's database; a schema
+   * target's name; projects without targets all together.
+   */
+  serial: string
 }
 
 /** Every (project, target) of the workspace's selected projects, in project order, then target order. */
@@ -25,7 +32,7 @@ export async function fleetUnits(ws: Workspace): Promise<Unit[]> {
   const units: Unit[] = []
   for (const project of ws.projects) {
     if (project.targets === undefined) {
-      units.push({ project, target: undefined, label: project.name, key: project.name })
+      units.push({ project, target: undefined, label: project.name, key: project.name, serial: 'projects without targets' })
       continue
     }
     for (const target of await resolveTargets(project, ws)) {
@@ -37,10 +44,20 @@ export async function fleetUnits(ws: Workspace): Promise<Unit[]> {
         target,
         label: `${project.name}/${target.name}`,
         key: target.name,
+        serial: target.url !== undefined ? databaseOf(target.url, project.dir) : `schema ${target.schema}`,
       })
     }
   }
   return units
+}
+
+/** A URL's database identity (the lock's key); a URL that does not parse is its own (opening it will say why). */
+function databaseOf(url: string, dir: string): string {
+  try {
+    return parseDatabaseUrl(url, dir).key
+  } catch {
+    return url
+  }
 }
 
 /**

@@ -3,8 +3,14 @@ import { fleetOutput } from '../../../src/fleet/output.js'
 import { type Outcome, runPool } from '../../../src/fleet/pool.js'
 import type { Unit } from '../../../src/fleet/units.js'
 
-const unit = (name: string): Unit =>
-  ({ project: { name: 'tenants' }, target: { name, url: `sqlite:${name}.db` }, label: `tenants/${name}`, key: name }) as unknown as Unit
+const unit = (name: string, project = 'tenants'): Unit =>
+  ({
+    project: { name: project },
+    target: { name, url: `sqlite:${name}.db` },
+    label: `${project}/${name}`,
+    key: name,
+    serial: `sqlite:${name}.db`,
+  }) as unknown as Unit
 const units = Array.from({ length: 20 }, (_, i) => unit(`t${i}`))
 const tick = () => new Promise((r) => setImmediate(r))
 
@@ -30,6 +36,35 @@ describe('the fleet runner', () => {
     expect(ran.sort()).toEqual(units.map((u) => u.key).sort())
     expect(result.outcomes.map((o) => o.unit.key)).toEqual(units.map((u) => u.key))
     expect(result.stopped).toBeUndefined()
+  })
+
+  it("never runs two units on one database side by side (two projects on a tenant's database), and keeps the rest going", async () => {
+    const both = Array.from({ length: 6 }, (_, i) => [unit(`t${i}`), unit(`t${i}`, 'billing')]).flat()
+    const running = new Map<string, number>()
+    let clash = false
+    let most = 0
+    const result = await runPool(both, {
+      concurrency: 4,
+      failFast: false,
+      fails: (o) => o.exitCode !== 0,
+      work: async (u) => {
+        const n = (running.get(u.serial) ?? 0) + 1
+        running.set(u.serial, n)
+        if (n > 1) clash = true
+        most = Math.max(
+          most,
+          [...running.values()].reduce((a, b) => a + b, 0),
+        )
+        await tick()
+        await tick()
+        running.set(u.serial, running.get(u.serial)! - 1)
+        return { state: 'applied', exitCode: 0, detail: {} }
+      },
+    })
+    expect(clash).toBe(false)
+    expect(most).toBe(4)
+    expect(result.outcomes.map((o) => o.unit.label)).toEqual(both.map((u) => u.label))
+    expect(result.outcomes.every((o) => o.state === 'applied')).toBe(true)
   })
 
   it('continues past a failure by default; a unit that throws is a failed outcome with its error', async () => {
