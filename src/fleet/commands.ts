@@ -56,6 +56,8 @@ interface FleetRun {
   work: Work
   /** Status: exit bit 1 (unanswered) fails a unit; the other commands: any non-zero exit. */
   fails(outcome: Outcome): boolean
+  /** Status's exit code is a bitmap, so the fleet's is the OR of the targets'; the other commands' codes are not bits: the highest wins. */
+  bitmap?: boolean
 }
 
 /**
@@ -63,7 +65,7 @@ interface FleetRun {
  * or a live count and a grid at the end (a terminal), or one JSON object.
  * The exit code is the OR of the units' codes; a signal's when one stopped it.
  */
-async function runFleet({ ws, flags, io, verb, work, fails }: FleetRun): Promise<number> {
+async function runFleet({ ws, flags, io, verb, work, fails, bitmap }: FleetRun): Promise<number> {
   const units = await selectedUnits(ws, flags)
   const json = flags.json === true
   const grid = !json && isatty(1)
@@ -110,7 +112,7 @@ async function runFleet({ ws, flags, io, verb, work, fails }: FleetRun): Promise
     progress?.end()
   }
   const wallMs = Date.now() - started
-  let exitCode = result.outcomes.reduce((code, o) => code | o.exitCode, 0)
+  let exitCode = result.outcomes.reduce((code, o) => (bitmap ? code | o.exitCode : Math.max(code, o.exitCode)), 0)
   if (result.stopped !== undefined && result.stopped !== 'fail-fast') exitCode = signalExit(result.stopped)
   if (json) io.json(output.json(result, exitCode, wallMs))
   else {
@@ -143,6 +145,7 @@ export async function fleetStatus(ws: Workspace, flags: FleetFlags, io: FleetRun
     io,
     verb: 'reading',
     fails: (o) => (o.exitCode & StatusBit.unanswered) !== 0,
+    bitmap: true,
     work: async (_unit, uws) => {
       const result = await status(uws, { checksums: flags.json === true, trackedBackups: false })
       const p = result.projects[0]!
