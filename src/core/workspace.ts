@@ -142,7 +142,7 @@ function withinTimeout<T>(work: Promise<T>, seconds: number, project: Project, w
 
 /** What core hands an adapter to open `project` with: the one place an OpenContext is made. */
 export function openContext(
-  project: ProjectRef,
+  project: ProjectRef & { target?: string },
   ws: Pick<Workspace, 'root' | 'env' | 'readOnly' | 'warn'> & Partial<Pick<Workspace, 'timeoutSeconds' | 'redirect'>>,
 ): OpenContext {
   const env = environmentName(project.dir, ws.env, project.options.env)

@@ -82,7 +82,7 @@ export type Kit = Pick<
 >
 
 /** The kit for `project`, whose tool environment is `env` (OpenContext.env). */
-export function kitFor(project: ProjectRef, env: string): Kit {
+export function kitFor(project: ProjectRef & { target?: string }, env: string): Kit {
   const { require, resolve } = projectRequire({ name: project.name, dir: project.dir })
   const loader: Kit['loader'] = (options = {}) => {
     // A loader's cache is its own: nothing of the project's comes from an earlier open.

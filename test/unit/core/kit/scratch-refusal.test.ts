@@ -12,4 +12,15 @@ describe('scratchRefusal', () => {
       hint: 'give it one',
     })
   })
+  it("names the fleet target when the redirect is a fleet's", () => {
+    const error = scratchRefusal(
+      { name: 'app', tool: 'sequelize', dir: '/p', options: {}, target: 'acme' },
+      'its ledger is a JSON file',
+      'h',
+    )
+    expect(error).toMatchObject({
+      code: 'SEQUELIZE_REDIRECT',
+      message: 'app: its ledger is a JSON file, so mig cannot point it at fleet target acme',
+    })
+  })
 })
