@@ -60,7 +60,13 @@ export async function runDown(flags: DownFlags, { adapters }: CollectedAdapters,
           : { kind: 'one' }
   const ws = await commandWorkspace(flags, adapters, false, io.note)
   if (all && !flags.yes && !flags['dry-run']) {
-    const names = ws.projects.map((p) => p.name).join(', ')
+    // A fleet's project is every target the flags select: the question says so.
+    const which = [
+      flags.targets?.length ? `targets ${flags.targets.join(',')}` : 'every target',
+      ...(flags.match !== undefined ? [`matching ${flags.match}`] : []),
+      ...(flags.shard !== undefined ? [`in shard ${flags.shard}`] : []),
+    ].join(' ')
+    const names = ws.projects.map((p) => (p.targets !== undefined ? `${p.name} (${which})` : p.name)).join(', ')
     if (!(await io.confirm(`Revert EVERY applied migration of ${names}?`, '--yes'))) {
       io.out('Nothing reverted.')
       return 0
@@ -79,17 +85,7 @@ async function runMigrations(
 ): Promise<number> {
   if (ws.projects.some((p) => p.targets !== undefined)) {
     const { fleetMigrate } = await import('../fleet/commands.js')
-    return fleetMigrate(ws, flags, io, {
-      direction,
-      selection,
-      dryRun: flags['dry-run'] === true,
-      lockTimeoutMs: lockTimeoutMs(ws, flags['lock-timeout']),
-      backup: flags.backup ?? ws.config.config.backup?.before?.includes(direction) ?? false,
-      allowSharedUrl: flags['allow-shared-url'],
-      allowDrift: flags['allow-drift'],
-      strict: flags.strict,
-      ...(direction === 'up' && (flags as UpFlags).atomic ? { atomic: true } : {}),
-    })
+    return fleetMigrate(ws, flags, io, { ...runOptions(direction, selection, flags, ws), dryRun: flags['dry-run'] === true })
   }
   if (hasFleetFlags(flags)) (await import('../fleet/commands.js')).refuseFleetFlags(flags)
   if (flags['dry-run']) {
@@ -98,7 +94,15 @@ async function runMigrations(
     else for (const line of dryRunText(steps, direction)) io.out(line)
     return 0
   }
-  const result = await run(ws, {
+  const result = await run(ws, { ...runOptions(direction, selection, flags, ws), onEvent: progress(io.out, io.note, { announce }) })
+  if (flags.json) io.json(runJson(result))
+  else io.out(summary(result))
+  return 0
+}
+
+/** What `mig up`/`down` ask of a run, from their flags and the config: one place for one project and for a fleet. */
+function runOptions(direction: 'up' | 'down', selection: Selection, flags: RunFlags, ws: Workspace) {
+  return {
     direction,
     selection,
     lockTimeoutMs: lockTimeoutMs(ws, flags['lock-timeout']),
@@ -106,12 +110,8 @@ async function runMigrations(
     allowSharedUrl: flags['allow-shared-url'],
     allowDrift: flags['allow-drift'],
     strict: flags.strict,
-    ...(direction === 'up' && (flags as UpFlags).atomic ? { atomic: true } : {}),
-    onEvent: progress(io.out, io.note, { announce }),
-  })
-  if (flags.json) io.json(runJson(result))
-  else io.out(summary(result))
-  return 0
+    ...(direction === 'up' && (flags as UpFlags).atomic ? { atomic: true as const } : {}),
+  }
 }
 
 export async function runBackup(

@@ -40,6 +40,16 @@ describe('fleet input: targets from lists, files and queries; bad input refused 
     refused(await run('status', '--shard', '1/0'), 1, /^Error: --shard 1\/0: the count must be at least 1$/)
     refused(await run('up', '--targets', 'a,bb'), 2, /^Error: unknown target "bb"$/, /did you mean/)
     refused(await run('up', '--match', 'z*'), 2, /^Error: --match z\* matches no target$/)
+    // An empty --targets (an unset variable) or --match never means every target.
+    refused(await run('up', '--targets', ''), 2, /^Error: --targets names no target$/)
+    refused(await run('up', '--match', ''), 2, /^Error: --match is empty$/)
+    // down --all asks about every target the flags select, and without a terminal wants --yes.
+    refused(
+      await run('down', '--all', '--match', 'a*'),
+      2,
+      /^Error: Revert EVERY applied migration of tenants \(every target matching a\*\): needs confirmation$/,
+      /--yes/,
+    )
     // Nothing ran.
     expect(fleetJson(await run('status', '--json')).fleet.states).toEqual({ pending: 3 })
   }, 60_000)
