@@ -19,8 +19,13 @@ export interface Result {
 
 /** Run the built CLI as a user would: a subprocess, its output and exit code. */
 export function mig(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[] }): Promise<Result> {
+  return spawnResult(process.execPath, [...(options.nodeArgs ?? []), bin, ...args], migSpawnOptions(options))
+}
+
+/** Run a command to its end: its output and exit code. */
+export function spawnResult(command: string, args: string[], options: SpawnOptions): Promise<Result> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), bin, ...args], migSpawnOptions(options))
+    const child = spawn(command, args, options)
     let stdout = ''
     let stderr = ''
     child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()))

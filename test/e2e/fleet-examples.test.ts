@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -13,7 +12,7 @@ import Database from 'better-sqlite3'
 import { Job } from 'kubernetes-models/batch/v1'
 import { afterAll, describe, expect, it } from 'vitest'
 import { parseAllDocuments } from 'yaml'
-import { type Result, bin, mig, migSpawnOptions, repoRoot, tempDir } from '../helpers.js'
+import { type Result, bin, mig, migSpawnOptions, repoRoot, spawnResult, tempDir } from '../helpers.js'
 
 // examples/fleet ships a Kubernetes Indexed Job and a GitHub Actions workflow that run one fleet
 // release sharded over N machines. They cannot run here, so: each is checked against the real
@@ -262,15 +261,7 @@ const migrated = (root: string): string[] => tenantNames().filter((t) => tenantS
 
 /** A `run:` script as GitHub's runner runs it with `shell: bash`. */
 function bash(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<Result> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], migSpawnOptions({ cwd, env }))
-    let stdout = ''
-    let stderr = ''
-    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => resolvePromise({ code: code ?? -1, stdout, stderr }))
-  })
+  return spawnResult('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], migSpawnOptions({ cwd, env }))
 }
 
 describe("examples/fleet: the manifests' exact command lines, on SQLite tenants", () => {
