@@ -6,11 +6,18 @@ import type { Adapter, AtomicRun, Migration, OpenContext, ProjectRef, RunOptions
 import { beginSql, tableExists } from '../../db/catalog.js'
 import type { Db } from '../../db/types.js'
 import { parseDatabaseUrl } from '../../db/url.js'
+import { sqlLiteral } from '../../core/journal.js'
 import { MigError, errorMessage } from '../../output/errors.js'
 import { resolveUrl } from './connection.js'
 import { type SqlMigrationFile, ignoredFiles, migrationsDir, namingRule, readMigrationFiles } from './files.js'
 
 export const LEDGER = 'mig_sql_migrations'
+
+/** A ledger write with `?` placeholders. */
+interface LedgerWrite {
+  sql: string
+  params: (string | number)[]
+}
 
 const templatesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'templates', 'sql')
 
@@ -63,7 +70,7 @@ class SqlSession implements Session {
   async up(m: Migration, options: RunOptions): Promise<void> {
     const file = this.file(m)
     await this.ensureLedger()
-    await this.execute(file.up, options, () => this.recordApplied(m))
+    await this.execute(file.up, options, this.applied(m))
   }
 
   /**
@@ -115,9 +122,7 @@ class SqlSession implements Session {
       )
     }
     await this.ensureLedger()
-    await this.execute(file.down, options, async () => {
-      await this.db.run(`DELETE FROM ${LEDGER} WHERE id = ?`, [m.id])
-    })
+    await this.execute(file.down, options, { sql: `DELETE FROM ${LEDGER} WHERE id = ?`, params: [m.id] })
   }
 
   async transactional(m: Migration, direction: 'up' | 'down'): Promise<boolean> {
@@ -181,8 +186,13 @@ class SqlSession implements Session {
     this.ledgerReady = true
   }
 
+  private applied(m: Migration): LedgerWrite {
+    return { sql: `INSERT INTO ${LEDGER} (id, applied_at) VALUES (?, ?)`, params: [m.id, new Date().toISOString()] }
+  }
+
   private async recordApplied(m: Migration): Promise<void> {
-    await this.db.run(`INSERT INTO ${LEDGER} (id, applied_at) VALUES (?, ?)`, [m.id, new Date().toISOString()])
+    const { sql, params } = this.applied(m)
+    await this.db.run(sql, params)
   }
 
   /**
@@ -191,21 +201,30 @@ class SqlSession implements Session {
    * On MySQL DDL commits implicitly, so a failure after the first statement
    * may leave part of it applied: say so.
    */
-  private async execute(path: string, options: RunOptions, record: () => Promise<void>): Promise<void> {
+  private async execute(path: string, options: RunOptions, ledger: LedgerWrite): Promise<void> {
     const sql = readFileSync(path, 'utf8')
     // Loaded on first use: the splitter is not needed to list or show status.
     const { splitStatements, wantsNoTransaction } = await import('./statements.js')
     const statements = splitStatements(sql, this.db.dialect)
     const transactional = options.transaction === 'auto' && !wantsNoTransaction(sql)
-    if (transactional) await this.db.run(beginSql(this.db))
+    // PostgreSQL: BEGIN goes with the first statement, and the ledger row, core's journal row and
+    // COMMIT go as one script: as many round trips as psql running the file in a transaction.
+    const pipelined = transactional && this.db.dialect === 'postgres' && statements.length > 0
+    if (transactional && !pipelined) await this.db.run(beginSql(this.db))
     const at = { index: 0 }
     try {
-      await this.runStatements(statements, options, at)
+      await this.runStatements(statements, options, at, pipelined ? beginSql(this.db) : undefined)
       await stopIfAborted(options.signal)
-      await record()
-      // Core's journal row commits with the migration: one commit, not two. Without a transaction core writes it.
-      if (transactional && options.journal) await this.db.run(options.journal.statement())
-      if (transactional) await this.db.run('COMMIT')
+      if (pipelined) {
+        const literal = (value: unknown) => sqlLiteral(this.db.dialect, value as string)
+        const row = ledger.sql.replace(/\?/g, () => literal(ledger.params.shift()))
+        await this.db.runScript([row, ...(options.journal ? [options.journal.statement()] : []), 'COMMIT'].join(';\n'))
+      } else {
+        await this.db.run(ledger.sql, ledger.params)
+        // Core's journal row commits with the migration: one commit, not two. Without a transaction core writes it.
+        if (transactional && options.journal) await this.db.run(options.journal.statement())
+        if (transactional) await this.db.run('COMMIT')
+      }
     } catch (error) {
       if (transactional) await this.db.run('ROLLBACK').catch(() => {})
       const partial = at.index > 0 && (!transactional || this.db.dialect === 'mysql')
@@ -215,12 +234,14 @@ class SqlSession implements Session {
   }
 
   /** Run `statements` in order; `at.index` is the one running (statements.length once all ran), for the failure's report. */
-  private async runStatements(statements: string[], options: RunOptions, at: { index: number }): Promise<void> {
+  private async runStatements(statements: string[], options: RunOptions, at: { index: number }, begin?: string): Promise<void> {
     for (at.index = 0; at.index < statements.length; at.index++) {
       if (at.index > 0) await stopIfAborted(options.signal)
       const statement = statements[at.index]!
       options.capture?.(statement)
-      await this.db.run(statement)
+      // `begin` (PostgreSQL): sent with the first statement, one simple query, one round trip.
+      if (at.index === 0 && begin) await this.db.runScript(`${begin};\n${statement}`)
+      else await this.db.run(statement)
       await options.progress?.(at.index + 1, statements.length)
     }
   }
