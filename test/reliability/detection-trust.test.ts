@@ -13,7 +13,8 @@ afterAll(async () => {
 })
 
 /** A knexfile that leaves a RAN file beside it when evaluated: the proof that mig ran it. */
-const tattle = (config: string) => `require('fs').writeFileSync(require('path').join(__dirname, 'RAN'), '')\nmodule.exports = ${config}\n`
+const tattleLine = "require('fs').writeFileSync(require('path').join(__dirname, 'RAN'), '')\n"
+const tattle = (config: string) => `${tattleLine}module.exports = ${config}\n`
 
 /** Folders below the root that hold a knexfile mig must not run, and why it must not. */
 const untrusted = [
@@ -39,7 +40,7 @@ async function repo(): Promise<{ root: string; url: string }> {
   const api = writeKnexProject(join(root, 'services', 'api'), 'sqlite', database.url, {
     migrationsList: [createTable('20240101000000_a.js', 'a')],
   })
-  writeFileSync(join(api, 'knexfile.js'), tattle(readFileSync(join(api, 'knexfile.js'), 'utf8').replace(/^module\.exports = /, '')))
+  writeFileSync(join(api, 'knexfile.js'), tattleLine + readFileSync(join(api, 'knexfile.js'), 'utf8'))
   for (const dir of untrusted) {
     mkdirSync(join(root, dir), { recursive: true })
     const env = "{ client: 'better-sqlite3', connection: { filename: './x.db' }, useNullAsDefault: true }"

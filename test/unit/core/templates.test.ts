@@ -157,13 +157,7 @@ describe('template variables', () => {
 })
 
 describe('the built-in templates', () => {
-  const folders = [
-    'templates/sql',
-    'plugins/knex/templates',
-    'plugins/typeorm/templates',
-    'plugins/sequelize/templates',
-    'plugins/prisma/templates',
-  ]
+  const folders = ['templates/sql', 'plugins/knex/templates', 'plugins/typeorm/templates', 'plugins/sequelize/templates']
   const patterns = [
     'add-column',
     'add-index',
@@ -181,6 +175,12 @@ describe('the built-in templates', () => {
 
   it.each(folders)('%s has every pattern', (folder) => {
     expect([...new Set(readdirSync(join(repoRoot, folder)).map((f) => f.split('.')[0]))].sort()).toEqual(patterns)
+  })
+
+  it("Prisma has every pattern through core's SQL templates, keeping only the files where Prisma differs", () => {
+    const builtIn = join(repoRoot, 'plugins/prisma/templates')
+    expect([...new Set(readdirSync(builtIn).map((f) => f.split('.')[0]))].sort()).toEqual(['add-index', 'data-migration'])
+    expect([...new Set(listTemplates([{ tool: 'prisma', builtIn, sql: true }]).map((t) => t.name))].sort()).toEqual(patterns)
   })
 
   // knex's CommonJS and TypeScript templates are its ESM ones with the module syntax changed; nothing else may differ.
