@@ -24,6 +24,9 @@ export interface FleetFlags extends GlobalFlags {
   shard?: string
 }
 
+/** Does any selected project declare `targets`? Then the command runs as a fleet (src/fleet, loaded only then). */
+export const isFleet = (ws: Workspace): boolean => ws.projects.some((p) => p.targets !== undefined)
+
 /** --targets, --match or --shard: given, they need a fleet. */
 export const hasFleetFlags = (flags: FleetFlags): boolean =>
   flags.targets !== undefined || flags.match !== undefined || flags.shard !== undefined

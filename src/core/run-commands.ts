@@ -3,7 +3,7 @@ import { dryRunJson, dryRunText, progress, runJson, summary } from '../output/ru
 import { backup } from './backup.js'
 import { type Selection, dryRun, run } from './lifecycle.js'
 import { describeHolder } from './lock/index.js'
-import { type CommandIo, type FleetFlags, commandWorkspace, hasFleetFlags, lockTimeoutMs } from './command-workspace.js'
+import { type CommandIo, type FleetFlags, commandWorkspace, hasFleetFlags, isFleet, lockTimeoutMs } from './command-workspace.js'
 import type { CollectedAdapters } from './verify-adapter.js'
 import type { Workspace } from './workspace.js'
 
@@ -83,7 +83,7 @@ async function runMigrations(
   io: CommandIo,
   announce: boolean,
 ): Promise<number> {
-  if (ws.projects.some((p) => p.targets !== undefined)) {
+  if (isFleet(ws)) {
     const { fleetMigrate } = await import('../fleet/commands.js')
     return fleetMigrate(ws, flags, io, { ...runOptions(direction, selection, flags, ws), dryRun: flags['dry-run'] === true })
   }
@@ -120,7 +120,7 @@ export async function runBackup(
   io: CommandIo,
 ): Promise<number> {
   const ws = await commandWorkspace(flags, adapters, false, io.note)
-  if (ws.projects.some((p) => p.targets !== undefined)) {
+  if (isFleet(ws)) {
     const { fleetBackup } = await import('../fleet/commands.js')
     return fleetBackup(ws, flags, io, lockTimeoutMs(ws, flags['lock-timeout']))
   }

@@ -1,7 +1,7 @@
 import { formatAnnotation, statusAnnotations } from '../output/github.js'
 import { renderStatus } from '../output/status-text.js'
 import type { CollectedAdapters } from './verify-adapter.js'
-import { type CommandIo, type FleetFlags, commandWorkspace, hasFleetFlags } from './command-workspace.js'
+import { type CommandIo, type FleetFlags, commandWorkspace, hasFleetFlags, isFleet } from './command-workspace.js'
 import { StatusBit, status } from './status.js'
 import { usageError } from '../output/errors.js'
 
@@ -24,7 +24,7 @@ export async function runStatus(flags: StatusFlags, { adapters, failures }: Coll
   const ws = await commandWorkspace(flags, adapters, true, io.note)
   const format = flags.json ? 'json' : (flags.format ?? 'text')
   // A fleet (a project with targets) is loaded only when there is one: a plain status stays as light as it was.
-  if (ws.projects.some((p) => p.targets !== undefined)) {
+  if (isFleet(ws)) {
     const fleet = await import('../fleet/commands.js')
     if (format === 'github') throw usageError('FLEET_FORMAT', '--format github does not cover fleets yet', 'use --json, or the text output')
     const code = await fleet.fleetStatus(ws, flags, io)

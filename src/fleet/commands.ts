@@ -19,9 +19,6 @@ import { type Unit, fleetUnits, unitWorkspace } from './units.js'
 /** The default of --concurrency: a few at a time, gentle on a shared server. */
 export const defaultConcurrency = 4
 
-/** A fleet run: some selected project declares `targets`. */
-export const isFleet = (ws: Workspace): boolean => ws.projects.some((p) => p.targets !== undefined)
-
 /** --targets, --match or --shard where no selected project has targets: a usage error, not a silent full run. */
 export function refuseFleetFlags(flags: FleetFlags): void {
   const given = (['targets', 'match', 'shard'] as const).filter((f) => flags[f] !== undefined)
