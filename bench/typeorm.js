@@ -38,25 +38,24 @@ const typeorm = (...args) =>
   b.run(dir, process.execPath, [join(repo, 'node_modules/typeorm/cli-ts-node-commonjs.js'), ...args, '-d', 'src/data-source.ts'])
 const reset = () => rmSync(join(dir, 'dev.sqlite'), { force: true })
 const rows = []
-// mig up commits each migration as `-t each` does; mig up --atomic is migration:run's default, one transaction.
-rows.push(
+/** mig up against `-t each` (one commit a migration, as mig), mig up --atomic against migration:run's one transaction. */
+const upRows = (what) => [
   row(
-    'up, 200 pending',
+    `up${what}`,
     'typeorm migration:run -t each',
     best(() => typeorm('migration:run', '-t', 'each'), reset),
     best(() => b.mig(dir, 'up'), reset),
     '1.1',
   ),
-)
-rows.push(
   row(
-    'up --atomic, 200 pending',
+    `up --atomic${what}`,
     'typeorm migration:run',
     best(() => typeorm('migration:run'), reset),
     best(() => b.mig(dir, 'up', '--atomic'), reset),
     '1.1',
   ),
-)
+]
+rows.push(...upRows(', 200 pending'))
 rows.unshift(
   row(
     'status, 200 applied',
@@ -76,23 +75,6 @@ rows.push(
     '1.2',
   ),
 )
-rows.push(
-  row(
-    'up (ts-node transpile-only)',
-    'typeorm migration:run -t each',
-    best(() => typeorm('migration:run', '-t', 'each'), reset),
-    best(() => b.mig(dir, 'up'), reset),
-    '1.1',
-  ),
-)
-rows.push(
-  row(
-    'up --atomic (ts-node transpile-only)',
-    'typeorm migration:run',
-    best(() => typeorm('migration:run'), reset),
-    best(() => b.mig(dir, 'up', '--atomic'), reset),
-    '1.1',
-  ),
-)
+rows.push(...upRows(' (ts-node transpile-only)'))
 console.table(rows)
 if (!process.env.BENCH_KEEP) b.cleanup()
