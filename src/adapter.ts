@@ -214,6 +214,12 @@ export interface OpenContext {
   toolCli(cli: ToolCli): Promise<string>
   /** `name` (in `schema`) quoted for `dialect`, for the tool's ledger in SQL run on a `connect()`ion. */
   quoteName(dialect: DatabaseTarget['dialect'], name: string, schema?: string): string
+  /**
+   * `value` written into SQL for `dialect`, as core's journal rows are:
+   * holding no `?` and no bare backslash, so a client that takes `?` for a
+   * placeholder in raw SQL (knex on PostgreSQL) leaves it as it is.
+   */
+  literal(dialect: DatabaseTarget['dialect'], value: string | number | null): string
   /** Run `fn` holding the PostgreSQL advisory lock the tool's own CLI takes (`key`), so the two never migrate at once; `fn` alone elsewhere. */
   withAdvisoryLock<T>(db: Db, key: number, fn: () => Promise<T>): Promise<T>
   /** The migrations on disk of a tool that keeps one folder each (Prisma), by name, for `mergeLedger`: reversible when the down is there. */

@@ -17,7 +17,7 @@ export interface LockDriver {
   tryAcquire(db: Db): Promise<boolean>
   release(db: Db): Promise<void>
   holder(db: Db): Promise<LockHolder | undefined>
-  /** Does this connection still hold the lock? A cheap query on the lock's own connection; throws when it is dead. */
+  /** Does this connection still hold the lock? A cheap query on the lock's own connection; throws when it is dead. Core asks at most once a second (core/lock HELD_TRUSTED_MS). */
   held(db: Db): Promise<boolean>
   /** Break someone else's lock (terminate its session / delete its row). */
   breakLock(db: Db): Promise<void>

@@ -55,4 +55,10 @@ export interface Db {
   /** Does the table exist (in `schema`, else the connection's current schema)? */
   tableExists(table: string, schema?: string): Promise<boolean>
   close(): Promise<void>
+  /**
+   * The connection is known to be gone: closed, or ended by the server or
+   * the network (an event already seen, no round trip). Session-level locks
+   * die with it. Undefined where a connection cannot end on its own (SQLite).
+   */
+  lost?(): boolean
 }

@@ -621,7 +621,8 @@ function journalChecks(options: ConformanceOptions): void {
       })
       const rows = async () =>
         (await db.query<{ migration: string }>(`SELECT migration FROM ${JOURNAL} ORDER BY id`)).map((r) => r.migration)
-      return { project, database, session: fixture.session, hook, rows, calls: () => calls }
+      const actors = async () => (await db.query<{ actor: string }>(`SELECT actor FROM ${JOURNAL} ORDER BY id`)).map((r) => r.actor)
+      return { project, database, session: fixture.session, hook, rows, actors, calls: () => calls }
     }
 
     afterAll(async () => {
@@ -643,6 +644,8 @@ function journalChecks(options: ConformanceOptions): void {
         await f.session.up(list[1]!, { transaction: 'auto', journal: f.hook(list[1]!) })
         await expect(f.session.up(list[2]!, { transaction: 'auto', journal: f.hook(list[2]!) })).rejects.toThrow()
         expect(await f.rows()).toEqual([list[0]!.id, list[1]!.id])
+        // Read back as written: no driver took its `?` for a placeholder or its backslash for an escape.
+        expect(await f.actors()).toEqual([ACTOR, ACTOR])
         expect(await options.nativeApplied(f.project, f.database)).toEqual([list[0]!.id, list[1]!.id])
       },
     )
@@ -686,10 +689,13 @@ function journalChecks(options: ConformanceOptions): void {
       await f.session.upAtomic({ migrations: list.slice(0, 2), options: options_ })
       expect(await options.nativeApplied(f.project, f.database)).toEqual([list[0]!.id, list[1]!.id])
       expect(await f.rows()).toEqual([list[0]!.id, list[1]!.id])
+      expect(await f.actors()).toEqual([ACTOR, ACTOR])
       expect(f.calls()).toBe(4)
     })
   })
 }
+
+const ACTOR = "conformance's ? \\ 'quoted' \\? ?"
 
 const journalRow = (project: string, tool: string, migration: string): JournalEntry => ({
   project,
@@ -697,7 +703,7 @@ const journalRow = (project: string, tool: string, migration: string): JournalEn
   migration,
   direction: 'up',
   checksum: null,
-  actor: "conformance's ? \\ 'quoted'",
+  actor: ACTOR,
   startedAt: new Date().toISOString(),
   durationMs: 1,
   outcome: 'ok',

@@ -174,7 +174,7 @@ class KnexSession implements Session {
   async up(m: Migration, options: RunOptions): Promise<void> {
     await this.ensureTables()
     const batch = await this.nextBatch()
-    await this.step(m, 'up', options, (trx) => this.insert(trx, m, batch))
+    await this.step(m, 'up', options, { write: (trx) => this.insert(trx, m, batch), sql: () => this.insertSql(m, batch) })
   }
 
   /**
@@ -198,8 +198,11 @@ class KnexSession implements Session {
           const options = run.options(m)
           recorder = this.ctx.recorder(options, [this.table, this.lockTable])
           await this.heard(recorder, () => modules.get(m)!(trx))
-          await this.insert(trx, m, batch)
-          await trx.raw(options.journal.statement())
+          if (this.target.dialect === 'postgres') await trx.raw(`${this.insertSql(m, batch)};\n${options.journal.statement()}`)
+          else {
+            await this.insert(trx, m, batch)
+            await trx.raw(options.journal.statement())
+          }
         }
         await this.unlock(trx)
       })
@@ -222,6 +225,16 @@ class KnexSession implements Session {
     return this.from(trx, this.table).insert({ name: m.id, batch, migration_time: new Date() })
   }
 
+  /**
+   * insert() as SQL text, its values written in by ctx.literal (no `?` for
+   * knex to take for a placeholder): PostgreSQL sends it with what follows
+   * it in the transaction as one simple query, one round trip.
+   */
+  private insertSql(m: Migration, batch: number): string {
+    const lit = (value: string | number) => this.ctx.literal(this.target.dialect, value)
+    return `INSERT INTO ${this.qualified(this.table)} (name, batch, migration_time) VALUES (${lit(m.id)}, ${lit(batch)}, ${lit(localTime(new Date()))})`
+  }
+
   /** The row knex writes after running a migration (a new batch, as a run), or its removal, under knex's own lock. */
   async mark(m: Migration, as: 'applied' | 'rolled-back'): Promise<void> {
     await this.ensureTables()
@@ -236,20 +249,24 @@ class KnexSession implements Session {
 
   async down(m: Migration, options: RunOptions): Promise<void> {
     await this.ensureTables()
-    await this.step(m, 'down', options, (trx) => this.from(trx, this.table).where({ name: m.id }).del())
+    await this.step(m, 'down', options, {
+      write: (trx) => this.from(trx, this.table).where({ name: m.id }).del(),
+      sql: () => `DELETE FROM ${this.qualified(this.table)} WHERE name = ${this.ctx.literal(this.target.dialect, m.id)}`,
+    })
   }
 
   /**
    * One migration the way knex's migrator runs a batch of one: take
    * knex_migrations_lock, run the module, write knex_migrations, free the
    * lock; all in one transaction unless the file (config.transaction = false)
-   * or the knexfile (disableTransactions) says otherwise.
+   * or the knexfile (disableTransactions) says otherwise. `ledger` is the
+   * knex_migrations write, through knex and as SQL text.
    */
   private async step(
     m: Migration,
     direction: 'up' | 'down',
     options: RunOptions,
-    record: (trx: KnexInstance) => PromiseLike<unknown>,
+    ledger: { write(trx: KnexInstance): PromiseLike<unknown>; sql(): string },
   ): Promise<void> {
     const fn = await this.functionOf(m, direction)
     const transactional = options.transaction === 'auto' && (await this.knexTransaction(m))
@@ -259,16 +276,23 @@ class KnexSession implements Session {
         await this.knex.transaction(async (trx) => {
           await this.lock(trx)
           await this.heard(recorder, () => fn(trx))
-          await record(trx)
-          await this.unlock(trx)
           // Core's journal row commits with the migration: one commit, on one connection (one SQLite handle).
-          if (options.journal) await trx.raw(options.journal.statement())
+          const journal = (): string[] => (options.journal ? [options.journal.statement()] : [])
+          // PostgreSQL: the ledger row, the unlock and the journal row as one simple query, one round trip instead of three.
+          if (this.target.dialect === 'postgres') {
+            const ledgerAndUnlock = [ledger.sql(), `UPDATE ${this.qualified(this.lockTable)} SET is_locked = 0`]
+            await trx.raw([...ledgerAndUnlock, ...journal()].join(';\n'))
+          } else {
+            await ledger.write(trx)
+            await this.unlock(trx)
+            for (const statement of journal()) await trx.raw(statement)
+          }
         })
       } else {
         await this.knex.transaction((trx) => this.lock(trx))
         try {
           await this.heard(recorder, () => fn(this.knex))
-          await record(this.knex)
+          await ledger.write(this.knex)
         } finally {
           await this.unlock(this.knex)
         }
@@ -408,6 +432,15 @@ class KnexSession implements Session {
     await this.instance?.destroy()
     await this.db.close()
   }
+}
+
+/** A time as node-postgres sends a Date (local time and its offset), so a `timestamp` column without a zone gets what knex's own insert gives it. */
+function localTime(d: Date): string {
+  const pad = (n: number, width = 2) => String(Math.abs(n)).padStart(width, '0')
+  const offset = -d.getTimezoneOffset()
+  const date = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
+  const time = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`
+  return `${date}T${time}${offset < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`
 }
 
 const humanName = (file: string): string => file.replace(/\.[^.]+$/, '').replace(/^\d+[_-]/, '')

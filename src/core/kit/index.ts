@@ -19,6 +19,7 @@ import { readTime } from './time.js'
 import { projectVariable } from './variable.js'
 import { runToolCli } from './tool-cli.js'
 import { quoteName } from './quote.js'
+import { sqlLiteral } from '../journal.js'
 import { withAdvisoryLock } from './advisory-lock.js'
 import { migrationFolders } from './folders.js'
 import { migrationFlavour } from './flavour.js'
@@ -73,6 +74,7 @@ export type Kit = Pick<
   | 'writeMigration'
   | 'toolCli'
   | 'quoteName'
+  | 'literal'
   | 'withAdvisoryLock'
   | 'migrationFolders'
   | 'readLedger'
@@ -115,6 +117,7 @@ export function kitFor(project: ProjectRef & { target?: string }, env: string): 
     writeMigration: (migration) => writeNewMigration(project, migration),
     toolCli: (cli) => runToolCli(project, cli),
     quoteName,
+    literal: sqlLiteral,
     withAdvisoryLock,
     migrationFolders,
     readLedger: readLedgerTable,

@@ -8,6 +8,16 @@ export type { LockHolder } from '../../db/driver.js'
 /** Who holds the database's migration lock, by its dialect's driver; undefined when nobody does. */
 export const lockHolder = (db: Db): Promise<LockHolder | undefined> => driverOf(db).lock.holder(db)
 
+/**
+ * held() asks the server at most this often. In between, a lock read back as
+ * ours is trusted while its connection lives: a session lock (PostgreSQL,
+ * MySQL) ends only with its session, whose end the connection hears at once
+ * (`Db.lost`); SQLite's row goes only by `mig unlock --break`. Asking before
+ * every step cost a round trip per migration (a pg_locks scan), and on
+ * SQLite a re-read of the whole schema after each migration's DDL.
+ */
+export const HELD_TRUSTED_MS = 1000
+
 export interface HeldLock {
   /** How long this run waited, and for whom, when it had to. */
   waited?: { ms: number; holder: LockHolder | undefined }
@@ -36,7 +46,14 @@ export async function acquireLock(
   for (;;) {
     if (await driver.tryAcquire(db)) {
       const release = () => driver.release(db)
-      const held = () => driver.held(db).catch(() => false)
+      let confirmed = Date.now()
+      const held = async (): Promise<boolean> => {
+        if (db.lost?.()) return false
+        if (Date.now() - confirmed < HELD_TRUSTED_MS) return true
+        const ours = await driver.held(db).catch(() => false)
+        if (ours) confirmed = Date.now()
+        return ours
+      }
       return waiting ? { waited: { ms: Date.now() - started, holder }, held, release } : { held, release }
     }
     if (!waiting) {

@@ -11,7 +11,14 @@ export async function connectMysql(target: DatabaseTarget): Promise<Db> {
   } catch (error) {
     throw connectionError(target, error, connectFailure)
   }
-  connection.on('error', () => {})
+  // A dropped connection must not crash the process; the next query reports it, lost() says so at once.
+  let gone = false
+  connection.on('error', () => {
+    gone = true
+  })
+  connection.on('end', () => {
+    gone = true
+  })
   const self: Db = {
     dialect: 'mysql',
     target,
@@ -36,8 +43,10 @@ export async function connectMysql(target: DatabaseTarget): Promise<Db> {
       return tableExists(self, table, schema)
     },
     async close() {
+      gone = true
       await connection.end().catch(() => {})
     },
+    lost: () => gone,
   }
   return self
 }

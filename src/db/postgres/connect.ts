@@ -19,8 +19,14 @@ export async function connectPostgres(target: DatabaseTarget, options: ConnectOp
     // A schema target's search path is set at connect, as the session's default: RESET and DISCARD ALL keep it.
     ...(target.schema !== undefined ? { options: searchPathOption(target.schema) } : {}),
   })
-  // A dropped connection after connect must not crash the process; the next query reports it.
-  client.on('error', () => {})
+  // A dropped connection after connect must not crash the process; the next query reports it, lost() says so at once.
+  let gone = false
+  client.on('error', () => {
+    gone = true
+  })
+  client.on('end', () => {
+    gone = true
+  })
   try {
     await client.connect()
   } catch (error) {
@@ -48,8 +54,10 @@ export async function connectPostgres(target: DatabaseTarget, options: ConnectOp
       return tableExists(self, table, schema)
     },
     async close() {
+      gone = true
       await client.end().catch(() => {})
     },
+    lost: () => gone,
   }
   if (target.schema !== undefined && !options.readOnly) {
     try {

@@ -8,10 +8,6 @@ import { processAlive as alive } from '../process-alive.js'
 /** SQLite has no session locks: a row with pid, host and start time, stale once that pid is gone. */
 const TABLE = 'mig_lock'
 
-/** held(): when the row was last read back as ours, per connection; trusted for HELD_FOR_MS. */
-const lastSeen = new WeakMap<Db, number>()
-const HELD_FOR_MS = 1000
-
 interface Row {
   pid: number
   host: string
@@ -53,20 +49,11 @@ export const sqliteLock: LockDriver = {
     }
   },
   async release(db) {
-    lastSeen.delete(db)
     await db.run(`DELETE FROM ${TABLE} WHERE id = 1 AND pid = ? AND host = ?`, [process.pid, hostname()])
   },
   async held(db) {
-    // Asked before every step. Only `mig unlock --break` takes a live run's
-    // row away, and reading it right after the tool's DDL on its own
-    // connection makes SQLite re-read the whole schema (12 s of a 48 s run
-    // of 1000 migrations): a row seen within the last second is still ours.
-    const seen = lastSeen.get(db)
-    if (seen !== undefined && Date.now() - seen < HELD_FOR_MS) return true
-    const ours = (await db.query(`SELECT 1 FROM ${TABLE} WHERE id = 1 AND pid = ? AND host = ?`, [process.pid, hostname()])).length > 0
-    if (ours) lastSeen.set(db, Date.now())
-    else lastSeen.delete(db)
-    return ours
+    // Core asks at most once a second (core/lock: reading the row right after the tool's DDL on its own connection re-reads the whole schema).
+    return (await db.query(`SELECT 1 FROM ${TABLE} WHERE id = 1 AND pid = ? AND host = ?`, [process.pid, hostname()])).length > 0
   },
   async holder(db): Promise<LockHolder | undefined> {
     let row: Row | undefined
