@@ -23,7 +23,7 @@ export function workspace(name, plugins = []) {
     work,
     env,
     run(cwd, cmd, args, okCodes = [0]) {
-      const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8' })
+      const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', maxBuffer: 1 << 30 })
       if (!okCodes.includes(r.status)) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`)
     },
     mig: (cwd, ...args) => bench.run(cwd, process.execPath, [join(repo, 'bin/run.js'), ...args], [0, 2]),

@@ -46,7 +46,8 @@ for (const dialect of dialects) {
       const file = join(dir, 'bench.db')
       db = { url: `sqlite:${file}`, knex: { client: 'better-sqlite3', connection: { filename: file } }, file }
     } else {
-      const name = `mig_bench_repo_${process.pid}_${tool}`
+      const name = `mig_bench_repo_${tool}`
+      psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
       psql(`CREATE DATABASE ${name}`)
       drops.push(name)
       db = { url: `${pgServer}/${name}`, knex: { client: 'pg', connection: `${pgServer}/${name}` } }
@@ -67,7 +68,8 @@ for (const dialect of dialects) {
   measure(`mig status, 5 projects × ${N} applied`, () => b.mig(root, 'status'))
   measure(`mig status --json, 5 projects × ${N} applied`, () => b.mig(root, 'status', '--json'))
   for (const tool of tools) measure(`mig status, ${tool} alone`, () => b.mig(join(root, tool), 'status'))
-  for (const name of drops) psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+  // BENCH_KEEP=1 keeps the databases too, for profiling `mig status` in bench/.work/status-repo/<dialect>.
+  if (!process.env.BENCH_KEEP) for (const name of drops) psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
 }
 console.table(results)
 if (!process.env.BENCH_KEEP) rmSync(b.work, { recursive: true, force: true })

@@ -1,7 +1,8 @@
-import pg from 'pg'
+import type pg from 'pg'
 import { connectionError } from '../connection-errors.js'
 import type { ConnectOptions, Db, DatabaseTarget, QueryOptions } from '../types.js'
 import { applicationName } from './activity.js'
+import { loadPg } from './pg-module.js'
 import { tableExists } from './catalog.js'
 import { connectFailure } from './errors.js'
 import { ensureSchema, searchPathOption } from './schema.js'
@@ -12,7 +13,7 @@ const numbered = (sql: string): string => {
 }
 
 export async function connectPostgres(target: DatabaseTarget, options: ConnectOptions = {}): Promise<Db> {
-  const client = new pg.Client({
+  const client: pg.Client = new (loadPg().Client)({
     connectionString: target.url,
     application_name: applicationName(),
     connectionTimeoutMillis: 10_000,
