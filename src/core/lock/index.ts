@@ -45,10 +45,14 @@ export async function acquireLock(
   let waiting = false
   for (;;) {
     if (await driver.tryAcquire(db)) {
-      const release = () => driver.release(db)
+      let released = false
+      const release = (): Promise<void> => {
+        released = true
+        return driver.release(db)
+      }
       let confirmed = Date.now()
       const held = async (): Promise<boolean> => {
-        if (db.lost?.()) return false
+        if (released || db.lost?.()) return false
         if (Date.now() - confirmed < HELD_TRUSTED_MS) return true
         const ours = await driver.held(db).catch(() => false)
         if (ours) confirmed = Date.now()
