@@ -151,6 +151,8 @@ function lockTests(ctx: Context, o: DialectConformanceOptions, timeout: number):
         expect(await held.held()).toBe(true)
         await lock.breakLock(b)
         expect(await eventually(async () => !(await held.held()))).toBe(true)
+        // The connection heard its session end (Db.lost): core trusts a live one between its once-a-second checks.
+        if (a.lost) expect(await eventually(async () => a.lost!())).toBe(true)
         const error = await a.query('SELECT 1').then(
           () => undefined,
           (e: unknown) => e,
@@ -169,6 +171,7 @@ function lockTests(ctx: Context, o: DialectConformanceOptions, timeout: number):
         const [a, b] = [await ctx.database.db(), await ctx.database.db()]
         const held = await acquireLock(a, 1_000)
         await a.close()
+        expect(a.lost?.() ?? true).toBe(true)
         expect(await held.held()).toBe(false)
         expect(await eventually(() => lock.tryAcquire(b))).toBe(true)
         await lock.release(b)
