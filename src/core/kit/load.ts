@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module'
 import { extname } from 'node:path'
+import { withNodeNavigator } from '../navigator.js'
 
 /** How a tool's own file (a config, a migration) is loaded; each caller keeps its tool's way. */
 export interface LoadOptions {
@@ -46,16 +47,17 @@ export function createLoader(from: string, options: LoadOptions = {}): Loader {
     }
     return unwrap ? jiti.import(file, { default: true }) : jiti.import(file)
   }
+  // A tool's file may construct what loads pg (a TypeORM DataSource): see core/navigator.
   return async (file) => {
     // A file without an extension (`.sequelizerc`) is CommonJS to Node's require.
     if (options.native && (/\.c?js$/.test(file) || extname(file) === '')) {
       try {
-        return nativeRequire(file, options.moduleCache ?? false, unwrap)
+        return withNodeNavigator(() => nativeRequire(file, options.moduleCache ?? false, unwrap))
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ERR_REQUIRE_ESM') throw error
       }
     }
-    return viaJiti(file)
+    return withNodeNavigator(() => viaJiti(file))
   }
 }
 

@@ -1,25 +1,7 @@
 import { createRequire } from 'node:module'
+import { withNodeNavigator } from '../../core/navigator.js'
 
-/**
- * node-postgres, loaded once. At load it asks whether it runs in a Cloudflare
- * Worker: with no `navigator` (Node 20 has none; 21 and later have one) it
- * builds a `Response`, which loads Node's bundled fetch (undici), about 30 ms
- * of every command that touches PostgreSQL, more on a busy machine. A
- * `navigator` as Node 21 defines it answers the question; it is there only
- * while pg loads.
- */
+/** node-postgres, loaded once, without its Cloudflare check loading Node's fetch (core/navigator). */
 export function loadPg(): typeof import('pg') {
-  const global = globalThis as { navigator?: unknown }
-  const shim = global.navigator === undefined
-  if (shim)
-    Object.defineProperty(globalThis, 'navigator', {
-      value: { userAgent: `Node.js/${process.versions.node.split('.')[0]}` },
-      configurable: true,
-      writable: true,
-    })
-  try {
-    return createRequire(import.meta.url)('pg') as typeof import('pg')
-  } finally {
-    if (shim) Reflect.deleteProperty(globalThis, 'navigator')
-  }
+  return withNodeNavigator(() => createRequire(import.meta.url)('pg') as typeof import('pg'))
 }
