@@ -12,7 +12,7 @@ export const lockHolder = (db: Db): Promise<LockHolder | undefined> => driverOf(
  * held() asks the server at most this often. In between, a lock read back as
  * ours is trusted while its connection lives: a session lock (PostgreSQL,
  * MySQL) ends only with its session, whose end the connection hears at once
- * (`Db.lost`); SQLite's row goes only by `mig unlock --break`. Asking before
+ * (`Db.lost`); SQLite's row goes only by `mig unlock --release --force`. Asking before
  * every step cost a round trip per migration (a pg_locks scan), and on
  * SQLite a re-read of the whole schema after each migration's DDL.
  */
