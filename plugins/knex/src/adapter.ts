@@ -138,6 +138,21 @@ class KnexSession implements Session {
     return this.instance
   }
 
+  /**
+   * Send the ledger write with what follows it in the transaction as one
+   * simple query: PostgreSQL through node-postgres (pg-native binds even an
+   * empty parameter list, and a bound query holds one statement), with a
+   * core that writes literals (`ctx.literal`, mig 0.1 had none).
+   */
+  private get pipelined(): boolean {
+    const client = this.loaded.config.client
+    return (
+      this.target.dialect === 'postgres' &&
+      typeof this.ctx.literal === 'function' &&
+      (client === 'pg' || client === 'postgres' || client === 'postgresql')
+    )
+  }
+
   private from(trx: KnexInstance, table: string): ReturnType<KnexInstance['table']> {
     return this.schema ? trx.withSchema(this.schema).table(table) : trx(table)
   }
@@ -188,6 +203,7 @@ class KnexSession implements Session {
     const modules = new Map<Migration, (knex: KnexInstance) => unknown>()
     for (const m of run.migrations) modules.set(m, await this.functionOf(m, 'up'))
     let recorder: StatementRecorder | undefined
+    let writingLedger = false
     try {
       await this.knex.transaction(async (trx) => {
         await this.lock(trx)
@@ -198,8 +214,11 @@ class KnexSession implements Session {
           const options = run.options(m)
           recorder = this.ctx.recorder(options, [this.table, this.lockTable])
           await this.heard(recorder, () => modules.get(m)!(trx))
-          if (this.target.dialect === 'postgres') await trx.raw(`${this.insertSql(m, batch)};\n${options.journal.statement()}`)
-          else {
+          if (this.pipelined) {
+            writingLedger = true
+            await trx.raw(`${this.insertSql(m, batch)};\n${options.journal.statement()}`)
+            writingLedger = false
+          } else {
             await this.insert(trx, m, batch)
             await trx.raw(options.journal.statement())
           }
@@ -208,7 +227,7 @@ class KnexSession implements Session {
       })
     } catch (error) {
       if (error instanceof this.ctx.errors.MigError || run.signal?.aborted) throw error
-      throw this.ctx.fail(error, { statement: recorder?.last, partial: false })
+      throw this.ctx.fail(error, { statement: writingLedger ? LEDGER_WRITE : recorder?.last, partial: false })
     }
   }
 
@@ -271,6 +290,8 @@ class KnexSession implements Session {
     const fn = await this.functionOf(m, direction)
     const transactional = options.transaction === 'auto' && (await this.knexTransaction(m))
     const recorder = this.ctx.recorder(options, [this.table, this.lockTable])
+    // What failed, for the report: the migration's last statement, or the ledger write after it.
+    let statement = (): string | undefined => recorder.last
     try {
       if (transactional) {
         await this.knex.transaction(async (trx) => {
@@ -279,8 +300,9 @@ class KnexSession implements Session {
           // Core's journal row commits with the migration: one commit, on one connection (one SQLite handle).
           const journal = (): string[] => (options.journal ? [options.journal.statement()] : [])
           // PostgreSQL: the ledger row, the unlock and the journal row as one simple query, one round trip instead of three.
-          if (this.target.dialect === 'postgres') {
+          if (this.pipelined) {
             const ledgerAndUnlock = [ledger.sql(), `UPDATE ${this.qualified(this.lockTable)} SET is_locked = 0`]
+            statement = () => LEDGER_WRITE
             await trx.raw([...ledgerAndUnlock, ...journal()].join(';\n'))
           } else {
             await ledger.write(trx)
@@ -301,7 +323,7 @@ class KnexSession implements Session {
       if (error instanceof this.ctx.errors.MigError) throw error
       // On MySQL the migration's DDL committed the lock row with it; knex frees its lock after any failure but a lock error.
       await Promise.resolve(this.unlock(this.knex)).catch(() => {})
-      throw this.ctx.fail(error, { statement: recorder.last, partial: !transactional || this.target.dialect === 'mysql' })
+      throw this.ctx.fail(error, { statement: statement(), partial: !transactional || this.target.dialect === 'mysql' })
     }
   }
 
@@ -433,6 +455,9 @@ class KnexSession implements Session {
     await this.db.close()
   }
 }
+
+/** Named as the failing statement when the one query holding the knex_migrations row, the unlock and core's journal row fails. */
+const LEDGER_WRITE = "knex's ledger row (knex_migrations), its unlock and mig's journal row, written after the migration ran"
 
 /** A time as node-postgres sends a Date (local time and its offset), so a `timestamp` column without a zone gets what knex's own insert gives it. */
 function localTime(d: Date): string {

@@ -12,7 +12,8 @@ export const lockHolder = (db: Db): Promise<LockHolder | undefined> => driverOf(
  * held() asks the server at most this often. In between, a lock read back as
  * ours is trusted while its connection lives: a session lock (PostgreSQL,
  * MySQL) ends only with its session, whose end the connection hears at once
- * (`Db.lost`); SQLite's row goes only by `mig unlock --release --force`. Asking before
+ * (`Db.lost`), or by an unlock on that session, and the lock's connection
+ * runs nothing but core's own statements; SQLite's row goes only by `mig unlock --release --force`. Asking before
  * every step cost a round trip per migration (a pg_locks scan), and on
  * SQLite a re-read of the whole schema after each migration's DDL.
  */
@@ -50,12 +51,13 @@ export async function acquireLock(
         released = true
         return driver.release(db)
       }
-      let confirmed = Date.now()
+      // A monotonic clock: a wall clock set back would stretch the trust.
+      let confirmed = performance.now()
       const held = async (): Promise<boolean> => {
         if (released || db.lost?.()) return false
-        if (Date.now() - confirmed < HELD_TRUSTED_MS) return true
+        if (performance.now() - confirmed < HELD_TRUSTED_MS) return true
         const ours = await driver.held(db).catch(() => false)
-        if (ours) confirmed = Date.now()
+        if (ours) confirmed = performance.now()
         return ours
       }
       return waiting ? { waited: { ms: Date.now() - started, holder }, held, release } : { held, release }

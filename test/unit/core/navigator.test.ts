@@ -27,6 +27,17 @@ describe('withNodeNavigator', () => {
     expect(navigator()).toBeUndefined()
   })
 
+  it.skipIf(nodeHasNavigator)('overlapping calls: there until the last one ends, then gone', async () => {
+    let release!: () => void
+    const slow = withNodeNavigator(() => new Promise<string | undefined>((r) => (release = () => r(navigator()?.userAgent))))
+    // A second load starts and ends while the first is still running.
+    expect(await withNodeNavigator(async () => navigator()?.userAgent)).toMatch(/^Node\.js\//)
+    expect(navigator()).toBeDefined()
+    release()
+    expect(await slow).toMatch(/^Node\.js\//)
+    expect(navigator()).toBeUndefined()
+  })
+
   it('leaves a navigator that is already there as it is', () => {
     const had = Object.getOwnPropertyDescriptor(globalThis, 'navigator')
     const own = { userAgent: 'test-agent' }
