@@ -290,8 +290,8 @@ class KnexSession implements Session {
     const fn = await this.functionOf(m, direction)
     const transactional = options.transaction === 'auto' && (await this.knexTransaction(m))
     const recorder = this.ctx.recorder(options, [this.table, this.lockTable])
-    // What failed, for the report: the migration's last statement, or the ledger write after it.
-    let statement = (): string | undefined => recorder.last
+    // What failed, for the report: the migration's last statement, or the one-query ledger write after it.
+    let writingLedger = false
     try {
       if (transactional) {
         await this.knex.transaction(async (trx) => {
@@ -302,12 +302,13 @@ class KnexSession implements Session {
           // PostgreSQL: the ledger row, the unlock and the journal row as one simple query, one round trip instead of three.
           if (this.pipelined) {
             const ledgerAndUnlock = [ledger.sql(), `UPDATE ${this.qualified(this.lockTable)} SET is_locked = 0`]
-            statement = () => LEDGER_WRITE
+            writingLedger = true
             await trx.raw([...ledgerAndUnlock, ...journal()].join(';\n'))
+            writingLedger = false
           } else {
             await ledger.write(trx)
             await this.unlock(trx)
-            for (const statement of journal()) await trx.raw(statement)
+            for (const row of journal()) await trx.raw(row)
           }
         })
       } else {
@@ -323,7 +324,10 @@ class KnexSession implements Session {
       if (error instanceof this.ctx.errors.MigError) throw error
       // On MySQL the migration's DDL committed the lock row with it; knex frees its lock after any failure but a lock error.
       await Promise.resolve(this.unlock(this.knex)).catch(() => {})
-      throw this.ctx.fail(error, { statement: statement(), partial: !transactional || this.target.dialect === 'mysql' })
+      throw this.ctx.fail(error, {
+        statement: writingLedger ? LEDGER_WRITE : recorder.last,
+        partial: !transactional || this.target.dialect === 'mysql',
+      })
     }
   }
 
