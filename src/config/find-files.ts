@@ -38,7 +38,7 @@ export interface SkippedDir {
  * left out.
  */
 export class FileIndex {
-  private files: Promise<string[]> | undefined
+  private files: Promise<{ paths: string[]; ignored(path: string): boolean }> | undefined
   private readonly skippedDirs: SkippedDir[] = []
 
   constructor(readonly root: string) {}
@@ -49,8 +49,11 @@ export class FileIndex {
     // Compiled regexes: picomatch's matcher function costs ~10x more per path.
     const { default: picomatch } = await import('picomatch')
     const res = patterns.map((p) => picomatch.makeRe(p, { dot: options.dot ?? false }))
-    return (await this.files)
-      .filter((f) => res.some((re) => re.test(f)))
+    const { paths, ignored } = await this.files
+    // git's rules are asked only about the files a pattern matches, once each: a repository of 5000
+    // migration files asks about a handful of tool configs, not every migration.
+    return paths
+      .filter((f) => res.some((re) => re.test(f)) && !ignored(f))
       .sort()
       .map((f) => join(this.root, f))
   }
@@ -60,7 +63,8 @@ export class FileIndex {
     return [...this.skippedDirs].sort((a, b) => a.dir.localeCompare(b.dir))
   }
 
-  private async crawl(): Promise<string[]> {
+  /** Every file below the root in a folder the walk entered; `ignored` says whether git ignores one (asked lazily, remembered). */
+  private async crawl(): Promise<{ paths: string[]; ignored(path: string): boolean }> {
     // Loaded here: a run whose config lists its projects never detects.
     const [{ fdir }, { default: ignore }] = await Promise.all([import('fdir'), import('ignore')])
     // A CommonJS module whose types declare `export default`: Node's default is module.exports, which has it too.
@@ -69,15 +73,21 @@ export class FileIndex {
       this.skippedDirs.push({ dir: relative(this.root, dir).split(sep).join('/'), reason })
       return true
     }
-    return new fdir()
+    const paths = await new fdir()
       .withRelativePaths()
       .withPathSeparator('/')
       .exclude((name, path) =>
         ignored.has(name) ? skip(path, 'skipped by name') : gitignore.ignores(path, true) ? skip(path, 'git-ignored') : false,
       )
-      .filter((path, isDirectory) => isDirectory || !gitignore.ignores(join(this.root, path), false))
       .crawl(this.root)
       .withPromise()
+    const verdicts = new Map<string, boolean>()
+    const isIgnored = (path: string): boolean => {
+      let verdict = verdicts.get(path)
+      if (verdict === undefined) verdicts.set(path, (verdict = gitignore.ignores(join(this.root, path), false)))
+      return verdict
+    }
+    return { paths, ignored: isIgnored }
   }
 }
 

@@ -253,7 +253,8 @@ class PrismaSession implements Session {
     const rows = [...(await this.current()).values()].sort((a, b) => a.migration_name.localeCompare(b.migration_name))
     const ledger = rows.map((row) => {
       const file = join(dir, row.migration_name, 'migration.sql')
-      const drift = isSet(row.finished_at) && existsSync(file) && !checksumMatches(readFileSync(file, 'utf8'), row.checksum)
+      const text = isSet(row.finished_at) ? readIfThere(file) : undefined
+      const drift = text !== undefined && !checksumMatches(text, row.checksum)
       return { id: row.migration_name, appliedAt: this.timeOf(row.finished_at ?? row.started_at), failed: !isSet(row.finished_at), drift }
     })
     return this.ctx.mergeLedger(ledger, disk, (id) => id.replace(/^\d+_/, ''))
@@ -609,5 +610,15 @@ class PrismaSession implements Session {
   async close(): Promise<void> {
     if (this.locked) await this.db.run('SELECT pg_advisory_unlock(?)', [PRISMA_LOCK]).catch(() => {})
     await this.db.close()
+  }
+}
+
+/** A file's text, or undefined when it is not there (one read, no separate existence check: list() reads a thousand). */
+function readIfThere(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined
+    throw error
   }
 }

@@ -19,8 +19,10 @@ export interface FolderLayout {
  */
 export function migrationFolders(dir: string, layout: FolderLayout): MigrationOnDisk[] {
   if (!existsSync(dir)) return []
-  return readdirSync(dir)
-    .filter((id) => statSync(join(dir, id)).isDirectory() && existsSync(join(dir, id, layout.up)))
+  // The entries' types come with the listing: no stat per folder. A symbolic link is followed, as stat did.
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => (e.isDirectory() || (e.isSymbolicLink() && isDir(join(dir, e.name)))) && existsSync(join(dir, e.name, layout.up)))
+    .map((e) => e.name)
     .sort()
     .map((id) => {
       const down = join(dir, id, layout.down)
@@ -28,4 +30,12 @@ export function migrationFolders(dir: string, layout: FolderLayout): MigrationOn
       const hint = !reversible && layout.irreversibleHint ? { irreversibleHint: layout.irreversibleHint(id) } : {}
       return { id, files: [join(dir, id, layout.up), ...(reversible ? [down] : [])], reversible, ...hint }
     })
+}
+
+function isDir(path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false
+  }
 }

@@ -41,12 +41,17 @@ describe('project detection', () => {
       'tmp/drop',
       'pkg/old',
       'pkg/new',
+      'files/gone',
+      'files/kept',
     ])
       sql(dir)
     writeFileSync(join(root, '.gitignore'), 'gen/\ntmp/*\n!tmp/keep/\n')
     writeFileSync(join(root, 'pkg', '.gitignore'), 'old/\n')
+    // Rules for files, not folders: the nearest .gitignore with a rule for the file decides.
+    writeFileSync(join(root, 'files', '.gitignore'), '*.sql\n')
+    writeFileSync(join(root, 'files', 'kept', '.gitignore'), '!*.sql\n')
     const found = await detectProjects(root, new Map([['sql', sqlAdapter]]))
-    expect(found.map((p) => p.relDir)).toEqual(['app', 'pkg/new', 'tmp/keep'])
+    expect(found.map((p) => p.relDir)).toEqual(['app', 'files/kept', 'pkg/new', 'tmp/keep'])
     const examples = await detectProjects(join(root, 'examples', 'c'), new Map([['sql', sqlAdapter]]))
     expect(examples.map((p) => p.relDir)).toEqual(['.'])
   })
