@@ -4,6 +4,7 @@ import type {
   ConfigMissing,
   EnvironmentOptions,
   FailureDetails,
+  FileFacts,
   Flavour,
   FolderLayout,
   LedgerRow,
@@ -232,6 +233,14 @@ export interface OpenContext {
   scratchRefusal(reason: string, hint: string): MigError
   /** For `create()`: the extension most of `dir`'s migrations use (of `extensions`), else `fallback`, and its template's module syntax (ESM in a `type: module` package). */
   migrationFlavour(dir: string, extensions: readonly string[], fallback: string): Flavour
+  /**
+   * What the plugin learned by loading the project's files (a TypeORM
+   * migration file's classes and names), remembered by each file's path and
+   * bytes in mig's cache folder: a later run that needs only that reads the
+   * file instead of running it. `namespace` names the plugin and the facts'
+   * shape. An aid only: a missing or unwritable cache is an empty one.
+   */
+  fileFacts<T>(namespace: string): FileFacts<T>
 }
 
 /** A lock the tool itself keeps (knex_migrations_lock), shown and released by `mig unlock`. */

@@ -12,6 +12,7 @@ export type {
   ConfigMissing,
   EnvironmentOptions,
   FailureDetails,
+  FileFacts,
   Flavour,
   FolderLayout,
   LedgerRow,

@@ -1,6 +1,17 @@
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Adapter, AtomicRun, DatabaseTarget, Migration, OpenContext, ProjectRef, RunOptions, Session, StatementRecorder } from 'mig'
+import type {
+  Adapter,
+  AtomicRun,
+  DatabaseTarget,
+  FileFacts,
+  Migration,
+  OpenContext,
+  ProjectRef,
+  RunOptions,
+  Session,
+  StatementRecorder,
+} from 'mig'
 import { dataSourceFile } from './data-source.js'
 
 const templatesDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'templates')
@@ -82,7 +93,8 @@ export const typeormAdapter: Adapter = {
       )
     }
     const globs = ((dataSource.options.migrations ?? []) as unknown[]).filter((e): e is string => typeof e === 'string')
-    const files = await supplyClasses(project, dataSource, load)
+    const facts = ctx.fileFacts<ExportedMigration[]>(FACTS)
+    const files = await supplyClasses(project, dataSource, load, facts)
     const o = dataSource.options
     const configured = ctx.toolTarget({
       option: 'type',
@@ -101,7 +113,7 @@ export const typeormAdapter: Adapter = {
     })
     const target = ctx.database(configured)
     const ds = target.key === configured.key ? dataSource : redirected(dataSource, target, ctx)
-    return new TypeormSession(project, ctx, ds, target, globs, files)
+    return new TypeormSession(project, ctx, ds, target, globs, files, load, facts)
   },
 }
 
@@ -134,15 +146,23 @@ function redirected(ds: DataSource, target: DatabaseTarget, ctx: OpenContext): D
  * Load the migration and entity globs ourselves, with decorator metadata,
  * and hand TypeORM the classes: its own loader would `require` TypeScript
  * files, which fails without ts-node. Returns each migration class's file.
+ *
+ * A migration file whose classes a run already learned (`facts`: by its
+ * path and bytes) is not run: TypeORM gets a stand-in class of the same
+ * name whose instances carry the same migration name, which is all that
+ * listing needs. The session swaps in the real class (`realInstance`) before
+ * it runs one, so `mig status` on 1000 migrations runs none of them, and
+ * `mig up` runs only those it applies.
  */
 async function supplyClasses(
   project: ProjectRef,
   ds: DataSource,
   load: (file: string) => Promise<Record<string, unknown>>,
+  facts: FileFacts<ExportedMigration[]>,
 ): Promise<Map<string, string>> {
   const { glob } = await import('tinyglobby')
   const fileOf = new Map<string, string>()
-  const classes = async (entries: unknown[] | undefined, files?: Map<string, string>) => {
+  const classes = async (entries: unknown[] | undefined, migrations: boolean) => {
     if (!entries?.some((e) => typeof e === 'string')) return entries
     const out: unknown[] = []
     for (const entry of entries) {
@@ -153,16 +173,80 @@ async function supplyClasses(
       const pattern = isAbsolute(entry) ? entry : resolve(project.dir, entry)
       for (const file of (await glob([pattern], { absolute: true })).sort()) {
         if (file.endsWith('.d.ts')) continue
-        const found = Object.values(await load(file)).filter((v): v is { name: string } => typeof v === 'function')
-        for (const c of found) files?.set(c.name, file)
-        out.push(...found)
+        const known = migrations ? facts.get(file) : undefined
+        if (known) {
+          for (const exported of known) {
+            fileOf.set(exported.className, file)
+            out.push(standIn(file, exported))
+          }
+          continue
+        }
+        const found = Object.entries(await load(file)).filter((e): e is [string, MigrationClass] => typeof e[1] === 'function')
+        for (const [, c] of found) if (migrations) fileOf.set(c.name, file)
+        out.push(...found.map(([, c]) => c))
+        const learned = migrations ? exportedMigrations(found) : undefined
+        if (learned) facts.set(file, learned)
       }
     }
     return out
   }
-  const [migrations, entities] = await Promise.all([classes(ds.options.migrations, fileOf), classes(ds.options.entities)])
+  const [migrations, entities] = await Promise.all([classes(ds.options.migrations, true), classes(ds.options.entities, false)])
+  facts.save()
   ds.setOptions({ ...(migrations ? { migrations } : {}), ...(entities ? { entities } : {}) })
   return fileOf
+}
+
+/** The facts kept about a migration file (bump the version when their shape changes). */
+const FACTS = 'typeorm-migrations-v1'
+
+/** A class a migration file exports: under which key, the class's name, and TypeORM's name for the migration. */
+interface ExportedMigration {
+  key: string
+  className: string
+  name: string
+}
+
+type MigrationClass = (new () => MigrationInstance & { name?: unknown }) & { name: string }
+
+/** Where a stand-in's real class is. */
+const REAL = Symbol('mig.typeorm.real')
+interface StandIn {
+  file: string
+  exported: ExportedMigration
+}
+
+/**
+ * What a loaded file exports, as TypeORM will name it (`instance.name ||
+ * constructor.name`); nothing to remember when a class cannot be made
+ * without arguments, or makes something else: TypeORM's own error will say so.
+ */
+function exportedMigrations(found: [string, MigrationClass][]): ExportedMigration[] | undefined {
+  const out: ExportedMigration[] = []
+  for (const [key, c] of found) {
+    let instance: (MigrationInstance & { name?: unknown }) | undefined
+    try {
+      instance = new c()
+    } catch {
+      return undefined
+    }
+    if (instance?.constructor !== c) return undefined
+    const name = instance.name || c.name
+    if (typeof name !== 'string' || !c.name) return undefined
+    out.push({ key, className: c.name, name })
+  }
+  return out
+}
+
+/** A class named as the real one, whose instances carry its migration name: enough for TypeORM to list it. */
+function standIn(file: string, exported: ExportedMigration): unknown {
+  const { className, name: migrationName } = exported
+  const made = {
+    [className]: class {
+      name = migrationName
+    },
+  }[className]!
+  Object.defineProperty(made, REAL, { value: { file, exported } satisfies StandIn })
+  return made
 }
 
 /** What a session read of TypeORM's migrations and its table: kept as the session applies and reverts, read again by list(). */
@@ -193,6 +277,9 @@ class TypeormSession implements Session {
     private readonly globs: string[],
     /** Migration class name → its file, for checksums. */
     private readonly files: Map<string, string>,
+    /** The open's loader: a stand-in's real class comes from the same module cache as the DataSource's. */
+    private readonly load: (file: string) => Promise<Record<string, unknown>>,
+    private readonly facts: FileFacts<ExportedMigration[]>,
   ) {
     this.ledger = [ds.options.migrationsTableName ?? 'migrations', ds.options.metadataTableName ?? 'typeorm_metadata']
     // TypeORM keeps both in the DataSource's `schema` on PostgreSQL.
@@ -292,7 +379,41 @@ class TypeormSession implements Session {
         `${this.project.name}: TypeORM does not know ${m.id} as ${direction === 'up' ? 'pending' : 'executed'}`,
         'run `mig status` to see what TypeORM reports',
       )
-    return migration as TypeormMigration & { instance: MigrationInstance }
+    return { ...migration, instance: await this.realInstance(migration.instance) }
+  }
+
+  private readonly real = new WeakMap<MigrationInstance, MigrationInstance>()
+
+  /**
+   * The instance of the real class behind a stand-in (supplyClasses), its
+   * file loaded now, once; any other instance as it is. The file must still
+   * export that class under that migration name: edited since it was listed,
+   * it is a MigError rather than a run of something else.
+   */
+  private async realInstance(instance: MigrationInstance): Promise<MigrationInstance> {
+    const standIn = (instance.constructor as { [REAL]?: StandIn })[REAL]
+    if (!standIn) return instance
+    let real = this.real.get(instance)
+    if (!real) {
+      const { file, exported } = standIn
+      const mod = await this.load(file)
+      const c = mod[exported.key] as MigrationClass | undefined
+      const made = typeof c === 'function' && c.name === exported.className ? new c() : undefined
+      if (!made || (made.name || c!.name) !== exported.name) {
+        // What the file gives now replaces what was remembered (if its bytes are still those listed), for the next run.
+        const learned = exportedMigrations(Object.entries(mod).filter((e): e is [string, MigrationClass] => typeof e[1] === 'function'))
+        if (learned) this.facts.set(file, learned)
+        this.facts.save()
+        throw new this.ctx.errors.MigError(
+          'TYPEORM_MIGRATION_CHANGED',
+          `${this.project.name}: ${file} no longer exports migration ${exported.name} as mig listed it (the file changed during the run, or what mig remembered of it was wrong)`,
+          'run mig again: it lists the file afresh',
+        )
+      }
+      real = made
+      this.real.set(instance, real)
+    }
+    return real
   }
 
   /** The migrations table (and the metadata table where views need it), once a session, outside any migration's transaction, as `typeorm migration:run` creates them. */
@@ -314,7 +435,8 @@ class TypeormSession implements Session {
   /** In mig's own transaction unless the class says `transaction = false`; MySQL's DDL commits on its own. */
   async transactional(m: Migration): Promise<boolean> {
     if (this.target.dialect === 'mysql') return false
-    return (await this.planned()).all.get(m.id)?.instance?.transaction !== false
+    const instance = (await this.planned()).all.get(m.id)?.instance
+    return !instance || (await this.realInstance(instance)).transaction !== false
   }
 
   /** Run the migration's function with the recorder hearing TypeORM's query log: its statements only, not the ledger's. */

@@ -1,8 +1,8 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { availableDialects, listTables } from 'mig/testing'
-import { json, mig, pluginProject, tempDir, withPlugins } from '../../../test/helpers.js'
+import { type Result, json, mig, pluginProject, tempDir, withPlugins } from '../../../test/helpers.js'
 import { createTable, migrationShow, typeormCli, writeTypeormProject } from './helpers.js'
 
 const names = ['CreateA1700000000000', 'CreateB1700000001000', 'CreateC1700000002000', 'CreateD1700000003000', 'CreateE1700000004000']
@@ -113,5 +113,84 @@ describe('TypeScript DataSource with decorated entities', () => {
     expect(m).not.toBeNull()
     expect(readFileSync(file, 'utf8')).toContain(`export class AddPhone${m![1]} implements MigrationInterface`)
     expect((await migrationShow(dir)).pending).toEqual([names[0], `AddPhone${m![1]}`])
+  })
+
+  it('a migration file mig has read before is not run to list it: status runs none, up only those it applies, an edited file runs again', async () => {
+    const env = await withPlugins('typeorm')
+    const root = tempDir()
+    cleanup.push(() => rmSync(root, { recursive: true, force: true }))
+    const dir = writeTypeormProject(join(root, 'users'), 'sqlite', '')
+    const log = join(root, 'loads.log')
+    // Each file says when it is run; C names its migration apart from its class, as TypeORM allows.
+    const write = (className: string, table: string, name?: string) =>
+      writeFileSync(
+        join(dir, 'src', 'migrations', `${className.slice(-13)}-${className.slice(0, -13)}.ts`),
+        `import { appendFileSync } from 'fs'\nimport { MigrationInterface, QueryRunner } from 'typeorm'\n\nappendFileSync(${JSON.stringify(log)}, '${className}\\n')\n\n` +
+          `export class ${className} implements MigrationInterface {\n${name ? `  name = '${name}'\n` : ''}` +
+          `  public async up(q: QueryRunner): Promise<void> { await q.query('CREATE TABLE ${table} (id INTEGER PRIMARY KEY)') }\n` +
+          `  public async down(q: QueryRunner): Promise<void> { await q.query('DROP TABLE ${table}') }\n}\n`,
+      )
+    const [a, b, c] = names as [string, string, string]
+    const cName = 'RenamedC1700000002000'
+    mkdirSync(join(dir, 'src', 'migrations'), { recursive: true })
+    write(a, 't_a')
+    write(b, 't_b')
+    write(c, 't_c', cName)
+    const runs = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [])
+    const ran = async (args: string[], code = 0) => {
+      const before = runs().length
+      const r = await mig(args, { cwd: root, env })
+      expect(r.code, r.stderr).toBe(code)
+      return { r, ran: runs().slice(before).sort() }
+    }
+    const states = (r: Result) =>
+      json<{ projects: { migrations: { id: string; state: string }[] }[] }>(r).projects[0]!.migrations.map((m) => [m.id, m.state])
+
+    const first = await ran(['status', '--json'], 2)
+    expect(first.ran).toEqual([a, b, c].sort())
+    expect(states(first.r)).toEqual([
+      [a, 'pending'],
+      [b, 'pending'],
+      [cName, 'pending'],
+    ])
+    const second = await ran(['status', '--json'], 2)
+    expect(second.ran).toEqual([])
+    expect(states(second.r)).toEqual(states(first.r))
+
+    expect((await ran(['up', '--one'])).ran).toEqual([a])
+    const edited = join(dir, 'src', 'migrations', `${b.slice(-13)}-${b.slice(0, -13)}.ts`)
+    writeFileSync(edited, readFileSync(edited, 'utf8').replace(/t_b/g, 't_b2'))
+    expect((await ran(['status', '--json'], 2)).ran).toEqual([b])
+    expect((await ran(['up'])).ran).toEqual([b, c].sort())
+    const native = await migrationShow(dir)
+    expect(native).toEqual({ executed: [a, b, cName], pending: [] })
+    const after = await ran(['status', '--json'])
+    expect(after.ran).toEqual([])
+    expect(states(after.r)).toEqual(native.executed.map((id) => [id, 'applied']))
+    expect((await ran(['down'])).ran).toEqual([c])
+    expect((await migrationShow(dir)).executed).toEqual([a, b])
+  })
+
+  it('a remembered name the file no longer gives is refused before anything runs, and corrected for the next run', async () => {
+    const env = await withPlugins('typeorm')
+    const root = tempDir()
+    cleanup.push(() => rmSync(root, { recursive: true, force: true }))
+    const dir = writeTypeormProject(join(root, 'users'), 'sqlite', '', [createTable(names[0]!, 't_a')])
+    expect((await mig(['status'], { cwd: root, env })).code).toBe(2)
+    // What mig remembered, made wrong (as a stale or tampered cache would be): the file's bytes are unchanged.
+    const facts = join(env.XDG_CACHE_HOME!, 'mig', 'file-facts')
+    for (const f of readdirSync(facts).filter((f) => f.startsWith('typeorm-'))) {
+      const text = readFileSync(join(facts, f), 'utf8')
+      if (text.includes(names[0]!)) writeFileSync(join(facts, f), text.replace(`"name":"${names[0]}"`, '"name":"Other1700000000000"'))
+    }
+    const s = json<{ projects: { migrations: { id: string }[] }[] }>(await mig(['status', '--json'], { cwd: root, env }))
+    expect(s.projects[0]!.migrations.map((m) => m.id)).toEqual(['Other1700000000000'])
+    const r = await mig(['up'], { cwd: root, env })
+    expect(r.code).not.toBe(0)
+    expect(r.stderr).toContain('no longer exports migration Other1700000000000')
+    expect((await migrationShow(dir)).executed).toEqual([])
+    // The refusal corrected what mig remembered: the next run lists and applies the migration by its own name.
+    expect((await mig(['up'], { cwd: root, env })).code).toBe(0)
+    expect((await migrationShow(dir)).executed).toEqual([names[0]])
   })
 })

@@ -23,6 +23,7 @@ import { sqlLiteral } from '../journal.js'
 import { withAdvisoryLock } from './advisory-lock.js'
 import { migrationFolders } from './folders.js'
 import { migrationFlavour } from './flavour.js'
+import { fileFacts } from './file-facts.js'
 import { projectEnv } from '../project-env.js'
 
 export { type FailureDetails, type StatementRecorder, isLedgerQuery, migrationFailure, statementRecorder } from './capture.js'
@@ -47,6 +48,7 @@ export { type LedgerTable, readLedgerTable } from './ledger-table.js'
 export { type MigrationModuleRef, migrationFunction } from './migration-function.js'
 export { scratchRefusal } from './scratch-refusal.js'
 export { type Flavour, migrationFlavour } from './flavour.js'
+export { type FileFacts, fileFacts } from './file-facts.js'
 
 /**
  * The plugin kit: what every adapter needs and core does once, bound to one
@@ -81,6 +83,7 @@ export type Kit = Pick<
   | 'migrationFunction'
   | 'scratchRefusal'
   | 'migrationFlavour'
+  | 'fileFacts'
 >
 
 /** The kit for `project`, whose tool environment is `env` (OpenContext.env). */
@@ -124,5 +127,6 @@ export function kitFor(project: ProjectRef & { target?: string }, env: string): 
     migrationFunction: (module, direction, ref) => migrationFunction(project, module, direction, ref),
     scratchRefusal: (reason, hint) => scratchRefusal(project, reason, hint),
     migrationFlavour: (dir, extensions, fallback) => migrationFlavour(project, dir, extensions, fallback),
+    fileFacts: (namespace) => fileFacts(project, namespace),
   }
 }
