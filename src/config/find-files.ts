@@ -128,7 +128,9 @@ class GitIgnore {
     for (let dir = dirname(target); ; dir = dirname(dir)) {
       const rules = this.load(dir)
       if (rules) {
-        const verdict = rules.test(`${relative(dir, target).split(sep).join('/')}${isDirectory ? '/' : ''}`)
+        // `dir` is an ancestor of `target`, both absolute: the relative path is the rest of the string.
+        const rest = target.slice(dir.endsWith(sep) ? dir.length : dir.length + 1)
+        const verdict = rules.test(`${sep === '/' ? rest : rest.split(sep).join('/')}${isDirectory ? '/' : ''}`)
         if (verdict.unignored) return false
         if (verdict.ignored) return true
       }

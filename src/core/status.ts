@@ -5,7 +5,7 @@ import { ignoredFiles, migrationsDir } from '../adapters/sql/files.js'
 import { backupRoot } from '../backup/store.js'
 import { trackedBackups } from './backup.js'
 import { installCommand } from '../config/tools.js'
-import { connectExisting } from '../db/connect.js'
+import { connectShared } from '../db/connect.js'
 import type { Project } from '../config/projects.js'
 import type { DatabaseTarget, Db } from '../db/types.js'
 import { MigError, errorMessage } from '../output/errors.js'
@@ -135,7 +135,7 @@ async function projectStatus(
     base.database = { dialect: session.target.dialect, url: session.target.display }
     targets.set(project.name, session.target)
     const migrations = await session.list()
-    db = await connectExisting(session.target)
+    db = await connectShared(session.target)
     const journal = await readJournal(db, [project.name])
     const holder = await lockHolder(db)
     const tool = await session.toolLock?.()

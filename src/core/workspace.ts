@@ -5,7 +5,7 @@ import { type LoadedConfig, loadConfig } from '../config/load.js'
 import type { SkippedDir } from '../config/find-files.js'
 import { type Project, resolveProjects } from '../config/projects.js'
 import { installCommand, knownTools } from '../config/tools.js'
-import { connect, connectExisting } from '../db/connect.js'
+import { connect, connectShared } from '../db/connect.js'
 import type { DatabaseTarget, Db } from '../db/types.js'
 import { targetFrom } from '../db/url.js'
 import { MigError, MigrationFailure, usageError } from '../output/errors.js'
@@ -154,7 +154,7 @@ export function openContext(
     withProjectEnv: (fn) => withProjectEnv(project.dir, fn, ws.timeoutSeconds === undefined ? undefined : ws.timeoutSeconds * 1000),
     warn: ws.warn,
     warnOnce: (key, message) => noticeOnce(ws.root, `${project.name}:${key}`, message, ws.warn),
-    connect: ws.readOnly ? connectExisting : connect,
+    connect: ws.readOnly ? connectShared : connect,
     target: targetFrom,
     database: (target) => ws.redirect?.(target) ?? target,
     errors: { MigError, MigrationFailure },
