@@ -67,7 +67,11 @@ export interface OpenContext {
   /**
    * A connection through core's own drivers (SQLite connections are shared
    * with core's). Reading a ledger with it lets `list()` answer without
-   * loading the ORM, so `mig status` stays fast.
+   * loading the ORM, so `mig status` stays fast. In commands that only read
+   * (status), plain reads (SELECT, WITH, SHOW) go over the connection core
+   * reads the journal and lock with; the first statement that is anything
+   * else (`run()`, a SET through `query()`) moves this connection onto one
+   * of its own first, so it may change its session without changing core's.
    */
   connect(target: DatabaseTarget): Promise<Db>
   /**

@@ -50,8 +50,8 @@ export class FileIndex {
     const { default: picomatch } = await import('picomatch')
     const res = patterns.map((p) => picomatch.makeRe(p, { dot: options.dot ?? false }))
     const { paths, ignored } = await this.files
-    // git's rules are asked only about the files a pattern matches, once each: a repository of 5000
-    // migration files asks about a handful of tool configs, not every migration.
+    // git's rules are asked only about the files a pattern matches, once each: the tool configs, and
+    // plain-SQL migrations (`**/*.up.sql`), not every other file of the tree.
     return paths
       .filter((f) => res.some((re) => re.test(f)) && !ignored(f))
       .sort()

@@ -40,16 +40,26 @@ interface SharedRead {
 }
 const sharedReads = new Map<string, SharedRead>()
 
+/** A statement that only reads, and leaves the session as it found it: anything else takes the caller off the shared connection. */
+const plainRead = /^\s*(?:SELECT|WITH|SHOW|VALUES|TABLE)\b/i
+
 /**
- * `connectExisting`, shared: callers asking for the same target (same URL,
- * credentials and schema) while one is open get the same connection, closed
- * when the last of them closes it. For `status`, whose adapter reads its
- * ledger and whose core reads the journal and the lock of one database: one
- * connection instead of two (a PostgreSQL connection costs about 10 ms of
- * the server's CPU to start). Only for reads that leave the session as they
- * found it: no SET, no transaction. A connection found lost is not handed out again.
+ * `connectExisting`, shared: callers asking for the same server target (same
+ * URL, credentials and schema) while one is open read over the same
+ * connection, closed when the last of them closes it. For `status`, whose
+ * adapter reads its ledger and whose core reads the journal and the lock of
+ * one database: one connection instead of two (a PostgreSQL connection costs
+ * the server about 10 ms of CPU to start).
+ *
+ * Sharing never lets one caller change what another reads: a caller's first
+ * statement that is not a plain read (`run()`, `runScript()`, a `SET` or a
+ * `BEGIN` through `query()`: Prisma sets the search_path of a `?schema=`
+ * URL) moves that caller onto a connection of its own first. A connection
+ * found lost is not handed out again. SQLite's driver already keeps one
+ * connection per file.
  */
-export function connectShared(target: DatabaseTarget): Promise<Db> {
+export async function connectShared(target: DatabaseTarget): Promise<Db> {
+  if (target.dialect === 'sqlite') return connectExisting(target)
   const key = `${target.key}\0${target.url}\0${target.schema ?? ''}`
   let entry = sharedReads.get(key)
   if (entry?.resolved?.lost?.()) {
@@ -67,23 +77,48 @@ export function connectShared(target: DatabaseTarget): Promise<Db> {
   }
   const shared = entry
   shared.refs++
-  return shared.db.then(
-    (db): Db => {
-      let closed = false
-      return {
-        ...db,
-        async close() {
-          if (closed) return
-          closed = true
-          if (--shared.refs > 0) return
-          if (sharedReads.get(key) === shared) sharedReads.delete(key)
-          await db.close()
-        },
-      }
+  let db: Db
+  try {
+    db = await shared.db
+  } catch (error) {
+    shared.refs--
+    throw error
+  }
+  let released = false
+  const release = async () => {
+    if (released) return
+    released = true
+    if (--shared.refs > 0) return
+    if (sharedReads.get(key) === shared) sharedReads.delete(key)
+    await db.close()
+  }
+  // This caller's own connection, once it has done more than read.
+  let own: Promise<Db> | undefined
+  let ownDb: Db | undefined
+  const mine = (): Promise<Db> => {
+    own ??= (async () => {
+      ownDb = await connectExisting(target)
+      await release()
+      return ownDb
+    })()
+    return own
+  }
+  const on = (sql?: string): Db | Promise<Db> => (own || (sql !== undefined && !plainRead.test(sql)) ? mine() : db)
+  let closed = false
+  const handle: Db = {
+    dialect: db.dialect,
+    target: db.target,
+    query: async (sql, params, options) => (await on(sql)).query(sql, params, options),
+    run: async (sql, params) => (await mine()).run(sql, params),
+    runScript: async (sql) => (await mine()).runScript(sql),
+    tableExists: async (table, schema) => (await on()).tableExists(table, schema),
+    lost: () => closed || (ownDb ? (ownDb.lost?.() ?? false) : !own && (db.lost?.() ?? false)),
+    async close() {
+      if (closed) return
+      closed = true
+      if (own) await (await own.catch(() => undefined))?.close()
+      await release()
     },
-    (error: unknown) => {
-      shared.refs--
-      throw error
-    },
-  )
+  }
+  return handle
 }

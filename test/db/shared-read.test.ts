@@ -45,6 +45,33 @@ describe.skipIf(!onPostgres)('connectShared (status: the adapter and core read o
     }
   })
 
+  it("a caller that does more than read (Prisma's SET search_path) moves onto its own connection first: the others read as before", async () => {
+    const database = await createTestDatabase('postgres')
+    try {
+      const target = parseDatabaseUrl(database.url, process.cwd())
+      const path = async (db: { query<T>(sql: string): Promise<T[]> }) =>
+        (await db.query<{ search_path: string }>('SHOW search_path'))[0]!.search_path
+      const [adapter, core] = await Promise.all([connectShared(target), connectShared(target)])
+      const shared = await pid(core)
+      expect(await pid(adapter)).toBe(shared)
+      const before = await path(core)
+      await adapter.run('SET search_path TO app')
+      expect(await path(adapter)).toBe('app')
+      expect(await pid(adapter)).not.toBe(shared)
+      expect(await path(core)).toBe(before)
+      expect(await pid(core)).toBe(shared)
+      // Through query() too: a SET is not a read.
+      const other = await connectShared(target)
+      expect(await pid(other)).toBe(shared)
+      await other.query("SET application_name = 'changed'")
+      expect(await pid(other)).not.toBe(shared)
+      expect((await core.query<{ a: string }>('SELECT current_setting($1) AS a', ['application_name']))[0]!.a).not.toBe('changed')
+      for (const db of [adapter, core, other]) await db.close()
+    } finally {
+      await database.drop()
+    }
+  })
+
   it('does not share between two users of one database (the key holds the credentials)', async () => {
     const database = await createTestDatabase('postgres')
     const admin = await database.db()

@@ -32,7 +32,13 @@ async function freshProject(dialect: Dialect, migrations: PrismaMigration[]) {
     () => database.drop(),
     () => rmSync(root, { recursive: true, force: true }),
   )
-  return { env, root, url: prismaUrl(dialect, database.url), dir: writePrismaProject(join(root, 'api'), dialect, database.url, migrations) }
+  return {
+    env,
+    root,
+    database,
+    url: prismaUrl(dialect, database.url),
+    dir: writePrismaProject(join(root, 'api'), dialect, database.url, migrations),
+  }
 }
 
 describe.each(oracleDialects)('prisma on %s: mig and `prisma migrate status` agree', (dialect) => {
@@ -195,6 +201,27 @@ describe.each(await availableDialects())('failed and edited Prisma migrations on
     expect(refused.stderr).toMatch(
       /npx prisma migrate diff --from-config-datasource --to-schema .* --script -o prisma\/migrations\/20240102000000_b\/down\.sql/,
     )
+  })
+})
+
+describe.skipIf(!oracleDialects.includes('postgres'))('a ?schema= URL on PostgreSQL', () => {
+  it("mig status still reads mig's journal (an edited down.sql is drift only the journal sees) while Prisma's ledger is in the schema", async () => {
+    const { env, root, dir, url, database: test } = await freshProject('postgres', [createTable(names[0]!, 't_a')])
+    const database = new URL(url)
+    database.searchParams.set('schema', 'app')
+    writeFileSync(join(dir, '.env'), `DATABASE_URL=${database.toString()}\n`)
+    const admin = await test.db()
+    await admin.run('CREATE SCHEMA app')
+    const up = await mig(['up'], { cwd: root, env })
+    expect(up.code, up.stderr).toBe(0)
+    expect((await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM app._prisma_migrations'))[0]!.n).toBe(1)
+    const clean = json<{ projects: { migrations: { drift: boolean }[] }[] }>(await mig(['status', '--json'], { cwd: root, env }))
+    expect(clean.projects[0]!.migrations.map((m) => m.drift)).toEqual([false])
+    // Prisma's checksum covers migration.sql only; mig's journal covers down.sql too.
+    writeFileSync(join(dir, 'prisma', 'migrations', names[0]!, 'down.sql'), 'DROP TABLE "t_a" CASCADE;\n')
+    const s = await mig(['status', '--json'], { cwd: root, env })
+    expect(s.code & 4, s.stdout).toBe(4)
+    expect(json<{ projects: { migrations: { drift: boolean }[] }[] }>(s).projects[0]!.migrations.map((m) => m.drift)).toEqual([true])
   })
 })
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type {
@@ -93,7 +94,8 @@ export const typeormAdapter: Adapter = {
       )
     }
     const globs = ((dataSource.options.migrations ?? []) as unknown[]).filter((e): e is string => typeof e === 'string')
-    const facts = ctx.fileFacts<ExportedMigration[]>(FACTS)
+    // A core older than fileFacts: every file is loaded, as before.
+    const facts = typeof ctx.fileFacts === 'function' ? ctx.fileFacts<ExportedMigration[]>(FACTS) : noFacts
     const files = await supplyClasses(project, dataSource, load, facts)
     const o = dataSource.options
     const configured = ctx.toolTarget({
@@ -173,7 +175,7 @@ async function supplyClasses(
       const pattern = isAbsolute(entry) ? entry : resolve(project.dir, entry)
       for (const file of (await glob([pattern], { absolute: true })).sort()) {
         if (file.endsWith('.d.ts')) continue
-        const known = migrations ? facts.get(file) : undefined
+        const known = migrations ? validFacts(facts.get(file)) : undefined
         if (known) {
           for (const exported of known) {
             fileOf.set(exported.className, file)
@@ -184,7 +186,7 @@ async function supplyClasses(
         const found = Object.entries(await load(file)).filter((e): e is [string, MigrationClass] => typeof e[1] === 'function')
         for (const [, c] of found) if (migrations) fileOf.set(c.name, file)
         out.push(...found.map(([, c]) => c))
-        const learned = migrations ? exportedMigrations(found) : undefined
+        const learned = migrations ? exportedMigrations(found, readFileSync(file, 'utf8')) : undefined
         if (learned) facts.set(file, learned)
       }
     }
@@ -216,12 +218,27 @@ interface StandIn {
 }
 
 /**
- * What a loaded file exports, as TypeORM will name it (`instance.name ||
- * constructor.name`); nothing to remember when a class cannot be made
- * without arguments, or makes something else: TypeORM's own error will say so.
+ * TypeORM's name for a migration instance, `instance.name` else the class's
+ * (1.x reads it with `??`, 0.3 with `||`): undefined where the two differ
+ * (an empty or non-string `name`), so nothing is remembered that either
+ * would name otherwise.
  */
-function exportedMigrations(found: [string, MigrationClass][]): ExportedMigration[] | undefined {
+function typeormName(instance: { name?: unknown }, c: { name: string }): string | undefined {
+  if (instance.name === undefined || instance.name === null) return c.name || undefined
+  return typeof instance.name === 'string' && instance.name ? instance.name : undefined
+}
+
+/**
+ * What a loaded file exports, as TypeORM will name it; nothing to remember
+ * when a class cannot be made without arguments or makes something else
+ * (TypeORM's own error will say so), or when the names do not come from the
+ * file itself (a re-export, a name built from an import): its bytes would
+ * not say when they change. `text` is the file's source.
+ */
+function exportedMigrations(found: [string, MigrationClass][], text: string): ExportedMigration[] | undefined {
   const out: ExportedMigration[] = []
+  // The class is declared here (`class Name`), not re-exported from another file.
+  const declared = (name: string) => new RegExp(`(?<![\\w$])class\\s+${name.replace(/[$]/g, '\\$')}(?![\\w$])`).test(text)
   for (const [key, c] of found) {
     let instance: (MigrationInstance & { name?: unknown }) | undefined
     try {
@@ -230,12 +247,29 @@ function exportedMigrations(found: [string, MigrationClass][]): ExportedMigratio
       return undefined
     }
     if (instance?.constructor !== c) return undefined
-    const name = instance.name || c.name
-    if (typeof name !== 'string' || !c.name) return undefined
+    const name = typeormName(instance, c)
+    if (!name || !/^[\w$]+$/.test(c.name) || !declared(c.name) || (name !== c.name && !text.includes(name))) return undefined
     out.push({ key, className: c.name, name })
   }
   return out
 }
+
+/** Facts as this plugin writes them, or none: a damaged or foreign cache entry is a file to load. */
+function validFacts(facts: unknown): ExportedMigration[] | undefined {
+  if (!Array.isArray(facts)) return undefined
+  const ok = facts.every(
+    (f: Partial<ExportedMigration> | null) =>
+      !!f &&
+      typeof f.key === 'string' &&
+      typeof f.className === 'string' &&
+      /^[\w$]+$/.test(f.className) &&
+      typeof f.name === 'string' &&
+      f.name !== '',
+  )
+  return ok ? (facts as ExportedMigration[]) : undefined
+}
+
+const noFacts: FileFacts<ExportedMigration[]> = { get: () => undefined, set: () => {}, save: () => {} }
 
 /** A class named as the real one, whose instances carry its migration name: enough for TypeORM to list it. */
 function standIn(file: string, exported: ExportedMigration): unknown {
@@ -399,9 +433,10 @@ class TypeormSession implements Session {
       const mod = await this.load(file)
       const c = mod[exported.key] as MigrationClass | undefined
       const made = typeof c === 'function' && c.name === exported.className ? new c() : undefined
-      if (!made || (made.name || c!.name) !== exported.name) {
+      if (!made || typeormName(made, c!) !== exported.name) {
         // What the file gives now replaces what was remembered (if its bytes are still those listed), for the next run.
-        const learned = exportedMigrations(Object.entries(mod).filter((e): e is [string, MigrationClass] => typeof e[1] === 'function'))
+        const entries = Object.entries(mod).filter((e): e is [string, MigrationClass] => typeof e[1] === 'function')
+        const learned = exportedMigrations(entries, readFileSync(file, 'utf8'))
         if (learned) this.facts.set(file, learned)
         this.facts.save()
         throw new this.ctx.errors.MigError(
@@ -434,9 +469,11 @@ class TypeormSession implements Session {
 
   /** In mig's own transaction unless the class says `transaction = false`; MySQL's DDL commits on its own. */
   async transactional(m: Migration): Promise<boolean> {
-    if (this.target.dialect === 'mysql') return false
+    // The real class first, on every dialect: a file changed since it was listed is refused before core journals anything.
     const instance = (await this.planned()).all.get(m.id)?.instance
-    return !instance || (await this.realInstance(instance)).transaction !== false
+    const real = instance && (await this.realInstance(instance))
+    if (this.target.dialect === 'mysql') return false
+    return real?.transaction !== false
   }
 
   /** Run the migration's function with the recorder hearing TypeORM's query log: its statements only, not the ledger's. */

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { availableDialects, listTables } from 'mig/testing'
@@ -115,7 +115,7 @@ describe('TypeScript DataSource with decorated entities', () => {
     expect((await migrationShow(dir)).pending).toEqual([names[0], `AddPhone${m![1]}`])
   })
 
-  it('a migration file mig has read before is not run to list it: status runs none, up only those it applies, an edited file runs again', async () => {
+  it('a migration file mig has read before is not run to list it: status runs none, up only those it applies; an edited file, or one that re-exports a class from elsewhere, runs again', async () => {
     const env = await withPlugins('typeorm')
     const root = tempDir()
     cleanup.push(() => rmSync(root, { recursive: true, force: true }))
@@ -130,12 +130,17 @@ describe('TypeScript DataSource with decorated entities', () => {
           `  public async up(q: QueryRunner): Promise<void> { await q.query('CREATE TABLE ${table} (id INTEGER PRIMARY KEY)') }\n` +
           `  public async down(q: QueryRunner): Promise<void> { await q.query('DROP TABLE ${table}') }\n}\n`,
       )
-    const [a, b, c] = names as [string, string, string]
+    const [a, b, c, d] = names as [string, string, string, string]
     const cName = 'RenamedC1700000002000'
     mkdirSync(join(dir, 'src', 'migrations'), { recursive: true })
     write(a, 't_a')
     write(b, 't_b')
     write(c, 't_c', cName)
+    // D's file only re-exports a class written elsewhere: its bytes cannot say when the class changes, so it is always run.
+    write(d, 't_d')
+    mkdirSync(join(dir, 'src', 'shared'))
+    renameSync(join(dir, 'src', 'migrations', `${d.slice(-13)}-${d.slice(0, -13)}.ts`), join(dir, 'src', 'shared', 'd.ts'))
+    writeFileSync(join(dir, 'src', 'migrations', `${d.slice(-13)}-${d.slice(0, -13)}.ts`), `export { ${d} } from '../shared/d'\n`)
     const runs = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [])
     const ran = async (args: string[], code = 0) => {
       const before = runs().length
@@ -147,27 +152,28 @@ describe('TypeScript DataSource with decorated entities', () => {
       json<{ projects: { migrations: { id: string; state: string }[] }[] }>(r).projects[0]!.migrations.map((m) => [m.id, m.state])
 
     const first = await ran(['status', '--json'], 2)
-    expect(first.ran).toEqual([a, b, c].sort())
+    expect(first.ran).toEqual([a, b, c, d].sort())
     expect(states(first.r)).toEqual([
       [a, 'pending'],
       [b, 'pending'],
       [cName, 'pending'],
+      [d, 'pending'],
     ])
     const second = await ran(['status', '--json'], 2)
-    expect(second.ran).toEqual([])
+    expect(second.ran).toEqual([d])
     expect(states(second.r)).toEqual(states(first.r))
 
-    expect((await ran(['up', '--one'])).ran).toEqual([a])
+    expect((await ran(['up', '--one'])).ran).toEqual([a, d].sort())
     const edited = join(dir, 'src', 'migrations', `${b.slice(-13)}-${b.slice(0, -13)}.ts`)
     writeFileSync(edited, readFileSync(edited, 'utf8').replace(/t_b/g, 't_b2'))
-    expect((await ran(['status', '--json'], 2)).ran).toEqual([b])
-    expect((await ran(['up'])).ran).toEqual([b, c].sort())
+    expect((await ran(['status', '--json'], 2)).ran).toEqual([b, d].sort())
+    expect((await ran(['up'])).ran).toEqual([b, c, d].sort())
     const native = await migrationShow(dir)
-    expect(native).toEqual({ executed: [a, b, cName], pending: [] })
+    expect(native).toEqual({ executed: [a, b, cName, d], pending: [] })
     const after = await ran(['status', '--json'])
-    expect(after.ran).toEqual([])
+    expect(after.ran).toEqual([d])
     expect(states(after.r)).toEqual(native.executed.map((id) => [id, 'applied']))
-    expect((await ran(['down'])).ran).toEqual([c])
+    expect((await ran(['down', '--step', '2'])).ran).toEqual([c, d].sort())
     expect((await migrationShow(dir)).executed).toEqual([a, b])
   })
 

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ProjectRef } from '../../adapter.js'
 import { oclifDirs } from '../adapter-index.js'
@@ -42,9 +42,11 @@ export function fileFacts<T>(project: Pick<ProjectRef, 'dir'>, namespace: string
   const id = createHash('sha1').update(`${namespace}\0${project.dir}`).digest('hex').slice(0, 16)
   const store = join(dir, `${namespace.replace(/[^\w.-]/g, '_')}-${id}.json`)
   let known: Record<string, T> = {}
+  let storedAt = 0
   try {
     const stored = JSON.parse(readFileSync(store, 'utf8')) as Stored<T>
     if (stored.format === FORMAT && stored.facts && typeof stored.facts === 'object') known = stored.facts
+    storedAt = statSync(store).mtimeMs
   } catch {
     known = {}
   }
@@ -75,7 +77,17 @@ export function fileFacts<T>(project: Pick<ProjectRef, 'dir'>, namespace: string
       learned = true
     },
     save() {
-      if (!learned && used.size === Object.keys(known).length) return
+      if (!learned && used.size === Object.keys(known).length) {
+        // Unchanged, but used: its time says so (once a day), so pruning (by time) keeps it.
+        if (used.size && Date.now() - storedAt > DAY_MS)
+          try {
+            utimesSync(store, new Date(), new Date())
+            storedAt = Date.now()
+          } catch {
+            // Not ours to insist on.
+          }
+        return
+      }
       const tmp = `${store}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
       try {
         mkdirSync(dir, { recursive: true })
@@ -84,6 +96,7 @@ export function fileFacts<T>(project: Pick<ProjectRef, 'dir'>, namespace: string
         renameSync(tmp, store)
         known = Object.fromEntries(used)
         learned = false
+        storedAt = Date.now()
         prune(dir)
       } catch {
         try {
@@ -96,8 +109,9 @@ export function fileFacts<T>(project: Pick<ProjectRef, 'dir'>, namespace: string
   }
 }
 
+const DAY_MS = 24 * 3600 * 1000
 /** A project's facts unused this long (its folder gone, a scratch copy) are dropped: the folder does not grow without end. */
-const KEEP_MS = 30 * 24 * 3600 * 1000
+const KEEP_MS = 30 * DAY_MS
 
 function prune(dir: string): void {
   const now = Date.now()
@@ -105,7 +119,7 @@ function prune(dir: string): void {
     try {
       const file = join(dir, name)
       // A left-over temporary file (a run killed while writing) goes after a day.
-      if (now - statSync(file).mtimeMs > (name.endsWith('.tmp') ? 24 * 3600 * 1000 : KEEP_MS)) rmSync(file, { force: true })
+      if (now - statSync(file).mtimeMs > (name.endsWith('.tmp') ? DAY_MS : KEEP_MS)) rmSync(file, { force: true })
     } catch {
       // Gone already, or another run's: not ours to insist on.
     }

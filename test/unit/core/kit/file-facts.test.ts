@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, readFileSync, readdirSync, renameSync, utimesSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { fileFacts } from '../../../../src/core/kit/file-facts.js'
@@ -107,6 +107,23 @@ describe('fileFacts', () => {
     ])
   })
 
+  it('marks facts it used but did not change as used (once a day), so a project in daily use is never pruned', () => {
+    const { cache, file, open } = setup()
+    const a = file('a.js', 'a')
+    const first = open()
+    first.get(a)
+    first.set(a, ['A'])
+    first.save()
+    const [name] = readdirSync(join(cache, 'file-facts'))
+    const store = join(cache, 'file-facts', name!)
+    const old = new Date(Date.now() - 29 * 24 * 3600 * 1000)
+    utimesSync(store, old, old)
+    const second = open()
+    expect(second.get(a)).toEqual(['A'])
+    second.save()
+    expect(Date.now() - statSync(store).mtimeMs).toBeLessThan(60_000)
+  })
+
   it('treats a damaged, foreign or unwritable cache as empty, and never fails for it', () => {
     const { cache, file, open } = setup()
     const a = file('a.js', 'a')
@@ -117,8 +134,17 @@ describe('fileFacts', () => {
     const [name] = readdirSync(join(cache, 'file-facts'))
     writeFileSync(join(cache, 'file-facts', name!), '{"format":')
     expect(open().get(a)).toBeUndefined()
-    writeFileSync(join(cache, 'file-facts', name!), JSON.stringify({ format: 999, facts: {} }))
+    // The same facts, written by another version's format.
+    const again = open()
+    again.get(a)
+    again.set(a, ['A'])
+    again.save()
+    const good = readFileSync(join(cache, 'file-facts', name!), 'utf8')
+    expect(good).toContain('"format":1')
+    writeFileSync(join(cache, 'file-facts', name!), good.replace('"format":1', '"format":999'))
     expect(open().get(a)).toBeUndefined()
+    writeFileSync(join(cache, 'file-facts', name!), good)
+    expect(open().get(a)).toEqual(['A'])
     if (process.getuid?.() !== 0) {
       chmodSync(join(cache, 'file-facts'), 0o500)
       const ro = open()
