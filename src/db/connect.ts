@@ -103,14 +103,18 @@ export async function connectShared(target: DatabaseTarget): Promise<Db> {
     })()
     return own
   }
-  const on = (sql?: string): Db | Promise<Db> => (own || (sql !== undefined && !plainRead.test(sql)) ? mine() : db)
   let closed = false
+  const on = (sql?: string): Db | Promise<Db> => {
+    // Closed, it answers no more, as a connection of its own would not: the shared one may still be open for others.
+    if (closed) throw new Error(`the connection to ${target.display} is closed`)
+    return own || (sql !== undefined && !plainRead.test(sql)) ? mine() : db
+  }
   const handle: Db = {
     dialect: db.dialect,
     target: db.target,
     query: async (sql, params, options) => (await on(sql)).query(sql, params, options),
-    run: async (sql, params) => (await mine()).run(sql, params),
-    runScript: async (sql) => (await mine()).runScript(sql),
+    run: async (sql, params) => (await on('')).run(sql, params),
+    runScript: async (sql) => (await on('')).runScript(sql),
     tableExists: async (table, schema) => (await on()).tableExists(table, schema),
     lost: () => closed || (ownDb ? (ownDb.lost?.() ?? false) : !own && (db.lost?.() ?? false)),
     async close() {

@@ -20,6 +20,7 @@ describe.skipIf(!onPostgres)('connectShared (status: the adapter and core read o
       await a.close()
       await a.close()
       expect(await pid(b)).toBe(first)
+      await expect(a.query('SELECT 1')).rejects.toThrow(/closed/)
       const c = await connectShared(target)
       expect(await pid(c)).toBe(first)
       await b.close()
