@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { writeFileAtomic } from './write-atomic.js'
 
 /**
  * The adapter index: what oclif's plugin discovery found, written by oclif
@@ -122,11 +123,8 @@ export function writeIndex(config: PluginSource): void {
   } catch {
     // none yet
   }
-  mkdirSync(config.cacheDir, { recursive: true })
   // Atomic: a concurrent fast path reads the old index or the new one, never half of one.
-  const tmp = `${file}.${process.pid}.tmp`
-  writeFileSync(tmp, text)
-  renameSync(tmp, file)
+  writeFileAtomic(file, text)
 }
 
 /** Where oclif puts its cache and data for mig (Config.cacheDir/dataDir), without loading oclif. */

@@ -183,7 +183,7 @@ async function supplyClasses(
           }
           continue
         }
-        const found = Object.entries(await load(file)).filter((e): e is [string, MigrationClass] => typeof e[1] === 'function')
+        const found = classesOf(await load(file))
         for (const [, c] of found) if (migrations) fileOf.set(c.name, file)
         out.push(...found.map(([, c]) => c))
         const learned = migrations ? exportedMigrations(found, readFileSync(file, 'utf8')) : undefined
@@ -209,6 +209,13 @@ interface ExportedMigration {
 }
 
 type MigrationClass = (new () => MigrationInstance & { name?: unknown }) & { name: string }
+
+/** What a module exports that TypeORM would take as a class, by export key: every function, as its own loader takes them. */
+const classesOf = (mod: Record<string, unknown>): [string, MigrationClass][] =>
+  Object.entries(mod).filter((e): e is [string, MigrationClass] => typeof e[1] === 'function')
+
+/** A class name a stand-in can carry and a pattern can hold as it is. */
+const identifier = /^[\w$]+$/
 
 /** Where a stand-in's real class is. */
 const REAL = Symbol('mig.typeorm.real')
@@ -248,7 +255,7 @@ function exportedMigrations(found: [string, MigrationClass][], text: string): Ex
     }
     if (instance?.constructor !== c) return undefined
     const name = typeormName(instance, c)
-    if (!name || !/^[\w$]+$/.test(c.name) || !declared(c.name) || (name !== c.name && !text.includes(name))) return undefined
+    if (!name || !identifier.test(c.name) || !declared(c.name) || (name !== c.name && !text.includes(name))) return undefined
     out.push({ key, className: c.name, name })
   }
   return out
@@ -262,7 +269,7 @@ function validFacts(facts: unknown): ExportedMigration[] | undefined {
       !!f &&
       typeof f.key === 'string' &&
       typeof f.className === 'string' &&
-      /^[\w$]+$/.test(f.className) &&
+      identifier.test(f.className) &&
       typeof f.name === 'string' &&
       f.name !== '',
   )
@@ -435,8 +442,7 @@ class TypeormSession implements Session {
       const made = typeof c === 'function' && c.name === exported.className ? new c() : undefined
       if (!made || typeormName(made, c!) !== exported.name) {
         // What the file gives now replaces what was remembered (if its bytes are still those listed), for the next run.
-        const entries = Object.entries(mod).filter((e): e is [string, MigrationClass] => typeof e[1] === 'function')
-        const learned = exportedMigrations(entries, readFileSync(file, 'utf8'))
+        const learned = exportedMigrations(classesOf(mod), readFileSync(file, 'utf8'))
         if (learned) this.facts.set(file, learned)
         this.facts.save()
         throw new this.ctx.errors.MigError(

@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto'
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { readFileSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ProjectRef } from '../../adapter.js'
 import { oclifDirs } from '../adapter-index.js'
+import { writeFileAtomic } from '../write-atomic.js'
 
 /**
  * What a plugin learned by loading a file (the migration classes a TypeORM
@@ -88,22 +89,14 @@ export function fileFacts<T>(project: Pick<ProjectRef, 'dir'>, namespace: string
           }
         return
       }
-      const tmp = `${store}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
       try {
-        mkdirSync(dir, { recursive: true })
-        writeFileSync(tmp, JSON.stringify({ format: FORMAT, facts: Object.fromEntries(used) } satisfies Stored<T>))
-        // Atomic: a run reading it at the same time sees the old facts or the new, never half.
-        renameSync(tmp, store)
+        writeFileAtomic(store, JSON.stringify({ format: FORMAT, facts: Object.fromEntries(used) } satisfies Stored<T>))
         known = Object.fromEntries(used)
         learned = false
         storedAt = Date.now()
         prune(dir)
       } catch {
-        try {
-          rmSync(tmp, { force: true })
-        } catch {
-          // Nothing was written, or it cannot be removed either: the cache is an aid.
-        }
+        // Not written: the cache is an aid, and the next run learns again.
       }
     },
   }

@@ -13,7 +13,14 @@ describe('fileFacts', () => {
       return join(project.dir, name)
     }
     const open = (namespace = 'tool-v1') => fileFacts<string[]>(project, namespace, cache)
-    return { cache, project, file, open }
+    /** One run that finds nothing about `path`, loads it (as a plugin would) and records `value`. */
+    const remember = (path: string, value: string[]) => {
+      const facts = open()
+      facts.get(path)
+      facts.set(path, value)
+      facts.save()
+    }
+    return { cache, project, file, open, remember }
   }
 
   it('remembers what a run learned about a file, by its path and bytes, for the next run', () => {
@@ -29,12 +36,9 @@ describe('fileFacts', () => {
   })
 
   it('forgets a file whose bytes or path changed', () => {
-    const { project, file, open } = setup()
+    const { project, file, open, remember } = setup()
     const a = file('a.js', 'one')
-    const facts = open()
-    facts.get(a)
-    facts.set(a, ['A'])
-    facts.save()
+    remember(a, ['A'])
     file('a.js', 'two')
     expect(open().get(a)).toBeUndefined()
     file('a.js', 'one')
@@ -89,7 +93,7 @@ describe('fileFacts', () => {
   })
 
   it("drops other projects' facts unused for 30 days when it writes its own", () => {
-    const { cache, file, open } = setup()
+    const { cache, file, remember } = setup()
     mkdirSync(join(cache, 'file-facts'))
     const old = new Date(Date.now() - 31 * 24 * 3600 * 1000)
     for (const name of ['tool-v1-old.json', 'tool-v1-recent.json', 'tool-v1-x.json.1.ab.tmp'])
@@ -97,10 +101,7 @@ describe('fileFacts', () => {
     utimesSync(join(cache, 'file-facts', 'tool-v1-old.json'), old, old)
     utimesSync(join(cache, 'file-facts', 'tool-v1-x.json.1.ab.tmp'), old, old)
     const a = file('a.js', 'a')
-    const facts = open()
-    facts.get(a)
-    facts.set(a, ['A'])
-    facts.save()
+    remember(a, ['A'])
     expect(readdirSync(join(cache, 'file-facts')).sort()).toEqual([
       expect.stringMatching(/^tool-v1-[0-9a-f]{16}\.json$/),
       'tool-v1-recent.json',
@@ -108,12 +109,9 @@ describe('fileFacts', () => {
   })
 
   it('marks facts it used but did not change as used (once a day), so a project in daily use is never pruned', () => {
-    const { cache, file, open } = setup()
+    const { cache, file, open, remember } = setup()
     const a = file('a.js', 'a')
-    const first = open()
-    first.get(a)
-    first.set(a, ['A'])
-    first.save()
+    remember(a, ['A'])
     const [name] = readdirSync(join(cache, 'file-facts'))
     const store = join(cache, 'file-facts', name!)
     const old = new Date(Date.now() - 29 * 24 * 3600 * 1000)
@@ -125,20 +123,14 @@ describe('fileFacts', () => {
   })
 
   it('treats a damaged, foreign or unwritable cache as empty, and never fails for it', () => {
-    const { cache, file, open } = setup()
+    const { cache, file, open, remember } = setup()
     const a = file('a.js', 'a')
-    const facts = open()
-    facts.get(a)
-    facts.set(a, ['A'])
-    facts.save()
+    remember(a, ['A'])
     const [name] = readdirSync(join(cache, 'file-facts'))
     writeFileSync(join(cache, 'file-facts', name!), '{"format":')
     expect(open().get(a)).toBeUndefined()
     // The same facts, written by another version's format.
-    const again = open()
-    again.get(a)
-    again.set(a, ['A'])
-    again.save()
+    remember(a, ['A'])
     const good = readFileSync(join(cache, 'file-facts', name!), 'utf8')
     expect(good).toContain('"format":1')
     writeFileSync(join(cache, 'file-facts', name!), good.replace('"format":1', '"format":999'))
