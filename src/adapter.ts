@@ -315,6 +315,17 @@ export interface RunOptions {
    * non-transactional run, an older plugin) leaves the row to core, as before.
    */
   journal?: JournalHook
+  /**
+   * The migration core runs next on this session, in the same direction,
+   * once this one succeeds; absent when this is the session's last step of
+   * the run or another project's step comes first. An adapter may begin
+   * that migration's transaction in the round trip that commits this one
+   * (`…; COMMIT; BEGIN`), and must then run it in that transaction when
+   * `up`/`down` is called for it, and roll it back on any other call and in
+   * `close()` (core closes the session when it stops instead: a failure
+   * elsewhere, Ctrl-C, a lost lock).
+   */
+  next?: Migration
 }
 
 /** RunOptions.journal. */

@@ -192,7 +192,7 @@ export async function run(ws: Workspace, options: LifecycleOptions): Promise<Run
       if (first === step) block.set(step, [step])
       else block.get(first)!.push(step)
     }
-    for (const step of steps) {
+    for (const [index, step] of steps.entries()) {
       const { project, migration: m } = step
       if (atomic.has(project.name) && !block.has(step)) continue
       let stopped = { ...result, failed: { project: project.name, id: m.id, name: m.name, direction: options.direction } }
@@ -212,6 +212,7 @@ export async function run(ws: Workspace, options: LifecycleOptions): Promise<Run
         note,
         wasFailed,
         signal: interrupts.signal,
+        next: steps[index + 1]?.project === project ? steps[index + 1]!.migration : undefined,
       }
       try {
         const steps_ = block.get(step)
@@ -258,6 +259,8 @@ interface StepContext {
   /** Its last run failed partway: the database holds part of it whatever this run does. */
   wasFailed: boolean
   signal: AbortSignal
+  /** The project's next step, when it comes right after this one (RunOptions.next). */
+  next: Migration | undefined
 }
 
 /** A step a signal stopped: how it was left. */
@@ -338,6 +341,7 @@ async function runStep(step: Step, c: StepContext, onStart: (transactional: bool
       : {}),
     transaction: 'auto',
     signal: c.signal,
+    ...(c.next ? { next: c.next } : {}),
     progress: async (done, total) => {
       progress = { done, total }
       if (!transactional)

@@ -14,6 +14,7 @@ import { envOverrides, environmentName, projectEnv, queuedMs, withProjectEnv } f
 import { kitFor } from './kit/index.js'
 import { noticeOnce } from './notices.js'
 import { renderTemplate } from './templates.js'
+import { applicationName } from '../db/postgres/activity.js'
 
 export interface WorkspaceOptions {
   /** `--cwd`: the repository root. */
@@ -166,6 +167,9 @@ export function openContext(
 /** Sessions for several projects, closed together. If one fails to open, the ones already open are closed. */
 export async function openSessions(ws: Workspace, projects: readonly Project[]): Promise<Map<string, Session>> {
   const sessions = new Map<string, Session>()
+  // A tool's own PostgreSQL connections (node-postgres reads PGAPPNAME) carry core's application_name, so Ctrl-C
+  // cancels a statement a migration runs there too (cancelInFlight). A name the user set is kept.
+  process.env.PGAPPNAME ??= applicationName()
   try {
     for (const project of projects) sessions.set(project.name, await openSession(ws, project))
   } catch (error) {

@@ -13,6 +13,7 @@ import type {
   StatementRecorder,
   ToolLock,
 } from 'mig'
+import type { Knex } from 'knex'
 import { type KnexInstance, type KnexTarget, type LoadedKnexfile, loadKnexfile, targetOf } from './knexfile.js'
 import { directoriesOf, listMigrationFiles } from './source.js'
 
@@ -88,6 +89,8 @@ class KnexSession implements Session {
   private tablesReady = false
   private instance: KnexInstance | undefined
   private hearing: StatementRecorder | undefined
+  /** PostgreSQL: the transaction pipelinedStep began for the migration core runs next, knex's lock taken. */
+  private ahead: { id: string; trx: Knex.Transaction } | undefined
   private readonly table: string
   private readonly lockTable: string
   private readonly schema: string | undefined
@@ -198,6 +201,7 @@ class KnexSession implements Session {
    * knex's lock, with core's journal rows; any failure rolls all of it back.
    */
   async upAtomic(run: AtomicRun): Promise<void> {
+    await this.settle()
     await this.ensureTables()
     const batch = await this.nextBatch()
     const modules = new Map<Migration, (knex: KnexInstance) => unknown>()
@@ -256,6 +260,7 @@ class KnexSession implements Session {
 
   /** The row knex writes after running a migration (a new batch, as a run), or its removal, under knex's own lock. */
   async mark(m: Migration, as: 'applied' | 'rolled-back'): Promise<void> {
+    await this.settle()
     await this.ensureTables()
     const batch = as === 'applied' ? await this.nextBatch() : 0
     await this.knex.transaction(async (trx) => {
@@ -290,26 +295,17 @@ class KnexSession implements Session {
     const fn = await this.functionOf(m, direction)
     const transactional = options.transaction === 'auto' && (await this.knexTransaction(m))
     const recorder = this.ctx.recorder(options, [this.table, this.lockTable])
-    // What failed, for the report: the migration's last statement, or the one-query ledger write after it.
-    let writingLedger = false
+    if (transactional && this.pipelined) return this.pipelinedStep(m, direction, fn, options, recorder, ledger.sql())
+    await this.settle()
     try {
       if (transactional) {
         await this.knex.transaction(async (trx) => {
           await this.lock(trx)
           await this.heard(recorder, () => fn(trx))
+          await ledger.write(trx)
+          await this.unlock(trx)
           // Core's journal row commits with the migration: one commit, on one connection (one SQLite handle).
-          const journal = (): string[] => (options.journal ? [options.journal.statement()] : [])
-          // PostgreSQL: the ledger row, the unlock and the journal row as one simple query, one round trip instead of three.
-          if (this.pipelined) {
-            const ledgerAndUnlock = [ledger.sql(), `UPDATE ${this.qualified(this.lockTable)} SET is_locked = 0`]
-            writingLedger = true
-            await trx.raw([...ledgerAndUnlock, ...journal()].join(';\n'))
-            writingLedger = false
-          } else {
-            await ledger.write(trx)
-            await this.unlock(trx)
-            for (const row of journal()) await trx.raw(row)
-          }
+          if (options.journal) await trx.raw(options.journal.statement())
         })
       } else {
         await this.knex.transaction((trx) => this.lock(trx))
@@ -324,11 +320,83 @@ class KnexSession implements Session {
       if (error instanceof this.ctx.errors.MigError) throw error
       // On MySQL the migration's DDL committed the lock row with it; knex frees its lock after any failure but a lock error.
       await Promise.resolve(this.unlock(this.knex)).catch(() => {})
-      throw this.ctx.fail(error, {
-        statement: writingLedger ? LEDGER_WRITE : recorder.last,
-        partial: !transactional || this.target.dialect === 'mysql',
-      })
+      throw this.ctx.fail(error, { statement: recorder.last, partial: !transactional || this.target.dialect === 'mysql' })
     }
+  }
+
+  /**
+   * step() on PostgreSQL, in as many round trips as knex's own run of one
+   * transaction: after the migration, its knex_migrations row, the unlock,
+   * core's journal row and COMMIT go as one simple query, and when core runs
+   * another migration of this session next (RunOptions.next) that knex runs
+   * in a transaction, that one's BEGIN and knex's lock go with them. That
+   * transaction waits in `ahead` for its up()/down(); any other call, and
+   * close(), rolls it back.
+   */
+  private async pipelinedStep(
+    m: Migration,
+    direction: 'up' | 'down',
+    fn: (knex: KnexInstance) => unknown,
+    options: RunOptions,
+    recorder: StatementRecorder,
+    ledgerSql: string,
+  ): Promise<void> {
+    let trx = this.ahead?.id === m.id ? this.ahead.trx : undefined
+    this.ahead = undefined
+    if (!trx) {
+      await this.settle()
+      trx = await this.knex.transaction()
+      try {
+        await this.lock(trx)
+      } catch (error) {
+        await trx.rollback().catch(() => {})
+        if (error instanceof this.ctx.errors.MigError) throw error
+        throw this.ctx.fail(error, { statement: recorder.last, partial: false })
+      }
+    }
+    try {
+      await this.heard(recorder, () => fn(trx))
+    } catch (error) {
+      await trx.rollback().catch(() => {})
+      throw this.ctx.fail(error, { statement: recorder.last, partial: false })
+    }
+    const next = options.next && (await this.knexTransaction(options.next)) ? options.next : undefined
+    const script = [ledgerSql, `UPDATE ${this.qualified(this.lockTable)} SET is_locked = 0`]
+    if (options.journal) script.push(options.journal.statement())
+    if (next) script.push('COMMIT', 'BEGIN', this.lockSql())
+    let results: unknown
+    try {
+      results = await trx.raw(script.join(';\n'))
+      if (!next) {
+        await trx.commit()
+        // knex settles commit() either way and rejects executionPromise when COMMIT failed.
+        await trx.executionPromise
+      }
+    } catch (error) {
+      await trx.rollback().catch(() => {})
+      // The COMMIT in the script may have run before what failed (the next one's lock): the ledger says.
+      if (next && (await this.inLedger(m.id).catch(() => undefined)) === (direction === 'up')) return
+      throw this.ctx.fail(error, { statement: LEDGER_WRITE, partial: false })
+    }
+    if (!next) return
+    // Someone holds knex's lock (a knex run that committed its own): this migration is in; the next step takes the lock again and says so.
+    if ((results as { rowCount?: number }[]).at(-1)?.rowCount === 1) this.ahead = { id: next.id, trx }
+    else await trx.rollback().catch(() => {})
+  }
+
+  /** Roll back a transaction begun for a step core did not run next (pipelinedStep). */
+  private async settle(): Promise<void> {
+    const ahead = this.ahead
+    this.ahead = undefined
+    if (ahead) await ahead.trx.rollback()
+  }
+
+  /** Whether knex_migrations holds `name`, read on core's connection. */
+  private async inLedger(name: string): Promise<boolean> {
+    const rows = await this.db.query(
+      `SELECT 1 FROM ${this.qualified(this.table)} WHERE name = ${this.ctx.literal(this.target.dialect, name)}`,
+    )
+    return rows.length > 0
   }
 
   private async functionOf(m: Migration, direction: 'up' | 'down'): Promise<(knex: KnexInstance) => unknown> {
@@ -362,6 +430,11 @@ class KnexSession implements Session {
         'a `knex migrate` run is active, or one crashed: `mig unlock` shows it, `mig unlock --release` frees it',
       )
     }
+  }
+
+  /** lock() as SQL text, for pipelinedStep's script: its row count says whether it took the lock. */
+  private lockSql(): string {
+    return `UPDATE ${this.qualified(this.lockTable)} SET is_locked = 1 WHERE is_locked = 0`
   }
 
   private unlock(trx: KnexInstance): PromiseLike<unknown> {
@@ -455,13 +528,14 @@ class KnexSession implements Session {
   }
 
   async close(): Promise<void> {
+    await this.settle().catch(() => {})
     await this.instance?.destroy()
     await this.db.close()
   }
 }
 
-/** Named as the failing statement when the one query holding the knex_migrations row, the unlock and core's journal row fails. */
-const LEDGER_WRITE = "knex's ledger row (knex_migrations), its unlock and mig's journal row, written after the migration ran"
+/** Named as the failing statement when the query holding the knex_migrations row, the unlock and core's journal row, or the COMMIT after it, fails (PostgreSQL). */
+const LEDGER_WRITE = "knex's ledger row (knex_migrations) and mig's journal row, or the COMMIT after them, sent after the migration ran"
 
 /** A time as node-postgres sends a Date (local time and its offset), so a `timestamp` column without a zone gets what knex's own insert gives it. */
 function localTime(d: Date): string {

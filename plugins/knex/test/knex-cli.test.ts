@@ -1,11 +1,12 @@
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
 import { availableDialects, createTestDatabase, listTables } from 'mig/testing'
-import { json, mig, pluginProject, repoRoot, tempDir, withPlugins, writeSqlProject } from '../../../test/helpers.js'
-import { createTable, knexCli, knexMigrateList, writeKnexProject, writeMigration } from './helpers.js'
+import type { Db } from 'mig'
+import { bin, json, mig, migSpawnOptions, pluginProject, repoRoot, tempDir, withPlugins, writeSqlProject } from '../../../test/helpers.js'
+import { type KnexMigration, createTable, knexCli, knexMigrateList, writeKnexProject, writeMigration } from './helpers.js'
 
 const names = ['20240101000000_a.js', '20240102000000_b.js', '20240103000000_c.js', '20240104000000_d.js', '20240105000000_e.js']
 const cleanup: (() => Promise<void> | void)[] = []
@@ -232,6 +233,117 @@ describe.runIf((await availableDialects()).includes('postgres'))('config.transac
     expect(await db.query("SELECT indexname FROM pg_indexes WHERE indexname = 'a_name'")).toHaveLength(0)
   })
 })
+
+describe.runIf((await availableDialects()).includes('postgres'))(
+  'PostgreSQL: the next migration begins in the round trip that commits the one before',
+  () => {
+    const project = async (migrationsList: KnexMigration[]) => {
+      const env = await withPlugins('knex')
+      const database = await createTestDatabase('postgres')
+      const root = tempDir()
+      cleanup.push(
+        () => database.drop(),
+        () => rmSync(root, { recursive: true, force: true }),
+      )
+      const dir = writeKnexProject(join(root, 'jobs'), 'postgres', database.url, { migrationsList })
+      const db = await database.db()
+      const journal = async () =>
+        (await db.query<{ migration: string; outcome: string }>('SELECT migration, outcome FROM mig_journal ORDER BY id')).map(
+          (r) => `${r.migration} ${r.outcome}`,
+        )
+      return { env, root, dir, db, url: database.url, journal }
+    }
+    const abc = ['20240101000000_a.js', '20240102000000_b.js', '20240103000000_c.js']
+
+    it('a failing second migration keeps the first, leaves no part of itself, and frees the lock', async () => {
+      const p = await project([
+        createTable(abc[0]!, 'a'),
+        {
+          name: abc[1]!,
+          up: "await knex.schema.createTable('half', (t) => { t.integer('id') }); await knex.raw('SELECT * FROM nowhere')",
+          down: '',
+        },
+        createTable(abc[2]!, 'c'),
+      ])
+      const r = await mig(['up'], { cwd: p.root, env: p.env })
+      expect(r.code).toBe(1)
+      expect(r.stderr).toMatch(/jobs: applying 20240102000000_b\.js failed: .*nowhere/)
+      expect(await knexMigrateList(p.dir)).toEqual({ completed: [abc[0]], pending: abc.slice(1) })
+      expect(await p.db.query("SELECT 1 FROM pg_tables WHERE tablename = 'half'")).toEqual([])
+      expect(await p.db.query('SELECT is_locked FROM knex_migrations_lock')).toEqual([{ is_locked: 0 }])
+      expect(await p.journal()).toEqual([`${abc[0]} ok`, `${abc[1]} rolled_back`])
+    })
+
+    it('Ctrl-C in a migration begun in the round trip before rolls it back, keeps the one before, frees the lock, exits 130', async () => {
+      const p = await project([
+        createTable(abc[0]!, 'a'),
+        {
+          name: abc[1]!,
+          up: "await knex.schema.createTable('half', (t) => { t.integer('id') }); await knex.raw('SELECT pg_sleep(20)')",
+          down: '',
+        },
+        createTable(abc[2]!, 'c'),
+      ])
+      const child = spawn(process.execPath, [bin, 'up'], migSpawnOptions({ cwd: p.root, env: p.env }))
+      let stderr = ''
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
+      const exited = new Promise((resolve) => child.on('close', resolve))
+      const started = Date.now()
+      while (
+        !(await p.db.query("SELECT 1 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(20)' AND datname = current_database()")).length
+      ) {
+        expect(Date.now() - started, stderr).toBeLessThan(20_000)
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+      child.kill('SIGINT')
+      expect(await exited).toBe(130)
+      expect(Date.now() - started).toBeLessThan(15_000)
+      expect(stderr).toMatch(/1 migration was applied before \(jobs 20240101000000_a\.js\); jobs 20240102000000_b\.js was rolled back/)
+      expect(await knexMigrateList(p.dir)).toEqual({ completed: [abc[0]], pending: abc.slice(1) })
+      expect(await p.db.query("SELECT 1 FROM pg_tables WHERE tablename IN ('half', 'c')")).toEqual([])
+      expect(await p.db.query('SELECT is_locked FROM knex_migrations_lock')).toEqual([{ is_locked: 0 }])
+      expect(await p.journal()).toEqual([`${abc[0]} ok`, `${abc[1]} rolled_back`])
+    })
+
+    /** knex's lock table as knex makes it, with a trigger doing `then` from the second take of the lock (the one sent after the first COMMIT) on. */
+    const lockTable = async (db: Db, then: string) => {
+      await db.run('CREATE TABLE knex_migrations_lock ("index" serial PRIMARY KEY, is_locked integer)')
+      await db.run('INSERT INTO knex_migrations_lock (is_locked) VALUES (0)')
+      await db.run('CREATE SEQUENCE lock_takes')
+      await db.run(
+        `CREATE FUNCTION on_take() RETURNS trigger AS $$ BEGIN IF nextval('lock_takes') >= 2 THEN ${then}; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`,
+      )
+      await db.run(
+        'CREATE TRIGGER on_take BEFORE UPDATE ON knex_migrations_lock FOR EACH ROW WHEN (NEW.is_locked = 1) EXECUTE FUNCTION on_take()',
+      )
+    }
+
+    it('knex_migrations_lock found held when taken for the next migration: that one commits, mig stops there', async () => {
+      const p = await project(abc.map((name, i) => createTable(name, `t_${i}`)))
+      // From the second take on, the update finds no unlocked row: what a knex run that took the lock in between leaves.
+      await lockTable(p.db, 'RETURN NULL')
+      const r = await mig(['up'], { cwd: p.root, env: p.env })
+      expect(r.code, r.stderr).toBe(1)
+      expect(r.stderr).toMatch(/jobs: knex's migration lock \(knex_migrations_lock\) is held/)
+      expect(await knexMigrateList(p.dir)).toEqual({ completed: [abc[0]], pending: abc.slice(1) })
+      expect(await p.journal()).toEqual([`${abc[0]} ok`, `${abc[1]} rolled_back`])
+      expect(await p.db.query("SELECT tablename FROM pg_tables WHERE tablename LIKE 't\\_%' ORDER BY 1")).toEqual([{ tablename: 't_0' }])
+    })
+
+    it('a failure after the COMMIT in that round trip is read back: the committed migration is reported applied', async () => {
+      const p = await project(abc.map((name, i) => createTable(name, `t_${i}`)))
+      await lockTable(p.db, "IF currval('lock_takes') = 2 THEN RAISE EXCEPTION 'second take refused'; END IF")
+      const r = await mig(['up', '--json'], { cwd: p.root, env: p.env })
+      expect(r.code, r.stderr).toBe(0)
+      expect(json<{ migrations: { id: string }[] }>(r).migrations.map((m) => m.id)).toEqual(abc)
+      expect(await knexMigrateList(p.dir)).toEqual({ completed: abc, pending: [] })
+      expect(await p.journal()).toEqual(abc.map((id) => `${id} ok`))
+      // The refused take happened: four takes for three migrations.
+      expect(await p.db.query<{ last_value: string }>('SELECT last_value FROM lock_takes')).toEqual([{ last_value: '4' }])
+      expect(await p.db.query('SELECT is_locked FROM knex_migrations_lock')).toEqual([{ is_locked: 0 }])
+    })
+  },
+)
 
 describe('knex loads only where there are knex projects', () => {
   it('`mig --help` and `mig status` never load knex, even with the plugin installed and a knex project present; `mig up` does', async () => {
