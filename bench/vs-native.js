@@ -2,8 +2,10 @@
 // npm run bench:native: mig against each tool's own CLI applying the same
 // generated history of N migrations (BENCH_N, default 1000) on fresh
 // databases, interleaved A B A B (BENCH_ROUNDS rounds, default 3), on
-// PostgreSQL and SQLite (BENCH_DIALECTS). Prints medians and mig/native
-// ratios (issue #18). Numbers, not assertions; the machine's load counts.
+// PostgreSQL and SQLite (BENCH_DIALECTS), each run after `sync` and (on
+// PostgreSQL) a CHECKPOINT. Prints medians, mig/native ratios and the median
+// of each round's own ratio (issue #18). Numbers, not assertions; the
+// machine's load counts.
 // Each tool is a module in bench/native/ (knex.js, sql.js, …).
 import { spawnSync } from 'node:child_process'
 import { readdirSync, rmSync } from 'node:fs'
@@ -53,6 +55,21 @@ function freshDatabase(dialect, dir) {
   }
 }
 
+/**
+ * Before each timed run: the files just written reach the disk (`sync`), and
+ * PostgreSQL writes out what the last run and the last DROP DATABASE left
+ * (CHECKPOINT), so neither side pays for the other's writes.
+ */
+function quiesce(db) {
+  sh('sync', [])
+  if (!db.name) return
+  try {
+    psql('CHECKPOINT')
+  } catch {
+    // Not a superuser (or pg_checkpoint): time without it.
+  }
+}
+
 const ddl = (i) => [`CREATE TABLE t${i} (id INTEGER PRIMARY KEY, name VARCHAR(255) NOT NULL)`, `CREATE INDEX t${i}_name ON t${i} (name)`]
 const id = (i) => `${20240000000000 + i}_t${i}`
 
@@ -89,6 +106,7 @@ for (const dialect of dialects) {
           spec.write(dir, db)
           const [, mig, native, prepare] = spec.pairs(dir, db, dialect)[i]
           prepare?.()
+          quiesce(db)
           times[side].push(time(side === 'mig' ? mig : native))
         }
       }
@@ -102,6 +120,8 @@ for (const dialect of dialects) {
         'mig ms': Math.round(m),
         'native ms': Math.round(n),
         ratio: (m / n).toFixed(2),
+        // Each round's two runs side by side: steadier than the ratio of medians when the disk's speed drifts.
+        'paired ratio': median(times.mig.map((t, r) => t / times.native[r])).toFixed(2),
         'ms/migration over native': ((m - n) / N).toFixed(2),
       })
       console.error(JSON.stringify(results.at(-1)))

@@ -45,6 +45,37 @@ export function migSpawnOptions(options: { cwd: string; env?: NodeJS.ProcessEnv 
   return { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] }
 }
 
+/**
+ * `mig up` in `root`, sent SIGINT once `db` (PostgreSQL) shows `statement`
+ * running: its exit code, its stderr, and the milliseconds from its start
+ * to its exit (a statement cancelled at once, or one run to its end).
+ */
+export async function interruptWhileRunning(
+  root: string,
+  env: NodeJS.ProcessEnv,
+  db: Db,
+  statement: string,
+): Promise<Result & { ms: number }> {
+  const started = Date.now()
+  const child = spawn(process.execPath, [bin, 'up'], migSpawnOptions({ cwd: root, env }))
+  let stdout = ''
+  let stderr = ''
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()))
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
+  const exited = new Promise<number>((resolvePromise) => child.on('close', (code) => resolvePromise(code ?? -1)))
+  const running = `SELECT 1 FROM pg_stat_activity WHERE query = ${`'${statement.replace(/'/g, "''")}'`} AND datname = current_database()`
+  while (!(await db.query(running)).length) {
+    if (Date.now() - started > 30_000) {
+      child.kill('SIGKILL')
+      throw new Error(`\`${statement}\` never ran: ${stderr}`)
+    }
+    await new Promise((r) => setTimeout(r, 20))
+  }
+  child.kill('SIGINT')
+  const code = await exited
+  return { code, stdout, stderr, ms: Date.now() - started }
+}
+
 export const tempDir = (prefix = 'mig-test-'): string => mkdtempSync(join(tmpdir(), prefix))
 
 export interface SqlMigration {

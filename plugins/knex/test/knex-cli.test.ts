@@ -1,11 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
 import { availableDialects, createTestDatabase, listTables } from 'mig/testing'
 import type { Db } from 'mig'
-import { bin, json, mig, migSpawnOptions, pluginProject, repoRoot, tempDir, withPlugins, writeSqlProject } from '../../../test/helpers.js'
+import { interruptWhileRunning, json, mig, pluginProject, repoRoot, tempDir, withPlugins, writeSqlProject } from '../../../test/helpers.js'
 import { type KnexMigration, createTable, knexCli, knexMigrateList, writeKnexProject, writeMigration } from './helpers.js'
 
 const names = ['20240101000000_a.js', '20240102000000_b.js', '20240103000000_c.js', '20240104000000_d.js', '20240105000000_e.js']
@@ -284,21 +284,11 @@ describe.runIf((await availableDialects()).includes('postgres'))(
         },
         createTable(abc[2]!, 'c'),
       ])
-      const child = spawn(process.execPath, [bin, 'up'], migSpawnOptions({ cwd: p.root, env: p.env }))
-      let stderr = ''
-      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
-      const exited = new Promise((resolve) => child.on('close', resolve))
-      const started = Date.now()
-      while (
-        !(await p.db.query("SELECT 1 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(20)' AND datname = current_database()")).length
-      ) {
-        expect(Date.now() - started, stderr).toBeLessThan(20_000)
-        await new Promise((resolve) => setTimeout(resolve, 20))
-      }
-      child.kill('SIGINT')
-      expect(await exited).toBe(130)
-      expect(Date.now() - started).toBeLessThan(15_000)
-      expect(stderr).toMatch(/1 migration was applied before \(jobs 20240101000000_a\.js\); jobs 20240102000000_b\.js was rolled back/)
+      const r = await interruptWhileRunning(p.root, p.env, p.db, 'SELECT pg_sleep(20)')
+      expect(r.code, r.stderr).toBe(130)
+      // Cancelled, not waited out.
+      expect(r.ms).toBeLessThan(15_000)
+      expect(r.stderr).toMatch(/1 migration was applied before \(jobs 20240101000000_a\.js\); jobs 20240102000000_b\.js was rolled back/)
       expect(await knexMigrateList(p.dir)).toEqual({ completed: [abc[0]], pending: abc.slice(1) })
       expect(await p.db.query("SELECT 1 FROM pg_tables WHERE tablename IN ('half', 'c')")).toEqual([])
       expect(await p.db.query('SELECT is_locked FROM knex_migrations_lock')).toEqual([{ is_locked: 0 }])
