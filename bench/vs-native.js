@@ -66,7 +66,8 @@ function quiesce(db) {
   try {
     psql('CHECKPOINT')
   } catch {
-    // Not a superuser (or pg_checkpoint): time without it.
+    if (!quiesce.warned) console.error('CHECKPOINT refused (the role is not a superuser nor pg_checkpoint): timing without it')
+    quiesce.warned = true
   }
 }
 

@@ -47,7 +47,7 @@ export function migSpawnOptions(options: { cwd: string; env?: NodeJS.ProcessEnv 
 
 /**
  * `mig up` in `root`, sent SIGINT once `db` (PostgreSQL) shows `statement`
- * running: its exit code, its stderr, and the milliseconds from its start
+ * running: its exit code, its output, and the milliseconds from the signal
  * to its exit (a statement cancelled at once, or one run to its end).
  */
 export async function interruptWhileRunning(
@@ -71,9 +71,10 @@ export async function interruptWhileRunning(
     }
     await new Promise((r) => setTimeout(r, 20))
   }
+  const signalled = Date.now()
   child.kill('SIGINT')
   const code = await exited
-  return { code, stdout, stderr, ms: Date.now() - started }
+  return { code, stdout, stderr, ms: Date.now() - signalled }
 }
 
 export const tempDir = (prefix = 'mig-test-'): string => mkdtempSync(join(tmpdir(), prefix))

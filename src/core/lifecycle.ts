@@ -283,7 +283,13 @@ async function runStep(step: Step, c: StepContext, onStart: (transactional: bool
   const direction = options.direction
   options.onEvent?.({ type: 'start', step, direction })
   const checksum = m.files.length ? await checksumFiles(m.files) : null
-  const transactional = session.transactional ? await session.transactional(m, direction) : session.target.dialect !== 'mysql'
+  // Asking loads the migration's file (a tool's module): a file that fails to load is this step's failure, before anything ran.
+  const transactional = session.transactional
+    ? await session.transactional(m, direction).catch((error: unknown) => {
+        if (error instanceof MigError) throw error
+        throw migrationFailed(step, direction, redact(errorMessage(error)), undefined, { partial: false, kept: undefined })
+      })
+    : session.target.dialect !== 'mysql'
   const startedAt = new Date()
   const elapsed = (): number => Date.now() - startedAt.getTime()
   let progress: { done: number; total: number } | undefined

@@ -210,7 +210,11 @@ class KnexSession implements Session {
     let writingLedger = false
     try {
       await this.knex.transaction(async (trx) => {
-        await this.lock(trx)
+        await this.lock(
+          trx,
+          run.migrations.map((m) => m.id),
+          false,
+        )
         for (const m of run.migrations) {
           // Yield first, so a signal that came during a synchronous statement is seen.
           await new Promise((resolve) => setImmediate(resolve))
@@ -264,7 +268,8 @@ class KnexSession implements Session {
     await this.ensureTables()
     const batch = as === 'applied' ? await this.nextBatch() : 0
     await this.knex.transaction(async (trx) => {
-      await this.lock(trx)
+      // Marking says what the ledger should hold, whatever it holds now: nothing to read again.
+      await this.lock(trx, [], false)
       if (as === 'applied') await this.insert(trx, m, batch)
       else await this.from(trx, this.table).where({ name: m.id }).del()
       await this.unlock(trx)
@@ -300,7 +305,7 @@ class KnexSession implements Session {
     try {
       if (transactional) {
         await this.knex.transaction(async (trx) => {
-          await this.lock(trx)
+          await this.lock(trx, [m.id], direction === 'down')
           await this.heard(recorder, () => fn(trx))
           await ledger.write(trx)
           await this.unlock(trx)
@@ -308,7 +313,7 @@ class KnexSession implements Session {
           if (options.journal) await trx.raw(options.journal.statement())
         })
       } else {
-        await this.knex.transaction((trx) => this.lock(trx))
+        await this.knex.transaction((trx) => this.lock(trx, [m.id], direction === 'down'))
         try {
           await this.heard(recorder, () => fn(this.knex))
           await ledger.write(this.knex)
@@ -341,47 +346,71 @@ class KnexSession implements Session {
     recorder: StatementRecorder,
     ledgerSql: string,
   ): Promise<void> {
-    let trx = this.ahead?.id === m.id ? this.ahead.trx : undefined
-    this.ahead = undefined
+    const ahead = this.ahead?.id === m.id ? this.ahead : undefined
+    if (ahead) this.ahead = undefined
+    else await this.settle()
+    let trx = ahead?.trx
     if (!trx) {
-      await this.settle()
       trx = await this.knex.transaction()
       try {
-        await this.lock(trx)
+        await this.lock(trx, [m.id], direction === 'down')
       } catch (error) {
         await trx.rollback().catch(() => {})
         if (error instanceof this.ctx.errors.MigError) throw error
         throw this.ctx.fail(error, { statement: recorder.last, partial: false })
       }
     }
+    // From here the transaction is this step's: it ends committed, handed to the next step, or rolled back.
+    let open = true
     try {
-      await this.heard(recorder, () => fn(trx))
-    } catch (error) {
-      await trx.rollback().catch(() => {})
-      throw this.ctx.fail(error, { statement: recorder.last, partial: false })
-    }
-    const next = options.next && (await this.knexTransaction(options.next)) ? options.next : undefined
-    const script = [ledgerSql, `UPDATE ${this.qualified(this.lockTable)} SET is_locked = 0`]
-    if (options.journal) script.push(options.journal.statement())
-    if (next) script.push('COMMIT', 'BEGIN', this.lockSql())
-    let results: unknown
-    try {
-      results = await trx.raw(script.join(';\n'))
-      if (!next) {
-        await trx.commit()
-        // knex settles commit() either way and rejects executionPromise when COMMIT failed.
-        await trx.executionPromise
+      try {
+        await this.heard(recorder, () => fn(trx))
+      } catch (error) {
+        throw this.ctx.fail(error, { statement: recorder.last, partial: false })
       }
-    } catch (error) {
-      await trx.rollback().catch(() => {})
-      // The COMMIT in the script may have run before what failed (the next one's lock): the ledger says.
-      if (next && (await this.inLedger(m.id).catch(() => undefined)) === (direction === 'up')) return
-      throw this.ctx.fail(error, { statement: LEDGER_WRITE, partial: false })
+      // A next file that fails to load is that step's failure, not this one's: begin nothing for it.
+      const next = options.next && (await this.knexTransaction(options.next).catch(() => false)) ? options.next : undefined
+      const script = [ledgerSql, `UPDATE ${this.qualified(this.lockTable)} SET is_locked = 0`]
+      if (options.journal) script.push(options.journal.statement())
+      // The next one's lock, and whether another run applied or reverted it while mig waited for that lock (knex reads its ledger again too).
+      if (next) script.push('COMMIT', 'BEGIN', this.lockSql(), this.ledgerSql(next.id))
+      const sql = script.join(';\n')
+      let results: unknown
+      try {
+        results = await trx.raw(sql)
+        if (!next) {
+          await trx.commit()
+          open = false
+          // knex settles commit() either way and rejects executionPromise when COMMIT failed.
+          await trx.executionPromise
+          return
+        }
+      } catch (error) {
+        // knex puts the query before the server's message: the query is LEDGER_WRITE, the message is what failed.
+        const message = errorText(error).startsWith(`${sql} - `) ? errorText(error).slice(sql.length + 3) : errorText(error)
+        if (!next) throw this.ctx.fail(error, { statement: LEDGER_WRITE, partial: false, message })
+        await trx.rollback().catch(() => {})
+        open = false
+        // The COMMIT in the script may have run before what failed (the next one's lock): the ledger says.
+        const kept = await this.inLedger(m.id).catch(() => undefined)
+        if (kept === (direction === 'up')) return
+        if (kept === undefined)
+          throw this.ctx.fail(error, {
+            statement: LEDGER_WRITE,
+            partial: true,
+            message: `${message}; whether its COMMIT ran is not known: knex_migrations could not be read back`,
+          })
+        throw this.ctx.fail(error, { statement: LEDGER_WRITE, partial: false, message })
+      }
+      const [took, found] = (results as { rowCount?: number; rows?: unknown[] }[]).slice(-2)
+      // Taken, and the next one is as the plan has it: its step runs in this transaction. Else that step takes the lock itself and says why it cannot.
+      if (took?.rowCount === 1 && (found?.rows?.length === 1) === (direction === 'down')) {
+        this.ahead = { id: next.id, trx }
+        open = false
+      }
+    } finally {
+      if (open) await trx.rollback().catch(() => {})
     }
-    if (!next) return
-    // Someone holds knex's lock (a knex run that committed its own): this migration is in; the next step takes the lock again and says so.
-    if ((results as { rowCount?: number }[]).at(-1)?.rowCount === 1) this.ahead = { id: next.id, trx }
-    else await trx.rollback().catch(() => {})
   }
 
   /** Roll back a transaction begun for a step core did not run next (pipelinedStep). */
@@ -421,7 +450,12 @@ class KnexSession implements Session {
     }
   }
 
-  private async lock(trx: KnexInstance): Promise<void> {
+  /**
+   * knex's lock, as knex takes it, then the ledger read again under it (as
+   * knex's migrator does): `ids` must be in knex_migrations (`applied`) or
+   * not, or another run changed them while mig waited for the lock.
+   */
+  private async lock(trx: KnexInstance, ids: readonly string[], applied: boolean): Promise<void> {
     const updated = await this.from(trx, this.lockTable).where('is_locked', '=', 0).update({ is_locked: 1 })
     if (updated !== 1) {
       throw new this.ctx.errors.MigError(
@@ -430,6 +464,25 @@ class KnexSession implements Session {
         'a `knex migrate` run is active, or one crashed: `mig unlock` shows it, `mig unlock --release` frees it',
       )
     }
+    const present = new Set<string>()
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = (await this.from(trx, this.table)
+        .whereIn('name', ids.slice(i, i + 500))
+        .select('name')) as { name: string }[]
+      for (const r of rows) present.add(r.name)
+    }
+    const changed = ids.find((id) => present.has(id) !== applied)
+    if (changed !== undefined)
+      throw new this.ctx.errors.MigError(
+        'KNEX_LEDGER_CHANGED',
+        `${this.project.name}: ${changed} was ${applied ? 'reverted' : 'applied'} by another run (knex_migrations says so) while mig waited for knex's lock`,
+        'nothing of it ran here; `mig status` shows where the project stands now',
+      )
+  }
+
+  /** The knex_migrations row of `id`, as SQL text for pipelinedStep's script. */
+  private ledgerSql(id: string): string {
+    return `SELECT name FROM ${this.qualified(this.table)} WHERE name = ${this.ctx.literal(this.target.dialect, id)}`
   }
 
   /** lock() as SQL text, for pipelinedStep's script: its row count says whether it took the lock. */
@@ -545,6 +598,8 @@ function localTime(d: Date): string {
   const time = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`
   return `${date}T${time}${offset < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`
 }
+
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
 const humanName = (file: string): string => file.replace(/\.[^.]+$/, '').replace(/^\d+[_-]/, '')
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { readFileSync, rmSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -331,6 +331,46 @@ describe.runIf((await availableDialects()).includes('postgres'))(
       // The refused take happened: four takes for three migrations.
       expect(await p.db.query<{ last_value: string }>('SELECT last_value FROM lock_takes')).toEqual([{ last_value: '4' }])
       expect(await p.db.query('SELECT is_locked FROM knex_migrations_lock')).toEqual([{ is_locked: 0 }])
+    })
+
+    it('another run that applied the next migration while mig waited for the lock: mig stops before it, nothing applied twice', async () => {
+      const p = await project(abc.map((name, i) => createTable(name, `t_${i}`)))
+      // From the second take on, the take itself records the next migration: what a knex run that got the lock first leaves.
+      await lockTable(p.db, `INSERT INTO knex_migrations (name, batch, migration_time) VALUES ('${abc[1]}', 99, now())`)
+      await p.db.run('CREATE TABLE knex_migrations (id serial PRIMARY KEY, name varchar(255), batch integer, migration_time timestamptz)')
+      const r = await mig(['up'], { cwd: p.root, env: p.env })
+      expect(r.code, r.stderr).toBe(1)
+      expect(r.stderr).toMatch(
+        /jobs: 20240102000000_b\.js was applied by another run \(knex_migrations says so\) while mig waited for knex's lock/,
+      )
+      expect(await p.db.query('SELECT name FROM knex_migrations ORDER BY id')).toEqual([{ name: abc[0] }])
+      expect(await p.db.query("SELECT tablename FROM pg_tables WHERE tablename LIKE 't\\_%' ORDER BY 1")).toEqual([{ tablename: 't_0' }])
+    })
+
+    it('a failure in that round trip before its COMMIT is read back too: the migration is reported not applied', async () => {
+      const p = await project(abc.map((name, i) => createTable(name, `t_${i}`)))
+      await p.db.run('CREATE TABLE knex_migrations (id serial PRIMARY KEY, name varchar(255), batch integer, migration_time timestamptz)')
+      await p.db.run(
+        "CREATE FUNCTION refuse_row() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'ledger row refused'; END $$ LANGUAGE plpgsql",
+      )
+      await p.db.run('CREATE TRIGGER refuse BEFORE INSERT ON knex_migrations FOR EACH ROW EXECUTE FUNCTION refuse_row()')
+      const r = await mig(['up'], { cwd: p.root, env: p.env })
+      expect(r.code).toBe(1)
+      expect(r.stderr).toMatch(/jobs: applying 20240101000000_a\.js failed: .*ledger row refused/)
+      expect(await p.db.query("SELECT 1 FROM pg_tables WHERE tablename = 't_0'")).toEqual([])
+      expect(await p.journal()).toEqual([`${abc[0]} rolled_back`])
+      expect(await p.db.query('SELECT is_locked FROM knex_migrations_lock')).toEqual([{ is_locked: 0 }])
+    })
+
+    it('a next migration whose file fails to load: the one before commits, mig stops at it (no transaction left open)', async () => {
+      const p = await project([createTable(abc[0]!, 'a'), { name: abc[1]!, up: '', down: '' }, createTable(abc[2]!, 'c')])
+      writeFileSync(join(p.dir, 'migrations', abc[1]!), "require('./nowhere')\nexports.up = async () => {}\n")
+      const r = await mig(['up'], { cwd: p.root, env: p.env })
+      expect(r.code).toBe(1)
+      expect(r.stderr).toMatch(/20240102000000_b\.js/)
+      expect(r.stderr).toMatch(/nowhere/)
+      expect(await knexMigrateList(p.dir)).toEqual({ completed: [abc[0]], pending: abc.slice(1) })
+      expect(await p.journal()).toEqual([`${abc[0]} ok`])
     })
   },
 )
