@@ -283,13 +283,7 @@ async function runStep(step: Step, c: StepContext, onStart: (transactional: bool
   const direction = options.direction
   options.onEvent?.({ type: 'start', step, direction })
   const checksum = m.files.length ? await checksumFiles(m.files) : null
-  // Asking loads the migration's file (a tool's module): a file that fails to load is this step's failure, before anything ran.
-  const transactional = session.transactional
-    ? await session.transactional(m, direction).catch((error: unknown) => {
-        if (error instanceof MigError) throw error
-        throw migrationFailed(step, direction, redact(errorMessage(error)), undefined, { partial: false, kept: undefined })
-      })
-    : session.target.dialect !== 'mysql'
+  const transactional = await isTransactional(session, step, direction, c.wasFailed)
   const startedAt = new Date()
   const elapsed = (): number => Date.now() - startedAt.getTime()
   let progress: { done: number; total: number } | undefined
@@ -370,7 +364,8 @@ async function runStep(step: Step, c: StepContext, onStart: (transactional: bool
       await end(outcome, `interrupted${ran(progress) ? `: ${ran(progress)}` : ''}`).catch(() => {})
       throw new StepInterrupted(outcome, ran(progress))
     }
-    if (isConnectionLost(error)) return lostConnection(step, c, { transactional, partial, message, progress, end, elapsed })
+    if (isConnectionLost(error) || failure?.unknown)
+      return lostConnection(step, c, { transactional, partial, message, progress, end, elapsed, lost: !failure?.unknown })
     const outcome: Outcome = partial ? 'failed' : 'rolled_back'
     await end(outcome, ran(progress) ? `${message} (${ran(progress)})` : message).catch(() => {})
     if (error instanceof MigError) throw error
@@ -380,6 +375,19 @@ async function runStep(step: Step, c: StepContext, onStart: (transactional: bool
   if (inTransaction === undefined) await end('ok', null)
   options.onEvent?.({ type: 'done', step, direction, durationMs })
   return { project: project.name, id: m.id, name: m.name, direction, durationMs }
+}
+
+/**
+ * Whether the step runs in a transaction, as its adapter says. Asking loads
+ * the migration's file (a tool's module): a file that fails to load is the
+ * step's own failure, before anything of it ran.
+ */
+async function isTransactional(session: Session, step: Step, direction: Direction, wasFailed: boolean): Promise<boolean> {
+  if (!session.transactional) return session.target.dialect !== 'mysql'
+  return session.transactional(step.migration, direction).catch((error: unknown) => {
+    if (error instanceof MigError) throw error
+    throw migrationFailed(step, direction, redact(errorMessage(error)), undefined, { partial: wasFailed, kept: undefined })
+  })
 }
 
 /**
@@ -434,7 +442,7 @@ async function atomicProjects(
         `apply it without --atomic (\`mig up --to ${half.migration.id} --allow-drift\`) once its leftovers are dealt with, then the rest; ${no}`,
       )
     for (const s of steps.filter((s) => s.project === project))
-      if (session.transactional && !(await session.transactional(s.migration, 'up')))
+      if (!(await isTransactional(session, s, 'up', false)))
         throw new MigError(
           'ATOMIC_NO_TRANSACTION',
           `${project.name}: ${s.migration.id} runs outside a transaction (its own opt-out or the project's settings), so ${why} cannot cover it`,
@@ -576,37 +584,44 @@ async function lostConnection(
     progress: { done: number; total: number } | undefined
     end(outcome: Outcome, error: string | null): Promise<void>
     elapsed(): number
+    /** The connection died (else the adapter could not tell whether its COMMIT ran: MigrationFailure.unknown). */
+    lost: boolean
   },
 ): Promise<never> {
   const { project, migration: m } = step
   const direction = c.options.direction
-  const where = `${project.name}: the connection to ${c.session.target.display} was lost while ${direction === 'up' ? 'applying' : 'reverting'} ${m.id} (${oneLine(s.message)})`
+  const doing = `${direction === 'up' ? 'applying' : 'reverting'} ${m.id}`
+  const where = s.lost
+    ? `${project.name}: the connection to ${c.session.target.display} was lost while ${doing} (${oneLine(s.message)})`
+    : `${project.name}: ${doing} failed where its COMMIT may have run (${oneLine(s.message)})`
   const truth = await rereadLedger(c.ws, project, m, direction)
+  const code = s.lost ? 'CONNECTION_LOST' : 'COMMIT_UNKNOWN'
+  const cause = s.lost ? 'connection lost' : 'whether its COMMIT ran was not known'
   const done = direction === 'up' ? 'applied' : 'reverted'
   if (truth === 'done') {
     await s.end('ok', null).catch(() => {})
     c.options.onEvent?.({ type: 'done', step, direction, durationMs: s.elapsed() })
     throw new MigError(
-      'CONNECTION_LOST',
+      code,
       `${where}; read again on a new connection, its ledger shows it ${done} (journaled ok)`,
       `nothing after it ran; run \`mig ${direction}\` to go on`,
     )
   }
   if (truth === 'not-done' && !s.partial && s.transactional) {
-    await s.end('rolled_back', `connection lost; the ledger read again shows it not ${done}`).catch(() => {})
+    await s.end('rolled_back', `${cause}; the ledger read again shows it not ${done}`).catch(() => {})
     throw new MigError(
-      'CONNECTION_LOST',
+      code,
       `${where}; read again on a new connection, its ledger shows it not ${done}: its transaction did not commit`,
-      `nothing of it was kept; run \`mig ${direction}\` again once the connection is steady`,
+      `nothing of it was kept; run \`mig ${direction}\` again${s.lost ? ' once the connection is steady' : ''}`,
     )
   }
   const known =
     truth === 'unknown'
       ? 'its ledger could not be read again'
       : `its ledger, read again, shows it not ${done}, and no transaction covered it`
-  await s.end('failed', `connection lost; ${known}${ran(s.progress) ? `; ${ran(s.progress)}` : ''}`).catch(() => {})
+  await s.end('failed', `${cause}; ${known}${ran(s.progress) ? `; ${ran(s.progress)}` : ''}`).catch(() => {})
   throw new MigError(
-    'CONNECTION_LOST',
+    code,
     `${where}; ${known}${ran(s.progress) ? ` (${ran(s.progress)})` : ''}: the database may hold part of it`,
     resolveHint(m.id, direction),
   )

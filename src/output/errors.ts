@@ -44,12 +44,15 @@ export const usageError = (code: string, message: string, hint?: string): MigErr
 export class MigrationFailure extends Error {
   readonly statement: string | undefined
   readonly partial: boolean
+  /** The adapter cannot tell whether the migration's COMMIT ran: core reads the ledger again, as after a lost connection. */
+  readonly unknown: boolean
 
-  constructor(message: string, options: { statement?: string; partial?: boolean; cause?: unknown } = {}) {
+  constructor(message: string, options: { statement?: string; partial?: boolean; unknown?: boolean; cause?: unknown } = {}) {
     super(message, { cause: options.cause })
     this.name = 'MigrationFailure'
     this.statement = options.statement
     this.partial = options.partial ?? false
+    this.unknown = options.unknown ?? false
   }
 }
 

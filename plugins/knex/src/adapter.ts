@@ -394,17 +394,13 @@ class KnexSession implements Session {
         // The COMMIT in the script may have run before what failed (the next one's lock): the ledger says.
         const kept = await this.inLedger(m.id).catch(() => undefined)
         if (kept === (direction === 'up')) return
-        if (kept === undefined)
-          throw this.ctx.fail(error, {
-            statement: LEDGER_WRITE,
-            partial: true,
-            message: `${message}; whether its COMMIT ran is not known: knex_migrations could not be read back`,
-          })
+        // Not known here (the server may have dropped both connections): core reads the ledger again on a new one.
+        if (kept === undefined) throw this.ctx.fail(error, { statement: LEDGER_WRITE, partial: false, unknown: true, message })
         throw this.ctx.fail(error, { statement: LEDGER_WRITE, partial: false, message })
       }
-      const [took, found] = (results as { rowCount?: number; rows?: unknown[] }[]).slice(-2)
+      const [took, found] = Array.isArray(results) ? (results as { rowCount?: number; rows?: unknown[] }[]).slice(-2) : []
       // Taken, and the next one is as the plan has it: its step runs in this transaction. Else that step takes the lock itself and says why it cannot.
-      if (took?.rowCount === 1 && (found?.rows?.length === 1) === (direction === 'down')) {
+      if (took?.rowCount === 1 && (found?.rows?.length ?? 0) > 0 === (direction === 'down')) {
         this.ahead = { id: next.id, trx }
         open = false
       }

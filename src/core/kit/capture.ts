@@ -59,6 +59,8 @@ export interface FailureDetails {
   message?: string
   /** Wrap a MigError too: the error came from running the SQL itself (core's driver says DB_BUSY), not from the adapter's checks. */
   always?: boolean
+  /** Whether the migration's COMMIT ran is not known (it went with what failed, and the ledger could not be read back): core reads it again on a new connection. */
+  unknown?: boolean
 }
 
 /**
@@ -68,6 +70,6 @@ export interface FailureDetails {
  */
 export function migrationFailure(error: unknown, details: FailureDetails): Error {
   if (error instanceof MigrationFailure || (error instanceof MigError && !details.always)) return error
-  const { statement, partial, message } = details
-  return new MigrationFailure(message ?? errorMessage(error), { ...(statement ? { statement } : {}), partial, cause: error })
+  const { statement, partial, message, unknown } = details
+  return new MigrationFailure(message ?? errorMessage(error), { ...(statement ? { statement } : {}), partial, unknown, cause: error })
 }
