@@ -255,44 +255,40 @@ describe.runIf((await availableDialects()).includes('postgres'))(
     }
     const abc = ['20240101000000_a.js', '20240102000000_b.js', '20240103000000_c.js']
 
+    /** a, then b (a table `half`, then `statement`), then c. */
+    const secondRuns = (statement: string): KnexMigration[] => [
+      createTable(abc[0]!, 'a'),
+      {
+        name: abc[1]!,
+        up: `await knex.schema.createTable('half', (t) => { t.integer('id') }); await knex.raw(${JSON.stringify(statement)})`,
+        down: '',
+      },
+      createTable(abc[2]!, 'c'),
+    ]
+    /** a applied, b and c pending (knex agrees), nothing of b or c left, knex's lock free, b journaled rolled back. */
+    const keptFirstOnly = async (p: Awaited<ReturnType<typeof project>>) => {
+      expect(await knexMigrateList(p.dir)).toEqual({ completed: [abc[0]], pending: abc.slice(1) })
+      expect(await p.db.query("SELECT 1 FROM pg_tables WHERE tablename IN ('half', 'c')")).toEqual([])
+      expect(await p.db.query('SELECT is_locked FROM knex_migrations_lock')).toEqual([{ is_locked: 0 }])
+      expect(await p.journal()).toEqual([`${abc[0]} ok`, `${abc[1]} rolled_back`])
+    }
+
     it('a failing second migration keeps the first, leaves no part of itself, and frees the lock', async () => {
-      const p = await project([
-        createTable(abc[0]!, 'a'),
-        {
-          name: abc[1]!,
-          up: "await knex.schema.createTable('half', (t) => { t.integer('id') }); await knex.raw('SELECT * FROM nowhere')",
-          down: '',
-        },
-        createTable(abc[2]!, 'c'),
-      ])
+      const p = await project(secondRuns('SELECT * FROM nowhere'))
       const r = await mig(['up'], { cwd: p.root, env: p.env })
       expect(r.code).toBe(1)
       expect(r.stderr).toMatch(/jobs: applying 20240102000000_b\.js failed: .*nowhere/)
-      expect(await knexMigrateList(p.dir)).toEqual({ completed: [abc[0]], pending: abc.slice(1) })
-      expect(await p.db.query("SELECT 1 FROM pg_tables WHERE tablename = 'half'")).toEqual([])
-      expect(await p.db.query('SELECT is_locked FROM knex_migrations_lock')).toEqual([{ is_locked: 0 }])
-      expect(await p.journal()).toEqual([`${abc[0]} ok`, `${abc[1]} rolled_back`])
+      await keptFirstOnly(p)
     })
 
     it('Ctrl-C in a migration begun in the round trip before rolls it back, keeps the one before, frees the lock, exits 130', async () => {
-      const p = await project([
-        createTable(abc[0]!, 'a'),
-        {
-          name: abc[1]!,
-          up: "await knex.schema.createTable('half', (t) => { t.integer('id') }); await knex.raw('SELECT pg_sleep(20)')",
-          down: '',
-        },
-        createTable(abc[2]!, 'c'),
-      ])
+      const p = await project(secondRuns('SELECT pg_sleep(20)'))
       const r = await interruptWhileRunning(p.root, p.env, p.db, 'SELECT pg_sleep(20)')
       expect(r.code, r.stderr).toBe(130)
       // Cancelled, not waited out.
       expect(r.ms).toBeLessThan(15_000)
       expect(r.stderr).toMatch(/1 migration was applied before \(jobs 20240101000000_a\.js\); jobs 20240102000000_b\.js was rolled back/)
-      expect(await knexMigrateList(p.dir)).toEqual({ completed: [abc[0]], pending: abc.slice(1) })
-      expect(await p.db.query("SELECT 1 FROM pg_tables WHERE tablename IN ('half', 'c')")).toEqual([])
-      expect(await p.db.query('SELECT is_locked FROM knex_migrations_lock')).toEqual([{ is_locked: 0 }])
-      expect(await p.journal()).toEqual([`${abc[0]} ok`, `${abc[1]} rolled_back`])
+      await keptFirstOnly(p)
     })
 
     /** knex's lock table as knex makes it, with a trigger doing `then` from the second take of the lock (the one sent after the first COMMIT) on. */
