@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { stripVTControlCharacters } from 'node:util'
-import { afterAll, beforeAll } from 'vitest'
+import { afterAll, beforeAll, onTestFinished } from 'vitest'
 import type { Db, Dialect } from '../src/db/types.js'
 import { type TestDatabase, createTestDatabase } from '../src/testing/databases.js'
 
@@ -217,4 +217,24 @@ export function pluginProject(plugin: string, dialect: Dialect, write: (root: st
   })
   project.run = (...args: string[]) => mig(args, { cwd: project.root, env })
   return project
+}
+
+/**
+ * pluginProject() for one test: the plugin linked, a fresh database of
+ * `dialect` and a folder, `write` making the project in it; the database is
+ * dropped and the folder removed when the test ends, passed or not.
+ */
+export async function freshPluginProject(
+  plugin: string,
+  dialect: Dialect,
+  write: (root: string, database: TestDatabase) => string,
+): Promise<{ env: NodeJS.ProcessEnv; root: string; dir: string; db: Db }> {
+  const env = await withPlugins(plugin)
+  const database = await createTestDatabase(dialect)
+  const root = tempDir()
+  onTestFinished(async () => {
+    await database.drop()
+    rmSync(root, { recursive: true, force: true })
+  })
+  return { env, root, dir: write(root, database), db: await database.db() }
 }

@@ -5,7 +5,17 @@ import { stripVTControlCharacters } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
 import { availableDialects, createTestDatabase, listTables } from 'mig/testing'
 import type { Db } from 'mig'
-import { interruptWhileRunning, json, mig, pluginProject, repoRoot, tempDir, withPlugins, writeSqlProject } from '../../../test/helpers.js'
+import {
+  freshPluginProject,
+  interruptWhileRunning,
+  json,
+  mig,
+  pluginProject,
+  repoRoot,
+  tempDir,
+  withPlugins,
+  writeSqlProject,
+} from '../../../test/helpers.js'
 import { type KnexMigration, createTable, knexCli, knexMigrateList, writeKnexProject, writeMigration } from './helpers.js'
 
 const names = ['20240101000000_a.js', '20240102000000_b.js', '20240103000000_c.js', '20240104000000_d.js', '20240105000000_e.js']
@@ -238,20 +248,15 @@ describe.runIf((await availableDialects()).includes('postgres'))(
   'PostgreSQL: the next migration begins in the round trip that commits the one before',
   () => {
     const project = async (migrationsList: KnexMigration[]) => {
-      const env = await withPlugins('knex')
-      const database = await createTestDatabase('postgres')
-      const root = tempDir()
-      cleanup.push(
-        () => database.drop(),
-        () => rmSync(root, { recursive: true, force: true }),
+      const fresh = await freshPluginProject('knex', 'postgres', (root, database) =>
+        writeKnexProject(join(root, 'jobs'), 'postgres', database.url, { migrationsList }),
       )
-      const dir = writeKnexProject(join(root, 'jobs'), 'postgres', database.url, { migrationsList })
-      const db = await database.db()
+      const { db } = fresh
       const journal = async () =>
         (await db.query<{ migration: string; outcome: string }>('SELECT migration, outcome FROM mig_journal ORDER BY id')).map(
           (r) => `${r.migration} ${r.outcome}`,
         )
-      return { env, root, dir, db, url: database.url, journal }
+      return { ...fresh, journal }
     }
     const abc = ['20240101000000_a.js', '20240102000000_b.js', '20240103000000_c.js']
 

@@ -2,8 +2,17 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { availableDialects, createTestDatabase, listTables } from 'mig/testing'
-import { interruptWhileRunning, json, mig, pluginProject, repoRoot, tempDir, withPlugins } from '../../../test/helpers.js'
+import { availableDialects, listTables } from 'mig/testing'
+import {
+  freshPluginProject,
+  interruptWhileRunning,
+  json,
+  mig,
+  pluginProject,
+  repoRoot,
+  tempDir,
+  withPlugins,
+} from '../../../test/helpers.js'
 import { createTable, migrateStatus, sequelizeCli, writeMigration, writeSequelizeProject } from './helpers.js'
 
 const names = ['20240101000000-a.js', '20240102000000-b.js', '20240103000000-c.js', '20240104000000-d.js']
@@ -100,28 +109,22 @@ describe.each((await availableDialects()).filter((d) => d !== 'mysql'))('sequeli
 
 describe.runIf((await availableDialects()).includes('postgres'))('Ctrl-C during a Sequelize migration on PostgreSQL', () => {
   it('with "transaction": true, cancels its statement at once (Sequelize\'s connection carries mig\'s application_name), rolls it back, exits 130', async () => {
-    const env = await withPlugins('sequelize')
-    const database = await createTestDatabase('postgres')
-    const root = tempDir()
-    cleanup.push(
-      () => database.drop(),
-      () => rmSync(root, { recursive: true, force: true }),
-    )
-    const dir = writeSequelizeProject(join(root, 'shop'), 'postgres', database.url, {
-      migrations: [
-        createTable(names[0]!, 'a'),
-        {
-          name: names[1]!,
-          up: "await queryInterface.createTable('half', { id: Sequelize.INTEGER }); await queryInterface.sequelize.query('SELECT pg_sleep(20)')",
-          down: '',
-        },
-      ],
+    const { env, root, dir, db } = await freshPluginProject('sequelize', 'postgres', (root, database) => {
+      writeFileSync(
+        join(root, 'mig.config.json'),
+        JSON.stringify({ projects: [{ name: 'shop', tool: 'sequelize', dir: 'shop', options: { transaction: true } }] }),
+      )
+      return writeSequelizeProject(join(root, 'shop'), 'postgres', database.url, {
+        migrations: [
+          createTable(names[0]!, 'a'),
+          {
+            name: names[1]!,
+            up: "await queryInterface.createTable('half', { id: Sequelize.INTEGER }); await queryInterface.sequelize.query('SELECT pg_sleep(20)')",
+            down: '',
+          },
+        ],
+      })
     })
-    writeFileSync(
-      join(root, 'mig.config.json'),
-      JSON.stringify({ projects: [{ name: 'shop', tool: 'sequelize', dir: 'shop', options: { transaction: true } }] }),
-    )
-    const db = await database.db()
     const r = await interruptWhileRunning(root, env, db, 'SELECT pg_sleep(20)')
     expect(r.code, r.stderr).toBe(130)
     expect(r.ms).toBeLessThan(15_000)

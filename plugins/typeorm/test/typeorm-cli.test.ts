@@ -1,8 +1,17 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { availableDialects, createTestDatabase, listTables } from 'mig/testing'
-import { type Result, interruptWhileRunning, json, mig, pluginProject, tempDir, withPlugins } from '../../../test/helpers.js'
+import { availableDialects, listTables } from 'mig/testing'
+import {
+  type Result,
+  freshPluginProject,
+  interruptWhileRunning,
+  json,
+  mig,
+  pluginProject,
+  tempDir,
+  withPlugins,
+} from '../../../test/helpers.js'
 import { createTable, migrationShow, typeormCli, writeTypeormProject } from './helpers.js'
 
 const names = ['CreateA1700000000000', 'CreateB1700000001000', 'CreateC1700000002000', 'CreateD1700000003000', 'CreateE1700000004000']
@@ -59,23 +68,17 @@ describe.each(await availableDialects())('typeorm on %s: mig and `typeorm migrat
 
 describe.runIf((await availableDialects()).includes('postgres'))('Ctrl-C during a TypeORM migration on PostgreSQL', () => {
   it("cancels its statement at once (TypeORM's connection carries mig's application_name), rolls it back, exits 130", async () => {
-    const env = await withPlugins('typeorm')
-    const database = await createTestDatabase('postgres')
-    const root = tempDir()
-    cleanup.push(
-      () => database.drop(),
-      () => rmSync(root, { recursive: true, force: true }),
+    const { env, root, dir, db } = await freshPluginProject('typeorm', 'postgres', (root, database) =>
+      writeTypeormProject(join(root, 'users'), 'postgres', database.url, [
+        createTable(names[0]!, 'a'),
+        { className: names[1]!, up: "await q.query('CREATE TABLE half (id INTEGER)'); await q.query('SELECT pg_sleep(20)')", down: '' },
+      ]),
     )
-    writeTypeormProject(join(root, 'users'), 'postgres', database.url, [
-      createTable(names[0]!, 'a'),
-      { className: names[1]!, up: "await q.query('CREATE TABLE half (id INTEGER)'); await q.query('SELECT pg_sleep(20)')", down: '' },
-    ])
-    const db = await database.db()
     const r = await interruptWhileRunning(root, env, db, 'SELECT pg_sleep(20)')
     expect(r.code, r.stderr).toBe(130)
     expect(r.ms).toBeLessThan(15_000)
     expect(r.stderr).toMatch(/users \S+ was rolled back/)
-    expect(await migrationShow(join(root, 'users'))).toEqual({ executed: [names[0]], pending: [names[1]] })
+    expect(await migrationShow(dir)).toEqual({ executed: [names[0]], pending: [names[1]] })
     expect(await db.tableExists('half')).toBe(false)
   })
 })
