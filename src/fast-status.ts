@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { readIndex } from './core/adapter-index.js'
 import type { CommandIo } from './core/command-workspace.js'
 import type { CollectedAdapters, HookOutcome } from './core/verify-adapter.js'
 import { ExitCode } from './output/errors.js'
+import { packageRoot } from './package-root.js'
 import { redact, redactValue } from './output/redact.js'
 import { asMigError, reportError } from './output/report-error.js'
 import { useTerminal } from './output/terminal.js'
@@ -39,7 +40,7 @@ export async function fastRun(argv: string[]): Promise<number | undefined> {
   const command = fastCommands[id]
   if (!command) return decline('not a fast command')
   if (process.platform === 'win32') return decline('Windows data folders')
-  const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+  const root = packageRoot
   const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version
   const manifest = JSON.parse(readFileSync(join(root, 'oclif.manifest.json'), 'utf8')) as Manifest
   if (manifest.version !== version) return decline('manifest of another version')

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
-import { dirname, extname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { extname, join } from 'node:path'
+import { packageRoot } from '../package-root.js'
 import { dialects, type Dialect } from '../db/types.js'
 import { MigError, usageError } from '../output/errors.js'
 import { derivedFrom, flagOf, optionDefaults, optionOrder, placeholderOf, templateVars } from './template-vars.js'
@@ -32,7 +32,7 @@ export interface TemplateRequest {
 }
 
 /** Core's plain-SQL templates, which a plugin writing SQL falls back to (TemplateRequest.sql). */
-export const sqlTemplatesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'templates', 'sql')
+export const sqlTemplatesDir = join(packageRoot, 'templates', 'sql')
 
 const dialectNames: Record<Dialect, string> = { postgres: 'PostgreSQL', mysql: 'MySQL/MariaDB', sqlite: 'SQLite' }
 

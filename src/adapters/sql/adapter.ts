@@ -1,12 +1,12 @@
 import { readdir } from 'node:fs/promises'
 import { readFileSync } from 'node:fs'
-import { basename, dirname, join, relative } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { basename, join, relative } from 'node:path'
 import type { Adapter, AtomicRun, Migration, OpenContext, ProjectRef, RunOptions, Session } from '../../adapter.js'
 import { beginSql, tableExists } from '../../db/catalog.js'
 import type { Db } from '../../db/types.js'
 import { parseDatabaseUrl } from '../../db/url.js'
 import { sqlLiteral } from '../../core/journal.js'
+import { sqlTemplatesDir } from '../../core/templates.js'
 import { MigError, errorMessage } from '../../output/errors.js'
 import { resolveUrl } from './connection.js'
 import { type SqlMigrationFile, ignoredFiles, migrationsDir, namingRule, readMigrationFiles } from './files.js'
@@ -18,8 +18,6 @@ interface LedgerWrite {
   sql: string
   params: (string | number)[]
 }
-
-const templatesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'templates', 'sql')
 
 export const sqlAdapter: Adapter = {
   tool: 'sql',
@@ -152,7 +150,7 @@ class SqlSession implements Session {
       const text = this.ctx.template({
         tool: 'sql',
         projectDir: this.project.dir,
-        builtIn: templatesDir,
+        builtIn: sqlTemplatesDir,
         name: template,
         file: `${template}.${direction}.sql`,
         vars: { name, ...vars },
