@@ -6,7 +6,7 @@ import { connectExisting } from '../db/connect.js'
 import type { Db } from '../db/types.js'
 import { MigError, MigrationFailure, errorMessage, usageError } from '../output/errors.js'
 import { redact } from '../output/redact.js'
-import { checksumFiles, hasDrift } from './checksum.js'
+import { checksumCache, checksumFiles, hasDrift } from './checksum.js'
 import { isConnectionLost } from '../db/drivers.js'
 import { cancelInFlight, signalExit, watchInterrupts } from './interrupt.js'
 import {
@@ -770,13 +770,15 @@ async function validate(projects: Project[], lists: Map<string, Migration[]>, jo
       (journals.get(p.name) ?? []).map((j) => j.entry),
       p.name,
     )
+    const sums = checksumCache(p.dir)
     for (const m of lists.get(p.name) ?? []) {
       const sum = recorded.get(m.id)
-      const checksum = m.state === 'applied' && sum && m.files.length ? await checksumFiles(m.files) : undefined
+      const checksum = m.state === 'applied' && sum && m.files.length ? sums.of(m.files) : undefined
       if (m.state === 'missing') problems.push({ project: p.name, id: m.id, kind: 'missing' })
       else if (hasDrift(m, sum, checksum)) problems.push({ project: p.name, id: m.id, kind: 'drift' })
       else if (failed.has(key(p.name, m.id))) problems.push({ project: p.name, id: m.id, kind: 'failed' })
     }
+    sums.save()
   }
   return problems
 }

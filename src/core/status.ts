@@ -10,7 +10,7 @@ import type { Project } from '../config/projects.js'
 import type { DatabaseTarget, Db } from '../db/types.js'
 import { MigError, errorMessage } from '../output/errors.js'
 import { redact } from '../output/redact.js'
-import { checksumFiles, hasDrift } from './checksum.js'
+import { type Checksums, checksumCache, hasDrift } from './checksum.js'
 import { type JournalEntry, appliedChecksums, latestByMigration, readJournal, journaledState } from './journal.js'
 import { type LockHolder, lockHolder } from './lock/index.js'
 import { parseTimestamp } from './ordering.js'
@@ -141,7 +141,9 @@ async function projectStatus(
     const tool = await session.toolLock?.()
     // The built-in adapter's rule; the files are named in its warning too.
     const ignored = project.tool === 'sql' ? (await ignoredFiles(migrationsDir(project.dir))).map((f) => relative(project.dir, f)) : []
-    const rows = await describe(migrations, journal, project.name, options.checksums ?? true, !holder || holder.stale)
+    const sums = checksumCache(project.dir)
+    const rows = await describe(migrations, journal, project.name, options.checksums ?? true, !holder || holder.stale, sums)
+    sums.save()
     if (options.files) for (const [i, m] of migrations.entries()) if (m.files[0]) rows[i]!.file = m.files[0]
     return {
       ...base,
@@ -172,6 +174,7 @@ async function describe(
   project: string,
   allChecksums: boolean,
   unlocked: boolean,
+  checksums: Checksums,
 ): Promise<MigrationStatus[]> {
   const sums = appliedChecksums(journal, project)
   const latest = latestByMigration(journal, project)
@@ -179,7 +182,7 @@ async function describe(
     migrations.map(async (m) => {
       const recorded = sums.get(m.id)
       const wanted = allChecksums || (m.state === 'applied' && !!recorded)
-      const checksum = m.checksum ?? (wanted && m.files.length ? await checksumFiles(m.files) : undefined)
+      const checksum = m.checksum ?? (wanted && m.files.length ? checksums.of(m.files) : undefined)
       const last = latest.get(m.id)
       let state = m.state
       let error: string | undefined

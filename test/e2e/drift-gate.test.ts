@@ -1,9 +1,9 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { LEDGER } from '../../src/adapters/sql/adapter.js'
 import { type TestDatabase, availableDialects, createTestDatabase, listTables } from '../../src/testing/index.js'
-import { hasStack, mig, tableMigrations, tempDir, writeSqlProject } from '../helpers.js'
+import { hasStack, mig, oclifEnv, tableMigrations, tempDir, writeSqlProject } from '../helpers.js'
 
 const cleanup: (() => Promise<void>)[] = []
 afterAll(async () => {
@@ -81,5 +81,44 @@ describe('an empty migration file', () => {
     expect(warned.code, warned.stderr).toBe(0)
     expect(warned.stderr).toMatch(/^Warning: app 001_todo: 001_todo\.up\.sql is empty, so applying it changes nothing$/m)
     expect((await db.query<{ id: string }>(`SELECT id FROM ${LEDGER} ORDER BY id`)).map((r) => r.id)).toEqual(['001_todo', '002_t2'])
+  })
+})
+
+/**
+ * The drift check remembers checksums by file identity (src/core/checksum.ts,
+ * as git's index does): once it has, an edit must still be seen, even one
+ * that keeps the file's size and puts its modification time back.
+ */
+describe('drift with the checksums remembered', () => {
+  it('an edit that keeps size and modification time still stops up', async () => {
+    const root = tempDir()
+    const home = tempDir()
+    const env = oclifEnv(home)
+    cleanup.push(async () => {
+      for (const dir of [root, home]) rmSync(dir, { recursive: true, force: true })
+    })
+    const dir = writeSqlProject(root, 'app', `sqlite:${join(root, 'app.db')}`, tableMigrations(3))
+    const file = join(dir, 'migrations', '002_t2.up.sql')
+    // Whole seconds in the past: settled files (older than the cache's 3 s), and times that can be put back exactly.
+    const past = Math.floor(Date.now() / 1000) - 3600
+    for (const f of readdirSync(join(dir, 'migrations'))) utimesSync(join(dir, 'migrations', f), past, past)
+    expect((await mig(['up', '--step', '2'], { cwd: root, env })).code).toBe(0)
+    await new Promise((r) => setTimeout(r, 3100))
+    // This run finds nothing to stop it, and remembers the applied files' checksums.
+    expect((await mig(['up', '--dry-run'], { cwd: root, env })).code).toBe(0)
+    expect(readdirSync(join(home, 'cache', 'mig', 'checksums')).filter((f) => f.endsWith('.json'))).toHaveLength(1)
+
+    const text = readFileSync(file, 'utf8')
+    const edited = text.replace('t2', 'x2')
+    expect(edited).not.toBe(text)
+    expect(edited.length).toBe(text.length)
+    writeFileSync(file, edited)
+    utimesSync(file, past, past)
+    expect(statSync(file).mtimeMs).toBe(past * 1000)
+    // Settled again, so the edit is not caught only as a file changed in the last seconds.
+    await new Promise((r) => setTimeout(r, 3100))
+    const r = await mig(['up'], { cwd: root, env })
+    expect(r.code, r.stderr).toBe(1)
+    expect(r.stderr).toMatch(/^Error: app 002_t2 is applied, and its files changed since: mig up stops before anything runs$/m)
   })
 })

@@ -106,7 +106,8 @@ const DAY_MS = 24 * 3600 * 1000
 /** A project's facts unused this long (its folder gone, a scratch copy) are dropped: the folder does not grow without end. */
 const KEEP_MS = 30 * DAY_MS
 
-function prune(dir: string): void {
+/** Drop the stores in `dir` unused for 30 days, and temporary files a killed run left a day ago. */
+export function prune(dir: string): void {
   const now = Date.now()
   for (const name of readdirSync(dir)) {
     try {

@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { checksumFiles } from '../../../src/core/checksum.js'
+import { checksumFiles, checksumStore } from '../../../src/core/checksum.js'
 import { tempDir } from '../../helpers.js'
 
 describe('checksumFiles', () => {
@@ -14,5 +14,92 @@ describe('checksumFiles', () => {
     expect(await checksumFiles([a])).toBe(await checksumFiles([b]))
     expect(await checksumFiles([a])).not.toBe(await checksumFiles([c]))
     expect(await checksumFiles([a])).toMatch(/^[0-9a-f]{64}$/)
+  })
+})
+
+describe('checksumStore (the drift check’s cache)', () => {
+  const fake = 'f'.repeat(64)
+  /** racyMs 0: files written by the test count as settled at once (the default waits 3 s). */
+  const setup = (racyMs = 0) => {
+    const cache = tempDir()
+    const project = tempDir()
+    const file = (name: string, text: string) => {
+      writeFileSync(join(project, name), text)
+      return join(project, name)
+    }
+    // Each call is a new run: the store as the last run saved it.
+    const run = () => checksumStore(project, cache, racyMs)
+    const storeFile = () => {
+      const dir = join(cache, 'checksums')
+      return existsSync(dir) ? readdirSync(dir).map((f) => join(dir, f)) : []
+    }
+    /** Run once and save, then put a wrong checksum in the store under the files' current identities. */
+    const plant = (files: string[]) => {
+      const first = run()
+      first.of(files)
+      first.save()
+      const [path] = storeFile()
+      const stored = JSON.parse(readFileSync(path!, 'utf8')) as { sums: Record<string, [string, string]> }
+      const entry = stored.sums[files.join('\0')]!
+      writeFileSync(path!, JSON.stringify({ ...stored, sums: { [files.join('\0')]: [entry[0], fake] } }))
+    }
+    return { cache, project, file, run, storeFile, plant }
+  }
+
+  it('answers as checksumFiles does, and the next run answers from the store while the files are untouched', async () => {
+    const { file, run, plant } = setup()
+    const up = file('1_a.up.sql', 'CREATE TABLE a (id int);\n')
+    const down = file('1_a.down.sql', 'DROP TABLE a;\n')
+    expect(run().of([up, down])).toBe(await checksumFiles([up, down]))
+    // A wrong sum planted under the same identities is believed: the store answered, the files were not read.
+    plant([up, down])
+    expect(run().of([up, down])).toBe(fake)
+  })
+
+  it('reads a file again after any write, even one that keeps its size and puts its modification time back', async () => {
+    const { file, run, plant } = setup()
+    const up = file('1_a.up.sql', 'CREATE TABLE a (id int);\n')
+    // Whole seconds, so that putting them back gives the same times to the nanosecond.
+    const hourAgo = Math.floor(Date.now() / 1000) - 3600
+    utimesSync(up, hourAgo, hourAgo)
+    plant([up])
+    writeFileSync(up, 'CREATE TABLE b (id int);\n')
+    utimesSync(up, hourAgo, hourAgo)
+    expect(statSync(up, { bigint: true }).mtimeNs).toBe(BigInt(hourAgo) * 1_000_000_000n)
+    expect(run().of([up])).toBe(await checksumFiles([up]))
+  })
+
+  it('reads a file again when another took its place (a checkout, a restore)', async () => {
+    const { file, project, run, plant } = setup()
+    const up = file('1_a.up.sql', 'CREATE TABLE a (id int);\n')
+    const hourAgo = Math.floor(Date.now() / 1000) - 3600
+    utimesSync(up, hourAgo, hourAgo)
+    plant([up])
+    const other = file('other.sql', 'CREATE TABLE b (id int);\n')
+    utimesSync(other, hourAgo, hourAgo)
+    renameSync(other, join(project, '1_a.up.sql'))
+    expect(run().of([up])).toBe(await checksumFiles([up]))
+  })
+
+  it('never keeps a file changed in the last seconds: a second write in the same clock tick would look the same', () => {
+    const { file, run, storeFile } = setup(3000)
+    const up = file('1_a.up.sql', 'CREATE TABLE a (id int);\n')
+    const first = run()
+    first.of([up])
+    first.save()
+    expect(storeFile()).toEqual([])
+  })
+
+  it('treats a store that is unreadable, of another format or of another project as empty', async () => {
+    const { file, run, plant, storeFile } = setup()
+    const up = file('1_a.up.sql', 'CREATE TABLE a (id int);\n')
+    const sum = await checksumFiles([up])
+    plant([up])
+    const [path] = storeFile()
+    const planted = JSON.parse(readFileSync(path!, 'utf8')) as Record<string, unknown>
+    for (const text of ['{not json', JSON.stringify({ ...planted, format: 99 }), JSON.stringify({ ...planted, project: '/elsewhere' })]) {
+      writeFileSync(path!, text)
+      expect(run().of([up])).toBe(sum)
+    }
   })
 })
