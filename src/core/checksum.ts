@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { type BigIntStats, readFileSync, statSync } from 'node:fs'
+import { type BigIntStats, existsSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { oclifDirs } from './adapter-index.js'
 import { prune } from './kit/file-facts.js'
@@ -25,7 +25,7 @@ function hashFiles(files: readonly string[]): string {
 export interface Checksums {
   /** checksumFiles(files): remembered while every file is the one hashed, else read and hashed. */
   of(files: readonly string[]): string
-  /** Keep what this run hashed for the next (best effort: the cache is an aid, never a source of truth). */
+  /** Keep what this run hashed for the next, when it hashed anything (best effort: the cache is an aid, never a source of truth). */
   save(): void
 }
 
@@ -48,7 +48,9 @@ interface Stored {
  * (about 10 ms against 30–50 ms here). Any write to a file changes its
  * change time, which no tool can set back, so an edited, replaced or
  * restored file is read again. The store is in mig's cache folder, one per
- * project; unreadable, of another format or another project, it is as if empty.
+ * project, written only when a run hashed something new; unreadable, of
+ * another format or another project, it is as if empty. Like file-facts'
+ * stores, one not written for 30 days is pruned: the next run hashes again.
  */
 export function checksumCache(projectDir: string): Checksums {
   // One per project and run: a fleet's targets share their project's files.
@@ -70,7 +72,6 @@ export function checksumStore(projectDir: string, cacheDir = oclifDirs().cacheDi
   } catch {
     known = {}
   }
-  const used: Stored['sums'] = {}
   let learned = false
   return {
     of(files) {
@@ -78,22 +79,21 @@ export function checksumStore(projectDir: string, cacheDir = oclifDirs().cacheDi
       // Stat before reading: a write in between gives a new identity next time, so it is read again.
       const id = identities(files, racyMs)
       const hit = Object.hasOwn(known, key) ? known[key] : undefined
-      if (id !== undefined && Array.isArray(hit) && hit[0] === id && typeof hit[1] === 'string') {
-        used[key] = hit
-        return hit[1]
-      }
+      if (id !== undefined && Array.isArray(hit) && hit[0] === id && typeof hit[1] === 'string') return hit[1]
       const sum = hashFiles(files)
       if (id !== undefined) {
-        used[key] = [id, sum]
+        known[key] = [id, sum]
         learned = true
       }
       return sum
     },
     save() {
-      if (!learned && Object.keys(used).length === Object.keys(known).length) return
+      if (!learned) return
+      // Entries this run did not ask about stay (a fresh database validates none of them);
+      // those whose files are gone (a migration deleted or renamed) go.
+      known = Object.fromEntries(Object.entries(known).filter(([key]) => key.split('\0').every((f) => existsSync(f))))
       try {
-        writeFileAtomic(store, JSON.stringify({ format: FORMAT, project: projectDir, sums: used } satisfies Stored))
-        known = { ...used }
+        writeFileAtomic(store, JSON.stringify({ format: FORMAT, project: projectDir, sums: known } satisfies Stored))
         learned = false
         prune(dir)
       } catch {

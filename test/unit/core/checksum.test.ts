@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { checksumFiles, checksumStore } from '../../../src/core/checksum.js'
@@ -79,6 +79,27 @@ describe('checksumStore (the drift check’s cache)', () => {
     utimesSync(other, hourAgo, hourAgo)
     renameSync(other, join(project, '1_a.up.sql'))
     expect(run().of([up])).toBe(await checksumFiles([up]))
+  })
+
+  it('keeps what a run did not ask about (a fresh database validates nothing), and drops migrations whose files are gone', async () => {
+    const { file, run, plant, storeFile } = setup()
+    const a = file('1_a.up.sql', 'CREATE TABLE a (id int);\n')
+    const b = file('2_b.up.sql', 'CREATE TABLE b (id int);\n')
+    plant([a])
+    // A run that asked about nothing, and one that learned only b: a's planted entry is still believed.
+    run().save()
+    const learnsB = run()
+    learnsB.of([b])
+    learnsB.save()
+    expect(run().of([a])).toBe(fake)
+    expect(Object.keys(JSON.parse(readFileSync(storeFile()[0]!, 'utf8')).sums as object)).toEqual([a, b])
+    // a deleted: the next write drops it.
+    rmSync(a)
+    const c = file('3_c.up.sql', 'CREATE TABLE c (id int);\n')
+    const learnsC = run()
+    learnsC.of([c])
+    learnsC.save()
+    expect(Object.keys(JSON.parse(readFileSync(storeFile()[0]!, 'utf8')).sums as object)).toEqual([b, c])
   })
 
   it('never keeps a file changed in the last seconds: a second write in the same clock tick would look the same', () => {
