@@ -30,7 +30,7 @@ export interface Checksums {
 }
 
 const FORMAT = 1
-/** A file changed this recently is hashed every time: see identity(). */
+/** A file changed this recently is hashed every time: see identities(). */
 const RACY_MS = 3000
 
 interface Stored {
