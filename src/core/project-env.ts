@@ -63,6 +63,8 @@ export function environmentName(dir: string, flag: string | undefined, configure
 }
 
 const inside = new AsyncLocalStorage<string>()
+/** withProjectEnv calls whose function has not settled yet. */
+let running = 0
 let queue: Promise<unknown> = Promise.resolve()
 
 /** Per project folder: since when it has been waiting for its turn, and how long it waited before. */
@@ -91,26 +93,34 @@ export function withProjectEnv<T>(dir: string, fn: () => T | Promise<T>, limitMs
   const turn = turns.get(dir) ?? { since: undefined, waited: 0 }
   turns.set(dir, turn)
   turn.since = Date.now()
-  const run = () =>
-    inside.run(dir, async () => {
-      turn.waited += Date.now() - (turn.since ?? Date.now())
-      turn.since = undefined
-      const saved = { ...process.env }
-      outside = saved
-      for (const [key, value] of Object.entries(readDotenv(dir))) if (process.env[key] === undefined) process.env[key] = value
-      let released = false
-      release = () => {
-        if (released) return
-        released = true
-        restore(saved)
-        outside = undefined
-      }
-      try {
-        return await fn()
-      } finally {
-        release()
-      }
-    })
+  const run = () => {
+    running++
+    return inside
+      .run(dir, async () => {
+        turn.waited += Date.now() - (turn.since ?? Date.now())
+        turn.since = undefined
+        const saved = { ...process.env }
+        outside = saved
+        for (const [key, value] of Object.entries(readDotenv(dir))) if (process.env[key] === undefined) process.env[key] = value
+        let released = false
+        release = () => {
+          if (released) return
+          released = true
+          restore(saved)
+          outside = undefined
+        }
+        try {
+          return await fn()
+        } finally {
+          release()
+        }
+      })
+      .finally(() => {
+        // While an AsyncLocalStorage is enabled, Node 20 runs a hook on every promise the
+        // process makes (a knex run makes millions): off again once no config is being read.
+        if (--running === 0) inside.disable()
+      })
+  }
   const result = queue.then(run, run)
   const settled = result.then(
     () => undefined,

@@ -67,4 +67,16 @@ describe('the one .env rule', () => {
     await expect(withProjectEnv(a, () => Promise.reject(new Error('boom')))).rejects.toThrow('boom')
     expect(await withProjectEnv(b, () => 'still serving')).toBe('still serving')
   })
+
+  it('knows a call made inside another, again after every call settled (its AsyncLocalStorage is off in between)', async () => {
+    const a = project('MIG_T_URL=a\n')
+    const b = project('MIG_T_URL=b\n')
+    for (let round = 0; round < 2; round++) {
+      // Same project: runs inside the outer call, in its environment.
+      expect(await withProjectEnv(a, () => withProjectEnv(a, () => process.env.MIG_T_URL))).toBe('a')
+      // Another project inside: refused, not queued behind the call it is inside of (which would never end).
+      await expect(withProjectEnv(a, () => withProjectEnv(b, () => 'b'))).rejects.toThrow(/inside withProjectEnv/)
+      expect(process.env.MIG_T_URL).toBeUndefined()
+    }
+  })
 })
