@@ -16,14 +16,19 @@ export function isLedgerQuery(sql: string, ledger: readonly string[]): boolean {
   return ledgerPattern(ledger).test(sql)
 }
 
-/** One pattern for a ledger's names, made once per list: a tool logs every query, and a run has thousands. */
-const patterns = new WeakMap<readonly string[], RegExp>()
+/**
+ * One pattern for a ledger's names, made once per set of names: a tool logs
+ * every query, and a run has thousands. Kept by the names, not the array: an
+ * adapter hands a new array for each migration.
+ */
+const patterns = new Map<string, RegExp>()
 function ledgerPattern(ledger: readonly string[]): RegExp {
-  let pattern = patterns.get(ledger)
+  const key = ledger.join('\0')
+  let pattern = patterns.get(key)
   if (!pattern) {
     const names = ledger.length ? ledger.map(escape).join('|') : '(?!)'
     pattern = new RegExp(`(?<![\\w$])(?:(?:${names})(?![\\w$])|sqlite_autoindex_(?:${names})_\\d+)`)
-    patterns.set(ledger, pattern)
+    patterns.set(key, pattern)
   }
   return pattern
 }
