@@ -5,7 +5,7 @@
 // the ~80 small modules of an `up` cost about as much again as the work of
 // an `up --one` (issue #18). Packages stay external, loaded from
 // node_modules as before. oclif's commands keep loading dist/ as tsc wrote
-// it; the two never share a run (see src/fast-status.ts).
+// it: two copies of core that share no state (see src/fast-status.ts).
 import { isAbsolute } from 'node:path'
 import { build } from 'rolldown'
 

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { readIndex } from './core/adapter-index.js'
 import type { CommandIo } from './core/command-workspace.js'
@@ -24,10 +24,17 @@ import { useTerminal } from './output/terminal.js'
  * repeated flag, flags that exclude each other, a prompt, a stale or missing
  * index, a plugin with other hooks, a plugin that fails) returns undefined
  * before anything is printed or done, and bin/run.js runs the command through
- * oclif as usual, which gives the usual errors and exit codes. Status only
- * reads, so it also leaves its own failures (a bad config, no projects) to
- * oclif; the others, once started, report their errors as MigCommand.catch
- * does (src/output/report-error.ts) and never fall through.
+ * oclif as usual, which gives the usual errors and exit codes. Status
+ * changes nothing in a database, so it also leaves its own failures (a bad
+ * config, no projects) to oclif; the others, once started, report their
+ * errors as MigCommand.catch does (src/output/report-error.ts) and never
+ * fall through.
+ *
+ * bin/run.js loads this module from the build's bundle (dist/fast/,
+ * scripts/bundle-fast.js), oclif's commands from dist/ as tsc wrote it: two
+ * copies of core that share no state. A status declined after it started
+ * runs again from scratch in oclif's copy; the bundle's stays loaded, idle.
+ * A bundle older than tsc's output (a `tsc` without `npm run build`) declines.
  *
  * Disable it with MIG_FAST_PATH=0; DEBUG=mig:fast says which path ran and why.
  */
@@ -41,6 +48,7 @@ export async function fastRun(argv: string[]): Promise<number | undefined> {
   if (!command) return decline('not a fast command')
   if (process.platform === 'win32') return decline('Windows data folders')
   const root = packageRoot
+  if (staleBundle(root)) return decline('dist/fast/ is older than dist/: run `npm run build`')
   const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version
   const manifest = JSON.parse(readFileSync(join(root, 'oclif.manifest.json'), 'utf8')) as Manifest
   if (manifest.version !== version) return decline('manifest of another version')
@@ -99,6 +107,18 @@ export async function fastRun(argv: string[]): Promise<number | undefined> {
   process.stdout.write(stdout.join(''))
   trace(id, 'handled')
   return code
+}
+
+/** Run from the bundle, and tsc wrote dist/fast-status.js after it: the bundle holds older code than oclif's copy. */
+function staleBundle(root: string): boolean {
+  const self = fileURLToPath(import.meta.url)
+  const compiled = join(root, 'dist', 'fast-status.js')
+  if (self === compiled || !self.startsWith(join(root, 'dist', 'fast'))) return false
+  try {
+    return statSync(compiled).mtimeMs > statSync(self).mtimeMs
+  } catch {
+    return false
+  }
 }
 
 /** MigCommand's writers: out is silent with --json. */

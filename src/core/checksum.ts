@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import { type BigIntStats, existsSync, readFileSync, statSync } from 'node:fs'
-import { join } from 'node:path'
+import { type BigIntStats, existsSync, readFileSync, statSync, statfsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { oclifDirs } from './adapter-index.js'
 import { prune } from './kit/file-facts.js'
 import { writeFileAtomic } from './write-atomic.js'
@@ -45,9 +45,9 @@ interface Stored {
  * (device, inode, size, modification and change times to the nanosecond),
  * as git's index remembers what it hashed: the drift check of a project
  * with 1000 applied migrations stats 1000 files instead of reading them
- * (about 10 ms against 30–50 ms here). Any write to a file changes its
- * change time, which no tool can set back, so an edited, replaced or
- * restored file is read again. The store is in mig's cache folder, one per
+ * (about 10 ms against 30–50 ms here). On the local file systems it trusts
+ * (trustedFileSystem), any write to a file changes its change time, which no
+ * tool can set back, so an edited, replaced or restored file is read again. The store is in mig's cache folder, one per
  * project, written only when a run hashed something new; unreadable, of
  * another format or another project, it is as if empty. Like file-facts'
  * stores, one not written for 30 days is pruned: the next run hashes again.
@@ -103,11 +103,38 @@ export function checksumStore(projectDir: string, cacheDir = oclifDirs().cacheDi
   }
 }
 
+/**
+ * Linux file systems whose times come from the local kernel and whose
+ * change time moves on every write (`statfs` magic numbers): ext2/3/4, XFS,
+ * Btrfs, tmpfs, overlayfs (containers), ZFS, F2FS. Anywhere else the
+ * identity is not trusted and files are hashed as before: NFS, SMB and FUSE
+ * mounts (Docker Desktop and VM shares, sshfs, object stores) may answer
+ * `stat` from a cache or by another machine's clock, and FAT/exFAT have no
+ * real change time. Other systems (macOS, Windows) hash too: untested here.
+ */
+const localFileSystems = new Set([0xef53, 0x58465342, 0x9123683e, 0x01021994, 0x794c7630, 0x2fc12fc1, 0xf2f52010])
+const trustedDirs = new Map<string, boolean>()
+export function trustedFileSystem(file: string): boolean {
+  if (process.platform !== 'linux') return false
+  const dir = dirname(file)
+  let trusted = trustedDirs.get(dir)
+  if (trusted === undefined) {
+    try {
+      trusted = localFileSystems.has(Number(statfsSync(dir).type))
+    } catch {
+      trusted = false
+    }
+    trustedDirs.set(dir, trusted)
+  }
+  return trusted
+}
+
 /** The files' identities, or undefined when one cannot be trusted (or read): then it is hashed. */
 function identities(files: readonly string[], racyMs: number): string | undefined {
   const now = Date.now()
   const ids: string[] = []
   for (const file of files) {
+    if (!trustedFileSystem(file)) return undefined
     let st: BigIntStats
     try {
       st = statSync(file, { bigint: true })

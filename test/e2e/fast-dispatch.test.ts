@@ -1,7 +1,7 @@
-import { rmSync } from 'node:fs'
+import { rmSync, statSync, utimesSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { type Result, hasStack, mig, tempDir, writeSqlProject } from '../helpers.js'
+import { type Result, hasStack, mig, repoRoot, tempDir, writeSqlProject } from '../helpers.js'
 
 // up, down and backup run through the same fast dispatcher as status
 // (src/fast-status.ts): what they print and their exit codes must be oclif's.
@@ -62,4 +62,20 @@ describe('up, down and backup without oclif', () => {
     await same(['backup', '--debug', '--project', 'nope'], declined)
     expect((await same(['down', '--all'], /declined \(it would ask/)).stderr).toMatch(/needs confirmation/)
   }, 120_000)
+
+  it('run from the bundle, and decline when tsc rewrote dist/ after it (the bundle would run older code)', async () => {
+    await mig(['status'], { cwd: root, env: { ...env, MIG_FAST_PATH: '0' } })
+    const trace = async () => TRACE.exec((await mig(['status'], { cwd: root, env: { ...env, DEBUG: 'mig:fast' } })).stderr)?.[0]
+    expect(await trace()).toMatch(/handled/)
+    const compiled = join(repoRoot, 'dist', 'fast-status.js')
+    const { atime, mtime } = statSync(compiled)
+    try {
+      const later = new Date(statSync(join(repoRoot, 'dist', 'fast', 'fast-status.js')).mtimeMs + 60_000)
+      utimesSync(compiled, later, later)
+      expect(await trace()).toMatch(/declined \(dist\/fast\/ is older than dist\/: run `npm run build`\)/)
+    } finally {
+      utimesSync(compiled, atime, mtime)
+    }
+    expect(await trace()).toMatch(/handled/)
+  })
 })

@@ -79,4 +79,21 @@ describe('the one .env rule', () => {
       expect(process.env.MIG_T_URL).toBeUndefined()
     }
   })
+
+  it('a call given up on (a config that hangs) settling during the next one leaves that one knowing what it is inside of', async () => {
+    const a = project('MIG_T_URL=a\n')
+    const b = project('MIG_T_URL=b\n')
+    let settleA = (): void => undefined
+    const hung = withProjectEnv(a, () => new Promise<string>((r) => (settleA = () => r('a late'))), 20)
+    const inB = withProjectEnv(b, async () => {
+      settleA()
+      expect(await hung).toBe('a late')
+      // a's call has ended while b's runs: b's own environment and nested-call check still hold.
+      expect(process.env.MIG_T_URL).toBe('b')
+      await expect(withProjectEnv(a, () => 'a')).rejects.toThrow(/inside withProjectEnv\(.*svc\)/)
+      return withProjectEnv(b, () => process.env.MIG_T_URL)
+    })
+    expect(await inB).toBe('b')
+    expect(process.env.MIG_T_URL).toBeUndefined()
+  })
 })
