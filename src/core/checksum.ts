@@ -47,10 +47,11 @@ interface Stored {
  * with 1000 applied migrations stats 1000 files instead of reading them
  * (about 10 ms against 30–50 ms here). On the local file systems it trusts
  * (trustedFileSystem), any write to a file changes its change time, which no
- * tool can set back, so an edited, replaced or restored file is read again. The store is in mig's cache folder, one per
- * project, written only when a run hashed something new; unreadable, of
- * another format or another project, it is as if empty. Like file-facts'
- * stores, one not written for 30 days is pruned: the next run hashes again.
+ * tool can set back, so an edited, replaced or restored file is read again.
+ * The store is in mig's cache folder, one per project, written only when a
+ * run hashed something new; unreadable, of another format or another
+ * project, it is as if empty. Like file-facts' stores, one not written for
+ * 30 days is pruned: the next run hashes again.
  */
 export function checksumCache(projectDir: string): Checksums {
   // One per project and run: a fleet's targets share their project's files.
